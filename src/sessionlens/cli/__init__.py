@@ -1,0 +1,14 @@
+"""The `sessionlens` command. Each command module registers itself on the root app."""
+
+from __future__ import annotations
+
+import sys
+
+from . import analyze as _analyze  # noqa: F401  (registers commands)
+from .app import app, run
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

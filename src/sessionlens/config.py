@@ -1,0 +1,115 @@
+"""Settings: each has a name, a default, a help text and a validator.
+
+Values come from defaults, then ``SESSIONLENS_<NAME>`` environment variables, then explicit
+overrides (CLI options). Unsafe or nonsensical values are refused with :class:`ConfigError`.
+The docs test checks that every setting is documented in docs/settings.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any]
+    check: Callable[[Any], bool] = lambda v: True
+    requirement: str = ""
+
+
+def _positive(v: float) -> bool:
+    return v > 0
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "silence_threshold",
+        3.0,
+        "Shortest gap between utterances (seconds) reported as a silence.",
+        float,
+        lambda v: 0.5 <= v <= 600,
+        "between 0.5 and 600 seconds",
+    ),
+    Setting(
+        "speech_rate_wpm",
+        150.0,
+        "Typical speech rate (words per minute) used to estimate times when a transcript has none.",
+        float,
+        lambda v: 60 <= v <= 400,
+        "between 60 and 400 words per minute",
+    ),
+    Setting(
+        "window_seconds",
+        300.0,
+        "Width of the windows (seconds) for talk share over time.",
+        float,
+        lambda v: 10 <= v <= 3600,
+        "between 10 and 3600 seconds",
+    ),
+    Setting(
+        "interruption_overlap",
+        0.5,
+        "Overlap (seconds) beyond which a speaker starting before the other ended counts as an interruption.",
+        float,
+        lambda v: 0 <= v <= 30,
+        "between 0 and 30 seconds",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """An immutable, validated view of every setting."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> None:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            raw_env = env.get(f"SESSIONLENS_{s.name.upper()}")
+            value = s.default
+            if raw_env is not None:
+                value = _parse(s, raw_env, f"SESSIONLENS_{s.name.upper()}")
+            values[s.name] = value
+        for name, value in (overrides or {}).items():
+            if name not in _BY_NAME:
+                raise ConfigError(f"unknown setting {name!r}")
+            if value is None:
+                continue
+            s = _BY_NAME[name]
+            values[name] = _parse(s, value, name) if isinstance(value, str) else value
+        for name, value in values.items():
+            s = _BY_NAME[name]
+            if not s.check(value):
+                raise ConfigError(f"setting {name} must be {s.requirement} (got {value!r})")
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _parse(s: Setting, raw: str, where: str) -> Any:
+    try:
+        return s.parse(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: cannot read {raw!r} as a value for {s.name} ({s.requirement})") from None
