@@ -1,0 +1,19 @@
+"""The result of analysing one session: plain values, ready to serialize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain import Finding, Transcript
+from .silence import Silence
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAnalysis:
+    transcript: Transcript
+    metrics: dict[str, Any]
+    silences: tuple[Silence, ...]
+    findings: tuple[Finding, ...]
+    caveats: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,78 @@
+"""Talk time, words, speech rate and turn statistics per speaker and per role."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..domain import Role, Timing, Transcript
+from .turns import Turn
+
+
+@dataclass(frozen=True, slots=True)
+class TalkStats:
+    seconds: float
+    share: float
+    words: int
+    words_share: float
+    utterances: int
+    turns: int
+    words_per_minute: float | None
+    mean_turn_seconds: float | None
+    median_turn_seconds: float | None
+    longest_turn_seconds: float | None
+    longest_turn_utterance_ids: tuple[str, ...]
+    mean_turn_words: float | None
+
+
+def _stats(
+    seconds: float, words: int, utterances: int, turns: list[Turn], total_s: float, total_w: int, rate_ok: bool
+) -> TalkStats:
+    durations = [d for d in (t.duration for t in turns) if d is not None]
+    longest = max(turns, key=lambda t: t.duration or 0.0, default=None)
+    return TalkStats(
+        seconds=round(seconds, 3),
+        share=round(seconds / total_s, 4) if total_s > 0 else 0.0,
+        words=words,
+        words_share=round(words / total_w, 4) if total_w else 0.0,
+        utterances=utterances,
+        turns=len(turns),
+        words_per_minute=round(words / (seconds / 60.0), 1) if rate_ok and seconds > 0 else None,
+        mean_turn_seconds=round(statistics.fmean(durations), 3) if durations else None,
+        median_turn_seconds=round(statistics.median(durations), 3) if durations else None,
+        longest_turn_seconds=round(longest.duration, 3) if longest and longest.duration is not None else None,
+        longest_turn_utterance_ids=longest.utterance_ids if longest else (),
+        mean_turn_words=round(sum(t.words for t in turns) / len(turns), 1) if turns else None,
+    )
+
+
+def _group(t: Transcript, turns: Iterable[Turn], key: str) -> dict[str, TalkStats]:
+    seconds: dict[str, float] = {}
+    words: dict[str, int] = {}
+    count: dict[str, int] = {}
+    by_turns: dict[str, list[Turn]] = {}
+    for u in t.utterances:
+        k = u.speaker if key == "speaker" else u.role.value
+        seconds[k] = seconds.get(k, 0.0) + max(u.duration or 0.0, 0.0)
+        words[k] = words.get(k, 0) + u.word_count
+        count[k] = count.get(k, 0) + 1
+    for turn in turns:
+        k = turn.speaker if key == "speaker" else turn.role.value
+        by_turns.setdefault(k, []).append(turn)
+    total_s = sum(seconds.values())
+    total_w = sum(words.values())
+    # A speech rate computed from estimated times would only echo the assumed rate.
+    rate_ok = t.timing != Timing.ESTIMATED
+    return {
+        k: _stats(seconds[k], words[k], count[k], by_turns.get(k, []), total_s, total_w, rate_ok) for k in seconds
+    }
+
+
+def talk_by_speaker(t: Transcript, turns: Iterable[Turn]) -> dict[str, TalkStats]:
+    return _group(t, turns, "speaker")
+
+
+def talk_by_role(t: Transcript, turns: Iterable[Turn]) -> dict[str, TalkStats]:
+    stats = _group(t, turns, "role")
+    return {r.value: stats[r.value] for r in Role if r.value in stats}
