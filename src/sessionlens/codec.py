@@ -137,3 +137,12 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         explanation=d.get("explanation", ""),
         data=dict(d.get("data") or {}),
     )
+
+
+def plain(value: Any) -> Any:
+    """Turn tuples into lists (recursively) so a value equals its own JSON round trip."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

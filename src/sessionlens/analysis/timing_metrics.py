@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from ..codec import plain
 from ..config import Settings
 from ..domain import Evidence, Finding, Timing, Transcript
 from .exchanges import Overlap, exchanges_measurable, find_overlaps, response_latency
@@ -41,7 +42,7 @@ def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], t
             if v is not None
         },
     }
-    return metrics, silences, tuple(_overlap_finding(o) for o in overlaps if o.kind == "interruption")
+    return plain(metrics), silences, tuple(_overlap_finding(o) for o in overlaps if o.kind == "interruption")
 
 
 def timing_caveats(t: Transcript) -> tuple[str, ...]:

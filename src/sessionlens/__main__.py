@@ -1,0 +1,5 @@
+"""`python -m sessionlens` runs the CLI."""
+
+from sessionlens.cli import main
+
+main()
