@@ -1,0 +1,178 @@
+"""Accounts: clinician, supervisor, admin. Argon2id password hashes, lock-out, no default accounts.
+
+The vault's *owner* (created by ``init``) authenticates with the vault passphrase itself and has
+no password hash; every other account logs in with its own password. Each row carries an HMAC
+under a KEK-derived key, so a role or lock flag edited on disk is detected, not obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.engine import Row
+
+from ..errors import AuthError, InputError, NotFoundError
+from .ids import iso, new_id, now, now_iso, parse_iso
+from .models import accounts
+from .vault import Vault
+
+_HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 12
+# The fields the row MAC covers: everything that decides who may do what.
+_MAC_FIELDS = ("username", "role", "is_owner", "password_hash", "disabled", "failed_attempts", "locked_until")
+
+
+class Role(str, Enum):
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    username: str
+    role: Role
+    is_owner: bool
+    disabled: bool
+    locked_until: str | None
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "role": self.role.value, "owner": self.is_owner,
+                "disabled": self.disabled, "locked_until": self.locked_until}
+
+
+def check_username(name: str) -> str:
+    if not _USERNAME.match(name):
+        raise InputError("a username is 2-64 characters: lowercase letters, digits, '.', '_' or '-', "
+                         "starting with a letter")
+    return name
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password must have at least {MIN_PASSWORD} characters")
+    return _HASHER.hash(password)
+
+
+def _fields(row: Row | dict[str, Any]) -> dict[str, Any]:
+    m = row._mapping if isinstance(row, Row) else row
+    return {k: m[k] for k in _MAC_FIELDS}
+
+
+def _checked(vault: Vault, row: Row) -> Account:
+    vault.check_row_mac("accounts", row.id, _fields(row), row.mac)
+    return Account(row.id, row.username, Role(row.role), bool(row.is_owner), bool(row.disabled), row.locked_until)
+
+
+def create(vault: Vault, conn: Connection, username: str, role: Role, password: str | None,
+           *, owner: bool = False) -> Account:
+    check_username(username)
+    if conn.execute(select(accounts.c.id).where(accounts.c.username == username)).first():
+        raise InputError(f"an account named {username} already exists")
+    if password is None and not owner:
+        raise InputError("every account except the vault owner needs a password")
+    values = {"id": new_id("account"), "username": username, "role": role.value, "is_owner": int(owner),
+              "password_hash": None if password is None else hash_password(password), "disabled": 0,
+              "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
+    conn.execute(insert(accounts).values(**values, mac=vault.row_mac("accounts", values["id"], _fields(values))))
+    return Account(values["id"], username, role, owner, False, None)
+
+
+def _save(vault: Vault, conn: Connection, row: Row, **changes: Any) -> None:
+    values = {**row._mapping, **changes}
+    conn.execute(update(accounts).where(accounts.c.id == row.id)
+                 .values(**changes, mac=vault.row_mac("accounts", row.id, _fields(values))))
+
+
+def _row(conn: Connection, username: str) -> Row:
+    row = conn.execute(select(accounts).where(accounts.c.username == username)).first()
+    if row is None:
+        raise NotFoundError(f"no account named {username}")
+    return row
+
+
+def get(vault: Vault, conn: Connection, username: str) -> Account:
+    return _checked(vault, _row(conn, username))
+
+
+def get_by_id(vault: Vault, conn: Connection, account_id: str) -> Account:
+    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+    if row is None:
+        raise NotFoundError(f"no account {account_id}")
+    return _checked(vault, row)
+
+
+def all_accounts(vault: Vault, conn: Connection) -> list[Account]:
+    return [_checked(vault, r) for r in conn.execute(select(accounts).order_by(accounts.c.username))]
+
+
+def owner(vault: Vault, conn: Connection) -> Account:
+    row = conn.execute(select(accounts).where(accounts.c.is_owner == 1)).first()
+    if row is None:
+        raise NotFoundError("this vault has no owner account")
+    return _checked(vault, row)
+
+
+def authenticate(vault: Vault, conn: Connection, username: str, password: str) -> Account:
+    """Check a password; count failures and lock after ``lockout_attempts`` of them.
+
+    Unknown user, wrong password, disabled and locked all raise AuthError; the counters are
+    written in the caller's transaction, which must commit even when this raises.
+    """
+    row = conn.execute(select(accounts).where(accounts.c.username == username)).first()
+    if row is None:
+        _HASHER.hash("timing-equaliser")  # do not reveal which usernames exist by answering faster
+        raise AuthError("wrong username or password")
+    account = _checked(vault, row)
+    if account.disabled:
+        raise AuthError("this account is disabled")
+    if account.locked_until and parse_iso(account.locked_until) > now():
+        raise AuthError("this account is locked after repeated failures; try later or ask an admin")
+    if row.password_hash is None:
+        raise AuthError("the vault owner signs in with the vault passphrase")
+    try:
+        _HASHER.verify(row.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        _record_failure(vault, conn, row)
+        raise AuthError("wrong username or password") from None
+    _save(vault, conn, row, failed_attempts=0, locked_until=None)
+    return account
+
+
+def _record_failure(vault: Vault, conn: Connection, row: Row) -> None:
+    failures = row.failed_attempts + 1
+    locked = None
+    if failures >= vault.settings.lockout_attempts:
+        locked, failures = iso(now() + timedelta(minutes=vault.settings.lockout_minutes)), 0
+    _save(vault, conn, row, failed_attempts=failures, locked_until=locked)
+
+
+def unlock(vault: Vault, conn: Connection, username: str) -> Account:
+    row = _row(conn, username)
+    _checked(vault, row)
+    _save(vault, conn, row, failed_attempts=0, locked_until=None)
+    return get(vault, conn, username)
+
+
+def set_disabled(vault: Vault, conn: Connection, username: str, disabled: bool) -> Account:
+    row = _row(conn, username)
+    if _checked(vault, row).is_owner and disabled:
+        raise InputError("the vault owner cannot be disabled")
+    _save(vault, conn, row, disabled=int(disabled))
+    return get(vault, conn, username)
+
+
+def set_password(vault: Vault, conn: Connection, username: str, password: str) -> None:
+    row = _row(conn, username)
+    if _checked(vault, row).is_owner:
+        raise InputError("the vault owner's secret is the vault passphrase")
+    _save(vault, conn, row, password_hash=hash_password(password), failed_attempts=0, locked_until=None)

@@ -1,0 +1,142 @@
+"""The vault schema (SQLAlchemy Core). Alembic migrations create exactly this; a test compares them.
+
+Conventions: ids are pseudonymous strings (``c-…`` client, ``s-…`` session, ``b-…`` blob);
+timestamps are ISO-8601 UTC strings so SQLite and PostgreSQL store identical bytes; every
+PHI value lives in a ``sealed``/``content`` column encrypted under the owning client's key,
+with the row's other columns bound into the associated data. Rows without PHI (accounts,
+shares) carry an HMAC under a key derived from the KEK instead.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+vault_meta = Table(
+    "vault_meta",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("vault_id", String(32), nullable=False),
+    Column("format", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("kdf_memory_kib", Integer, nullable=False),
+    Column("kdf_time_cost", Integer, nullable=False),
+    Column("kdf_parallelism", Integer, nullable=False),
+    Column("kdf_salt", LargeBinary, nullable=False),
+    Column("kek_by_passphrase", LargeBinary, nullable=False),
+    Column("kek_by_recovery", LargeBinary, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("is_owner", Integer, nullable=False, default=0),
+    Column("password_hash", String(256), nullable=True),  # NULL: the owner, who authenticates with the passphrase
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", String(32), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+client_keys = Table(
+    "client_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("client_id", String(32), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=True, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+shares = Table(
+    "shares",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False, index=True),
+    Column("grantee_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("granted_by", String(32), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1; its row lock serialises appends on PostgreSQL
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+Index("ix_shares_session_grantee", shares.c.session_id, shares.c.grantee_id, unique=True)
+
+# Order matters for dump/restore: parents before children.
+TABLES: tuple[Table, ...] = (
+    vault_meta, accounts, client_keys, clients, consents, sessions, blobs, shares, audit_log, audit_head,
+)

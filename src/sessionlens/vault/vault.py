@@ -1,0 +1,156 @@
+"""An open, unlocked vault: the engine plus the keys the passphrase released.
+
+Creating a vault writes the Argon2id salt and cost, and the KEK wrapped twice (by the passphrase
+key and by the recovery key). Opening derives the passphrase key and unwraps the KEK; a wrong
+passphrase raises :class:`AuthError` before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from ..config import Settings
+from ..errors import AuthError, InputError, IntegrityError, NotFoundError
+from . import audit, crypto, keys, store
+from .ids import new_id, now_iso
+from .models import client_keys, vault_meta
+
+FORMAT = 1
+
+
+def kdf_params(settings: Settings) -> keys.KdfParams:
+    return keys.KdfParams(settings.kdf_memory_mib * 1024, settings.kdf_time_cost, settings.kdf_parallelism).check()
+
+
+class Vault:
+    """Holds the KEK in memory while open; :meth:`close` drops it and disposes of the engine."""
+
+    def __init__(self, engine: Engine, vault_id: str, kek: bytes, settings: Settings) -> None:
+        self.engine = engine
+        self.vault_id = vault_id
+        self.settings = settings
+        self._kek: bytes | None = kek
+        self._audit_key = keys.subkey(kek, "sessionlens-audit-mac-v1")
+        self._row_key = keys.subkey(kek, "sessionlens-row-mac-v1")
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, engine: Engine, passphrase: str, settings: Settings | None = None) -> tuple[Vault, str]:
+        """Create a vault in an empty database; returns it and the recovery key (show it once)."""
+        settings = settings or Settings()
+        params = kdf_params(settings)
+        if len(passphrase) < settings.min_passphrase_length:
+            raise InputError(f"the passphrase must have at least {settings.min_passphrase_length} characters")
+        store.migrate(engine)
+        vault_id = new_id("vault")
+        kek, salt, recovery = crypto.new_key(), keys.new_salt(), keys.new_recovery_key()
+        pkey = keys.derive_passphrase_key(passphrase, salt, params)
+        with store.transaction(engine) as conn:
+            if conn.execute(select(vault_meta.c.id)).first():
+                raise InputError("a vault already exists here")
+            conn.execute(insert(vault_meta).values(
+                id=1, vault_id=vault_id, format=FORMAT, created_at=now_iso(),
+                kdf_memory_kib=params.memory_kib, kdf_time_cost=params.time_cost,
+                kdf_parallelism=params.parallelism, kdf_salt=salt,
+                kek_by_passphrase=keys.wrap_kek(pkey, kek, vault_id=vault_id, via="passphrase"),
+                kek_by_recovery=keys.wrap_kek(keys.recovery_key_bytes(recovery), kek, vault_id=vault_id,
+                                              via="recovery"),
+            ))
+            vault = cls(engine, vault_id, kek, settings)
+            vault.audit(conn, actor="system", action="vault.create", target=vault_id)
+        return vault, recovery
+
+    @classmethod
+    def open(cls, engine: Engine, *, passphrase: str | None = None, recovery_key: str | None = None,
+             settings: Settings | None = None) -> Vault:
+        """Unlock with the passphrase (or the recovery key). Read-only until it succeeds."""
+        settings = settings or Settings()
+        if not store.has_schema(engine):
+            raise NotFoundError("no vault here: run `sessionlens init` first")
+        store.migrate(engine)
+        with engine.connect() as conn:
+            meta = conn.execute(select(vault_meta).where(vault_meta.c.id == 1)).first()
+        if meta is None:
+            raise NotFoundError("no vault here: run `sessionlens init` first")
+        if recovery_key is not None:
+            wrapping, wrapped, via = keys.recovery_key_bytes(recovery_key), meta.kek_by_recovery, "recovery"
+        elif passphrase:
+            params = keys.KdfParams(meta.kdf_memory_kib, meta.kdf_time_cost, meta.kdf_parallelism)
+            wrapping = keys.derive_passphrase_key(passphrase, meta.kdf_salt, params)
+            wrapped, via = meta.kek_by_passphrase, "passphrase"
+        else:
+            raise AuthError("a passphrase is needed to unlock the vault")
+        kek = keys.unwrap_kek(wrapping, wrapped, vault_id=meta.vault_id, via=via)
+        return cls(engine, meta.vault_id, kek, settings)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        if len(new_passphrase) < self.settings.min_passphrase_length:
+            raise InputError(f"the passphrase must have at least {self.settings.min_passphrase_length} characters")
+        params, salt = kdf_params(self.settings), keys.new_salt()
+        pkey = keys.derive_passphrase_key(new_passphrase, salt, params)
+        with self.transaction() as conn:
+            conn.execute(vault_meta.update().where(vault_meta.c.id == 1).values(
+                kdf_memory_kib=params.memory_kib, kdf_time_cost=params.time_cost,
+                kdf_parallelism=params.parallelism, kdf_salt=salt,
+                kek_by_passphrase=keys.wrap_kek(pkey, self.kek, vault_id=self.vault_id, via="passphrase")))
+            self.audit(conn, actor="system", action="vault.passphrase_change", target=self.vault_id)
+
+    def close(self) -> None:
+        self._kek = None
+        self.engine.dispose()
+
+    @property
+    def kek(self) -> bytes:
+        if self._kek is None:
+            raise AuthError("the vault is locked")
+        return self._kek
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with store.transaction(self.engine) as conn:
+            yield conn
+
+    # --- audit and row MACs ------------------------------------------------------------------
+
+    def audit(self, conn: Connection, *, actor: str, action: str, target: str,
+              detail: Mapping[str, Any] | None = None) -> audit.Entry:
+        return audit.append(conn, self._audit_key, actor=actor, action=action, target=target, detail=detail)
+
+    def verify_audit(self, conn: Connection, known_head: audit.Head | None = None) -> audit.Verdict:
+        return audit.verify_stored(conn, self._audit_key, known_head)
+
+    def row_mac(self, table: str, row_id: str, fields: Mapping[str, Any]) -> str:
+        payload = crypto.associated_data(table, 1, row_id, fields)
+        return keys.mac(self._row_key, payload)
+
+    def check_row_mac(self, table: str, row_id: str, fields: Mapping[str, Any], mac: str) -> None:
+        import hmac
+
+        if not hmac.compare_digest(self.row_mac(table, row_id, fields), mac):
+            raise IntegrityError(f"record {row_id} failed authentication (MAC mismatch); it was altered")
+
+    def backup_key(self, salt: bytes) -> bytes:
+        return keys.subkey(self.kek + salt, "sessionlens-backup-v1")
+
+    # --- client data keys --------------------------------------------------------------------
+
+    def new_client_key(self, conn: Connection, client_id: str) -> tuple[str, int]:
+        key_id, version = new_id("key"), 1
+        wrapped = keys.wrap_dek(self.kek, crypto.new_key(), key_id=key_id, version=version, client_id=client_id)
+        conn.execute(insert(client_keys).values(key_id=key_id, client_id=client_id, version=version,
+                                                created_at=now_iso(), wrapped=wrapped))
+        return key_id, version
+
+    def client_key(self, conn: Connection, key_id: str, version: int) -> bytes:
+        row = conn.execute(select(client_keys).where(client_keys.c.key_id == key_id)).first()
+        if row is None or row.version != version:
+            raise NotFoundError(f"key {key_id} does not exist (destroyed?)")
+        return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
+
+    def destroy_client_keys(self, conn: Connection, client_id: str) -> int:
+        return conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
