@@ -1,51 +1,80 @@
-"""Run the analyzers over a role-assigned transcript (pure: no storage, no I/O)."""
+"""Run the analyzers over a role-assigned transcript (pure: no storage, no I/O).
+
+An analyzer is registered once (``register``) and is then part of every analysis: its metrics go
+under ``metrics[<name>]``, its findings into ``findings``, per-utterance values (e.g. ``emotions``)
+onto the utterances of the JSON document, and its ``describe()`` sentences into every report.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..codec import plain
 from ..config import Settings
 from ..domain import Finding, Transcript
 from .result import SessionAnalysis
 from .timing_metrics import timing_caveats, timing_metrics
+
+# The settings that shape an analysis, recorded in its document so results can be reproduced.
+ANALYSIS_SETTINGS = ("silence_threshold", "speech_rate_wpm", "window_seconds", "interruption_overlap")
 
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerOutput:
     metrics: dict[str, Any]
     findings: tuple[Finding, ...] = ()
+    # utterance id -> {field: JSON value}, merged into that utterance in the JSON document
+    utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Analyzer(Protocol):
     """An analyzer adds a metrics section (under its name) and findings; it never mutates its input."""
 
     name: str
+    title: str  # heading in the reports, e.g. "Interventions and change talk"
 
     def __call__(self, transcript: Transcript, settings: Settings) -> AnalyzerOutput: ...
 
+    def describe(self, metrics: dict[str, Any]) -> list[str]:
+        """Plain, descriptive sentences about this analyzer's metrics for the reports (never a grade)."""
+        ...
 
-# Later analyzers (coding, emotions, themes...) register here; timing runs first and always.
+
 ANALYZERS: list[Analyzer] = []
 
 
 def register(analyzer: Analyzer) -> Analyzer:
-    ANALYZERS.append(analyzer)
+    if all(a.name != analyzer.name for a in ANALYZERS):
+        ANALYZERS.append(analyzer)
     return analyzer
 
 
+def _load_builtin_analyzers() -> None:
+    # Imported here so each analyzer module registers itself; a missing optional one is skipped.
+    from . import builtin  # noqa: F401
+
+
 def run_analysis(t: Transcript, settings: Settings, extra_findings: tuple[Finding, ...] = ()) -> SessionAnalysis:
+    _load_builtin_analyzers()
     metrics, silences, findings = timing_metrics(t, settings)
     all_findings = list(extra_findings) + list(findings)
+    fields: dict[str, dict[str, Any]] = {}
+    sections: dict[str, list[str]] = {}
     for analyzer in ANALYZERS:
         out = analyzer(t, settings)
-        metrics[analyzer.name] = out.metrics
+        metrics[analyzer.name] = plain(out.metrics)
         all_findings.extend(out.findings)
+        for uid, values in out.utterance_fields.items():
+            fields.setdefault(uid, {}).update(plain(values))
+        sections[analyzer.title] = analyzer.describe(metrics[analyzer.name])
     return SessionAnalysis(
         transcript=t,
         metrics=metrics,
         silences=silences,
         findings=tuple(all_findings),
         caveats=timing_caveats(t),
-        settings=dict(settings),
+        settings={k: settings[k] for k in ANALYSIS_SETTINGS},
+        utterance_fields=fields,
+        sections=sections,
     )

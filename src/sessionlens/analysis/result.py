@@ -17,3 +17,5 @@ class SessionAnalysis:
     findings: tuple[Finding, ...]
     caveats: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+    utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> extra JSON fields
+    sections: dict[str, list[str]] = field(default_factory=dict)  # report heading -> descriptive sentences

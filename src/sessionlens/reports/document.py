@@ -29,7 +29,7 @@ def analysis_document(a: SessionAnalysis) -> dict[str, Any]:
         "caveats": list(a.caveats),
         "settings": dict(a.settings),
         "speakers": [speaker_to_dict(s) for s in t.speakers],
-        "utterances": [utterance_to_dict(u) for u in t.utterances],
+        "utterances": [{**utterance_to_dict(u), **a.utterance_fields.get(u.id, {})} for u in t.utterances],
         "metrics": a.metrics,
         "silences": [{**asdict(s), "before_role": s.before_role.value, "after_role": s.after_role.value}
                      for s in a.silences],

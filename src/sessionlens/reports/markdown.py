@@ -34,4 +34,6 @@ def render_markdown(a: SessionAnalysis) -> str:
         out += _table(["at", "length", "after", "broken by", "kind"],
                       [[r["at"], r["duration"], r["before"], r["after"], r["kind"]] for r in s.silences]) + [""]
     out += [f"- Not measured — {line}" for line in s.unavailable]
+    for title, lines in s.sections.items():
+        out += ["", f"## {title}", ""] + [f"- {line}" for line in lines]
     return "\n".join(out).rstrip() + "\n"

@@ -47,6 +47,7 @@ class Summary:
     silence_lines: list[str]
     silences: list[dict[str, str]]
     unavailable: list[str]
+    sections: dict[str, list[str]]
 
 
 def _talk_row(name: str, st: dict[str, Any]) -> dict[str, str]:
@@ -92,6 +93,7 @@ def summarize(a: SessionAnalysis) -> Summary:
         silence_lines=_silence_lines(m),
         silences=[_silence_row(s, speakers) for s in a.silences],
         unavailable=[f"{k}: {v}" for k, v in m.get("unavailable", {}).items()],
+        sections={title: lines for title, lines in a.sections.items() if lines},
     )
 
 

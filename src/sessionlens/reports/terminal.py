@@ -30,6 +30,10 @@ def render_terminal(a: SessionAnalysis, console: Console) -> None:
         console.print(_silences(s))
     for line in s.unavailable:
         console.print(Text(f"Not measured — {line}", style="dim"))
+    for title, lines in s.sections.items():
+        console.print(Text(title, style="bold"))
+        for line in lines:
+            console.print(f"  {line}")
 
 
 def _roles(s: Summary) -> Table:

@@ -1,0 +1,3 @@
+"""The analyzers that ship with sessionlens. Importing this module registers them, in report order."""
+
+from __future__ import annotations
