@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 
-import click
 import typer
 
 from ..errors import SessionlensError
@@ -29,18 +28,19 @@ def fail(message: str, code: int = 2) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; map every known error to a one-line message and an exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     try:
         app(args=argv, prog_name="sessionlens", standalone_mode=False)
     except SessionlensError as exc:
         sys.stderr.write(f"sessionlens: error: {exc}\n")
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("sessionlens: aborted\n")
         return 130
-    except click.ClickException as exc:
+    except typer.TyperException as exc:  # usage errors: bad options, missing arguments
         sys.stderr.write(f"sessionlens: error: {exc.format_message()}\n")
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("sessionlens: interrupted\n")

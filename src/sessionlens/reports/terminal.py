@@ -47,11 +47,11 @@ def _roles(s: Summary) -> Table:
 
 def _talk_table(title: str, rows: list[dict[str, str]]) -> Table:
     t = Table(title=title, title_justify="left")
-    cols = [("", "name"), ("time", "time"), ("share", "share"), ("words", "words"), ("words/min", "wpm"),
-            ("turns", "turns"), ("mean turn", "mean_turn"), ("median turn", "median_turn"),
-            ("longest turn", "longest_turn")]
+    cols = [("", "name"), ("time", "time"), ("share", "share"), ("words", "words"), ("wpm", "wpm"),
+            ("turns", "turns"), ("turn mean", "mean_turn"), ("median", "median_turn"), ("max", "longest_turn")]
+    t.caption = "wpm: words per minute; turn lengths in seconds (max as m:ss)"
     for label, _ in cols:
-        t.add_column(label, justify="left" if not label else "right")
+        t.add_column(label, justify="left" if not label else "right", no_wrap=True)
     for row in rows:
         t.add_row(*(row[key] for _, key in cols))
     return t
