@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .formats import FORMATS, detect_format, load_transcript, parse_transcript
+from .formats import FORMATS, detect_format, load_transcript, parse_transcript, render_transcript
 
-__all__ = ["FORMATS", "detect_format", "load_transcript", "parse_transcript"]
+__all__ = ["FORMATS", "detect_format", "load_transcript", "parse_transcript", "render_transcript"]
