@@ -22,7 +22,8 @@ _NOT_LABELS = frozenset(
     second finally remember listen look""".split()
 )
 _PARTICLES = frozenset("de der van von da di la le du bin al of the".split())
-_ABBREV = re.compile(r"(?:[A-Za-z]{1,4}\.)+")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # J. / J.R.
+_TITLES = frozenset("dr mr mrs ms mx prof jr sr st rev".split())
 _MACHINE = re.compile(r"[A-Za-z]{1,10}[_-]?\d{1,4}")  # spk1, speaker_00, SPEAKER_01
 _FORBIDDEN = set('?!,;"“”…:<>[]{}()=')
 
@@ -57,8 +58,8 @@ def is_speakerish(text: str) -> bool:
 
 
 def _word_ok(w: str) -> bool:
-    if "." in w:
-        return bool(_ABBREV.fullmatch(w))
+    if "." in w:  # only titles and initials: "Wait." ends a sentence
+        return bool(_INITIALS.fullmatch(w)) or (w.endswith(".") and w.lower().rstrip(".") in _TITLES)
     return w[0].isalnum() or w[0] in "#_"
 
 

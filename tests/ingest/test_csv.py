@@ -1,0 +1,79 @@
+"""CSV: flexible headers, delimiters, BOM, quoted multi-line fields, collections of transcripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionlens.domain import Timing
+from sessionlens.errors import InputError, ParseError, TimestampError
+
+from .helpers import fixture, parse, rows
+
+
+def test_annomi_like_layout_and_physical_lines():
+    t = parse(fixture("annomi_like.csv"), name="a.csv")
+    assert t.source_format == "csv"
+    assert rows(t) == [
+        ("therapist", 2.0, 5.0, "Okay, so, what brings you in?"),
+        ("client", 5.0, 12.0, "Well, it started last spring."),
+        ("therapist", 12.0, 13.2, "Tell me more."),
+    ]
+    # the quoted field spans lines 3-4 and a blank line follows: the last row starts on line 6
+    assert [u.source_line for u in t.utterances] == [2, 3, 6]
+    assert t.timing is Timing.END_ESTIMATED
+
+
+def test_semicolons_bom_and_seconds():
+    t = parse(fixture("semicolon.csv"), name="s.csv")
+    assert rows(t) == [("Therapist", 1.5, 3.25, "Hello, welcome."), ("Client", 3.5, 5.5, "Thanks; glad to be here.")]
+    assert [u.timing for u in t.utterances] == [Timing.SOURCE, Timing.END_ESTIMATED]
+
+
+def test_tab_delimited():
+    t = parse(fixture("tabs.tsv"), name="s.tsv")
+    assert rows(t) == [("T", 1.0, 2.0, "Hi."), ("C", 2.5, 4.0, "Hello there.")]
+
+
+COLLECTION = "transcript_id,interlocutor,timestamp,utterance_text\n" + "".join(
+    f"{tid},{who},00:00:0{k},line {k}\n" for tid in ("a1", "b2", "c3") for k, who in enumerate(["therapist", "client"]))
+
+
+def test_collection_requires_a_choice():
+    with pytest.raises(InputError, match=r"holds 3 transcripts; choose one with --transcript-id \(e.g. a1, b2, c3\)"):
+        parse(COLLECTION, name="many.csv")
+
+
+def test_collection_selects_one():
+    t = parse(COLLECTION, name="many.csv", transcript_id="b2")
+    assert rows(t) == [("therapist", 0.0, 1.0, "line 0"), ("client", 1.0, 1.8, "line 1")]
+    assert [u.source_line for u in t.utterances] == [4, 5] and t.metadata["transcript_id"] == "b2"
+
+
+def test_unknown_transcript_id():
+    with pytest.raises(InputError, match="has no transcript 'zz'; it holds 3"):
+        parse(COLLECTION, name="many.csv", transcript_id="zz")
+
+
+def test_transcript_id_without_column():
+    with pytest.raises(InputError, match="no transcript_id column"):
+        parse(fixture("tabs.tsv"), name="s.tsv", transcript_id="1")
+
+
+def test_no_text_column():
+    with pytest.raises(ParseError, match="line 1: no recognisable header row"):
+        parse("a,b,c\n1,2,3\n", fmt="csv")
+
+
+def test_bad_time_cell_names_physical_line():
+    with pytest.raises(TimestampError, match=r"line 4: malformed timestamp 'soon'"):
+        parse('speaker,start,text\nT,1,"multi\nline"\nC,soon,x\n', fmt="csv")
+
+
+def test_negative_time_cell():
+    with pytest.raises(TimestampError, match="line 2: negative time"):
+        parse("speaker,start,text\nT,-3,x\n", fmt="csv")
+
+
+def test_end_before_start():
+    with pytest.raises(TimestampError, match="line 2: negative duration"):
+        parse("speaker,start,end,text\nT,5,4,x\n", fmt="csv")

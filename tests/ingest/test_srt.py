@@ -1,0 +1,43 @@
+"""SRT: index, comma milliseconds, Name: prefixes, tags, the default speaker label."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionlens.domain import Timing
+from sessionlens.errors import ParseError, TimestampError
+
+from .helpers import fixture, parse, rows
+
+
+def test_fixture_cues():
+    t = parse(fixture("cues.srt"), name="s.srt")
+    assert t.source_format == "srt" and t.timing is Timing.SOURCE
+    assert rows(t) == [
+        ("Therapist", 1.0, 3.5, "What would you like to focus on?"),
+        ("Client", 3.6, 6.0, "Work, mostly. And sleep."),
+        ("Speaker", 5.0, 7.0, "So what happens at night?"),
+    ]
+    assert [u.source_line for u in t.utterances] == [2, 6, 11]
+
+
+def test_blank_line_inside_a_cue_continues_it():
+    t = parse("1\n00:00:01,000 --> 00:00:02,000\nT: first part\n\nsecond part\n\n2\n00:00:03,000 --> "
+              "00:00:04,000\nC: ok\n", fmt="srt")
+    assert rows(t)[0] == ("T", 1.0, 2.0, "first part second part")
+
+
+def test_ass_override_tags_stripped_and_ampersand_kept():
+    t = parse("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Client: salt & pepper\n", fmt="srt")
+    assert rows(t) == [("Client", 1.0, 2.0, "salt & pepper")]
+
+
+def test_text_before_first_cue():
+    with pytest.raises(ParseError, match="line 1: expected a cue timing line"):
+        parse("hello\n\n1\n00:00:01,000 --> 00:00:02,000\nhi\n", fmt="srt")
+
+
+def test_decreasing_cues():
+    srt = "1\n00:00:05,000 --> 00:00:06,000\nA: x\n\n2\n00:00:01,000 --> 00:00:02,000\nB: y\n"
+    with pytest.raises(TimestampError, match="line 6: timestamps go backwards"):
+        parse(srt, fmt="srt")

@@ -1,0 +1,49 @@
+"""WebVTT: header, NOTE/STYLE blocks, cue ids and settings, voice tags, name prefixes, tags."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionlens.domain import Timing
+from sessionlens.errors import ParseError, TimestampError
+
+from .helpers import fixture, parse, rows
+
+
+def test_fixture_cues():
+    t = parse(fixture("cues.vtt"), name="s.vtt")
+    assert t.source_format == "vtt" and t.timing is Timing.SOURCE
+    assert rows(t) == [
+        ("Therapist", 1.0, 4.2, "How are you feeling today?"),
+        ("Client", 4.5, 7.0, "Tired, & a bit on edge."),
+        ("Therapist", 5.0, 8.25, "That sounds heavy."),  # mm:ss.ttt; overlaps the previous cue: kept
+        ("Speaker", 9.0, 10.0, "Mm-hmm."),  # no voice, no prefix → the documented default
+    ]
+    assert [u.source_line for u in t.utterances] == [11, 14, 19, 22]  # the timing lines
+
+
+def test_voice_with_classes_and_closing_tag():
+    t = parse("WEBVTT\n\n00:01.000 --> 00:02.000\n<v.first.loud Dr. Lee>Hello <b>there</b></v>\n")
+    assert rows(t) == [("Dr. Lee", 1.0, 2.0, "Hello there")]
+
+
+def test_header_required():
+    with pytest.raises(ParseError, match="line 1: missing 'WEBVTT' header"):
+        parse("00:01.000 --> 00:02.000\nhi\n", fmt="vtt")
+
+
+def test_malformed_cue_timing():
+    with pytest.raises(TimestampError, match="line 3: malformed cue timing"):
+        parse("WEBVTT\n\n00:01.000 --> soon\nhi\n", fmt="vtt")
+
+
+def test_negative_duration():
+    with pytest.raises(TimestampError, match="line 3: negative duration"):
+        parse("WEBVTT\n\n00:05.000 --> 00:02.000\nhi\n", fmt="vtt")
+
+
+def test_header_only_is_no_utterances():
+    from sessionlens.errors import TranscriptError
+
+    with pytest.raises(TranscriptError, match="no utterances"):
+        parse("WEBVTT\n\nNOTE nothing here\n", fmt="vtt")
