@@ -134,9 +134,6 @@ class Vault:
         if not hmac.compare_digest(self.row_mac(table, row_id, fields), mac):
             raise IntegrityError(f"record {row_id} failed authentication (MAC mismatch); it was altered")
 
-    def backup_key(self, salt: bytes) -> bytes:
-        return keys.subkey(self.kek + salt, "sessionlens-backup-v1")
-
     # --- client data keys --------------------------------------------------------------------
 
     def new_client_key(self, conn: Connection, client_id: str) -> tuple[str, int]:

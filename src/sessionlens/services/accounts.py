@@ -1,0 +1,54 @@
+"""Use cases: account management (admins and the vault owner only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..vault import accounts
+from ..vault.accounts import Role
+from .context import Ctx
+from .permissions import Action, require, unit_of_work
+
+
+def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.ACCOUNT_MANAGE, username)
+        account = accounts.create(ctx.vault, conn, username, Role(role), password)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.create", target=account.id,
+                        detail={"role": account.role.value})
+    return account.public()
+
+
+def list_accounts(ctx: Ctx) -> list[dict[str, Any]]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.ACCOUNT_MANAGE)
+        found = accounts.all_accounts(ctx.vault, conn)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.list", target="-", detail={"count": len(found)})
+    return [a.public() for a in found]
+
+
+def unlock_account(ctx: Ctx, username: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.ACCOUNT_MANAGE, username)
+        account = accounts.unlock(ctx.vault, conn, username)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.unlock", target=account.id)
+    return account.public()
+
+
+def disable_account(ctx: Ctx, username: str, disabled: bool = True) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.ACCOUNT_MANAGE, username)
+        account = accounts.set_disabled(ctx.vault, conn, username, disabled)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.disable" if disabled else "account.enable",
+                        target=account.id)
+    return account.public()
+
+
+def set_password(ctx: Ctx, username: str, password: str) -> None:
+    """Admins reset anyone's password; every account may change its own."""
+    with unit_of_work(ctx) as conn:
+        if username != ctx.who:
+            require(ctx, Action.ACCOUNT_MANAGE, username)
+        accounts.set_password(ctx.vault, conn, username, password)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.password", target=accounts.get(ctx.vault, conn,
+                                                                                             username).id)

@@ -1,0 +1,40 @@
+"""Use cases: read a session's stored analysis document and transcript (PHI reads, audited)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ..codec import transcript_from_dict
+from ..domain import Transcript
+from ..errors import NotFoundError
+from ..vault import blobs
+from ..vault.blobs import BlobKind
+from .context import Ctx
+from .permissions import Action, session_row, unit_of_work
+
+
+def read_blob(ctx: Ctx, conn: Connection, session_id: str, kind: BlobKind) -> tuple[str, bytes]:
+    blob_id = blobs.find(conn, session_id, kind)
+    if blob_id is None:
+        raise NotFoundError(f"session {session_id} has no {kind.value} record")
+    return blob_id, blobs.get(ctx.vault, conn, blob_id)
+
+
+def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
+        blob_id, data = read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)
+        ctx.vault.audit(conn, actor=ctx.who, action="analysis.read", target=blob_id, detail={"session": session_id})
+    return json.loads(data)
+
+
+def read_transcript(ctx: Ctx, session_id: str) -> Transcript:
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id)
+        blob_id, data = read_blob(ctx, conn, session_id, BlobKind.TRANSCRIPT)
+        ctx.vault.audit(conn, actor=ctx.who, action="transcript.read", target=blob_id,
+                        detail={"session": session_id})
+    return transcript_from_dict(json.loads(data))

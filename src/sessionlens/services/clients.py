@@ -1,0 +1,86 @@
+"""Use cases: clients. Names and identifying details are sealed; everything else uses the pseudonymous id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from ..errors import InputError
+from ..vault import records, store
+from ..vault.ids import new_id, now_iso
+from ..vault.models import blobs, clients, consents, sessions, shares
+from .consent import current_consent
+from .context import Ctx
+from .permissions import Action, client_row, require, unit_of_work
+
+MAX_NAME = 200
+
+
+def add_client(ctx: Ctx, name: str, details: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Create a client with its own data key; returns the pseudonymous id."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InputError(f"a client name must have 1 to {MAX_NAME} characters")
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.CLIENT_ADD)
+        client_id = new_id("client")
+        key_id, version = ctx.vault.new_client_key(conn, client_id)
+        row = {"id": client_id, "owner_id": ctx.actor.id, "key_id": key_id, "key_version": version,
+               "created_at": now_iso()}
+        payload = {"name": name, "details": dict(details or {})}
+        conn.execute(insert(clients).values(**row, sealed=records.seal_row(ctx.vault, conn, "clients", row, payload)))
+        ctx.vault.audit(conn, actor=ctx.who, action="client.create", target=client_id)
+    return {"id": client_id, "created_at": row["created_at"]}
+
+
+def list_clients(ctx: Ctx) -> list[dict[str, Any]]:
+    """The actor's clients with names (a PHI read: audited)."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.CLIENT_LIST)
+        rows = conn.execute(select(clients).where(clients.c.owner_id == ctx.actor.id).order_by(clients.c.created_at,
+                                                                                               clients.c.id)).all()
+        out = []
+        for row in rows:
+            profile = records.open_row(ctx.vault, conn, "clients", row)
+            consent = current_consent(ctx.vault, conn, row.id)
+            out.append({"id": row.id, "name": profile["name"], "created_at": row.created_at,
+                        "consent": consent["scopes"] if consent else []})
+        ctx.vault.audit(conn, actor=ctx.who, action="client.list", target="-", detail={"count": len(out)})
+    return out
+
+
+def show_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        row = client_row(ctx, conn, Action.CLIENT_SHOW, client_id)
+        profile = records.open_row(ctx.vault, conn, "clients", row)
+        session_ids = conn.execute(select(sessions.c.id).where(sessions.c.client_id == client_id)
+                                   .order_by(sessions.c.created_at, sessions.c.id)).scalars().all()
+        consent = current_consent(ctx.vault, conn, client_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="client.read", target=client_id)
+    return {"id": client_id, "name": profile["name"], "details": profile["details"], "created_at": row.created_at,
+            "consent": consent, "sessions": list(session_ids)}
+
+
+def shred_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
+    """Destroy the client's data key and every row of theirs; the audit trail keeps a receipt."""
+    with unit_of_work(ctx) as conn:
+        client_row(ctx, conn, Action.CLIENT_SHRED, client_id)
+        receipt = _delete_client_rows(ctx, conn, client_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="client.shred", target=client_id, detail=receipt)
+    store.compact(ctx.vault.engine)
+    return {"id": client_id, "shredded": True, **receipt}
+
+
+def _delete_client_rows(ctx: Ctx, conn, client_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
+    counts = {
+        "shares": conn.execute(delete(shares).where(shares.c.session_id.in_(session_ids))).rowcount,
+        "blobs": conn.execute(delete(blobs).where(blobs.c.client_id == client_id)).rowcount,
+        "sessions": conn.execute(delete(sessions).where(sessions.c.client_id == client_id)).rowcount,
+        "consents": conn.execute(delete(consents).where(consents.c.client_id == client_id)).rowcount,
+    }
+    conn.execute(delete(clients).where(clients.c.id == client_id))
+    counts["keys"] = ctx.vault.destroy_client_keys(conn, client_id)
+    return counts

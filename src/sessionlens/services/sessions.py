@@ -1,0 +1,189 @@
+"""Use cases: sessions — import (parse + analyse offline, store sealed), list, show, delete, share.
+
+An import is one transaction: the session row, its sealed original bytes, transcript and
+analysis document, and the audit entry commit together or not at all. Processing runs under
+the network guard and before the transaction, so no lock is held while analysing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from ..codec import transcript_to_dict
+from ..errors import ConsentError, InputError, NotFoundError
+from ..ingest import parse_transcript
+from ..offline import offline
+from ..reports.document import analysis_document
+from ..vault import accounts, blobs, records
+from ..vault.accounts import Role
+from ..vault.blobs import BlobKind
+from ..vault.ids import new_id, now_iso
+from ..vault.models import clients, sessions, shares
+from .analysis import analyze_transcript
+from .consent import current_consent, require_processing_consent
+from .context import Ctx
+from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _processed(ctx: Ctx, data: bytes, source: str, fmt: str | None, therapist: Sequence[str]) -> tuple[dict, dict]:
+    """Parse and analyse with the network refused; returns (transcript dict, analysis document)."""
+    settings = ctx.vault.settings
+    with offline():
+        transcript = parse_transcript(data, source=source, fmt=fmt, speech_rate_wpm=settings.speech_rate_wpm)
+        analysis = analyze_transcript(transcript, settings, therapist=tuple(therapist))
+        return transcript_to_dict(analysis.transcript), analysis_document(analysis)
+
+
+def _check_consent(ctx: Ctx, conn: Connection, client_id: str) -> None:
+    try:
+        require_processing_consent(ctx.vault, conn, client_id)
+    except ConsentError as exc:
+        raise Refused(exc, Action.SESSION_IMPORT.value, client_id) from None
+
+
+def import_session(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
+                   therapist: Sequence[str] = ()) -> dict[str, Any]:
+    """Import a transcript file's bytes for a client with recorded consent; everything is stored sealed."""
+    if not data:
+        raise InputError("the file is empty", source=source)
+    with unit_of_work(ctx) as conn:
+        client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
+        _check_consent(ctx, conn, client_id)
+    transcript, document = _processed(ctx, data, source, fmt, therapist)
+    with unit_of_work(ctx) as conn:
+        client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
+        _check_consent(ctx, conn, client_id)  # it may have been revoked while we analysed
+        row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
+               "key_version": client.key_version, "created_at": now_iso()}
+        meta = {"source_name": PurePath(source).name, "source_format": transcript["source_format"],
+                "therapist": list(therapist), "utterances": len(transcript["utterances"]),
+                "imported_by": ctx.actor.id}
+        conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))
+        stored = [_put(ctx, conn, row, kind, payload) for kind, payload in (
+            (BlobKind.ORIGINAL, data), (BlobKind.TRANSCRIPT, _json_bytes(transcript)),
+            (BlobKind.ANALYSIS, _json_bytes(document)))]
+        ctx.vault.audit(conn, actor=ctx.who, action="session.import", target=row["id"],
+                        detail={"client": client_id, "blobs": [b.id for b in stored]})
+    return {"id": row["id"], "client": client_id, "blobs": {b.kind.value: b.id for b in stored},
+            "utterances": meta["utterances"], "source_format": meta["source_format"]}
+
+
+def _put(ctx: Ctx, conn: Connection, session: dict[str, Any], kind: BlobKind, data: bytes) -> blobs.BlobInfo:
+    return blobs.put(ctx.vault, conn, client_id=session["client_id"], session_id=session["id"], kind=kind,
+                     data=data, key_id=session["key_id"], key_version=session["key_version"])
+
+
+def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKind.AUDIO) -> dict[str, Any]:
+    """Store media (audio) for a session; retention removes it once a transcript exists."""
+    if not kind.is_media:
+        raise InputError(f"{kind.value} is not a media kind")
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
+        info = _put(ctx, conn, dict(row._mapping), kind, data)
+        ctx.vault.audit(conn, actor=ctx.who, action="media.attach", target=info.id,
+                        detail={"session": session_id, "kind": kind.value, "bytes": len(data)})
+    return {"id": info.id, "session": session_id, "kind": kind.value}
+
+
+def _summary(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
+    meta = records.open_row(ctx.vault, conn, "sessions", row)
+    return {"id": row.id, "client": row.client_id, "created_at": row.created_at, **meta}
+
+
+def list_sessions(ctx: Ctx, client_id: str | None = None) -> list[dict[str, Any]]:
+    """Clinicians: their clients' sessions. Supervisors: sessions shared with them."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.SESSION_LIST)
+        q = select(sessions).order_by(sessions.c.created_at, sessions.c.id)
+        if ctx.role is Role.CLINICIAN:
+            if client_id is not None:
+                client_row(ctx, conn, Action.SESSION_LIST, client_id)
+                q = q.where(sessions.c.client_id == client_id)
+            q = q.where(sessions.c.client_id.in_(select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)))
+        else:
+            q = q.where(sessions.c.id.in_(select(shares.c.session_id).where(shares.c.grantee_id == ctx.actor.id)))
+            if client_id is not None:
+                q = q.where(sessions.c.client_id == client_id)
+        out = [_summary(ctx, conn, r) for r in conn.execute(q).all()]
+        ctx.vault.audit(conn, actor=ctx.who, action="session.list", target=client_id or "-",
+                        detail={"count": len(out)})
+    return out
+
+
+def show_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """Session metadata, its stored records and headline metrics (no utterance text)."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.SESSION_SHOW, session_id)
+        out = _summary(ctx, conn, row)
+        out["records"] = [{"id": b.id, "kind": b.kind.value, "bytes": b.size} for b in
+                          blobs.list_for_session(conn, session_id)]
+        analysis_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
+        if analysis_id:
+            out["metrics"] = json.loads(blobs.get(ctx.vault, conn, analysis_id)).get("metrics", {})
+        if ctx.role is Role.SUPERVISOR:
+            out.pop("source_name", None)  # a file name may identify the client
+        ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)
+    return out
+
+
+def delete_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.SESSION_DELETE, session_id)
+        receipt = delete_session_rows(ctx, conn, session_id, reason="requested")
+    return receipt
+
+
+def delete_session_rows(ctx: Ctx, conn: Connection, session_id: str, *, reason: str) -> dict[str, Any]:
+    """Delete a session's blobs, shares and row; one audit receipt per deleted record."""
+    for info in blobs.list_for_session(conn, session_id):
+        blobs.remove(conn, info.id)
+        ctx.vault.audit(conn, actor=ctx.who, action="delete.blob", target=info.id,
+                        detail={"session": session_id, "kind": info.kind.value, "bytes": info.size, "reason": reason})
+    conn.execute(delete(shares).where(shares.c.session_id == session_id))
+    conn.execute(delete(sessions).where(sessions.c.id == session_id))
+    ctx.vault.audit(conn, actor=ctx.who, action="delete.session", target=session_id, detail={"reason": reason})
+    return {"id": session_id, "deleted": True, "reason": reason}
+
+
+def share_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
+    """Share a session with a supervisor; needs the client's consent to supervision."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.SESSION_SHARE, session_id)
+        consent = current_consent(ctx.vault, conn, row.client_id)
+        if consent is None or "supervision" not in consent["scopes"]:
+            raise Refused(ConsentError(f"client {row.client_id} has not consented to supervision"),
+                          Action.SESSION_SHARE.value, session_id)
+        try:
+            grantee = accounts.get(ctx.vault, conn, username)
+        except NotFoundError:
+            raise InputError(f"no supervisor account named {username}") from None
+        if grantee.role is not Role.SUPERVISOR:
+            raise InputError(f"{username} is not a supervisor account")
+        values = {"id": new_id("share"), "session_id": session_id, "grantee_id": grantee.id,
+                  "granted_by": ctx.actor.id, "created_at": now_iso()}
+        if not conn.execute(select(shares.c.id).where(shares.c.session_id == session_id,
+                                                      shares.c.grantee_id == grantee.id)).first():
+            mac = ctx.vault.row_mac("shares", values["id"], share_fields(values))
+            conn.execute(insert(shares).values(**values, mac=mac))
+        ctx.vault.audit(conn, actor=ctx.who, action="session.share", target=session_id,
+                        detail={"with": grantee.id})
+    return {"session": session_id, "shared_with": username}
+
+
+def unshare_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.SESSION_SHARE, session_id)
+        grantee = accounts.get(ctx.vault, conn, username)
+        conn.execute(delete(shares).where(shares.c.session_id == session_id, shares.c.grantee_id == grantee.id))
+        ctx.vault.audit(conn, actor=ctx.who, action="session.unshare", target=session_id,
+                        detail={"with": grantee.id})
+    return {"session": session_id, "unshared": username}

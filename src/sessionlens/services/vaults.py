@@ -1,0 +1,92 @@
+"""Use cases: create a vault, open it, sign in (owner by passphrase, others by password)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import AuthError, InputError, NotFoundError
+from ..vault import accounts, home, store
+from ..vault.accounts import Role
+from ..vault.vault import Vault
+from .context import Ctx
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    ctx: Ctx
+    recovery_key: str
+    data_dir: Path
+
+
+def init_vault(passphrase: str, owner: str, *, role: Role = Role.CLINICIAN, data_dir: str | Path | None = None,
+               settings: Settings | None = None) -> Created:
+    """Create a vault and its owner account; the recovery key is returned once and never stored."""
+    settings = settings or Settings()
+    accounts.check_username(owner)
+    directory = home.data_dir(settings, data_dir)
+    url = home.database_url(settings, directory)
+    if url.startswith("sqlite") and (directory / store.DB_FILENAME).exists() and \
+            (directory / store.DB_FILENAME).stat().st_size > 0:
+        raise InputError(f"a vault already exists in {directory}")
+    if url.startswith("sqlite"):
+        home.prepare(directory)
+    vault, recovery = Vault.create(store.make_engine(url), passphrase, settings)
+    with vault.transaction() as conn:
+        account = accounts.create(vault, conn, owner, role, None, owner=True)
+        vault.audit(conn, actor="system", action="account.create", target=account.id,
+                    detail={"role": role.value, "owner": True})
+    return Created(Ctx(vault, account), recovery, directory)
+
+
+def open_vault(*, passphrase: str | None = None, recovery_key: str | None = None,
+               data_dir: str | Path | None = None, settings: Settings | None = None) -> Vault:
+    settings = settings or Settings()
+    directory = home.data_dir(settings, data_dir)
+    url = home.database_url(settings, directory)
+    if url.startswith("sqlite") and not (directory / store.DB_FILENAME).exists():
+        raise NotFoundError(f"no vault in {directory}: run `sessionlens init` first")
+    return Vault.open(store.make_engine(url), passphrase=passphrase, recovery_key=recovery_key, settings=settings)
+
+
+def sign_in_owner(vault: Vault) -> Ctx:
+    """The passphrase holder acts as the owner account."""
+    with vault.transaction() as conn:
+        account = accounts.owner(vault, conn)
+        vault.audit(conn, actor=account.username, action="login", target=account.id, detail={"via": "passphrase"})
+    return Ctx(vault, account)
+
+
+def login(vault: Vault, username: str, password: str) -> Ctx:
+    """Password sign-in with lock-out; failures are audited and counted even though they raise."""
+    failure: AuthError | None = None
+    with vault.transaction() as conn:
+        try:
+            account = accounts.authenticate(vault, conn, username, password)
+        except (AuthError, NotFoundError) as exc:
+            failure = exc if isinstance(exc, AuthError) else AuthError("wrong username or password")
+            known = _account_id(vault, conn, username)
+            vault.audit(conn, actor=known or "unknown", action="login.failed", target=known or "-",
+                        detail={"reason": _reason(failure)})
+        else:
+            vault.audit(conn, actor=account.username, action="login", target=account.id,
+                        detail={"via": "password"})
+    if failure is not None:
+        raise failure
+    return Ctx(vault, account)
+
+
+def _account_id(vault: Vault, conn, username: str) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        return accounts.get(vault, conn, username).id
+    except (NotFoundError, InputError):
+        return None
+
+
+def _reason(exc: AuthError) -> str:
+    text = str(exc)
+    for word in ("locked", "disabled", "owner"):
+        if word in text:
+            return word
+    return "bad_password"
