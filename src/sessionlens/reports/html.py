@@ -19,6 +19,29 @@ def _environment() -> Environment:
     return env
 
 
+# Findings that label a single utterance are shown beside it in the transcript, not in the moments list.
+ANNOTATION_KINDS = frozenset({"therapist_behaviour", "client_talk"})
+HIDDEN_KINDS = frozenset({"role_assignment"})
+
+
+def _annotations(a: SessionAnalysis) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in a.findings:
+        if f.kind in ANNOTATION_KINDS:
+            for e in f.evidence:
+                for uid in e.utterance_ids:
+                    out.setdefault(uid, []).append(f.label)
+    return out
+
+
+def _moments(a: SessionAnalysis) -> dict[str, list]:  # type: ignore[type-arg]
+    groups: dict[str, list] = {}  # type: ignore[type-arg]
+    for f in a.findings:
+        if f.kind not in ANNOTATION_KINDS | HIDDEN_KINDS:
+            groups.setdefault(f.kind.replace("_", " "), []).append(f)
+    return groups
+
+
 def render_html(a: SessionAnalysis) -> str:
     template = resources.files("sessionlens.reports").joinpath("templates/report.html.j2").read_text("utf-8")
     speakers = {s.id: s for s in a.transcript.speakers}
@@ -30,5 +53,6 @@ def render_html(a: SessionAnalysis) -> str:
         share_chart=share_chart(a),
         colours=ROLE_COLOURS,
         version=__version__,
-        findings=[f for f in a.findings if f.kind != "role_assignment"],
+        moments=_moments(a),
+        annotations=_annotations(a),
     )
