@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from . import analyze as _analyze  # noqa: F401  (registers commands)
+from . import vault_cmds as _vault_cmds  # noqa: F401  (registers vault commands)
 from .app import app, run
 
 __all__ = ["app", "main"]
