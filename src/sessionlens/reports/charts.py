@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis.result import SessionAnalysis
+from .summary import clock
 
 ROLE_COLOURS = {"therapist": "#2a7f8f", "client": "#a0527a", "other": "#b08a2e"}
 LANE_HEIGHT = 26
@@ -79,7 +80,7 @@ def share_chart(a: SessionAnalysis) -> Chart | None:
     labels: list[tuple[float, float, str]] = []
     for i, w in enumerate(windows):
         x, y = float(LABEL_WIDTH), i * (bar_h + gap)
-        labels.append((4.0, y + bar_h * 0.7, f"{int(w['start'] // 60)}–{int(w['end'] // 60)} min"))
+        labels.append((4.0, y + bar_h * 0.7, f"{clock(w['start'])}–{clock(w['end'])}"))
         for role in ("therapist", "client", "other"):
             share = w["share"].get(role, 0.0)
             if share > 0:
