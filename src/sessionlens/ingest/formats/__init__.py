@@ -15,7 +15,7 @@ from types import MappingProxyType
 from ...domain import Transcript
 from ...errors import InputError, UnsupportedFormatError
 from . import csv_table, sessionlens_json, srt, text, vtt, whisper_json, word_docx
-from ._base import NO, Format, Sample, TranscriptFormat
+from ._base import NO, PLAUSIBLE, Format, Sample, TranscriptFormat
 from ._build import Context
 from ._decode import binary_error, looks_binary
 
@@ -53,6 +53,10 @@ def _detect(sample: Sample, name: str) -> str:
         sample.text()  # raises the precise decoding error (not UTF-8, offset)
         raise UnsupportedFormatError(f"no known transcript format fits ({', '.join(FORMATS)})",
                                      source=sample.source)
+    if best == PLAUSIBLE and sample.json_or_none() is not None:
+        raise UnsupportedFormatError(
+            "is JSON but neither Whisper output (segments) nor a sessionlens transcript", source=sample.source
+        )
     tied = [n for n, s in scores.items() if s == best]
     ext = Path(name).suffix.lower()
     for n in tied:

@@ -76,7 +76,9 @@ def format_clock(seconds: float, *, sep: str = ".") -> str:
 def _with_fraction(whole: int, frac: str | None) -> Stamp:
     if not frac:
         return Stamp(float(whole), 1.0)
-    return Stamp(whole + int(frac) / 10 ** len(frac), 10.0 ** -len(frac))
+    scale = 10 ** len(frac)
+    # One correctly rounded division, so "1.973" reads back as the float 1.973.
+    return Stamp((whole * scale + int(frac)) / scale, 1 / scale)
 
 
 def _quote(s: str) -> str:
