@@ -18,6 +18,7 @@ demo: $(STAMP)
 	@$(VENV)/bin/sessionlens demo
 
 test: $(STAMP)
+	@bash scripts/ensure-system.sh
 	@$(PY) -m pytest -q
 
 bench: $(STAMP)

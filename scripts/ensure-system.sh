@@ -1,0 +1,47 @@
+#!/bin/sh
+# Machine set-up the test suite needs, done by the project itself (idempotent, quiet when all is there):
+#  - Debian's chromium for the browser tests (test tools' own browser downloads fail offline);
+#  - PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering, started if they are installed but down.
+set -u
+
+say() { printf 'ensure-system: %s\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else return 1; fi
+}
+
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || { say "chromium missing and no apt-get: browser tests will skip"; return 0; }
+    say "installing Debian's chromium for the browser tests"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+        || { as_root apt-get update -q >/dev/null 2>&1 \
+             && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } \
+        || say "could not install chromium: browser tests will skip"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure_postgres() {
+    port_open 5432 && return 0
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+        say "PostgreSQL is down; starting it"
+        as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1
+    fi
+    port_open 5432 || say "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL store tests will fail"
+}
+
+ensure_redis() {
+    port_open 6379 && return 0
+    if command -v redis-server >/dev/null 2>&1; then
+        say "Redis is down; starting it"
+        redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null 2>&1
+        sleep 1
+    fi
+    port_open 6379 || say "Redis does not answer on 127.0.0.1:6379: the Redis tests will fail"
+}
+
+ensure_chromium
+ensure_postgres
+ensure_redis
+exit 0
