@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Machine set-up the test suite needs, done by the project itself (idempotent, quiet when all is there):
 #  - Debian's chromium for the browser tests (test tools' own browser downloads fail offline);
 #  - PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering, started if they are installed but down.

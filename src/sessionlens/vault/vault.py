@@ -85,7 +85,11 @@ class Vault:
             wrapped, via = meta.kek_by_passphrase, "passphrase"
         else:
             raise AuthError("a passphrase is needed to unlock the vault")
-        kek = keys.unwrap_kek(wrapping, wrapped, vault_id=meta.vault_id, via=via)
+        try:
+            kek = keys.unwrap_kek(wrapping, wrapped, vault_id=meta.vault_id, via=via)
+        except AuthError:
+            engine.dispose()  # leave the files as they were: no WAL or lock left behind
+            raise
         return cls(engine, meta.vault_id, kek, settings)
 
     def change_passphrase(self, new_passphrase: str) -> None:

@@ -8,6 +8,7 @@ names: capitalised words, numbers, or a known role word. That keeps "I said: no"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ROLE_WORDS = frozenset(
     """therapist client counselor counsellor patient interviewer interviewee participant doctor dr
@@ -28,6 +29,7 @@ _MACHINE = re.compile(r"[A-Za-z]{1,10}[_-]?\d{1,4}")  # spk1, speaker_00, SPEAKE
 _FORBIDDEN = set('?!,;"“”…:<>[]{}()=')
 
 
+@lru_cache(maxsize=4096)  # a transcript repeats a handful of labels thousands of times
 def is_label(text: str) -> bool:
     s = text.strip()
     if not s or len(s) > 40 or any(c in _FORBIDDEN for c in s):
