@@ -11,7 +11,6 @@ key, when compared later. Entries never hold PHI: ids, actions, counts.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -98,7 +97,7 @@ def _problem(e: Entry, expected_seq: int, prev: str, mac_key: bytes | None) -> s
         return "does not link to the entry before it (deleted, moved or inserted)"
     if entry_hash(e.seq, e.at, e.actor, e.action, e.target, e.detail, e.prev_hash) != e.hash:
         return "its content does not match its hash (modified)"
-    if mac_key is not None and not hmac.compare_digest(keys.mac(mac_key, e.hash.encode()), e.mac):
+    if mac_key is not None and not keys.mac_equal(keys.mac(mac_key, e.hash.encode()), e.mac):
         return "its MAC does not verify (rewritten without the vault key)"
     return ""
 
@@ -156,7 +155,7 @@ def verify_stored(conn: Connection, mac_key: bytes, known_head: Head | None = No
     entries = load(conn)
     row = conn.execute(select(audit_head).where(audit_head.c.id == 1)).first()
     stored = Head(row.seq, row.hash) if row else Head(0, GENESIS)
-    if row and not hmac.compare_digest(head_mac(mac_key, stored), row.mac):
+    if row and not keys.mac_equal(head_mac(mac_key, stored), row.mac):
         return Verdict(False, 0, stored.seq, "the stored chain head's MAC does not verify")
     verdict = verify_chain(entries, mac_key, stored, head_is_last=True)
     if verdict.ok and known_head is not None:

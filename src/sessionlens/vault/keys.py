@@ -124,3 +124,10 @@ def unwrap_dek(kek: bytes, wrapped: bytes, *, key_id: str, version: int, client_
 
 def mac(key: bytes, data: bytes) -> str:
     return hmac.new(key, data, sha256).hexdigest()
+
+
+def mac_equal(expected: str, stored: object) -> bool:
+    """Constant-time comparison that tolerates garbage (non-ASCII, non-str) in the stored value."""
+    if not isinstance(stored, str):
+        return False
+    return hmac.compare_digest(expected.encode(), stored.encode("utf-8", "surrogatepass"))

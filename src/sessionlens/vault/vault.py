@@ -133,9 +133,7 @@ class Vault:
         return keys.mac(self._row_key, payload)
 
     def check_row_mac(self, table: str, row_id: str, fields: Mapping[str, Any], mac: str) -> None:
-        import hmac
-
-        if not hmac.compare_digest(self.row_mac(table, row_id, fields), mac):
+        if not keys.mac_equal(self.row_mac(table, row_id, fields), mac):
             raise IntegrityError(f"record {row_id} failed authentication (MAC mismatch); it was altered")
 
     # --- client data keys --------------------------------------------------------------------
