@@ -5,17 +5,15 @@ Reproduce: `make bench BENCH=foundation`. Target: under 50 ms for a 100-utteranc
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import statistics
 import time
 import tracemalloc
-from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.run import machine
 from sessionlens.ingest import parse_transcript
+from sessionlens.ingest.multi_csv import split_csv
 from sessionlens.reports.document import analysis_document
 from sessionlens.services.analysis import analyze_transcript
 
@@ -30,21 +28,7 @@ def shared_data() -> Path:
 
 def annomi_files() -> dict[str, bytes]:
     """Each AnnoMI transcript as its own CSV (in memory), keyed by transcript id."""
-    path = shared_data() / "annomi" / "AnnoMI-simple.dev.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        rows: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for row in reader:
-            rows[row["transcript_id"]].append(row)
-        fields = reader.fieldnames or []
-    out = {}
-    for tid, items in rows.items():
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=fields)
-        w.writeheader()
-        w.writerows(items)
-        out[tid] = buf.getvalue().encode("utf-8")
-    return out
+    return split_csv((shared_data() / "annomi" / "AnnoMI-simple.dev.csv").read_bytes())
 
 
 def full_run(data: bytes, name: str) -> int:

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
-
 import pytest
 
 from sessionlens.ingest import parse_transcript
+from sessionlens.ingest.multi_csv import split_csv
 from sessionlens.services.analysis import analyze_transcript
 
 from ..conftest import require_shared
 
 
 def split_annomi() -> dict[str, bytes]:
-    path = require_shared("annomi", "AnnoMI-simple.dev.csv")
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        groups: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for row in reader:
-            groups[row["transcript_id"]].append(row)
-        fields = reader.fieldnames or []
-    out = {}
-    for tid, rows in groups.items():
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-        out[tid] = buf.getvalue().encode("utf-8")
-    return out
+    return split_csv(require_shared("annomi", "AnnoMI-simple.dev.csv").read_bytes())
 
 
 def test_every_annomi_transcript_yields_talk_time():
