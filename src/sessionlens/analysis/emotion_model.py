@@ -1,0 +1,180 @@
+"""The packaged GoEmotions classifier: TF-IDF word + character n-grams and linear one-vs-rest heads.
+
+The artifact in ``sessionlens/models/emotions/`` is plain data (JSON vocabularies, an ``.npz`` of
+weights) — no pickle — and every file's SHA-256 is recorded in ``manifest.json`` and checked at load,
+so a tampered or truncated model raises :class:`IntegrityError` instead of producing numbers.
+The same ``Featurizer`` code runs in ``training/train_emotions.py``, so training and inference agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..errors import IntegrityError
+
+# The 28 names exactly as in the GoEmotions data set (27 emotions + neutral), in its label order.
+LABELS: tuple[str, ...] = (
+    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity",
+    "desire", "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear",
+    "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride", "realization", "relief",
+    "remorse", "sadness", "surprise", "neutral",
+)
+EKMAN: tuple[str, ...] = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
+MAX_CHARS = 2000  # long monologues are cut for features: cost stays bounded, the opening carries most affect
+_SPACE = re.compile(r"\s+")
+MODEL_FILES = ("vocab.json", "weights.npz")
+
+
+def clean(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return _SPACE.sub(" ", text).strip()[:MAX_CHARS]
+
+
+def word_vectorizer(vocabulary: Sequence[str] | None = None, max_features: int | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        lowercase=True, ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True,
+        token_pattern=r"(?u)\b\w[\w']*\b|[!?]", vocabulary=vocabulary, dtype=np.float32,
+    )
+
+
+def char_vectorizer(vocabulary: Sequence[str] | None = None, max_features: int | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=max_features,
+        sublinear_tf=True, vocabulary=vocabulary, dtype=np.float32,
+    )
+
+
+@dataclass
+class Featurizer:
+    """Word (1–2) and char_wb (2–5) TF-IDF blocks, stacked side by side."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        cleaned = [clean(t) for t in texts]
+        return sp.hstack([self.word.transform(cleaned), self.char.transform(cleaned)], format="csr")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "word": {"vocab": _vocab_list(self.word), "idf": self.word.idf_.tolist()},
+            "char": {"vocab": _vocab_list(self.char), "idf": self.char.idf_.tolist()},
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Featurizer:
+        word = word_vectorizer(vocabulary=d["word"]["vocab"])
+        word.idf_ = np.asarray(d["word"]["idf"], dtype=np.float32)
+        char = char_vectorizer(vocabulary=d["char"]["vocab"])
+        char.idf_ = np.asarray(d["char"]["idf"], dtype=np.float32)
+        return cls(word, char)
+
+
+def _vocab_list(vec: TfidfVectorizer) -> list[str]:
+    return [str(t) for t in vec.get_feature_names_out()]
+
+
+@dataclass(frozen=True)
+class Head:
+    """One-vs-rest linear head: probabilities via the logistic function; per-label decision thresholds."""
+
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (n_features, n_labels)
+    intercept: np.ndarray  # (n_labels,)
+    thresholds: np.ndarray  # (n_labels,), tuned on a split of TRAIN only
+
+    def proba(self, x: sp.csr_matrix) -> np.ndarray:
+        z = np.asarray(x @ self.coef, dtype=np.float64) + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def decide(self, p: np.ndarray) -> np.ndarray:
+        """Labels at or above their threshold; the arg-max label where none reaches it (never empty)."""
+        out = p >= self.thresholds
+        none = ~out.any(axis=1)
+        out[none, np.argmax(p[none] / self.thresholds, axis=1)] = True
+        return out
+
+
+@dataclass(frozen=True)
+class EmotionModel:
+    featurizer: Featurizer
+    goemotions: Head
+    ekman: Head
+    meta: dict[str, Any]
+
+    def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(28-label probabilities, Ekman probabilities), one row per text."""
+        if not texts:
+            return np.zeros((0, len(LABELS))), np.zeros((0, len(EKMAN)))
+        x = self.featurizer.transform(texts)
+        return self.goemotions.proba(x), self.ekman.proba(x)
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("sessionlens") / "models" / "emotions"))
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify(directory: Path) -> dict[str, Any]:
+    """Check every model file against manifest.json; return the manifest."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IntegrityError("emotion model manifest is missing or unreadable") from exc
+    for name in MODEL_FILES:
+        path = directory / name
+        want = manifest.get("sha256", {}).get(name)
+        if not path.exists() or want is None or sha256(path) != want:
+            raise IntegrityError(f"emotion model file {name} does not match its recorded SHA-256")
+    return manifest
+
+
+def load(directory: Path | None = None) -> EmotionModel:
+    directory = directory or model_dir()
+    manifest = verify(directory)
+    vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+    with np.load(directory / "weights.npz", allow_pickle=False) as w:
+        heads = {
+            name: Head(labels, w[f"{name}_coef"].astype(np.float32), w[f"{name}_intercept"].astype(np.float64),
+                       w[f"{name}_thresholds"].astype(np.float64))
+            for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
+        }
+    return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], manifest)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> EmotionModel:
+    return load()
+
+
+def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta: dict[str, Any]) -> None:
+    """Write vocab.json, weights.npz (float16 weights) and manifest.json with SHA-256 per file."""
+    model_dir_.mkdir(parents=True, exist_ok=True)
+    (model_dir_ / "vocab.json").write_text(json.dumps(featurizer.to_json(), ensure_ascii=False), encoding="utf-8")
+    arrays: dict[str, np.ndarray] = {}
+    for name, head in heads.items():
+        arrays[f"{name}_coef"] = head.coef.astype(np.float16)
+        arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
+        arrays[f"{name}_thresholds"] = head.thresholds.astype(np.float32)
+    np.savez_compressed(model_dir_ / "weights.npz", **arrays)
+    manifest = dict(meta, sha256={n: sha256(model_dir_ / n) for n in MODEL_FILES})
+    (model_dir_ / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

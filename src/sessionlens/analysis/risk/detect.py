@@ -1,0 +1,161 @@
+"""Find risk language in a transcript: high-recall flags for the clinician's review, never a verdict.
+
+Every flag quotes the exact words with their times and says whether they were negated ("I would never
+hurt myself" is still a mention of self-harm, marked negated), hypothetical, reported from someone
+else, or asked by the therapist. When nothing is found the summary says "not discussed" — which is
+not the same as "no risk", and the product never says the latter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...domain import Evidence, Finding, Role, Transcript, Utterance
+from ..textcues import Hit, is_question, negator_before, norm, span_times
+from .lexicon import (
+    CATEGORIES, CATEGORY_NAMES, CUES, DENIAL, HYPOTHETICAL, IDIOMS, PREFILTER, REPORTED, STRENGTH_CONFIDENCE,
+    SUICIDAL_IDEATION,
+)
+
+SOURCE = "risk-lexicon-v1"
+CONTEXT_REACH = 4  # utterances within which a plan/means word counts as suicidal-ideation context
+NOT_DISCUSSED = "not discussed"
+MENTIONED = "mentioned — for review"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskHit:
+    utterance: Utterance
+    category: str
+    strength: str
+    hit: Hit
+    negated: str | None  # the negating word, if any
+    hypothetical: bool
+    reported: bool
+
+
+def scan_text(text: str) -> list[tuple[str, str, Hit]]:
+    """(category, strength, hit) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest."""
+    t = norm(text)
+    if not PREFILTER.search(t):
+        return []
+    idioms = [(m.start(), m.end()) for m in IDIOMS.finditer(t)]
+    found: list[tuple[str, str, Hit]] = []
+    for cat, groups in CUES.items():
+        for strength, rxs in groups.items():
+            for m in (m for rx in rxs for m in rx.finditer(t)):
+                if any(s < m.end() and m.start() < e for s, e in idioms):
+                    continue
+                found.append((cat, strength, Hit(cat, m.group(0), m.start(), m.end())))
+    return _merge(t, found)
+
+
+def _merge(text: str, found: list[tuple[str, str, Hit]]) -> list[tuple[str, str, Hit]]:
+    """Overlapping hits of one category become one span (quoted whole) with the strongest strength."""
+    order = {"explicit": 0, "indirect": 1, "context": 2}
+    found.sort(key=lambda f: (f[0], f[2].start))
+    merged: list[tuple[str, str, Hit]] = []
+    for cat, strength, h in found:
+        if merged and merged[-1][0] == cat and h.start < merged[-1][2].end:
+            _, s0, h0 = merged[-1]
+            start, end = h0.start, max(h0.end, h.end)
+            best = s0 if order[s0] <= order[strength] else strength
+            merged[-1] = (cat, best, Hit(cat, text[start:end], start, end))
+        else:
+            merged.append((cat, strength, h))
+    return sorted(merged, key=lambda f: (f[2].start, f[0]))
+
+
+def scan_utterance(u: Utterance) -> list[RiskHit]:
+    t = norm(u.text)
+    hits = []
+    for cat, strength, h in scan_text(u.text):
+        neg = negator_before(t, h.start) or _denial_before(t, h.start)
+        clause = t[max(0, h.start - 60): h.start]
+        hits.append(RiskHit(u, cat, strength, h, neg, bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause))))
+    return hits
+
+
+def _denial_before(text: str, start: int) -> str | None:
+    m = None
+    for m in DENIAL.finditer(text[max(0, start - 40): start]):
+        pass
+    return m.group(0) if m else None
+
+
+def find_risk(t: Transcript) -> list[RiskHit]:
+    """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue."""
+    per_utt = [scan_utterance(u) for u in t.utterances]
+    anchors = [i for i, hs in enumerate(per_utt) if any(h.category == SUICIDAL_IDEATION and h.strength != "context"
+                                                       for h in hs)]
+    out: list[RiskHit] = []
+    for i, hs in enumerate(per_utt):
+        near = any(abs(i - a) <= CONTEXT_REACH for a in anchors)
+        out.extend(h for h in hs if h.strength != "context" or near)
+    return out
+
+
+def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
+    u = h.utterance
+    start, end, exact = span_times(u, h.hit.start, h.hit.end)
+    asked = u.role == Role.THERAPIST and is_question(u.text)
+    data: dict[str, Any] = {
+        "category": h.category, "negated": h.negated is not None, "words": h.hit.words,
+        "strength": h.strength, "hypothetical": h.hypothetical, "reported": h.reported,
+        "speaker_role": u.role.value, "asked_by_therapist": asked, "word_times": "exact" if exact else "estimated",
+    }
+    ev = [Evidence((u.id,), start, end, f'"{h.hit.words}"')]
+    if asked and reply is not None:
+        data["reply_utterance"] = reply.id
+        ev.append(Evidence((reply.id,), reply.start, reply.end, "the reply that followed"))
+    return Finding("risk", h.category, STRENGTH_CONFIDENCE[h.strength], tuple(ev), SOURCE, _explain(h, asked), data)
+
+
+def _explain(h: RiskHit, asked: bool) -> str:
+    parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}"']
+    if asked:
+        parts.append("asked by the therapist")
+    if h.negated:
+        parts.append(f'negated ("{h.negated}" before it)')
+    if h.hypothetical:
+        parts.append("hypothetical wording nearby")
+    if h.reported:
+        parts.append("reported from someone else")
+    return "; ".join(parts) + ". For review."
+
+
+def risk_findings(t: Transcript) -> tuple[list[Finding], dict[str, Any]]:
+    """Findings (kind "risk") and a metrics summary whose status is "not discussed" when nothing was found."""
+    hits = find_risk(t)
+    index = {u.id: i for i, u in enumerate(t.utterances)}
+    findings = [to_finding(h, _reply(t, index[h.utterance.id])) for h in hits]
+    return findings, summarise(hits)
+
+
+def _reply(t: Transcript, i: int) -> Utterance | None:
+    for u in t.utterances[i + 1: i + 4]:
+        if u.role != Role.THERAPIST:
+            return u
+    return None
+
+
+def summarise(hits: list[RiskHit]) -> dict[str, Any]:
+    cats: dict[str, Any] = {}
+    for cat in CATEGORIES:
+        mine = [h for h in hits if h.category == cat]
+        cats[cat] = {
+            "status": MENTIONED if mine else NOT_DISCUSSED,
+            "mentions": len(mine),
+            "negated": sum(h.negated is not None for h in mine),
+            "by_client": sum(h.utterance.role == Role.CLIENT for h in mine),
+            "asked_by_therapist": sum(h.utterance.role == Role.THERAPIST and is_question(h.utterance.text)
+                                      for h in mine),
+        }
+    return {
+        "status": MENTIONED if hits else NOT_DISCUSSED,
+        "mentions": len(hits),
+        "categories": cats,
+        "note": "Flags are for the clinician's review; \"not discussed\" means no risk language was found "
+                "in the transcript, not that risk is absent.",
+    }

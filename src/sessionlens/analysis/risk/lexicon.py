@@ -1,0 +1,163 @@
+"""Risk-language cues per category. Written to favour recall: a clinician reviews every hit.
+
+Each cue has a strength: ``explicit`` (names the act: "kill myself"), ``indirect`` (common ways of
+saying it without naming it: "what's the point of any of it"), or ``context`` (plan / means words that
+only count near another suicidal-ideation cue: "made a plan"). Idioms that borrow the words
+("killing it at work", "this traffic is killing me") are listed in ``IDIOMS`` and suppress any cue
+they overlap.
+"""
+
+from __future__ import annotations
+
+from ..textcues import compile_cues
+
+SUICIDAL_IDEATION = "suicidal_ideation"
+SELF_HARM = "self_harm"
+HARM_TO_OTHERS = "harm_to_others"
+ABUSE_NEGLECT = "abuse_neglect"
+SUBSTANCE_CRISIS = "substance_crisis"
+CATEGORIES = (SUICIDAL_IDEATION, SELF_HARM, HARM_TO_OTHERS, ABUSE_NEGLECT, SUBSTANCE_CRISIS)
+CATEGORY_NAMES = {
+    SUICIDAL_IDEATION: "suicidal ideation",
+    SELF_HARM: "self-harm",
+    HARM_TO_OTHERS: "harm to others",
+    ABUSE_NEGLECT: "abuse or neglect",
+    SUBSTANCE_CRISIS: "substance crisis",
+}
+
+_SELVES = r"(?:my|him|her|them|your|our)sel(?:f|ves)|themself|oneself"
+_PEOPLE = (
+    r"(?:him|her|them|you|someone|somebody|anyone|people|everyone|my (?:boss|wife|husband|partner|dad|father|"
+    r"mom|mum|mother|brother|sister|son|daughter|neighbou?r|kids?|children|baby|ex|girlfriend|boyfriend|"
+    r"roommate|coworker|colleague|manager|stepdad|stepmom)|the (?:kids?|children|baby))"
+)
+
+_CUES: dict[str, dict[str, list[str]]] = {
+    SUICIDAL_IDEATION: {
+        "explicit": [
+            r"suicid\w*", r"kms", r"kill(?:s|ed|ing)? (?:" + _SELVES + r")",
+            r"end(?:s|ed|ing)? (?:my|his|her|their|your|one's) (?:own )?li(?:fe|ves)", r"end(?:ing)? it all",
+            r"end(?:ing)? things", r"tak(?:e|es|ing|en) (?:my|his|her|their|your) (?:own )?li(?:fe|ves)",
+            r"(?:want|wanted|wanting|wants) to (?:die|be dead|not exist)", r"better off dead",
+            r"rather (?:be|have been) dead", r"hang(?:ing)? (?:" + _SELVES + r")",
+            r"shoot(?:ing)? (?:" + _SELVES + r")", r"gun to my head", r"jump(?:ing)? (?:off|in front of)",
+            r"tak(?:e|ing) (?:all|a bunch) (?:of )?(?:my |the |those )?pills", r"death wish",
+            r"thoughts (?:of|about) (?:death|dying|ending)", r"(?:not|never) (?:to )?wak(?:e|ing) up",
+        ],
+        "indirect": [
+            r"(?:don'?t|do not|didn'?t) want to (?:be alive|live|be here|exist|go on|wake up)(?: anymore| any more)?",
+            r"(?:wish|wished|wishing) (?:i|he|she) (?:was|were|wasn'?t|weren'?t|had never been) (?:dead|gone|here|born|alive)",
+            r"(?:wish|wished) i could (?:disappear|vanish|die|just stop|sleep forever)", r"better off without me",
+            r"no (?:reason|point) (?:to|in) (?:living|live|being alive|going on|carrying on|trying)",
+            r"what(?:'?s| is)? the point(?: of (?:it all|any of it|anything|living|life|going on|trying))?",
+            r"what(?:'?s| is) (?:it|this|any of it) all for", r"can'?t (?:go on|keep going|do this anymore|take it anymore)",
+            r"tired of (?:living|life|being alive|everything)", r"(?:a|such a) burden (?:to|on) (?:everyone|everybody|"
+            r"them|my family|people)", r"nothing (?:left )?to live for", r"life (?:isn'?t|is not|is no longer|"
+            r"doesn'?t feel) worth (?:living|it)", r"not (?:be|being) (?:around|here) anymore",
+            r"disappear (?:forever|for good)", r"give up on (?:life|everything|living)", r"(?:go|gone) to sleep forever",
+        ],
+        "context": [
+            r"(?:made|make|have|had|has) a plan", r"how (?:you|i|you'd|i'd)(?: would)? do it", r"stockpil\w*",
+            r"access to (?:pills|a gun|guns|firearms|weapons|medication)", r"wrote (?:a|the) (?:note|letter)",
+            r"giv(?:e|ing) (?:away )?(?:my|your) (?:things|stuff|belongings) away", r"said (?:my )?goodbyes?",
+            r"rehears\w*", r"(?:thought|thoughts|thinking) (?:like that|about it) (?:before|again)",
+        ],
+    },
+    SELF_HARM: {
+        "explicit": [
+            r"(?:cut|cuts|cutting|burn|burns|burned|burning|hurt|hurts|hurting|harm|harms|harmed|harming|hit|"
+            r"hitting|punch|punched|punching|scratch|scratched|scratching|starve|starved|starving|bite|bit|biting|"
+            r"punish|punished|punishing|injure|injured|injuring) (?:" + _SELVES + r")",
+            r"self[- ]?harm\w*", r"self[- ]?injur\w*", r"self[- ]?mutilat\w*", r"cutting again",
+            r"razor(?:s| blades?)?", r"slit(?:ting)? (?:my |his |her )?wrists?", r"bang(?:ed|ing)? my head",
+            r"scars? on my (?:arms?|legs?|wrists?|thighs?)", r"(?:started|start|stop|stopped) cutting",
+        ],
+        "indirect": [
+            r"deserve (?:the|to feel) pain", r"make (?:myself|me) bleed", r"feel the pain instead",
+            r"(?:pull|pulling|pulled) (?:out )?my hair", r"(?:hide|hiding|cover|covering) (?:the )?(?:marks|scars|cuts)",
+        ],
+    },
+    HARM_TO_OTHERS: {
+        "explicit": [
+            r"(?:kill|hurt|stab|shoot|strangle|choke|murder|attack|smash|beat up|beat the crap out of) " + _PEOPLE,
+            r"(?:hit|punch|slap) " + _PEOPLE + r"(?! up)", r"homicid\w*", r"violent (?:thoughts|urges|fantasies)",
+            r"(?:thoughts|thought|urges?) (?:of|about) (?:hurting|killing|harming) \w+",
+            r"(?:want|wanted|wanting) (?:him|her|them) (?:dead|to die|to suffer)", r"make (?:him|her|them) pay",
+            r"(?:get|got|buy|bought|have|keep) a (?:gun|knife|weapon)", r"shake the baby",
+        ],
+        "indirect": [
+            r"(?:lose|lost) it and (?:hurt|hit|do something)", r"(?:snap|snapped) and (?:hurt|hit|do something)",
+            r"(?:revenge|payback)", r"teach (?:him|her|them) a lesson", r"(?:he|she|they)'?(?:ll| will) regret it",
+            r"afraid (?:of )?what i(?:'d| would| might) do(?: to (?:him|her|them))?",
+        ],
+    },
+    ABUSE_NEGLECT: {
+        "explicit": [
+            r"(?:hits?|hitting|beats?|beating|beaten|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
+            r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|threw things at|throws things at"
+            r") (?:me|us|the kids|the children|the baby|my (?:kids?|children|son|daughter|mom|mum|mother|sister|"
+            r"brother))",
+            r"(?<!substance )(?<!alcohol )(?<!drug )abus(?:e|ed|es|ing|ive|er)", r"molest\w*",
+            r"rap(?:e|ed|es|ing|ist)", r"sexual(?:ly)? (?:assault\w*|abus\w*|harass\w*)", r"assault(?:ed|s)?",
+            r"touch(?:ed|es|ing)? (?:me|her|him) (?:inappropriately|down there|where)", r"domestic (?:violence|abuse)",
+            r"neglect\w*", r"(?:left|leaves|leave|leaving) (?:me|us|the kids|the children|the baby|them) (?:home )?"
+            r"(?:alone|with no food|without food)", r"(?:no|not enough) food (?:in|at) (?:the house|home)",
+            r"threaten(?:s|ed|ing)? (?:to (?:kill|hurt|hit)|me|us)", r"lock(?:s|ed)? (?:me|us|them) (?:in|out)",
+            r"bruises?", r"black eye", r"forced (?:me|her|him|us) to", r"grooming", r"(?:not|don'?t feel) safe at home",
+            r"child (?:protective services|services)", r"\bcps\b",
+        ],
+        "indirect": [
+            r"(?:afraid|scared|terrified) (?:of (?:him|her|my (?:dad|father|husband|partner|boyfriend|girlfriend|"
+            r"stepdad|stepfather|mom|mother|wife))|to go home)", r"walk(?:ing)? on eggshells",
+            r"(?:controls?|took|takes) (?:all )?(?:my|the) money", r"won'?t let me (?:see|leave|talk|go)",
+            r"(?:gets|got) rough", r"(?:yells|screams|screamed|yelled) at (?:me|us|the kids) (?:all the time|every)",
+        ],
+    },
+    SUBSTANCE_CRISIS: {
+        "explicit": [
+            r"overdos\w*", r"od'?d", r"black(?:ed)? out", r"blackouts?", r"withdrawals?", r"the shakes",
+            r"delirium tremens", r"dts", r"relaps(?:e|ed|es|ing)", r"using again", r"fell off the wagon",
+            r"(?:drove|driving|drive|drives) (?:home )?(?:drunk|high|wasted|after drinking)", r"drunk driving",
+            r"(?:can'?t|couldn'?t|unable to|cannot) stop (?:drinking|using)", r"heroin", r"fentanyl", r"meth",
+            r"crack", r"cocaine", r"opioids?", r"oxy(?:codone|contin|s)?", r"shoot(?:ing)? up", r"needles?",
+            r"detox", r"passed out", r"(?:mix|mixing|mixed) (?:pills|drugs|benzos|xanax) (?:with|and)",
+            r"(?:pills|xanax|benzos) (?:with|and) (?:alcohol|booze|wine|vodka|beer|drinks?)",
+        ],
+        "indirect": [
+            r"(?:drink|drinking|drank) (?:in the morning|first thing|all day|every day|before work|at work|alone "
+            r"every night)", r"the whole bottle", r"a (?:whole )?bottle a (?:day|night)",
+            r"need(?:ed)? a drink to (?:stop|get through|function|start)", r"hid(?:e|ing)? (?:the )?(?:bottles|my drinking)",
+            r"binge(?: drinking|d|ing)?", r"drinking (?:more and more|too much|heavily|way more)",
+            r"(?:high|stoned|drunk|wasted) (?:every day|all the time|every night)", r"rehab",
+        ],
+    },
+}
+
+# One regex per cue (not one alternation) so overlapping cues are all found and merged into one quote.
+CUES = {cat: {strength: [compile_cues([p]) for p in ps] for strength, ps in groups.items()}
+        for cat, groups in _CUES.items()}
+
+# One pass over the text first: most utterances hold no cue, and then the per-cue regexes are skipped.
+PREFILTER = compile_cues([p for groups in _CUES.values() for ps in groups.values() for p in ps])
+
+# Phrases that use risk words figuratively; a cue overlapping one of these is dropped.
+IDIOMS = compile_cues([
+    r"killing it", r"kill(?:ed|s)? it", r"(?:is|are|was|were|'s|'re|been|keeps?) killing me", r"killing time",
+    r"kill(?:ing)? (?:some )?time", r"(?:feet|back|legs|head|knees?) (?:are|is) killing me", r"killer",
+    r"dying (?:to|for|of laughter)", r"to die for", r"die (?:of|from) (?:embarrassment|laughter|laughing|boredom)",
+    r"dead (?:tired|serious|end|line|on)", r"deadline", r"hit (?:me|him|her|them|you) up", r"hit it off",
+    r"(?:it|that|this|reality|the news|the grief|the loss) (?:\w+ )?(?:hit|hits) me", r"hit me (?:hard|like)",
+    r"(?:shoot|shot) (?:me|him|her|you) (?:an? )?(?:email|message|text|line)", r"crack(?:ed|ing)? (?:a )?(?:joke|up|open|on)",
+    r"cracked", r"crack of dawn", r"beat (?:me|us|them|him|her) (?:at|to)", r"kicked (?:me|us) out of (?:the )?(?:game|group)",
+    r"(?:bottle|bottled) (?:it|things|feelings|them) up", r"blackout (?:curtains|blinds)", r"the point of (?:the|this) (?:meeting|exercise|email|project)",
+    r"point of view", r"what'?s the point of (?:the|this|that) (?:meeting|exercise|email|project|rule)",
+    r"abuse of (?:power|the system|process)", r"(?:slap|slapped) (?:together|on)", r"smash(?:ed)? (?:it|that)",
+    r"attack(?:ed)? (?:the|this) (?:problem|task)", r"pins and needles", r"push(?:es|ed)? (?:me|us) to", r"(?:knock|knocked) (?:it|them) out",
+])
+
+STRENGTH_CONFIDENCE = {"explicit": 0.9, "indirect": 0.6, "context": 0.5}
+# Words that make a cue hypothetical or reported rather than a first-hand statement (kept as data).
+HYPOTHETICAL = compile_cues([r"if", r"what if", r"imagine", r"suppose", r"hypothetically", r"would you ever"])
+REPORTED = compile_cues([r"(?:he|she|they) (?:said|says|told|tells)", r"told me (?:that )?(?:he|she|they)",
+                         r"(?:my )?(?:friend|sister|brother|mom|dad|cousin|coworker)(?: said| says| told)"])
+DENIAL = compile_cues([r"den(?:y|ies|ied)"])
