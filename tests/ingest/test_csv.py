@@ -65,7 +65,7 @@ def test_no_text_column():
 
 
 def test_bad_time_cell_names_physical_line():
-    with pytest.raises(TimestampError, match=r"line 4: malformed timestamp 'soon'"):
+    with pytest.raises(TimestampError, match=r"line 4: malformed timestamp \(not a time value\)"):
         parse('speaker,start,text\nT,1,"multi\nline"\nC,soon,x\n', fmt="csv")
 
 

@@ -7,7 +7,7 @@ times, fills the missing ones (:mod:`sessionlens.ingest.timing`) and numbers the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ...domain import Role, Speaker, Transcript, Utterance, Word
@@ -48,7 +48,6 @@ class Context:
     fmt: str
     speech_rate_wpm: float = 150.0
     transcript_id: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 def build_transcript(
@@ -58,7 +57,11 @@ def build_transcript(
     language: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> Transcript:
-    """Validate ``rows`` and turn them into a Transcript (ids ``u1, u2, …`` in source order)."""
+    """Validate ``rows`` and turn them into a Transcript (ids ``u1, u2, …`` in source order).
+
+    Rows without text or words are dropped. Tolerated one-tick steps back in start time are
+    listed (by line or path) in ``metadata["start_backsteps"]``.
+    """
     kept = [r for r in rows if r.text.strip() or r.words]
     if not kept:
         raise TranscriptError("no utterances found", source=ctx.source)
@@ -102,7 +105,7 @@ def _validate(rows: list[RawRow], source: str) -> list[int | str]:
         where = f"{r.path}: " if r.path else ""
         for value, what in ((r.start, "start time"), (r.end, "end time")):
             if value is not None:
-                _check(value, source, line, where + what)
+                check_seconds(value, source=source, line=line, what=where + what)
         if r.start is not None and r.end is not None and r.end < r.start:
             raise TimestampError(
                 f"{where}negative duration: ends at {format_clock(r.end)} before it starts at "
@@ -130,10 +133,6 @@ def complete_times(t: Transcript, speech_rate_wpm: float = 150.0) -> list[tuple[
     """Every utterance's (start, end), estimating missing ones: for writers whose format needs times."""
     spans = [Span(u.start, u.end, u.word_count) for u in t.utterances]
     return [(x.start, x.end) for x in fill_times(spans, speech_rate_wpm)]
-
-
-def _check(value: float, source: str, line: int | None, what: str) -> None:
-    check_seconds(value, source=source, line=line, what=what)
 
 
 def _speakers(rows: list[RawRow]) -> tuple[Speaker, ...]:

@@ -54,7 +54,8 @@ def parse_cue_block(first: int, lines: list[str], source: str) -> Cue | None:
                                      source=source, line=line_no)
             start = parse_clock(m.group(1), source=source, line=line_no)
             end = parse_clock(m.group(2), source=source, line=line_no)
-            return Cue(line_no, start.seconds, end.seconds, max(start.resolution, end.resolution), lines[k + 1 :])
+            resolution = max(start.resolution, end.resolution)
+            return Cue(line_no, start.seconds, end.seconds, resolution, lines[k + 1 :])
     return None
 
 

@@ -53,7 +53,8 @@ def _decode(data: bytes, source: str) -> str:
                 return data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
                 offset = exc.start + len(bom)
-                raise InputError(f"is not valid {label} text (bad byte at offset {offset})", source=source) from None
+                message = f"is not valid {label} text (bad byte at offset {offset})"
+                raise InputError(message, source=source) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -15,10 +15,12 @@ from ...errors import ParseError, TimestampError
 def load_json(text: str, source: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON ({exc.msg}, column {exc.colno})", source=source, line=exc.lineno) from None
+    except json.JSONDecodeError as exc:  # exc.msg is a fixed phrase ("Expecting value"), never content
+        message = f"invalid JSON ({exc.msg}, column {exc.colno})"
+        raise ParseError(message, source=source, line=exc.lineno) from None
     except (ValueError, RecursionError):
-        raise ParseError("invalid JSON (nested too deeply or a number out of range)", source=source) from None
+        message = "invalid JSON (nested too deeply, NaN/Infinity, or a number out of range)"
+        raise ParseError(message, source=source) from None
 
 
 def _reject_constant(name: str) -> Any:

@@ -42,7 +42,11 @@ def is_label(text: str) -> bool:
     first = words[0]
     if not (first[0].isupper() or _is_role(first) or _MACHINE.fullmatch(first)):
         return False
-    return all(w[0].isupper() or w[0].isdigit() or w[0] == "#" or _is_role(w) or w in _PARTICLES for w in words[1:])
+    return all(_later_word_ok(w) for w in words[1:])
+
+
+def _later_word_ok(w: str) -> bool:
+    return w[0].isupper() or w[0].isdigit() or w[0] == "#" or _is_role(w) or w in _PARTICLES
 
 
 def is_speakerish(text: str) -> bool:

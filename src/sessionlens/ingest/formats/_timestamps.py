@@ -40,7 +40,8 @@ def parse_clock(text: str, *, source: str, line: int | None, where: str = "") ->
         raise TimestampError(f"{pre}malformed timestamp {_quote(s)}", source=source, line=line)
     hours, minutes, seconds, frac = m.groups()
     if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
-        raise TimestampError(f"{pre}malformed timestamp {_quote(s)} (field out of range)", source=source, line=line)
+        message = f"{pre}malformed timestamp {_quote(s)} (field out of range)"
+        raise TimestampError(message, source=source, line=line)
     total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
     return _with_fraction(total, frac)
 
@@ -82,5 +83,8 @@ def _with_fraction(whole: int, frac: str | None) -> Stamp:
 
 
 def _quote(s: str) -> str:
-    # A malformed timestamp is not transcript content, but cap it so a whole line never leaks.
-    return repr(s[:16])
+    # Show the value only if it is made of clock characters: a table cell holding words
+    # (a shifted column) would otherwise put transcript text into the message.
+    if len(s) <= 16 and all(c.isdigit() or c in ":.,- " for c in s):
+        return repr(s)
+    return "(not a time value)"

@@ -73,7 +73,8 @@ def _parse(sample: Sample, ctx: Context) -> Transcript:
         return build_transcript([], ctx)
     delimiter, cols = _dialect(text)
     if cols is None:
-        raise ParseError(f"no recognisable header row; expected {expected_names()}", source=ctx.source, line=1)
+        message = f"no recognisable header row; expected {expected_names()}"
+        raise ParseError(message, source=ctx.source, line=1)
     rows, meta = _select(list(_rows(text, delimiter, cols, ctx)), cols, ctx)
     return build_transcript([r for _, r in rows], ctx, metadata=meta)
 
@@ -105,7 +106,10 @@ def _cell(cells: list[str], i: int | None) -> str:
     return cells[i] if i is not None and i < len(cells) else ""
 
 
-def _select(rows: list[tuple[str, RawRow]], cols: Columns, ctx: Context) -> tuple[list[tuple[str, RawRow]], dict]:
+Tagged = list[tuple[str, RawRow]]  # (transcript id, row)
+
+
+def _select(rows: Tagged, cols: Columns, ctx: Context) -> tuple[Tagged, dict[str, str]]:
     """Keep the chosen transcript's rows when the file holds several."""
     if cols.transcript_id is None:
         if ctx.transcript_id is not None:

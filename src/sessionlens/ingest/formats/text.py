@@ -28,7 +28,8 @@ from ._labels import is_label, is_speakerish
 from ._timestamps import TS_PATTERN, Stamp, format_clock, parse_clock
 
 _LEAD_TS = re.compile(rf"[\[(]?({TS_PATTERN})[\])]?(?=\s|$|[\])])\s*(?:[-–—|]\s+)?")
-_LABEL_COLON = re.compile(rf"([^:\[\]()<>]{{1,40}}?)\s*(?:[\[(]({TS_PATTERN})[\])])?\s*:(?!\d)\s*")  # "0:12" is a time, not "0" + colon
+# "Label:" / "Label [00:01]:" — a colon followed by a digit is a time ("Speaker 2  0:12"), not a label end.
+_LABEL_COLON = re.compile(rf"([^:\[\]()<>]{{1,40}}?)\s*(?:[\[(]({TS_PATTERN})[\])])?\s*:(?!\d)\s*")
 _LABEL_THEN_TS = re.compile(rf"([^:\[\]()<>]{{1,40}}?)(\s+)[\[(]?({TS_PATTERN})[\])]?\s*")
 
 LAYOUT_HELP = (

@@ -69,7 +69,8 @@ def _row(seg: Obj, i: int) -> RawRow:
 def _word(w: Obj) -> Word:
     text = w.str("word", "") or w.str("text", "")
     conf = w.num("probability") if w.has("probability") else w.num("score")
-    return Word(text=text.strip(), start=w.num("start", time=True), end=w.num("end", time=True), confidence=conf)
+    start, end = w.num("start", time=True), w.num("end", time=True)
+    return Word(text=text.strip(), start=start, end=end, confidence=conf)
 
 
 def _render(t: Transcript) -> bytes:
