@@ -106,6 +106,25 @@ def test_one_huge_utterance_is_linear():
     assert len(t.utterances) == 1 and time.perf_counter() - t0 < 20
 
 
+PATHOLOGICAL = [
+    "WEBVTT\n\n00:01.000 --> 00:02.000\n<v" + ".a" * 5000 + "!\n",
+    "1\n00:00:01,000 --> 00:00:02,000\n" + "<" * 20000 + "\n",
+    "T" + " " * 50000 + ":" + " x" * 20000 + "\n",
+    "\n" * 50000 + "1\n00:00:01,000 --> 00:00:02,000\nT: x\n",
+    "[" + "0:" * 30000 + "\n",
+    ("Dr. " * 20000) + ": x\n",
+    "speaker,start,text\n" + 'T,1,"' + "," * 50000 + '"\n',
+]
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
+@pytest.mark.parametrize("fmt", [None, "text", "vtt", "srt", "csv"])
+def test_no_regex_blowups(text, fmt):
+    t0 = time.perf_counter()
+    _only_input_errors(text.encode(), fmt)
+    assert time.perf_counter() - t0 < 5
+
+
 # --- fuzzing: whatever comes in, only InputError subclasses come out -----------------------------
 
 SEEDS = [fixture(p.name) for p in sorted(FIXTURES.iterdir())]

@@ -14,7 +14,9 @@ from ._timestamps import TS_PATTERN, parse_clock
 
 ARROW = "-->"
 _TIMING = re.compile(rf"\s*({TS_PATTERN})\s*-->\s*({TS_PATTERN})(?:\s.*)?")
-_VOICE = re.compile(r"<v(?:\.[\w.-]{1,40})*\s+([^>]{1,80})>")
+# Class names exclude "." so each ".class" is delimited: a "." inside the class would let the
+# repetition split "<v.a.a.a…" exponentially many ways (found by a regression test below).
+_VOICE = re.compile(r"<v(?:\.[\w-]{1,40})*\s+([^>]{1,80})>")
 _TAG = re.compile(r"<[^>]{0,200}>|\{\\[^}]{0,100}\}")  # HTML-ish tags and ASS overrides ({\an8})
 _NAME_PREFIX = re.compile(r"\s*(?:-\s*)?([^:\[\]()<>]{1,40}?)\s*:\s+")
 
@@ -65,7 +67,7 @@ def cues_to_rows(text: str, source: str, *, skip_first_block: bool, default_labe
     rows: list[RawRow] = []
     parts: list[list[str]] = []
     for i, (first, lines) in enumerate(blocks(text)):
-        if i == 0 and skip_first_block or _is_meta_block(lines[0]):
+        if (i == 0 and skip_first_block) or _is_meta_block(lines[0]):
             continue
         cue = parse_cue_block(first, lines, source)
         if cue is None:

@@ -17,7 +17,7 @@ from ._timestamps import TS_PATTERN, format_clock
 from ._build import complete_times
 
 DEFAULT_LABEL = "Speaker"
-_SRT_HEAD = re.compile(rf"\s*\d{{1,9}}\s*\n\s*{TS_PATTERN}\s*-->\s*{TS_PATTERN}")
+_SRT_HEAD = re.compile(rf"\s*\d{{1,9}}[ \t]*\n[ \t]*{TS_PATTERN}[ \t]*-->[ \t]*{TS_PATTERN}")
 
 
 def _sniff(sample: Sample) -> int:
