@@ -141,6 +141,67 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: 0 <= v <= 36500,
         "between 0 and 36500 days",
     ),
+    # --- web app (issue 8) ---
+    Setting(
+        "web_host",
+        "127.0.0.1",
+        "Address `sessionlens serve` listens on; anything but loopback needs web_tls_cert and web_tls_key.",
+        str,
+        lambda v: bool(v.strip()),
+        "a host name or IP address",
+    ),
+    Setting(
+        "web_port",
+        8765,
+        "Port `sessionlens serve` listens on.",
+        int,
+        lambda v: 1 <= v <= 65535,
+        "between 1 and 65535",
+    ),
+    Setting(
+        "web_idle_minutes",
+        15,
+        "A web session ends after this many minutes without a request.",
+        int,
+        lambda v: 1 <= v <= 240,
+        "between 1 and 240 minutes",
+    ),
+    Setting(
+        "web_session_hours",
+        8,
+        "A web session ends this many hours after sign-in, however active.",
+        int,
+        lambda v: 1 <= v <= 24,
+        "between 1 and 24 hours",
+    ),
+    Setting(
+        "web_upload_max_mib",
+        512,
+        "Largest audio upload (MiB) the web app accepts; the body is held in memory, never spooled to disk.",
+        int,
+        lambda v: 1 <= v <= 4096,
+        "between 1 and 4096 MiB",
+    ),
+    Setting(
+        "web_transcript_max_mib",
+        16,
+        "Largest transcript upload (MiB) the web app accepts.",
+        int,
+        lambda v: 1 <= v <= 256,
+        "between 1 and 256 MiB",
+    ),
+    Setting(
+        "web_tls_cert",
+        "",
+        "PEM certificate file for HTTPS (empty: plain HTTP, allowed on loopback only).",
+        str,
+    ),
+    Setting(
+        "web_tls_key",
+        "",
+        "PEM private key file for HTTPS (with web_tls_cert).",
+        str,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
