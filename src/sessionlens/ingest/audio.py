@@ -1,0 +1,196 @@
+"""Audio and video decoding, in memory, to 16 kHz float32 (PyAV: FFmpeg inside the wheel).
+
+Nothing touches disk: a path is read by FFmpeg directly and bytes (e.g. from the vault) are read
+from memory. Long files are streamed in blocks so memory stays bounded (``iter_blocks``); short
+ones can be decoded whole (``decode_audio``). A stereo file stays two channels so that a
+recording with one speaker per channel can be diarized by channel; everything else is mixed
+to mono.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from ..errors import InputError, UnsupportedFormatError
+
+SAMPLE_RATE = 16_000
+BLOCK_SECONDS = 20.0
+MAX_CHANNELS_KEPT = 2
+
+# Leading bytes of the containers FFmpeg reads for us (wav, flac, mp3, ogg/opus, mp4/m4a/mov, webm/mkv,
+# aac, aiff, caf, amr, asf/wma). Used to route a file to audio rather than transcript parsing.
+_MAGIC: tuple[tuple[int, bytes], ...] = (
+    (0, b"RIFF"), (0, b"RF64"), (0, b"fLaC"), (0, b"ID3"), (0, b"OggS"), (4, b"ftyp"),
+    (0, b"\x1a\x45\xdf\xa3"), (0, b"FORM"), (0, b"caff"), (0, b"#!AMR"), (0, b".snd"),
+    (0, b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"),
+)
+
+Source = str | Path | bytes | BinaryIO
+
+
+@dataclass(frozen=True, slots=True)
+class AudioInfo:
+    """What the container says about its first audio stream."""
+
+    duration: float | None  # seconds, None when the container does not know
+    sample_rate: int  # of the source, before resampling
+    channels: int  # kept channels after decoding: 1, or 2 for stereo
+    codec: str
+    has_video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    """Decoded audio: ``mono`` for recognition, ``channels`` (2, n) when the source is stereo."""
+
+    mono: np.ndarray
+    channels: np.ndarray | None = None
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return len(self.mono) / self.sample_rate
+
+
+def looks_like_media(head: bytes) -> bool:
+    """True when the first bytes of a file are those of an audio or video container."""
+    if any(head[off:off + len(magic)] == magic for off, magic in _MAGIC):
+        return True
+    # MPEG audio frame sync (mp3 without ID3, ADTS AAC): 11 set bits.
+    return len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0
+
+
+def is_media_file(path: str | Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return looks_like_media(fh.read(16))
+    except OSError:
+        return False
+
+
+def _label(src: Source) -> str:
+    return str(src) if isinstance(src, str | Path) else "audio"
+
+
+def _open(src: Source):  # type: ignore[no-untyped-def]
+    import av
+
+    label = _label(src)
+    if isinstance(src, str | Path):
+        p = Path(src)
+        if not p.exists():
+            raise InputError("file not found", source=label)
+        if p.is_dir():
+            raise InputError("is a directory, not an audio file", source=label)
+        if p.stat().st_size == 0:
+            raise InputError("the file is empty (0 bytes)", source=label)
+        target: object = str(p)
+    else:
+        data = src.read() if hasattr(src, "read") else src
+        if not data:
+            raise InputError("the audio is empty (0 bytes)", source=label)
+        target = io.BytesIO(data)  # type: ignore[arg-type]
+    try:
+        container = av.open(target, mode="r")
+    except (av.FFmpegError, ValueError, OSError):
+        raise UnsupportedFormatError("is not an audio or video file FFmpeg can read", source=label) from None
+    if not container.streams.audio:
+        kind = "video with no audio track" if container.streams.video else "file with no audio track"
+        container.close()
+        raise InputError(f"is a {kind}; nothing to transcribe", source=label)
+    return container
+
+
+def probe(src: Source) -> AudioInfo:
+    """Describe the audio stream without decoding it. Raises InputError for unusable input."""
+    container = _open(src)
+    try:
+        return _info(container)
+    finally:
+        container.close()
+
+
+def _info(container) -> AudioInfo:  # type: ignore[no-untyped-def]
+    stream = container.streams.audio[0]
+    duration = None
+    if stream.duration is not None and stream.time_base is not None:
+        duration = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        duration = container.duration / 1_000_000
+    channels = MAX_CHANNELS_KEPT if stream.channels == MAX_CHANNELS_KEPT else 1
+    return AudioInfo(duration, int(stream.rate or 0), channels, stream.codec_context.name,
+                     bool(container.streams.video))
+
+
+def iter_blocks(src: Source, block_seconds: float = BLOCK_SECONDS) -> Iterator[np.ndarray]:
+    """Yield (channels, n) float32 blocks at 16 kHz, about ``block_seconds`` each.
+
+    A stream that breaks off (truncated mp3) ends the iteration after the last good frame; a stream
+    with nothing decodable raises InputError.
+    """
+    import av
+
+    container = _open(src)
+    label = _label(src)
+    try:
+        stereo = _info(container).channels == MAX_CHANNELS_KEPT
+        resampler = av.AudioResampler(format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE)
+        pending: list[np.ndarray] = []
+        size = 0
+        target = int(block_seconds * SAMPLE_RATE)
+        for frame in _frames(container, label):
+            for out in resampler.resample(frame):
+                pending.append(out.to_ndarray())
+                size += out.samples
+            if size >= target:
+                yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
+                pending, size = [], 0
+        for out in resampler.resample(None):
+            pending.append(out.to_ndarray())
+        if pending:
+            yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
+    finally:
+        container.close()
+
+
+def _frames(container, label: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    import av
+
+    decoded = 0
+    packets = container.demux(container.streams.audio[0])
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            break
+        except av.FFmpegError:
+            break  # a broken container tail: keep what decoded
+        try:
+            frames = packet.decode()
+        except av.FFmpegError:
+            continue  # one corrupt packet (truncated mp3 frame): skip it
+        for frame in frames:
+            decoded += 1
+            yield frame
+    if decoded == 0:
+        raise InputError("no audio could be decoded (damaged or truncated file)", source=label)
+
+
+def decode_audio(src: Source) -> Audio:
+    """Decode a whole (short) file to memory. For long files prefer ``iter_blocks``."""
+    blocks = list(iter_blocks(src))
+    if not blocks:
+        raise InputError("no audio could be decoded", source=_label(src))
+    data = np.concatenate(blocks, axis=1)
+    mono = data.mean(axis=0) if data.shape[0] > 1 else data[0]
+    return Audio(np.ascontiguousarray(mono, dtype=np.float32), data if data.shape[0] > 1 else None)
+
+
+__all__ = ["Audio", "AudioInfo", "SAMPLE_RATE", "decode_audio", "is_media_file", "iter_blocks",
+           "looks_like_media", "probe"]

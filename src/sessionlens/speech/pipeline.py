@@ -1,0 +1,308 @@
+"""Session audio -> diarized, timed Transcript with paralinguistic cues. Offline, bounded memory.
+
+Stream: decode (PyAV) -> VAD (Silero) -> chunks cut at pauses. Per chunk: recognise the speech
+regions (faster-whisper, guarded), embed 1.5 s windows and each phrase (voice encoder), reduce
+pitch and energy to per-word statistics, note wordless vocal sounds; then drop the audio.
+At the end: cluster the windows into speakers, pick each word's speaker (re-segmentation),
+build one utterance per speaker turn, attach cues.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..domain import Role, Speaker, Timing, Transcript, Utterance, Word
+from ..ingest.audio import SAMPLE_RATE, Source, iter_blocks, probe
+from . import prosody
+from .asr import AsrBackend, AsrSegment, create_backend
+from .asr.guards import GuardReport, keep_segment
+from .chunking import Chunk, iter_chunks
+from .diarize import cluster, window_spans
+from .embeddings import VoiceEncoder, voice_encoder
+from .resegment import emissions, phrases, viterbi, window_scores
+from .vad import SileroVad, speech_regions
+
+SPLIT_PAUSE = prosody.LONG_PAUSE  # a same-speaker pause this long starts a new utterance
+CHANNEL_DB = 6.0  # one channel this much louder marks whose word it is (one speaker per channel)
+
+Progress = Callable[[float, float | None, str], None]  # seconds done, seconds total, stage
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    model: str | None = None  # packaged model name or CTranslate2 folder
+    backend: str = "faster-whisper"
+    language: str | None = None
+    speakers: int | None = None  # None: decide 1-4 from the audio
+    chunk_seconds: float = 60.0
+    threads: int | None = None
+    voiceprint: np.ndarray | None = field(default=None, repr=False)
+
+
+@dataclass
+class _Collected:
+    """Everything kept from the chunks once their audio is gone."""
+
+    words: list[Word] = field(default_factory=list)
+    stats: list[prosody.WordStats] = field(default_factory=list)
+    chan_db: list[float] = field(default_factory=list)
+    win_spans: list[tuple[float, float]] = field(default_factory=list)
+    win_embs: list[np.ndarray] = field(default_factory=list)
+    phrase_of_word: list[int] = field(default_factory=list)
+    phrase_embs: list[np.ndarray] = field(default_factory=list)
+    phrase_len: list[float] = field(default_factory=list)
+    speech_seconds: float = 0.0
+    events: list[dict[str, Any]] = field(default_factory=list)
+    guard: GuardReport = field(default_factory=GuardReport)
+    duration: float = 0.0
+    stereo: bool = False
+
+
+class _TimeMap:
+    """Maps times in the concatenated speech back to the chunk."""
+
+    def __init__(self, regions: list[tuple[float, float]]) -> None:
+        self.cat_starts, self.orig_starts, self.lengths = [], [], []
+        pos = 0.0
+        for s, e in regions:
+            self.cat_starts.append(pos)
+            self.orig_starts.append(s)
+            self.lengths.append(e - s)
+            pos += e - s
+
+    def __call__(self, t: float, is_end: bool = False) -> float:
+        find = bisect.bisect_left if is_end else bisect.bisect_right
+        i = max(0, find(self.cat_starts, t) - 1)
+        return self.orig_starts[i] + min(max(t - self.cat_starts[i], 0.0), self.lengths[i])
+
+
+def transcribe(src: Source, options: SpeechOptions = SpeechOptions(), progress: Progress | None = None,
+               *, asr: AsrBackend | None = None) -> Transcript:
+    """Turn a recording (path or bytes) into a Transcript. Silence gives an empty transcript."""
+    info = probe(src)
+    report = progress or (lambda done, total, stage: None)
+    report(0.0, info.duration, "loading models")
+    asr = asr or create_backend(options.backend, model=options.model, language=options.language,
+                                threads=options.threads)
+    encoder = voice_encoder()
+    acc = _Collected(stereo=info.channels == 2)
+    started = time.perf_counter()
+    for chunk in iter_chunks(iter_blocks(src), SileroVad(), options.chunk_seconds):
+        _process(chunk, asr, encoder, acc)
+        acc.duration = chunk.offset + chunk.duration
+        report(acc.duration, info.duration, "transcribing")
+    report(acc.duration, info.duration, "finding speakers")
+    transcript = _assemble(acc, options, asr)
+    transcript.metadata["processing_seconds"] = round(time.perf_counter() - started, 2)
+    transcript.metadata["source_audio"] = {"sample_rate": info.sample_rate, "channels": info.channels,
+                                           "codec": info.codec, "had_video": info.has_video}
+    if info.sample_rate and info.sample_rate < SAMPLE_RATE:
+        transcript.metadata.setdefault("notes", []).append(
+            f"narrowband audio ({info.sample_rate} Hz): recognition and speaker separation are less accurate")
+    report(acc.duration, info.duration, "done")
+    return transcript
+
+
+# --- per chunk ---------------------------------------------------------------------------
+
+def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collected) -> None:
+    regions = speech_regions(chunk.probs, limit=chunk.duration)
+    if not regions:
+        return
+    acc.speech_seconds += sum(e - s for s, e in regions)
+    mono = chunk.mono
+    words = _recognise(asr, mono, regions, acc.guard)
+    tracks = prosody.tracks(mono, 0.0)
+    spans = window_spans(regions)
+    acc.win_spans.extend((s + chunk.offset, e + chunk.offset) for s, e in spans)
+    acc.win_embs.append(encoder.embed_segments(mono, _samples(spans)))
+    acc.events.extend(_vocal_events(tracks, regions, words, chunk.offset))
+    if not words:
+        return
+    groups = phrases([w.start for w in words], [w.end for w in words])  # type: ignore[misc]
+    base = len(acc.phrase_embs)
+    acc.phrase_embs.extend(encoder.embed_segments(mono, _samples([(g.start, g.end) for g in groups])))
+    for g_i, g in enumerate(groups):
+        acc.phrase_of_word.extend([base + g_i] * (g.last - g.first + 1))
+        acc.phrase_len.append(g.end - g.start)
+    for w in words:
+        acc.stats.append(prosody.word_stats(tracks, w.start, w.end))  # type: ignore[arg-type]
+        acc.chan_db.append(_channel_db(chunk.audio, w.start, w.end))  # type: ignore[arg-type]
+        acc.words.append(Word(w.text, round(w.start + chunk.offset, 3), round(w.end + chunk.offset, 3),  # type: ignore[operator]
+                              None if w.confidence is None else round(w.confidence, 3)))
+
+
+def _samples(spans: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    return [(int(s * SAMPLE_RATE), int(e * SAMPLE_RATE)) for s, e in spans]
+
+
+def _recognise(asr: AsrBackend, mono: np.ndarray, regions: list[tuple[float, float]],
+               guard: GuardReport) -> list[Word]:
+    """Decode only the speech (silence cut out), guard the result, map times back."""
+    speech = np.concatenate([mono[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)] for s, e in regions])
+    to_chunk = _TimeMap(regions)
+    out: list[Word] = []
+    for seg in asr.transcribe(speech):
+        kept: AsrSegment | None = keep_segment(seg, guard)
+        if kept is None:
+            continue
+        for w in kept.words:
+            start = to_chunk(w.start or 0.0)
+            end = max(start + 0.02, to_chunk(w.end or 0.0, is_end=True))
+            out.append(Word(w.text, start, end, w.confidence))
+    return out
+
+
+def _channel_db(audio: np.ndarray, start: float, end: float) -> float:
+    if audio.shape[0] < 2:
+        return float("nan")
+    a, b = int(start * SAMPLE_RATE), max(int(end * SAMPLE_RATE), int(start * SAMPLE_RATE) + 1)
+    e = np.mean(audio[:2, a:b].astype(np.float64) ** 2, axis=1) + 1e-10
+    return float(10 * np.log10(e[0] / e[1]))
+
+
+def _vocal_events(tracks: prosody.Tracks, regions: list[tuple[float, float]], words: list[Word],
+                  offset: float) -> list[dict[str, Any]]:
+    """Speech-like stretches of at least 0.4 s with no recognised word in them."""
+    out = []
+    for s, e in regions:
+        inside = [w for w in words if (w.end or 0) > s and (w.start or 0) < e]
+        gaps, t = [], s
+        for w in inside:
+            gaps.append((t, w.start or t))
+            t = max(t, w.end or t)
+        gaps.append((t, e))
+        for gs, ge in gaps:
+            if ge - gs >= 0.6:
+                ev = prosody.vocal_event(tracks, gs + 0.1, ge - 0.1)
+                if ev:
+                    out.append({**ev, "start": round(ev["start"] + offset, 2), "end": round(ev["end"] + offset, 2)})
+    return out
+
+
+# --- whole session ----------------------------------------------------------------------
+
+def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Transcript:
+    meta: dict[str, Any] = {
+        "asr": {"backend": asr.name, "model": asr.model_name, "guards": acc.guard.as_dict()},
+        "duration": round(acc.duration, 2),
+        "speech_seconds": round(acc.speech_seconds, 2),
+        "vocal_events": acc.events,
+    }
+    if not acc.words:
+        meta["message"] = ("no speech was recognised in this recording" if acc.speech_seconds < 1 else
+                           "speech-like sound was found but no words could be recognised reliably")
+        return Transcript((), (), source_format="audio", timing=Timing.SOURCE, language=asr.language, metadata=meta)
+    labels, method, centroids = _speakers_of_words(acc, options)
+    meta["diarization"] = {"method": method, "speakers": int(labels.max()) + 1, "requested": options.speakers}
+    utterances, cues = _utterances(acc, labels)
+    meta["paralinguistics"] = cues
+    meta["vocal_events"] = [_attach(ev, utterances) for ev in acc.events]
+    speakers = _speaker_list(labels, centroids, options, meta)
+    roles = {s.id: s.role for s in speakers}
+    utts = tuple(replace(u, role=roles[u.speaker]) for u in utterances)
+    return Transcript(utts, speakers, source_format="audio", timing=Timing.SOURCE,
+                      language=asr.language, metadata=meta)
+
+
+def _speakers_of_words(acc: _Collected, options: SpeechOptions) -> tuple[np.ndarray, str, np.ndarray | None]:
+    if acc.stereo and options.speakers in (None, 2):
+        by_channel = _channel_labels(np.array(acc.chan_db))
+        if by_channel is not None:
+            return by_channel, "channels", None
+    win = np.concatenate(acc.win_embs) if acc.win_embs else np.zeros((0, 256), np.float32)
+    phr = np.stack(acc.phrase_embs)
+    basis = win if len(win) >= 2 else phr
+    clusters = cluster(basis, options.speakers)
+    if clusters.count <= 1:
+        return np.zeros(len(acc.words), int), "single voice", clusters.centroids
+    starts = np.array([w.start for w in acc.words], float)
+    ends = np.array([w.end for w in acc.words], float)
+    win_sims = win @ clusters.centroids.T if len(win) else np.zeros((0, clusters.count))
+    w_scores = window_scores(starts, ends, np.array(acc.win_spans, float).reshape(-1, 2), win_sims)
+    p_idx = np.array(acc.phrase_of_word)
+    p_scores = (phr @ clusters.centroids.T)[p_idx]
+    scores = emissions(w_scores, p_scores, np.array(acc.phrase_len)[p_idx])
+    gaps = np.concatenate([[10.0], starts[1:] - ends[:-1]])
+    labels = viterbi(scores, gaps)
+    return _first_appearance(labels), "voice embeddings", clusters.centroids[_appearance_order(labels)]
+
+
+def _appearance_order(labels: np.ndarray) -> list[int]:
+    seen: list[int] = []
+    for lab in labels:
+        if int(lab) not in seen:
+            seen.append(int(lab))
+    return seen
+
+
+def _first_appearance(labels: np.ndarray) -> np.ndarray:
+    order = {lab: i for i, lab in enumerate(_appearance_order(labels))}
+    return np.array([order[int(lab)] for lab in labels], int)
+
+
+def _channel_labels(diff: np.ndarray) -> np.ndarray | None:
+    """Speaker per word from the louder channel, when the channels clearly carry different voices."""
+    ok = np.isfinite(diff)
+    if ok.sum() < 4:
+        return None
+    strong = np.abs(diff[ok]) >= CHANNEL_DB
+    left = np.mean(diff[ok] >= CHANNEL_DB)
+    right = np.mean(diff[ok] <= -CHANNEL_DB)
+    if strong.mean() < 0.6 or min(left, right) < 0.05:
+        return None
+    return _first_appearance((np.nan_to_num(diff) < 0).astype(int))
+
+
+def _utterances(acc: _Collected, labels: np.ndarray) -> tuple[list[Utterance], dict[str, dict[str, Any]]]:
+    """One utterance per speaker turn (a long pause also starts one), with its cues."""
+    runs: list[list[int]] = []
+    for i, w in enumerate(acc.words):
+        prev = acc.words[i - 1] if i else None
+        new = (prev is None or labels[i] != labels[i - 1]
+               or (w.start or 0) - (prev.end or 0) >= SPLIT_PAUSE)
+        if new:
+            runs.append([i])
+        else:
+            runs[-1].append(i)
+    out = []
+    last_end: float | None = None
+    cues: dict[str, dict[str, Any]] = {}
+    for n, run in enumerate(runs, start=1):
+        words = tuple(acc.words[i] for i in run)
+        uid = f"u{n}"
+        conf = [w.confidence for w in words if w.confidence is not None]
+        out.append(Utterance(uid, f"SPEAKER_{labels[run[0]] + 1}", Role.OTHER, words[0].start, words[-1].end,
+                             " ".join(w.text for w in words), words,
+                             round(float(np.mean(conf)), 3) if conf else None, Timing.SOURCE))
+        pause = None if last_end is None else max(0.0, (words[0].start or 0) - last_end)
+        cues[uid] = prosody.utterance_cues(words, [acc.stats[i] for i in run], pause)
+        last_end = words[-1].end
+    return out, cues
+
+
+def _attach(event: dict[str, Any], utts: list[Utterance]) -> dict[str, Any]:
+    """Name the utterance an event falls in or follows, so reports can place it."""
+    before = [u.id for u in utts if (u.start or 0) <= event["start"]]
+    return {**event, "after_utterance": before[-1] if before else None}
+
+
+def _speaker_list(labels: np.ndarray, centroids: np.ndarray | None, options: SpeechOptions,
+                  meta: dict[str, Any]) -> tuple[Speaker, ...]:
+    from .voice_roles import match_voiceprint
+
+    count = int(labels.max()) + 1
+    speakers = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in range(count)]
+    if options.voiceprint is not None and centroids is not None:
+        speakers, match = match_voiceprint(speakers, centroids, options.voiceprint)
+        meta["voiceprint"] = match
+    return tuple(speakers)
+
+
+__all__ = ["Progress", "SpeechOptions", "transcribe"]
