@@ -77,3 +77,23 @@ def test_negative_time_cell():
 def test_end_before_start():
     with pytest.raises(TimestampError, match="line 2: negative duration"):
         parse("speaker,start,end,text\nT,5,4,x\n", fmt="csv")
+
+
+def test_one_tick_step_back_at_whole_seconds_is_data():
+    """AnnoMI-style: a backchannel logged one second before the previous row (1-s clock)."""
+    t = parse("speaker,timestamp,text\nT,00:00:10,long turn\nC,00:00:12,mm-hmm\nT,00:00:11,and so\n", fmt="csv")
+    assert [u.start for u in t.utterances] == [10.0, 12.0, 11.0]
+    assert t.metadata["start_backsteps"] == [4]
+    assert all(u.end >= u.start for u in t.utterances)
+
+
+def test_bigger_step_back_or_finer_clock_is_an_error():
+    with pytest.raises(TimestampError, match="line 4: timestamps go backwards"):
+        parse("speaker,timestamp,text\nT,00:00:10,a\nC,00:00:12,b\nT,00:00:10,c\n", fmt="csv")
+    with pytest.raises(TimestampError, match="line 3: timestamps go backwards"):
+        parse("speaker,start,text\nT,12.000,a\nC,11.000,b\n", fmt="csv")
+
+
+def test_backsteps_do_not_accumulate():
+    with pytest.raises(TimestampError, match="line 4"):
+        parse("speaker,timestamp,text\nT,00:00:12,a\nC,00:00:11,b\nT,00:00:10,c\n", fmt="csv")

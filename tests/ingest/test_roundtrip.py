@@ -64,3 +64,13 @@ def test_untimed_transcript_round_trips_through_text_with_its_estimates():
 def test_multiline_utterance_text_survives_as_continuation():
     t = parse("T: first\nC: two\nlines\n")
     assert render_transcript(t, "text").decode() == "[00:00:00.000] T: first\n[00:00:00.400] C: two lines\n"
+
+
+def test_writers_estimate_times_a_transcript_lacks():
+    from dataclasses import replace
+
+    t = parse("T: one two three\nC: four five\n")
+    untimed = replace(t, utterances=tuple(replace(u, start=None, end=None, timing=Timing.NONE) for u in t.utterances))
+    assert render_transcript(untimed, "text").decode() == "T: one two three\nC: four five\n"
+    back = parse(render_transcript(untimed, "srt"), name="x.srt")
+    assert [(u.start, u.end) for u in back.utterances] == [(0.0, 1.2), (1.2, 2.0)]
