@@ -17,10 +17,11 @@ from .topics import client_topic_findings
 from .yes_but import chain_finding, yes_but_chains, yes_but_pairs
 
 
-def relational_moments(t: Transcript, silences: Sequence[Silence] = ()) -> tuple[list[Finding], dict[str, Any]]:
+def relational_moments(t: Transcript, silences: Sequence[Silence] = (),
+                       long_silence: float = 10.0) -> tuple[list[Finding], dict[str, Any]]:
     """All relational findings and the metrics that summarise them."""
     chains = yes_but_chains(t)
-    episodes = rupture_episodes(t, silences)
+    episodes = rupture_episodes(t, silences, long_silence)
     findings: list[Finding] = [chain_finding(c, t) for c in chains]
     findings += [rupture_finding(ep) for ep in episodes]
     repairs = repair_findings(t, episodes)

@@ -86,10 +86,10 @@ def _silence_markers(t: Transcript, silences: Sequence[Silence], long_silence: f
     return out
 
 
-def rupture_episodes(t: Transcript, silences: Sequence[Silence] = ()) -> list[Episode]:
+def rupture_episodes(t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0) -> list[Episode]:
     order = {u.id: k for k, u in enumerate(t.utterances)}
     episodes: list[Episode] = []
-    for m in rupture_markers(t, silences):
+    for m in rupture_markers(t, silences, long_silence):
         if episodes and order[m.utterance.id] - order[episodes[-1].last.id] <= EPISODE_REACH:
             episodes[-1].markers.append(m)
         else:

@@ -156,6 +156,6 @@ def summarise(hits: list[RiskHit]) -> dict[str, Any]:
         "status": MENTIONED if hits else NOT_DISCUSSED,
         "mentions": len(hits),
         "categories": cats,
-        "note": "Flags are for the clinician's review; \"not discussed\" means no risk language was found "
-                "in the transcript, not that risk is absent.",
+        "note": "Flags are for the clinician's review. \"Not discussed\" means none of the words this tool "
+                "looks for appeared in the transcript; it does not say that risk is absent.",
     }

@@ -1,0 +1,163 @@
+"""Emotions per utterance and the session's emotional arc per role.
+
+Per utterance: the 28 GoEmotions probabilities from the packaged classifier. Per role: the session cut
+into equal parts (by time where there are times, else by utterance order), each with its most present
+Ekman group and an intensity (1 − P(neutral), averaged, weighted by words). The model was trained on
+Reddit comments, not therapy talk: numbers are indications, and the confidence says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..domain import Evidence, Finding, Transcript, Utterance
+from .emotion_model import EKMAN, LABELS, EmotionModel
+from .textcues import quote
+
+SOURCE = "goemotions-tfidf-linear-v1"
+SEGMENTS = 5
+PEAKS = 3
+MIN_WORDS = 3  # shorter utterances carry too little text for the model; they get no weight in the arc
+_ENGLISH = frozenset("the and i you it to a of is that in my me was for not but so be have this what with".split())
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class UtteranceEmotion:
+    utterance: Utterance
+    probs: dict[str, float]  # 28 GoEmotions labels
+    ekman: dict[str, float]
+    labels: tuple[str, ...]  # labels at or above their tuned threshold
+    intensity: float  # 1 − P(neutral) on the Ekman head
+    weight: float  # words (0 when too short or not English-looking)
+
+
+def looks_english(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return False
+    ascii_share = sum(w.isascii() for w in words) / len(words)
+    return ascii_share >= 0.8 and (len(words) < 4 or any(w in _ENGLISH for w in words))
+
+
+def score(t: Transcript, model: EmotionModel) -> list[UtteranceEmotion]:
+    texts = [u.text for u in t.utterances]
+    p28, p7 = model.predict(texts)
+    decided = model.goemotions.decide(p28) if len(texts) else np.zeros((0, len(LABELS)), bool)
+    out = []
+    neutral = EKMAN.index("neutral")
+    for k, u in enumerate(t.utterances):
+        n = len(u.text.split())
+        usable = n >= MIN_WORDS and looks_english(u.text)
+        out.append(UtteranceEmotion(
+            u, {lab: round(float(p28[k, j]), 4) for j, lab in enumerate(LABELS)},
+            {lab: round(float(p7[k, j]), 4) for j, lab in enumerate(EKMAN)},
+            tuple(LABELS[j] for j in np.flatnonzero(decided[k])),
+            round(1.0 - float(p7[k, neutral]), 4), float(n) if usable else 0.0,
+        ))
+    return out
+
+
+def utterance_fields(scored: Sequence[UtteranceEmotion]) -> dict[str, dict[str, Any]]:
+    return {e.utterance.id: {"emotions": e.probs, "emotion_labels": list(e.labels)} for e in scored}
+
+
+def _segment_of(u: Utterance, k: int, n: int, t0: float | None, t1: float | None) -> int:
+    if t0 is not None and t1 is not None and t1 > t0 and u.start is not None:
+        return min(SEGMENTS - 1, int(SEGMENTS * (u.start - t0) / (t1 - t0)))
+    return min(SEGMENTS - 1, int(SEGMENTS * k / max(n, 1)))
+
+
+def role_arc(scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1: float | None) -> dict[str, Any]:
+    """Segments of one role's speech: dominant non-neutral Ekman group, intensity, and the peak utterance."""
+    n = len(scored)
+    buckets: list[list[UtteranceEmotion]] = [[] for _ in range(SEGMENTS)]
+    for k, e in enumerate(scored):
+        if e.utterance.role.value == role:
+            buckets[_segment_of(e.utterance, k, n, t0, t1)].append(e)
+    segments = [_segment(b) for b in buckets]
+    mine = [e for b in buckets for e in b if e.weight > 0]
+    peaks = sorted(mine, key=lambda e: -e.intensity)[:PEAKS]
+    return {
+        "segments": segments,
+        "mean_intensity": _weighted([e.intensity for e in mine], [e.weight for e in mine]),
+        "top_emotions": _top_labels(mine),
+        "peaks": [{"utterance_id": e.utterance.id, "start": e.utterance.start, "intensity": e.intensity,
+                   "emotion": _dominant(e.ekman), "labels": list(e.labels)} for e in peaks],
+        "utterances_scored": len(mine),
+    }
+
+
+def _segment(bucket: list[UtteranceEmotion]) -> dict[str, Any]:
+    usable = [e for e in bucket if e.weight > 0]
+    if not usable:
+        return {"utterances": len(bucket), "dominant": None, "intensity": None, "peak_utterance": None, "ekman": {}}
+    w = [e.weight for e in usable]
+    mean = {lab: _weighted([e.ekman[lab] for e in usable], w) for lab in EKMAN if lab != "neutral"}
+    peak = max(usable, key=lambda e: e.intensity)
+    return {"utterances": len(bucket), "dominant": max(mean, key=lambda k: mean[k] or 0.0),
+            "intensity": _weighted([e.intensity for e in usable], w), "peak_utterance": peak.utterance.id,
+            "ekman": mean}
+
+
+def _weighted(values: Sequence[float], weights: Sequence[float]) -> float | None:
+    total = sum(weights)
+    return round(sum(v * w for v, w in zip(values, weights)) / total, 3) if total else None
+
+
+def _dominant(ekman: dict[str, float]) -> str:
+    return max((k for k in ekman if k != "neutral"), key=lambda k: ekman[k])
+
+
+def _top_labels(scored: Sequence[UtteranceEmotion], k: int = 5) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for e in scored:
+        for lab in e.labels:
+            if lab != "neutral":
+                counts[lab] = counts.get(lab, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:k])
+
+
+def session_emotions(t: Transcript, scored: Sequence[UtteranceEmotion]) -> dict[str, Any]:
+    starts = [u.start for u in t.utterances if u.start is not None]
+    t0, t1 = (min(starts), t.duration) if starts else (None, None)
+    roles = sorted({u.role.value for u in t.utterances})
+    usable = sum(e.weight > 0 for e in scored)
+    return {
+        "roles": {r: role_arc(scored, r, t0, t1) for r in roles},
+        "segments": SEGMENTS,
+        "utterances": len(scored),
+        "utterances_scored": usable,
+        "low_confidence": usable < max(3, 0.3 * len(scored)),
+        "note": "GoEmotions classifier trained on Reddit comments; sarcasm and context are missed. Indications only.",
+    }
+
+
+def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
+    by_id = {u.id: u for u in t.utterances}
+    out = []
+    for role, arc in metrics["roles"].items():
+        segs = [s for s in arc["segments"] if s["dominant"]]
+        if not segs:
+            continue
+        ev = tuple(Evidence((s["peak_utterance"],), by_id[s["peak_utterance"]].start, by_id[s["peak_utterance"]].end,
+                            f"peak of part {k + 1}: {s['dominant']}, intensity {s['intensity']:.2f}")
+                   for k, s in enumerate(arc["segments"]) if s["dominant"])
+        path = " → ".join(f"{s['dominant']} ({s['intensity']:.2f})" for s in segs)
+        conf = 0.3 if metrics["low_confidence"] else 0.55
+        out.append(Finding("emotion_arc", role, conf, ev, SOURCE,
+                           f"most present non-neutral emotion group and intensity across the session: {path}.",
+                           {"segments": arc["segments"], "mean_intensity": arc["mean_intensity"]}))
+        for p in arc["peaks"]:
+            u = by_id[p["utterance_id"]]
+            out.append(Finding("emotion_peak", p["emotion"], round(min(0.9, p["intensity"]), 2),
+                               (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),), SOURCE,
+                               f"{role} utterance with high emotion intensity {p['intensity']:.2f}; labels: "
+                               + (", ".join(p["labels"]) or "none above threshold") + ".",
+                               {"role": role, "intensity": p["intensity"], "labels": p["labels"]}))
+    return out
