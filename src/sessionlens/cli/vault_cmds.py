@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, IntegrityError
 from ..services import accounts, audit, backup, retention, vaults
 from ..vault.accounts import Role
 from ..vault.backup import write_new_file
@@ -85,7 +85,7 @@ def audit_verify(head: Annotated[Optional[Path], typer.Option("--head", help="A 
         result = audit.verify_audit(ctx, known)
     emit(result, as_json, result["message"])
     if not result["ok"]:
-        raise typer.Exit(3)
+        raise IntegrityError(result["message"])  # exit 3 through the error boundary
 
 
 def _read_head(path: Path) -> dict:
