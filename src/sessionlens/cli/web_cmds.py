@@ -1,0 +1,56 @@
+"""`sessionlens serve`: the local web app. The passphrase is entered on the sign-in page, never here."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import Settings
+from ..errors import ConfigError
+from .app import app
+from .vault_common import DataDir
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def server_settings(host: str | None, port: int | None) -> Settings:
+    settings = Settings({"web_host": host, "web_port": port})
+    tls = bool(settings.web_tls_cert and settings.web_tls_key)
+    if not _loopback(settings.web_host) and not tls:
+        raise ConfigError("serving beyond this computer needs HTTPS: set web_tls_cert and web_tls_key "
+                          "(SESSIONLENS_WEB_TLS_CERT / SESSIONLENS_WEB_TLS_KEY)")
+    for name in ("web_tls_cert", "web_tls_key"):
+        if settings[name] and not Path(settings[name]).is_file():
+            raise ConfigError(f"{name}: no such file")
+    return settings
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8765).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the local web app. Open the address it prints and sign in with the vault passphrase."""
+    import uvicorn
+
+    from ..web import create_app
+
+    settings = server_settings(host, port)
+    tls = bool(settings.web_tls_cert and settings.web_tls_key)
+    web = create_app(settings, data_dir, tls=tls)
+    scheme = "https" if tls else "http"
+    typer.echo(f"sessionlens is serving on {scheme}://{settings.web_host}:{settings.web_port}/ (Ctrl+C stops it)")
+    uvicorn.run(web, host=settings.web_host, port=settings.web_port, workers=1, log_level="warning",
+                ssl_certfile=settings.web_tls_cert or None, ssl_keyfile=settings.web_tls_key or None,
+                server_header=False, date_header=False)

@@ -1,0 +1,58 @@
+"""The application factory: routes by area, the guard middleware, error handlers, static files."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from .. import __version__
+from ..config import Settings
+from . import errors
+from .deps import SignInRequired, sign_in_required
+from .middleware import Guard
+from .routes import ROUTERS
+from .state import WebState
+
+STATIC = Path(__file__).resolve().parent / "static"
+SWEEP_SECONDS = 30.0
+
+
+def _sweeper(state: WebState, stop: threading.Event) -> None:
+    """End idle sessions (and lock the vault) even when no request arrives."""
+    while not stop.wait(SWEEP_SECONDS):
+        state.sessions.sweep()
+        state.lock_if_idle()
+
+
+def create_app(settings: Settings | None = None, data_dir: str | Path | None = None, *, tls: bool = False) -> FastAPI:
+    state = WebState(settings or Settings(), Path(data_dir) if data_dir else None)
+    state.jobs.on_idle = state.lock_if_idle
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_sweeper, args=(state, stop), daemon=True, name="sl-sweep").start()
+        yield
+        stop.set()
+        state.jobs.shutdown()
+        if state.vault is not None:
+            state.vault.close()
+
+    app = FastAPI(title="sessionlens", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", lifespan=lifespan,
+                  description="Local JSON API of sessionlens. Every route but /api/health and this schema needs "
+                              "a signed-in session (cookie); state changes also need the X-CSRF-Token header.")
+    app.state.web = state
+    app.state.tls = tls
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_middleware(Guard, state=state, tls=tls)
+    return app

@@ -1,0 +1,10 @@
+"""Routes split by area; pages are HTML (outside the schema), the API is JSON under /api."""
+
+from __future__ import annotations
+
+from . import api_clients, api_jobs, api_notes, api_recording, api_sessions, api_uploads, auth_pages, client_pages, \
+    meta, session_pages, settings_pages
+
+ROUTERS = [meta.router, auth_pages.router, client_pages.router, session_pages.router, settings_pages.router,
+           api_clients.router, api_sessions.router, api_notes.router, api_uploads.router, api_jobs.router,
+           api_recording.router]

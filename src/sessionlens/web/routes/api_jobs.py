@@ -1,0 +1,18 @@
+"""API: processing progress (polled by the upload and recording pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from ..deps import current, web_state
+from ..ids import JobId
+from .api_models import JobOut
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+
+@router.get("/{job_id}", response_model=JobOut, summary="A job's state, step and progress")
+def job_status(job_id: JobId, request: Request) -> dict[str, Any]:
+    return web_state(request).jobs.get(current(request).account_id, job_id).public()

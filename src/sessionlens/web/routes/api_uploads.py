@@ -1,0 +1,54 @@
+"""API: upload a transcript or audio (raw body, read in memory with a cap), attach audio to a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Header, Request
+from starlette.concurrency import run_in_threadpool
+
+from ...errors import ConsentError, InputError
+from ...services import consent, media_sessions
+from .. import processing
+from ..bodies import TooLarge, read_capped
+from ..deps import ctx, current, web_state
+from ..ids import ClientId, SessionId
+from ..uploads import classify
+from .api_models import JobOut
+
+router = APIRouter(prefix="/api", tags=["uploads"])
+MIB = 1024 * 1024
+RAW = {"requestBody": {"required": True, "content": {"application/octet-stream": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+NAME_HEADER = Header(default="", alias="X-Upload-Name", max_length=255,
+                     description="the file's name; only its extension is kept")
+
+
+@router.post("/clients/{client_id}/uploads", status_code=202, openapi_extra=RAW, response_model=JobOut,
+             summary="Upload a transcript or audio for a client with consent; processing runs as a job")
+async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER) -> dict[str, Any]:
+    c, state = ctx(request), web_state(request)
+    status = await run_in_threadpool(consent.consent_status, c, client_id)
+    if not status["may_process"]:
+        raise ConsentError("record the client's consent to recording and analysis before uploading")
+    settings = state.settings
+    data = await read_capped(request, max(settings.web_upload_max_mib, settings.web_transcript_max_mib) * MIB)
+    kind = classify(data, name)
+    if kind.kind == "transcript" and len(data) > settings.web_transcript_max_mib * MIB:
+        raise TooLarge(f"a transcript is limited to {settings.web_transcript_max_mib} MiB")
+    if kind.kind == "audio" and len(data) > settings.web_upload_max_mib * MIB:
+        raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
+    make = processing.transcript_work if kind.kind == "transcript" else processing.audio_work
+    job = state.jobs.submit(current(request).account_id, make(c, client_id, data, kind))
+    return job.public()
+
+
+@router.post("/sessions/{session_id}/audio", status_code=201, openapi_extra=RAW,
+             summary="Add the recording to a session imported from a transcript")
+async def attach_audio(request: Request, session_id: SessionId) -> dict[str, Any]:
+    c = ctx(request)
+    data = await read_capped(request, web_state(request).settings.web_upload_max_mib * MIB)
+    kind = classify(data, "")
+    if kind.kind != "audio":
+        raise InputError("this is not a recognised audio format")
+    return await run_in_threadpool(media_sessions.attach_audio, c, session_id, data, kind.mime)

@@ -1,0 +1,31 @@
+// Shared helpers: JSON/bytes requests carrying the CSRF token, and jumping to a moment.
+"use strict";
+window.SL = (function () {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.content : "";
+
+  async function request(method, url, body, headers) {
+    const opts = { method: method, credentials: "same-origin", headers: Object.assign({ "X-CSRF-Token": csrf }, headers || {}) };
+    if (body !== undefined) {
+      if (body instanceof Blob || body instanceof ArrayBuffer) { opts.body = body; }
+      else { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
+    }
+    const res = await fetch(url, opts);
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (res.status === 401) { window.location.assign("/signin?ended=1"); }
+    if (!res.ok) { throw new Error((data && data.detail) || ("The server answered " + res.status)); }
+    return data;
+  }
+
+  async function poll(jobId, onUpdate) {
+    for (;;) {
+      const job = await request("GET", "/api/jobs/" + encodeURIComponent(jobId));
+      onUpdate(job);
+      if (job.state === "done" || job.state === "failed") { return job; }
+      await new Promise(function (r) { setTimeout(r, 400); });
+    }
+  }
+
+  return { csrf: csrf, request: request, poll: poll };
+})();
