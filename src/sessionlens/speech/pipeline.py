@@ -76,10 +76,13 @@ class _TimeMap:
             self.lengths.append(e - s)
             pos += e - s
 
-    def __call__(self, t: float, is_end: bool = False) -> float:
-        find = bisect.bisect_left if is_end else bisect.bisect_right
-        i = max(0, find(self.cat_starts, t) - 1)
-        return self.orig_starts[i] + min(max(t - self.cat_starts[i], 0.0), self.lengths[i])
+    def span(self, start: float, end: float) -> tuple[float, float]:
+        """Map a word; its end stays in its start's region (no word spans the silence cut out)."""
+        i = max(0, bisect.bisect_right(self.cat_starts, start) - 1)
+        offset, length = self.cat_starts[i], self.lengths[i]
+        s = self.orig_starts[i] + min(max(start - offset, 0.0), length)
+        e = self.orig_starts[i] + min(max(end - offset, 0.0), length)
+        return s, max(e, min(s + 0.02, self.orig_starts[i] + length))
 
 
 def transcribe(src: Source, options: SpeechOptions = SpeechOptions(), progress: Progress | None = None,
@@ -153,8 +156,7 @@ def _recognise(asr: AsrBackend, mono: np.ndarray, regions: list[tuple[float, flo
         if kept is None:
             continue
         for w in kept.words:
-            start = to_chunk(w.start or 0.0)
-            end = max(start + 0.02, to_chunk(w.end or 0.0, is_end=True))
+            start, end = to_chunk.span(w.start or 0.0, w.end or 0.0)
             out.append(Word(w.text, start, end, w.confidence))
     return out
 

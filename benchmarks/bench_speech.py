@@ -1,0 +1,250 @@
+"""Speech benchmark: WER, DER, real-time factor and peak memory on the public audio in ../shared/data.
+
+Reproduce: `make bench BENCH=speech` (needs the `bench` extra: `pip install -e '.[bench]'`).
+Targets: whole-pipeline RTF <= 0.15 with the default model, peak RSS <= 2 GB, WER <= 18 % on the
+phone call, DER <= 20 % averaged over the ten AMI clips (collar 0.25 s, scored over the .uem).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import wave
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.run import machine
+
+ROOT = Path(__file__).resolve().parents[1]
+COLLAR = 0.25
+
+
+def shared_audio() -> Path:
+    env = os.environ.get("SESSIONLENS_SHARED_DATA")
+    return (Path(env) if env else ROOT.parent / "shared" / "data") / "audio_ami"
+
+
+def norm_words(text: str) -> list[str]:
+    text = text.lower().replace("_", "")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    return [w.strip("'") for w in text.split() if w.strip("'")]
+
+
+def wer(ref: list[str], hyp: list[str]) -> tuple[int, int]:
+    """(edit distance, reference length) over words."""
+    d = np.arange(len(hyp) + 1)
+    for i, r in enumerate(ref, 1):
+        prev, d = d, np.empty_like(d)
+        d[0] = i
+        for j, h in enumerate(hyp, 1):
+            d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (r != h))
+    return int(d[-1]), len(ref)
+
+
+def cp_wer(refs: dict[str, list[str]], hyps: dict[str, list[str]]) -> float:
+    """Concatenated minimum-permutation WER: each reference speaker matched to one hypothesis speaker."""
+    r_ids, h_ids = list(refs), list(hyps) + [f"_none{i}" for i in range(len(refs))]
+    total = sum(len(v) for v in refs.values())
+    best = None
+    for perm in permutations(h_ids, len(r_ids)):
+        errs = sum(wer(refs[r], hyps.get(h, []))[0] for r, h in zip(r_ids, perm))
+        errs += sum(len(hyps[h]) for h in hyps if h not in perm)  # unmatched hypothesis speakers: insertions
+        best = errs if best is None else min(best, errs)
+    return (best or 0) / max(total, 1)
+
+
+def read_rttm(path: Path) -> dict[str, list[tuple[float, float, str]]]:
+    out: dict[str, list[tuple[float, float, str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            out.setdefault(f[1], []).append((float(f[3]), float(f[3]) + float(f[4]), f[7]))
+    return out
+
+
+def der(ref: list[tuple[float, float, str]], hyp: list[tuple[float, float, str]], uem: tuple[float, float]) -> dict:
+    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    def ann(items: list[tuple[float, float, str]]) -> Annotation:
+        a = Annotation()
+        for s, e, who in items:
+            if e > s:
+                a[Segment(s, e)] = who
+        return a
+
+    metric = DiarizationErrorRate(collar=COLLAR, skip_overlap=False)
+    comp = metric(ann(ref), ann(hyp), uem=Timeline([Segment(*uem)]), detailed=True)
+    total = comp["total"] or 1.0
+    return {"der": comp["diarization error rate"], "missed": comp["missed detection"] / total,
+            "false_alarm": comp["false alarm"] / total, "confusion": comp["confusion"] / total,
+            "scored_seconds": comp["total"]}
+
+
+def hyp_segments(transcript) -> list[tuple[float, float, str]]:  # type: ignore[no-untyped-def]
+    return [(u.start, u.end, u.speaker) for u in transcript.utterances if u.start is not None]
+
+
+def wav_bytes(parts: list[np.ndarray]) -> bytes:
+    pcm = np.clip(np.concatenate(parts), -1, 1)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((pcm * 32767).astype("<i2").tobytes())
+    return buf.getvalue()
+
+
+def _run(path: Path, asr, **kw):  # type: ignore[no-untyped-def]
+    from sessionlens.speech.pipeline import SpeechOptions, transcribe
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    tr = transcribe(path, SpeechOptions(**kw), asr=asr)
+    return tr, time.perf_counter() - t0, time.process_time() - c0
+
+
+def evaluate(model: str | None = None) -> dict:
+    """Every figure of the benchmark for one model (models loaded once, as in a long session)."""
+    from sessionlens.speech.asr import create_backend
+
+    data = shared_audio()
+    asr = create_backend(model=model)
+    res: dict = {"model": asr.model_name, "files": []}
+    # Phone call: WER against the STM reference.
+    stm = (data / "phone_call" / "sample.stm").read_text(encoding="utf-8").splitlines()
+    ref_words = [w for line in stm for w in norm_words(line.split(" ", 5)[5])]
+    tr, wall, cpu = _run(data / "phone_call" / "sample.wav", asr)
+    errs, n = wer(ref_words, [w for u in tr.utterances for w in norm_words(u.text)])
+    ph_der = der(read_rttm(data / "phone_call" / "sample.rttm")["sample"], hyp_segments(tr), (0.0, 30.0))
+    res["phone_wer"] = errs / n
+    res["files"].append({"file": "phone_call/sample.wav", "seconds": 30.0, "wall": wall, "cpu": cpu,
+                         "wer": errs / n, **ph_der, "speakers": len(tr.speakers)})
+    # AMI mixture: speaker-attributed WER (cpWER) against each speaker's words.
+    refs = {p.name.split(".")[1]: norm_words(p.read_text(encoding="utf-8"))
+            for p in sorted((data / "ami_mixture" / "text").glob("*.txt"))}
+    tr, wall, cpu = _run(data / "ami_mixture" / "mixture.wav", asr)
+    hyps: dict[str, list[str]] = {}
+    for u in tr.utterances:
+        hyps.setdefault(u.speaker, []).extend(norm_words(u.text))
+    all_ref = [w for v in refs.values() for w in v]
+    all_hyp = [w for v in hyps.values() for w in v]
+    found = sum(min(all_ref.count(w), all_hyp.count(w)) for w in set(all_ref))
+    mix_der = der(read_rttm(data / "ami_mixture" / "mixture.rttm")["mixture"], hyp_segments(tr), (0.0, 60.0))
+    res["mixture_cpwer"] = cp_wer(refs, hyps)
+    res["mixture_word_recall"] = found / len(all_ref)
+    res["files"].append({"file": "ami_mixture/mixture.wav", "seconds": 60.0, "wall": wall, "cpu": cpu,
+                         "cpwer": res["mixture_cpwer"], **mix_der, "speakers": len(tr.speakers)})
+    # AMI clips: DER over the annotated region.
+    rttm = read_rttm(data / "ami_clips" / "reference.rttm")
+    uem = {f[0]: (float(f[2]), float(f[3])) for f in
+           (line.split() for line in (data / "ami_clips" / "reference.uem").read_text().splitlines()) if f}
+    ders = []
+    for name in sorted(uem):
+        wav = data / "ami_clips" / f"{name}.wav"
+        tr, wall, cpu = _run(wav, asr)
+        d = der(rttm.get(name, []), hyp_segments(tr), uem[name])
+        ders.append(d)
+        res["files"].append({"file": f"ami_clips/{name}.wav", "seconds": tr.metadata["duration"], "wall": wall,
+                             "cpu": cpu, **d, "speakers": len(tr.speakers),
+                             "ref_speakers": len({s for *_, s in rttm.get(name, [])})})
+    res["ami_der_mean"] = float(np.mean([d["der"] for d in ders]))
+    scored = sum(d["scored_seconds"] for d in ders)
+    res["ami_der_pooled"] = sum(d["der"] * d["scored_seconds"] for d in ders) / scored
+    audio = sum(f["seconds"] for f in res["files"])
+    res["rtf_wall"] = sum(f["wall"] for f in res["files"]) / audio
+    res["rtf_cpu"] = sum(f["cpu"] for f in res["files"]) / audio
+    return res
+
+
+def long_run(model: str | None, minutes: float) -> dict:
+    """Whole pipeline in a fresh process (model loading included) on a long in-memory recording."""
+    code = (
+        "import json,resource,sys,time;from benchmarks.bench_speech import _long_child;"
+        f"print(json.dumps(_long_child({model!r},{minutes!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _long_child(model: str | None, minutes: float) -> dict:
+    import resource
+
+    from sessionlens.ingest.audio import decode_audio
+    from sessionlens.speech.pipeline import SpeechOptions, transcribe
+
+    data = shared_audio()
+    files = sorted((data / "ami_clips").glob("*.wav")) + [data / "ami_mixture" / "mixture.wav",
+                                                          data / "phone_call" / "sample.wav"]
+    parts = [decode_audio(f).mono for f in files]
+    need = int(minutes * 60 * 16000)
+    loop, size = [], 0
+    while size < need:
+        for p in parts:
+            loop.append(p)
+            size += len(p)
+    blob = wav_bytes(loop)[: 44 + need * 2]
+    del parts, loop
+    t0, c0 = time.perf_counter(), time.process_time()
+    tr = transcribe(blob, SpeechOptions(model=model))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": need / 16000, "wall": wall, "cpu": cpu, "rtf_wall": wall / (need / 16000),
+            "rtf_cpu": cpu / (need / 16000), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "utterances": len(tr.utterances), "speakers": len(tr.speakers)}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def section(results: list[dict], longs: list[dict]) -> str:
+    lines = [
+        "## Speech pipeline (issue 4)\n",
+        f"Machine: {machine()}; the 2 cores are shared with other work, so wall-clock RTF is an upper bound —",
+        "CPU-time RTF (process time / audio time, both cores counted) is shown beside it.",
+        "Reproduce: `make bench BENCH=speech` (after `pip install -e '.[bench]'`). Data: ../shared/data/audio_ami",
+        "(public AMI clips and a phone call; never copied into the repo). DER: pyannote.metrics, collar 0.25 s,",
+        "overlap scored, over the .uem region (first 30 s of each clip); hypothesis = the transcript's utterances.\n",
+        "| model | phone-call WER (target ≤ 18 %) | AMI DER mean (target ≤ 20 %) | AMI DER pooled | "
+        "mixture cpWER | mixture word recall | RTF wall / CPU, short files |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r['model']} | {_pct(r['phone_wer'])} | {_pct(r['ami_der_mean'])} | {_pct(r['ami_der_pooled'])} | "
+                     f"{_pct(r['mixture_cpwer'])} | {_pct(r['mixture_word_recall'])} | "
+                     f"{r['rtf_wall']:.3f} / {r['rtf_cpu']:.3f} |")
+    lines += ["", "Whole pipeline in a fresh process, models loaded included, on a long in-memory recording",
+              "(the public clips looped; target RTF ≤ 0.15, peak RSS ≤ 2 GB):\n",
+              "| model | audio | wall | RTF wall | RTF CPU | peak RSS |", "|---|---|---|---|---|---|"]
+    for lr in longs:
+        lines.append(f"| {lr['model']} | {lr['seconds'] / 60:.1f} min | {lr['wall']:.0f} s | {lr['rtf_wall']:.3f} | "
+                     f"{lr['rtf_cpu']:.3f} | {lr['peak_rss_mb']:.0f} MB |")
+    for r in results:
+        lines += ["", f"Per file, model {r['model']}:\n",
+                  "| file | speakers found (ref) | WER / cpWER | DER | missed | false alarm | confusion | RTF wall |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for f in r["files"]:
+            w = f.get("wer", f.get("cpwer"))
+            lines.append(f"| {f['file']} | {f['speakers']} ({f.get('ref_speakers', '')}) | "
+                         f"{_pct(w) if w is not None else ''} | {_pct(f['der'])} | {_pct(f['missed'])} | "
+                         f"{_pct(f['false_alarm'])} | {_pct(f['confusion'])} | {f['wall'] / f['seconds']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> str:
+    models = os.environ.get("SPEECH_MODELS", "tiny.en,base").split(",")
+    minutes = float(os.environ.get("SPEECH_LONG_MINUTES", "10"))
+    results = [evaluate(m) for m in models]
+    longs = [{"model": m, **long_run(m, minutes)} for m in models[:1]]
+    return section(results, longs)
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(sys.argv[1] if len(sys.argv) > 1 else None), indent=1))
