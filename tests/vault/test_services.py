@@ -93,7 +93,8 @@ def test_supervisor_sees_only_what_is_shared_and_denials_are_audited(world):
         analyses.read_analysis(world.bob, s1)
     assert _actions(world)[-1] == ("refused:analysis.read", s1)
     sessions.share_session(world.alice, s1, "bob")
-    assert [s["id"] for s in sessions.list_sessions(world.bob)] == [s1]
+    listed = sessions.list_sessions(world.bob)
+    assert [s["id"] for s in listed] == [s1] and "source_name" not in listed[0]
     assert analyses.read_analysis(world.bob, s1)["utterances"]
     assert "source_name" not in sessions.show_session(world.bob, s1)
     with pytest.raises(NotFoundError):

@@ -96,6 +96,8 @@ def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKi
 
 def _summary(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
     meta = records.open_row(ctx.vault, conn, "sessions", row)
+    if ctx.role is Role.SUPERVISOR:
+        meta.pop("source_name", None)  # a file name may identify the client
     return {"id": row.id, "client": row.client_id, "created_at": row.created_at, **meta}
 
 
@@ -129,8 +131,6 @@ def show_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
         analysis_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
         if analysis_id:
             out["metrics"] = json.loads(blobs.get(ctx.vault, conn, analysis_id)).get("metrics", {})
-        if ctx.role is Role.SUPERVISOR:
-            out.pop("source_name", None)  # a file name may identify the client
         ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)
     return out
 
