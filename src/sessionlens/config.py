@@ -202,6 +202,45 @@ SETTINGS: tuple[Setting, ...] = (
         "PEM private key file for HTTPS (with web_tls_cert).",
         str,
     ),
+    # --- speech (issue 4) ---
+    Setting(
+        "speech_model",
+        "tiny.en",
+        "Speech recognition model: tiny.en (default), base, or a CTranslate2 Whisper folder.",
+        str,
+        lambda v: bool(v.strip()),
+        "a model name or folder",
+    ),
+    Setting(
+        "speech_speakers",
+        0,
+        "Number of speakers in recordings (0: detect 1 to 4 automatically).",
+        int,
+        lambda v: 0 <= v <= 8,
+        "between 0 and 8",
+    ),
+    Setting(
+        "speech_language",
+        "",
+        "Spoken language code for multilingual models (empty: detect; tiny.en is English only).",
+        str,
+    ),
+    Setting(
+        "speech_chunk_seconds",
+        60.0,
+        "Audio processed per step (seconds); memory use grows with it, not with the recording's length.",
+        float,
+        lambda v: 20 <= v <= 600,
+        "between 20 and 600 seconds",
+    ),
+    Setting(
+        "speech_threads",
+        0,
+        "CPU threads for speech recognition (0: as many as the machine has, up to 4).",
+        int,
+        lambda v: 0 <= v <= 64,
+        "between 0 and 64",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -53,7 +53,7 @@ def emit(a: SessionAnalysis, *, as_json: bool, as_markdown: bool, html: Path | N
 
 @app.command()
 def analyze(
-    file: Annotated[Path, typer.Argument(help="Transcript: text, WebVTT, SRT, Whisper JSON, CSV, DOCX or sessionlens JSON.")],
+    file: Annotated[Path, typer.Argument(help="Transcript (text, WebVTT, SRT, Whisper JSON, CSV, DOCX, sessionlens JSON) or a recording (audio/video).")],
     therapist: Annotated[Optional[list[str]], typer.Option("--therapist", help="Speaker who is the therapist (repeatable).")] = None,
     client: Annotated[Optional[list[str]], typer.Option("--client", help="Speaker who is a client (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON (docs/analysis.schema.json).")] = False,
@@ -70,8 +70,13 @@ def analyze(
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"--format must be one of: {', '.join(sorted(FORMATS))}")
     settings = Settings({"silence_threshold": silence_threshold, "window_seconds": window})
-    a = analyze_file(file, settings, therapist=therapist or (), client=client or (), fmt=fmt,
-                     transcript_id=transcript_id)
+    from .speech_cmds import analyze_audio, is_media_file  # audio/video, detected by content
+
+    if fmt is None and is_media_file(file):
+        a = analyze_audio(file, settings, therapist=therapist or (), client=client or ())
+    else:
+        a = analyze_file(file, settings, therapist=therapist or (), client=client or (), fmt=fmt,
+                         transcript_id=transcript_id)
     emit(a, as_json=as_json, as_markdown=markdown, html=html, quiet_terminal=False)
 
 
