@@ -21,8 +21,15 @@ test: $(STAMP)
 	@bash scripts/ensure-system.sh
 	@$(PY) -m pytest -q
 
-bench: $(STAMP)
-	@$(PY) -m benchmarks.run
+BENCH_STAMP := $(VENV)/.installed-bench-stamp
+
+$(BENCH_STAMP): $(STAMP)
+	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+# `make bench` runs every benchmark; `make bench BENCH=name[,name]` runs some.
+bench: $(BENCH_STAMP)
+	@BENCH=$(BENCH) $(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
