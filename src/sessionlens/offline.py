@@ -5,15 +5,20 @@ in helper threads) so that connecting, sending to an address, or resolving a nam
 internet (AF_INET/AF_INET6) socket is refused — and recorded in ``guard.attempts`` even when
 the caller swallows the error (some libraries retry or fall back silently; the test checks the
 record is empty). Local AF_UNIX sockets stay usable. Guards nest; the patches come off when the
-outermost one exits. Connections opened *before* the guard (e.g. a PostgreSQL pool) keep working:
-the services keep storage outside the guarded block anyway.
+outermost one exits. Connections opened *before* the guard (e.g. a PostgreSQL pool) keep working.
+
+``allow`` names hosts that stay reachable — the services pass the configured database server, so
+another thread of a practice server can still open a pool connection while one import is being
+analysed. Limits: only Python-level sockets are seen; a C extension that opens its own sockets
+(libpq itself, for instance) bypasses the guard. The defence there is shipping no library that
+fetches anything, and an OS-level sandbox for the strictest setups (see docs/security.md).
 """
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +37,16 @@ class Guard:
     """What the processing under this guard tried to reach (address family and a coarse target)."""
 
     attempts: list[str] = field(default_factory=list)
+    allow: set[str] = field(default_factory=set)  # allowed host names, plus the addresses they resolved to
 
 
-def _refuse(what: str) -> None:
+def _allowed(target: str) -> bool:
+    return bool(_active) and all(target in g.allow for g in _active)
+
+
+def _refuse(what: str, target: str) -> None:
+    if _allowed(target):
+        return
     for g in list(_active):
         g.attempts.append(what)
     raise NetworkRefusedError(f"network access refused while processing offline ({what})")
@@ -50,7 +62,7 @@ def _wrap_method(name: str) -> Callable[..., Any]:
     def guarded(self: socket.socket, *args: Any, **kwargs: Any) -> Any:
         if self.family in _INET:
             address = args[-1] if name in ("sendto",) else (args[0] if args else None)
-            _refuse(f"{name} {_target(address)}")
+            _refuse(f"{name} {_target(address)}", _target(address))
         return original(self, *args, **kwargs)
 
     guarded.__name__ = name
@@ -58,8 +70,19 @@ def _wrap_method(name: str) -> Callable[..., Any]:
 
 
 def _wrap_resolver(name: str) -> Callable[..., Any]:
+    original = getattr(socket, name)
+
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        _refuse(f"{name} {args[0] if args else '?'}")
+        target = _target(args[0]) if name in ("create_connection", "getnameinfo") else str(args[0] if args else "?")
+        _refuse(f"{name} {target}", target)
+        result = original(*args, **kwargs)
+        if name == "getaddrinfo":  # an allowed name: its addresses become connectable
+            for g in _active:
+                g.allow.update(str(info[4][0]) for info in result)
+        elif name == "gethostbyname":
+            for g in _active:
+                g.allow.add(str(result))
+        return result
 
     guarded.__name__ = name
     return guarded
@@ -86,10 +109,10 @@ def _uninstall() -> None:
 
 
 @contextmanager
-def offline() -> Iterator[Guard]:
-    """Refuse network access for the duration of the block (process-wide)."""
+def offline(allow: Iterable[str] = ()) -> Iterator[Guard]:
+    """Refuse network access for the duration of the block (process-wide), except to ``allow`` hosts."""
     global _depth
-    guard = Guard()
+    guard = Guard(allow={h for h in allow if h})
     with _lock:
         if _depth == 0:
             _install()

@@ -92,3 +92,29 @@ def test_processing_runs_under_the_guard(world, monkeypatch):
     with pytest.raises(NetworkRefusedError):
         sessions.import_session(world.alice, client, DEMO.read_bytes(), source="demo.vtt")
     assert sessions.list_sessions(world.alice) == []
+
+
+def test_allowed_hosts_stay_reachable_by_name_and_address(listener):
+    """The database server stays reachable for other threads; everything else is still refused."""
+    with offline(allow=["localhost"]) as guard:
+        with socket.create_connection(("localhost", listener[1]), timeout=2):
+            pass
+        with pytest.raises(NetworkRefusedError):
+            socket.getaddrinfo("example.org", 443)
+        with socket.socket() as s, pytest.raises(NetworkRefusedError):
+            s.connect(("192.0.2.1", 443))
+    assert guard.attempts == ["getaddrinfo example.org", "connect 192.0.2.1"]
+
+
+@pytest.mark.postgres
+def test_the_guard_lets_the_postgres_store_work(template):
+    from sessionlens.vault import store
+
+    from ..vault.helpers import PG_BASE
+
+    engine = store.make_engine(PG_BASE.replace("127.0.0.1", "localhost"))
+    with offline(allow=store.network_hosts(engine)) as guard:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
+    assert guard.attempts == []

@@ -19,7 +19,7 @@ from ..errors import ConsentError, InputError, NotFoundError
 from ..ingest import parse_transcript
 from ..offline import offline
 from ..reports.document import analysis_document
-from ..vault import accounts, blobs, records
+from ..vault import accounts, blobs, records, store
 from ..vault.accounts import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
@@ -37,7 +37,7 @@ def _json_bytes(value: Any) -> bytes:
 def _processed(ctx: Ctx, data: bytes, source: str, fmt: str | None, therapist: Sequence[str]) -> tuple[dict, dict]:
     """Parse and analyse with the network refused; returns (transcript dict, analysis document)."""
     settings = ctx.vault.settings
-    with offline():
+    with offline(allow=store.network_hosts(ctx.vault.engine)):  # other threads may still need the DB
         transcript = parse_transcript(data, source=source, fmt=fmt, speech_rate_wpm=settings.speech_rate_wpm)
         analysis = analyze_transcript(transcript, settings, therapist=tuple(therapist))
         return transcript_to_dict(analysis.transcript), analysis_document(analysis)

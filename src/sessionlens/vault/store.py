@@ -86,3 +86,9 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     """One atomic unit of work: everything inside commits together or not at all."""
     with engine.begin() as conn:
         yield conn
+
+
+def network_hosts(engine: Engine) -> tuple[str, ...]:
+    """The database server's host, which the network guard must leave reachable (none for SQLite)."""
+    host = engine.url.host if engine.dialect.name != "sqlite" else None
+    return (host,) if host else ()
