@@ -8,13 +8,11 @@ The same ``Featurizer`` code runs in ``training/train_emotions.py``, so training
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..errors import IntegrityError
+from .artifacts import package_dir, verify, write_manifest
 
 # The 28 names exactly as in the GoEmotions data set (27 emotions + neutral), in its label order.
 LABELS: tuple[str, ...] = (
@@ -123,34 +121,12 @@ class EmotionModel:
 
 
 def model_dir() -> Path:
-    return Path(str(resources.files("sessionlens") / "models" / "emotions"))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def verify(directory: Path) -> dict[str, Any]:
-    """Check every model file against manifest.json; return the manifest."""
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IntegrityError("emotion model manifest is missing or unreadable") from exc
-    for name in MODEL_FILES:
-        path = directory / name
-        want = manifest.get("sha256", {}).get(name)
-        if not path.exists() or want is None or sha256(path) != want:
-            raise IntegrityError(f"emotion model file {name} does not match its recorded SHA-256")
-    return manifest
+    return package_dir("emotions")
 
 
 def load(directory: Path | None = None) -> EmotionModel:
     directory = directory or model_dir()
-    manifest = verify(directory)
+    manifest = verify(directory, MODEL_FILES, "emotion model")
     vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
     with np.load(directory / "weights.npz", allow_pickle=False) as w:
         heads = {
@@ -176,5 +152,4 @@ def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta:
         arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
         arrays[f"{name}_thresholds"] = head.thresholds.astype(np.float32)
     np.savez_compressed(model_dir_ / "weights.npz", **arrays)
-    manifest = dict(meta, sha256={n: sha256(model_dir_ / n) for n in MODEL_FILES})
-    (model_dir_ / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_manifest(model_dir_, MODEL_FILES, meta)

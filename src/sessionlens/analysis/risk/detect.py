@@ -8,11 +8,13 @@ not the same as "no risk", and the product never says the latter.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
 from ..textcues import Hit, is_question, negator_before, norm, span_times
+from .broad import BROAD_RX
 from .lexicon import (
     CATEGORIES, CATEGORY_NAMES, CUES, DENIAL, HYPOTHETICAL, IDIOMS, PREFILTER, REPORTED, STRENGTH_CONFIDENCE,
     SUICIDAL_IDEATION,
@@ -36,24 +38,38 @@ class RiskHit:
 
 
 def scan_text(text: str) -> list[tuple[str, str, Hit]]:
-    """(category, strength, hit) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest."""
+    """(category, strength, hit) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest.
+
+    Broad-tier hits (concept co-occurrence, see ``broad``) are added only where no fixed cue of the same
+    category already covers that part of the text, so quotes stay short when a fixed cue fired.
+    """
     t = norm(text)
-    if not PREFILTER.search(t):
+    if not t:
         return []
     idioms = [(m.start(), m.end()) for m in IDIOMS.finditer(t)]
     found: list[tuple[str, str, Hit]] = []
-    for cat, groups in CUES.items():
-        for strength, rxs in groups.items():
-            for m in (m for rx in rxs for m in rx.finditer(t)):
-                if any(s < m.end() and m.start() < e for s, e in idioms):
-                    continue
-                found.append((cat, strength, Hit(cat, m.group(0), m.start(), m.end())))
-    return _merge(t, found)
+    if PREFILTER.search(t):
+        for cat, groups in CUES.items():
+            for strength, rxs in groups.items():
+                for m in (m for rx in rxs for m in rx.finditer(t)):
+                    if not _in_idiom(m, idioms):
+                        found.append((cat, strength, Hit(cat, m.group(0), m.start(), m.end())))
+    strong = _merge(t, found)
+    broad = [(cat, "broad", Hit(cat, m.group(0), m.start(), m.end()))
+             for cat, rxs in BROAD_RX.items() for rx in rxs for m in rx.finditer(t) if not _in_idiom(m, idioms)]
+    fixed = [k for k in strong if k[1] != "context"]  # context cues may be dropped later; broad ones stand alone
+    broad = [b for b in _merge(t, broad)
+             if not any(k[0] == b[0] and k[2].start < b[2].end and b[2].start < k[2].end for k in fixed)]
+    return sorted(strong + broad, key=lambda f: (f[2].start, f[0]))
+
+
+def _in_idiom(m: re.Match[str], idioms: list[tuple[int, int]]) -> bool:
+    return any(s < m.end() and m.start() < e for s, e in idioms)
 
 
 def _merge(text: str, found: list[tuple[str, str, Hit]]) -> list[tuple[str, str, Hit]]:
     """Overlapping hits of one category become one span (quoted whole) with the strongest strength."""
-    order = {"explicit": 0, "indirect": 1, "context": 2}
+    order = {"explicit": 0, "indirect": 1, "context": 2, "broad": 3}
     found.sort(key=lambda f: (f[0], f[2].start))
     merged: list[tuple[str, str, Hit]] = []
     for cat, strength, h in found:
@@ -87,8 +103,8 @@ def _denial_before(text: str, start: int) -> str | None:
 def find_risk(t: Transcript) -> list[RiskHit]:
     """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue."""
     per_utt = [scan_utterance(u) for u in t.utterances]
-    anchors = [i for i, hs in enumerate(per_utt) if any(h.category == SUICIDAL_IDEATION and h.strength != "context"
-                                                       for h in hs)]
+    anchors = [i for i, hs in enumerate(per_utt)
+               if any(h.category == SUICIDAL_IDEATION and h.strength != "context" for h in hs)]
     out: list[RiskHit] = []
     for i, hs in enumerate(per_utt):
         near = any(abs(i - a) <= CONTEXT_REACH for a in anchors)

@@ -43,6 +43,11 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"shoot(?:ing)? (?:" + _SELVES + r")", r"gun to my head", r"jump(?:ing)? (?:off|in front of)",
             r"tak(?:e|ing) (?:all|a bunch) (?:of )?(?:my |the |those )?pills", r"death wish",
             r"thoughts (?:of|about) (?:death|dying|ending)", r"(?:not|never) (?:to )?wak(?:e|ing) up",
+            r"(?:wrote|write|writing|left) (?:a |my )?(?:suicide )?(?:note|goodbye letter)", r"stockpil\w*",
+            r"how many (?:pills|tablets) (?:it would take|to take|would kill)",
+            r"(?:drive|driving|drove|crash|crashing|crashed|steer\w*) (?:my car |the car )?into (?:a|the|on\w*) "
+            r"(?:wall|tree|traffic|truck|lorry|river|bridge)",
+            r"(?:step|stepping|stepped|jump|jumping|throw myself) (?:out )?in front of (?:a |the )?(?:train|bus|car|traffic)",
         ],
         "indirect": [
             r"(?:don'?t|do not|didn'?t) want to (?:be alive|live|be here|exist|go on|wake up)(?: anymore| any more)?",
@@ -54,7 +59,16 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"tired of (?:living|life|being alive|everything)", r"(?:a|such a) burden (?:to|on) (?:everyone|everybody|"
             r"them|my family|people)", r"nothing (?:left )?to live for", r"life (?:isn'?t|is not|is no longer|"
             r"doesn'?t feel) worth (?:living|it)", r"not (?:be|being) (?:around|here) anymore",
-            r"disappear (?:forever|for good)", r"give up on (?:life|everything|living)", r"(?:go|gone) to sleep forever",
+            r"disappear (?:forever|for good)", r"giv(?:e|en|ing) up on (?:life|everything|living)",
+            r"(?:go|gone) to sleep forever", r"(?:didn'?t|don'?t|won'?t|wouldn'?t) (?:ever )?wake up",
+            r"(?:if|when) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:around|here|alive)",
+            r"(?:won'?t|not|n't|no longer) be (?:around|here) (?:much |for )?(?:longer|long|anymore)",
+            r"(?:about|of) not (?:being|be) (?:here|around|alive)", r"(?:would|'d) be (?:fine|better|happier|okay) without me",
+            r"(?:even )?(?:the )?point (?:of|in) (?:any of it|it all|anything|living|life|going on|being here)",
+            r"never been born", r"no reason to (?:keep (?:going|trying|living)|go on|carry on|live|be here|stay)",
+            r"giv(?:e|es|ing|en) (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings|possessions)",
+            r"want (?:everything|it all|it|the pain) to stop(?:,)? (?:permanently|forever|for good)",
+            r"(?:don'?t|do not) care (?:if|whether) i (?:live|die|wake up)",
         ],
         "context": [
             r"(?:made|make|have|had|has) a plan", r"how (?:you|i|you'd|i'd)(?: would)? do it", r"stockpil\w*",
@@ -71,6 +85,8 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"self[- ]?harm\w*", r"self[- ]?injur\w*", r"self[- ]?mutilat\w*", r"cutting again",
             r"razor(?:s| blades?)?", r"slit(?:ting)? (?:my |his |her )?wrists?", r"bang(?:ed|ing)? my head",
             r"scars? on my (?:arms?|legs?|wrists?|thighs?)", r"(?:started|start|stop|stopped) cutting",
+            r"(?:bit(?:e|ing)?|scratch(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed)?|hit(?:ting)?|punch(?:ing|ed)?|carv(?:e|ed|ing)) "
+            r"my (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|face)",
         ],
         "indirect": [
             r"deserve (?:the|to feel) pain", r"make (?:myself|me) bleed", r"feel the pain instead",
@@ -79,7 +95,12 @@ _CUES: dict[str, dict[str, list[str]]] = {
     },
     HARM_TO_OTHERS: {
         "explicit": [
-            r"(?:kill|hurt|stab|shoot|strangle|choke|murder|attack|smash|beat up|beat the crap out of) " + _PEOPLE,
+            r"(?:kill|hurt|stab|shoot|strangle|choke|murder|attack|smash|beat|beat up|beat the crap out of) " + _PEOPLE,
+            r"(?:kill(?:s|ed|ing)|hurting|stab(?:s|bed|bing)|shoot(?:s|ing)|shot|strangl(?:es|ed|ing)|chok(?:es|ed|ing)|"
+            r"murder(?:s|ed|ing)|attack(?:s|ed|ing)|punch(?:es|ed|ing)?|smash(?:ed|ing)|beat(?:s|ing)|push(?:ed|ing)|"
+            r"shov(?:e|ed|ing)|hitting|slapp(?:ed|ing)) " + _PEOPLE,
+            r"(?:thoughts?|urges?|fantas\w+|picturing|imagin\w+|dream\w*)(?: (?:of|about))?(?: myself)? (?:hurting|killing|"
+            r"harming|stabbing|shooting|attacking|strangling)",
             r"(?:hit|punch|slap) " + _PEOPLE + r"(?! up)", r"homicid\w*", r"violent (?:thoughts|urges|fantasies)",
             r"(?:thoughts|thought|urges?) (?:of|about) (?:hurting|killing|harming) \w+",
             r"(?:want|wanted|wanting) (?:him|her|them) (?:dead|to die|to suffer)", r"make (?:him|her|them) pay",
@@ -89,33 +110,37 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"(?:lose|lost) it and (?:hurt|hit|do something)", r"(?:snap|snapped) and (?:hurt|hit|do something)",
             r"(?:revenge|payback)", r"teach (?:him|her|them) a lesson", r"(?:he|she|they)'?(?:ll| will) regret it",
             r"afraid (?:of )?what i(?:'d| would| might) do(?: to (?:him|her|them))?",
+            r"(?:don'?t|do not) know what i(?:'ll| will|'d| would| might) do",
         ],
     },
     ABUSE_NEGLECT: {
         "explicit": [
             r"(?:hits?|hitting|beats?|beating|beaten|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
-            r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|threw things at|throws things at"
+            r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|threw things at|throws things at|"
+            r"hurt(?:s|ing)?"
             r") (?:me|us|the kids|the children|the baby|my (?:kids?|children|son|daughter|mom|mum|mother|sister|"
             r"brother))",
             r"(?<!substance )(?<!alcohol )(?<!drug )abus(?:e|ed|es|ing|ive|er)", r"molest\w*",
             r"rap(?:e|ed|es|ing|ist)", r"sexual(?:ly)? (?:assault\w*|abus\w*|harass\w*)", r"assault(?:ed|s)?",
             r"touch(?:ed|es|ing)? (?:me|her|him) (?:inappropriately|down there|where)", r"domestic (?:violence|abuse)",
             r"neglect\w*", r"(?:left|leaves|leave|leaving) (?:me|us|the kids|the children|the baby|them) (?:home )?"
-            r"(?:alone|with no food|without food)", r"(?:no|not enough) food (?:in|at) (?:the house|home)",
+            r"(?:alone|with no food|without food)", r"(?:no|not enough|never any|never enough) food",
+            r"(?:go|goes|going|went) (?:to school |to bed )?hungry",
+            r"left (?:alone |in (?:the|a|his|her|their) (?:cot|crib|car|room) )(?:all day|all night|for hours|for days)",
             r"threaten(?:s|ed|ing)? (?:to (?:kill|hurt|hit)|me|us)", r"lock(?:s|ed)? (?:me|us|them) (?:in|out)",
-            r"bruises?", r"black eye", r"forced (?:me|her|him|us) to", r"grooming", r"(?:not|don'?t feel) safe at home",
+            r"bruises?", r"black eye", r"forced (?:me|her|him|us) to", r"groom(?:ed|ing|s)", r"(?:not|don'?t feel) safe at home",
             r"child (?:protective services|services)", r"\bcps\b",
         ],
         "indirect": [
             r"(?:afraid|scared|terrified) (?:of (?:him|her|my (?:dad|father|husband|partner|boyfriend|girlfriend|"
             r"stepdad|stepfather|mom|mother|wife))|to go home)", r"walk(?:ing)? on eggshells",
             r"(?:controls?|took|takes) (?:all )?(?:my|the) money", r"won'?t let me (?:see|leave|talk|go)",
-            r"(?:gets|got) rough", r"(?:yells|screams|screamed|yelled) at (?:me|us|the kids) (?:all the time|every)",
+            r"(?:get|gets|got|getting) rough", r"(?:yells|screams|screamed|yelled) at (?:me|us|the kids) (?:all the time|every)",
         ],
     },
     SUBSTANCE_CRISIS: {
         "explicit": [
-            r"overdos\w*", r"od'?d", r"black(?:ed)? out", r"blackouts?", r"withdrawals?", r"the shakes",
+            r"overdos\w*", r"od(?:'?d|'?ing)?", r"black(?:ed)? out", r"blackouts?", r"withdrawals?", r"the shakes",
             r"delirium tremens", r"dts", r"relaps(?:e|ed|es|ing)", r"using again", r"fell off the wagon",
             r"(?:drove|driving|drive|drives) (?:home )?(?:drunk|high|wasted|after drinking)", r"drunk driving",
             r"(?:can'?t|couldn'?t|unable to|cannot) stop (?:drinking|using)", r"heroin", r"fentanyl", r"meth",
@@ -125,7 +150,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
         ],
         "indirect": [
             r"(?:drink|drinking|drank) (?:in the morning|first thing|all day|every day|before work|at work|alone "
-            r"every night)", r"the whole bottle", r"a (?:whole )?bottle a (?:day|night)",
+            r"every night)", r"the whole bottle", r"a (?:whole )?bottle (?:of \w+ )?(?:a|every|each) (?:day|night)",
+            r"(?:drink\w*|using|drugs?|habit)(?:'s| has| is)? (?:\w+ ){0,2}out of (?:hand|control)",
+            r"can'?t remember (?:how i got home|last night|what happened|anything)",
+            r"(?:was|got|turned up|showed up|were) (?:drunk|high|wasted) (?:at|to|for|in front of|while)",
             r"need(?:ed)? a drink to (?:stop|get through|function|start)", r"hid(?:e|ing)? (?:the )?(?:bottles|my drinking)",
             r"binge(?: drinking|d|ing)?", r"drinking (?:more and more|too much|heavily|way more)",
             r"(?:high|stoned|drunk|wasted) (?:every day|all the time|every night)", r"rehab",
@@ -150,12 +178,15 @@ IDIOMS = compile_cues([
     r"(?:shoot|shot) (?:me|him|her|you) (?:an? )?(?:email|message|text|line)", r"crack(?:ed|ing)? (?:a )?(?:joke|up|open|on)",
     r"cracked", r"crack of dawn", r"beat (?:me|us|them|him|her) (?:at|to)", r"kicked (?:me|us) out of (?:the )?(?:game|group)",
     r"(?:bottle|bottled) (?:it|things|feelings|them) up", r"blackout (?:curtains|blinds)", r"the point of (?:the|this) (?:meeting|exercise|email|project)",
-    r"point of view", r"what'?s the point of (?:the|this|that) (?:meeting|exercise|email|project|rule)",
+    r"point of view", r"(?:going to|gonna|will|'ll) kill me (?:if|when|for)", r"(?:the )?death of me",
+    r"dying of (?:curiosity|laughter|boredom|embarrassment|thirst|hunger)", r"(?:die|kill) for an? \w+",
+    r"(?:phone|battery|laptop|plant|car|flowers?) (?:is |was )?(?:dying|dead|died)", r"cut (?:myself|me|him|her|you) (?:a|some) (?:slice|piece|break|slack)",
+    r"hurt (?:his|her|their|my|your) feelings", r"push(?:es|ed)? (?:him|her|them) to", r"what'?s the point of (?:the|this|that) (?:meeting|exercise|email|project|rule)",
     r"abuse of (?:power|the system|process)", r"(?:slap|slapped) (?:together|on)", r"smash(?:ed)? (?:it|that)",
     r"attack(?:ed)? (?:the|this) (?:problem|task)", r"pins and needles", r"push(?:es|ed)? (?:me|us) to", r"(?:knock|knocked) (?:it|them) out",
 ])
 
-STRENGTH_CONFIDENCE = {"explicit": 0.9, "indirect": 0.6, "context": 0.5}
+STRENGTH_CONFIDENCE = {"explicit": 0.9, "indirect": 0.6, "context": 0.5, "broad": 0.35}
 # Words that make a cue hypothetical or reported rather than a first-hand statement (kept as data).
 HYPOTHETICAL = compile_cues([r"if", r"what if", r"imagine", r"suppose", r"hypothetically", r"would you ever"])
 REPORTED = compile_cues([r"(?:he|she|they) (?:said|says|told|tells)", r"told me (?:that )?(?:he|she|they)",
