@@ -29,6 +29,7 @@ from .resegment import emissions, phrases, viterbi, window_scores
 from .vad import SileroVad, speech_regions
 
 SPLIT_PAUSE = prosody.LONG_PAUSE  # a same-speaker pause this long starts a new utterance
+JOIN_GAP = 0.0  # seconds of silence between joined regions (0.15-0.3 s measured no better on the phone call)
 CHANNEL_DB = 6.0  # one channel this much louder marks whose word it is (one speaker per channel)
 
 Progress = Callable[[float, float | None, str], None]  # seconds done, seconds total, stage
@@ -65,20 +66,23 @@ class _Collected:
 
 
 class _TimeMap:
-    """Maps times in the concatenated speech back to the chunk."""
+    """Maps times in the concatenated speech (regions joined by short silences) back to the chunk."""
 
-    def __init__(self, regions: list[tuple[float, float]]) -> None:
+    def __init__(self, regions: list[tuple[float, float]], gap: float) -> None:
         self.cat_starts, self.orig_starts, self.lengths = [], [], []
         pos = 0.0
         for s, e in regions:
             self.cat_starts.append(pos)
             self.orig_starts.append(s)
             self.lengths.append(e - s)
-            pos += e - s
+            pos += e - s + gap
 
     def span(self, start: float, end: float) -> tuple[float, float]:
-        """Map a word; its end stays in its start's region (no word spans the silence cut out)."""
-        i = max(0, bisect.bisect_right(self.cat_starts, start) - 1)
+        """Map a word into the region holding its midpoint (one in a joining silence: the next)."""
+        mid = (start + end) / 2
+        i = max(0, bisect.bisect_right(self.cat_starts, mid) - 1)
+        if mid - self.cat_starts[i] >= self.lengths[i] and i + 1 < len(self.cat_starts):
+            i += 1
         offset, length = self.cat_starts[i], self.lengths[i]
         s = self.orig_starts[i] + min(max(start - offset, 0.0), length)
         e = self.orig_starts[i] + min(max(end - offset, 0.0), length)
@@ -148,8 +152,9 @@ def _samples(spans: list[tuple[float, float]]) -> list[tuple[int, int]]:
 def _recognise(asr: AsrBackend, mono: np.ndarray, regions: list[tuple[float, float]],
                guard: GuardReport) -> list[Word]:
     """Decode only the speech (silence cut out), guard the result, map times back."""
-    speech = np.concatenate([mono[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)] for s, e in regions])
-    to_chunk = _TimeMap(regions)
+    gap = np.zeros(int(JOIN_GAP * SAMPLE_RATE), np.float32)
+    speech = np.concatenate([part for s, e in regions for part in (mono[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)], gap)])
+    to_chunk = _TimeMap(regions, JOIN_GAP)
     out: list[Word] = []
     for seg in asr.transcribe(speech):
         kept: AsrSegment | None = keep_segment(seg, guard)
@@ -181,8 +186,8 @@ def _vocal_events(tracks: prosody.Tracks, regions: list[tuple[float, float]], wo
             t = max(t, w.end or t)
         gaps.append((t, e))
         for gs, ge in gaps:
-            if ge - gs >= 0.6:
-                ev = prosody.vocal_event(tracks, gs + 0.1, ge - 0.1)
+            if ge - gs >= 1.0:  # word times are loose: only a clear wordless stretch counts
+                ev = prosody.vocal_event(tracks, gs + 0.2, ge - 0.2)
                 if ev:
                     out.append({**ev, "start": round(ev["start"] + offset, 2), "end": round(ev["end"] + offset, 2)})
     return out

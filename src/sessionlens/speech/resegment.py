@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PHRASE_GAP = 0.25  # seconds of silence between words that end a phrase
+PHRASE_GAP = 0.12  # seconds between words (as Whisper times them) that end a phrase
 SWITCH_FLUENT = 0.25  # cost of a speaker change between words with no pause
 SWITCH_PAUSE = 0.05  # ... across a pause of at least PHRASE_GAP
 SCALE = 4.0  # cosine similarity -> emission score
