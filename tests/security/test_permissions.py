@@ -126,3 +126,41 @@ def test_use_cases_added_elsewhere_still_go_through_a_permission_check():
         source = inspect.getsource(getattr(importlib.import_module(f"sessionlens.services.{module}"), func))
         assert any(g in source for g in ("require(", "client_row(", "session_row(")), \
             f"{name} does not check permissions"
+
+
+def _last_action(world) -> str:
+    with world.engine.connect() as conn:
+        return conn.execute(select(audit_log.c.action).order_by(audit_log.c.seq.desc())).scalars().first()
+
+
+@pytest.mark.parametrize("call", sorted(MATRIX))
+def test_permission_matrix(world, tmp_path, call):
+    client, shared = client_with_session(world)
+    _, unshared = client_with_session(world)
+    sessions.share_session(world.alice, shared, "bob")
+    for s in (shared, unshared):
+        notes.store_note(world.alice, s, {"text": "note"})
+    for actor, expected in zip(ACTORS, MATRIX[call], strict=True):
+        name, _, variant = actor.partition(":")
+        session = unshared if variant == "unshared" else shared
+        ids = {"client": client, "session": session, "tmp": tmp_path, "variant": variant or "x"}
+        ctx = world.ctx(name)
+        try:
+            CALLS[call](ctx, ids)
+            outcome = OK
+        except PermissionDeniedError:
+            outcome = DENIED
+        except NotFoundError:
+            outcome = HIDDEN
+        assert outcome == expected, f"{call} as {actor}: {outcome}, expected {expected}"
+        if outcome != OK:
+            assert _last_action(world).startswith("refused:"), f"{call} as {actor}: refusal not audited"
+
+
+def test_admin_output_holds_no_phi(world, tmp_path):
+    client_with_session(world, name="Zebulon Canaryname")
+    outputs = [accounts.list_accounts(world.dave), retention.apply_retention(world.dave),
+               audit.verify_audit(world.dave), audit.export_head(world.dave),
+               backup.create_backup(world.dave, tmp_path / "b.slbk")]
+    assert "Zebulon" not in repr(outputs)
+    assert b"Zebulon" not in (tmp_path / "b.slbk").read_bytes()

@@ -262,3 +262,18 @@ def test_bad_import_input_is_an_input_error_and_stores_nothing(world):
     with world.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(blobs)).scalar() == 0
     assert store
+
+
+@BACKENDS
+def test_audio_goes_in_the_transaction_that_stores_its_transcript(world):
+    _, session = client_with_session(world)
+    audio = sessions.attach_media(world.alice, session, b"\x05" * 300)["id"]
+    with world.vault.transaction() as conn:  # what a transcription job does when it stores the transcript
+        receipts = retention.after_transcription(world.alice, conn, session)
+    assert [r["record"] for r in receipts] == [audio]
+    assert ("delete.blob", audio) in _actions(world)
+    world.vault.settings = make_settings(retention_audio="keep")
+    kept = sessions.attach_media(world.alice, session, b"\x06" * 300)["id"]
+    with world.vault.transaction() as conn:
+        assert retention.after_transcription(world.alice, conn, session) == []
+    assert kept in [r["id"] for r in sessions.show_session(world.alice, session)["records"]]

@@ -73,6 +73,9 @@ def import_session(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: s
             (BlobKind.ANALYSIS, _json_bytes(document)))]
         ctx.vault.audit(conn, actor=ctx.who, action="session.import", target=row["id"],
                         detail={"client": client_id, "blobs": [b.id for b in stored]})
+        from .retention import after_transcription  # local: retention uses this module's deletions
+
+        after_transcription(ctx, conn, row["id"])  # nothing yet for text imports; audio imports will need it
     return {"id": row["id"], "client": client_id, "blobs": {b.kind.value: b.id for b in stored},
             "utterances": meta["utterances"], "source_format": meta["source_format"]}
 
