@@ -1,0 +1,35 @@
+"""Note exports: Markdown, plain text for EHR fields, PDF, DOCX, FHIR R4 JSON. A registry maps a
+name to a function ``Note -> bytes`` (plus the file suffix and media type)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...errors import InputError
+from ..model import Note
+from . import docx, fhir, markdown, pdf, text
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    render: Callable[[Note], bytes]
+    suffix: str
+    media_type: str
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "markdown": Exporter(markdown.render_bytes, ".md", "text/markdown"),
+    "text": Exporter(text.render_bytes, ".txt", "text/plain"),
+    "pdf": Exporter(pdf.render, ".pdf", "application/pdf"),
+    "docx": Exporter(docx.render, ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "fhir-composition": Exporter(fhir.composition_bytes, ".json", "application/fhir+json"),
+    "fhir-documentreference": Exporter(fhir.document_reference_bytes, ".json", "application/fhir+json"),
+}
+
+
+def export_note(note: Note, kind: str) -> bytes:
+    try:
+        return EXPORTERS[kind].render(note)
+    except KeyError:
+        raise InputError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTERS)}") from None

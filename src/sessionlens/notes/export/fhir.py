@@ -1,0 +1,86 @@
+"""FHIR R4 JSON: a Composition (sections with XHTML narrative) or a DocumentReference (the plain-text
+note as an attachment). Subject and author are display-only here: linking them to Patient and
+Practitioner resources is the receiving EHR's job (sessionlens holds no EHR identifiers)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from ..model import Note
+from . import text as plain
+from .common import cite, title
+
+LOINC_PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
+
+
+def _div(inner: str) -> dict[str, str]:
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{inner}</div>'}
+
+
+def _date(note: Note) -> str:
+    if note.signature is not None:
+        return note.signature.signed_at
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _author(note: Note) -> list[dict[str, str]]:
+    return [{"display": note.signature.signer if note.signature else "sessionlens draft (unsigned)"}]
+
+
+def composition(note: Note, subject: str = "Client") -> dict[str, Any]:
+    sections = []
+    for sec in note.sections:
+        items = "".join(f"<li>{html.escape(s.text)} <span>{html.escape(cite(s))}</span></li>" for s in sec.sentences)
+        sections.append({"title": sec.title, "text": _div(f"<ul>{items}</ul>" if items else "<p>-</p>")})
+    res: dict[str, Any] = {
+        "resourceType": "Composition",
+        "id": str(uuid.uuid4()),
+        "status": "final" if note.signature else "preliminary",
+        "type": {"coding": [LOINC_PROGRESS_NOTE], "text": title(note)},
+        "subject": {"display": subject},
+        "date": _date(note),
+        "author": _author(note),
+        "title": title(note),
+        "section": sections,
+    }
+    if note.signature is not None:
+        res["attester"] = [{"mode": "legal", "time": note.signature.signed_at,
+                            "party": {"display": note.signature.signer}}]
+        res["status"] = "amended" if note.addenda else "final"
+        for n, a in enumerate(note.addenda, 1):
+            sections.append({"title": f"Addendum {n}", "text": _div(f"<p>{html.escape(a.text)}</p>"),
+                             "author": [{"display": a.author}]})
+    return res
+
+
+def document_reference(note: Note, subject: str = "Client") -> dict[str, Any]:
+    data = plain.render_bytes(note)
+    return {
+        "resourceType": "DocumentReference",
+        "id": str(uuid.uuid4()),
+        "status": "current",
+        "docStatus": "final" if note.signature else "preliminary",
+        "type": {"coding": [LOINC_PROGRESS_NOTE], "text": title(note)},
+        "subject": {"display": subject},
+        "date": _date(note),
+        "author": _author(note),
+        "description": title(note),
+        "content": [{"attachment": {"contentType": "text/plain; charset=utf-8", "language": "en",
+                                    "data": base64.b64encode(data).decode("ascii"), "size": len(data),
+                                    "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),  # noqa: S324 - FHIR defines SHA-1 here
+                                    "title": title(note)}}],
+    }
+
+
+def composition_bytes(note: Note) -> bytes:
+    return (json.dumps(composition(note), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def document_reference_bytes(note: Note) -> bytes:
+    return (json.dumps(document_reference(note), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

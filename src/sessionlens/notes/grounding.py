@@ -1,0 +1,155 @@
+"""The grounding check: every kept sentence must rest on the transcript.
+
+A transcript-based sentence needs evidence ids that exist, enough of its content words found in the
+cited utterances (or named by a topic those utterances are about), every number it states found
+there too, and a "denied" only where the cited client reply is a "no". An absence sentence ("Risk:
+not assessed in this session") is supported only if its check, re-run on the transcript, still
+holds. Unsupported sentences are removed (default) or kept and marked, by setting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ..analysis.result import SessionAnalysis
+from . import cues, moments
+from .extract import View, client_plans
+from .model import ABSENCE, CLINICIAN, UNSUPPORTED, Note, Section, Sentence
+from .text import words
+
+MIN_SUPPORT = 0.6  # share of a sentence's content words that the cited utterances must carry
+MODES = ("remove", "mark")
+
+# The writer's connective vocabulary: words that frame a claim rather than make one.
+FRAMING = set("""
+a an the and or but of to in on at for with by from as is are was were be been being it its this that these those
+they them their themself there here client client's therapist therapist's session sessions reported stated said
+says described describe asked asking answered answer agreed agree committed commit discussed presented presenting
+concerns concern about regarding specified offered offer used using questions question reflective reflections
+listening information permission explore explored exploring affirmed efforts values suggestions suggestion direct
+directly scaling safety step proposal themes theme main linked reflected close mood words affect transcript records
+thought content risk denied denies plan plans planning summarised summarized confirmed collaborative action steps
+next invited relationship moment voiced discomfort direction acknowledged replied experience strain alliance
+responded exchange continued replies run met also not any none no yes which what when how who whether would could
+will can may might should further new during while before after then than so very more most less some many other
+another one two three first last end start set shared agenda goal goals homework coded behaviours behaviors
+most identified documented domains mental status listed later choice chose leave week weeks include included
+included including statements statement favour favor change keeping things follow-up up emotion model indications
+speech review clinician clinician's determine assessed assessment reflection approach towards toward into out
+""".split())
+_NUM = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_SKIP_NUM = re.compile(r"\([^)]*\)|\b\d{1,2}:\d{2}(?::\d{2})?\b|\b\d+(?:\.\d+)?%")
+_NUM_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+              "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
+              "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
+_DENY = re.compile(r"\b(?:denied|denies|deny|denying)\b", re.IGNORECASE)
+
+
+def stem(w: str) -> str:
+    w = w.lower().strip("'")
+    for suffix in ("'s", "ing", "ed", "es", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:6]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+# --- absence checks: re-run over the transcript ------------------------------------------------
+
+def _no_risk(a: SessionAnalysis, v: View) -> bool:
+    return (not [f for f in a.findings if f.kind == "risk"] and not moments.client_risk_talk(v)
+            and not moments.screening(v))
+
+
+ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
+    "no_risk_talk": _no_risk,
+    "no_plan": lambda a, v: not client_plans(v),
+    "no_relational_events": lambda a, v: not (any(f.kind in ("rupture", "repair", "yes_but_chain", "here_and_now")
+                                                  for f in a.findings) or moments.yes_but(v)
+                                              or moments.rupture_repair(v) or moments.immediacy(v)),
+    "mse_scope": lambda a, v: True,  # states what the transcript cannot show; true by construction
+    "nothing_found": lambda a, v: True,
+}
+
+
+# --- transcript-based sentences ---------------------------------------------------------------
+
+def _supported_word(w: str, cited_stems: set[str], cited_text: str) -> bool:
+    if w in FRAMING or stem(w) in cited_stems:
+        return True
+    # a topic's prose label ("grief", "alcohol") is supported when a cited utterance is on that topic
+    return any(w in label.split() and rx.search(cited_text) for label, rx in cues.TOPICS.values())
+
+
+def _numbers_ok(text: str, cited: str) -> bool:
+    plain = _SKIP_NUM.sub(" ", text)
+    cited_words = set(words(cited))
+    cited_nums = set(_NUM.findall(cited)) | {_NUM_WORDS[w] for w in cited_words if w in _NUM_WORDS}
+    return all(n in cited_nums for n in _NUM.findall(plain))
+
+
+def check_sentence(s: Sentence, a: SessionAnalysis, v: View) -> Verdict:
+    if s.basis == ABSENCE:
+        check = ABSENCE_CHECKS.get(s.check)
+        return Verdict(bool(check and check(a, v)), "" if check else "unknown absence check")
+    if s.basis == CLINICIAN:
+        return Verdict(True)
+    if not s.evidence:
+        return Verdict(False, "no evidence")
+    if any(i not in v.index for i in s.evidence):
+        return Verdict(False, "cites an utterance that is not in the transcript")
+    utts = [v.utts[v.index[i]] for i in s.evidence]
+    cited = " ".join(u.text for u in utts)
+    stems = {stem(w) for w in words(cited)}
+    content = [w for w in words(re.sub(r'"[^"]*"', lambda m: m.group(0), s.text)) if not w.isdigit()]
+    if content:
+        share = sum(_supported_word(w, stems, cited) for w in content) / len(content)
+        if share < MIN_SUPPORT:
+            return Verdict(False, f"only {share:.0%} of its words are in the cited utterances")
+    if not _numbers_ok(s.text, cited):
+        return Verdict(False, "states a number the cited utterances do not")
+    if _DENY.search(s.text) and not any(u.role.value == "client" and cues.NEGATIVE_REPLY.search(u.text)
+                                        for u in utts):
+        return Verdict(False, "says 'denied' without a client 'no' in the evidence")
+    return Verdict(True)
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingReport:
+    checked: int
+    kept: int
+    removed: int
+    marked: int
+    reasons: tuple[str, ...]  # one per unsupported sentence: "section: reason" (no sentence text: no PHI)
+
+
+def ground(note: Note, a: SessionAnalysis, mode: str = "remove") -> tuple[Note, GroundingReport]:
+    if mode not in MODES:
+        raise ValueError(mode)
+    v = View(a.transcript)
+    sections, reasons, checked, kept = [], [], 0, 0
+    for sec in note.sections:
+        out = []
+        for s in sec.sentences:
+            checked += 1
+            verdict = check_sentence(s, a, v)
+            if verdict.ok:
+                out.append(s)
+                kept += 1
+                continue
+            reasons.append(f"{sec.title}: {verdict.reason}")
+            if mode == "mark":
+                out.append(replace(s, status=UNSUPPORTED))
+        sections.append(Section(sec.key, sec.title, tuple(out)))
+    bad = len(reasons)
+    report = GroundingReport(checked, kept, bad if mode == "remove" else 0, bad if mode == "mark" else 0,
+                             tuple(reasons))
+    return replace(note, sections=tuple(sections)), report

@@ -1,0 +1,27 @@
+"""Drafting, end to end and pure: analysis -> writer -> grounding check -> Note."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..analysis.result import SessionAnalysis
+from .formats import get_format
+from .grounding import ground
+from .model import Note
+from .writer_default import DefaultWriter, NoteWriter
+
+
+def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWriter | None = None,
+               grounding: str = "remove") -> Note:
+    """Write a note and keep only what the transcript supports (or mark the rest, ``grounding="mark"``)."""
+    spec = get_format(fmt)
+    note = (writer or DefaultWriter()).write(analysis, spec)
+    grounded, report = ground(note, analysis, grounding)
+    messages = list(grounded.messages)
+    if report.removed:
+        messages.append(f"Grounding check: {report.removed} unsupported sentence(s) removed.")
+    if report.marked:
+        messages.append(f"Grounding check: {report.marked} unsupported sentence(s) marked for review.")
+    return replace(grounded, draft=grounded.sections, messages=tuple(messages),
+                   meta={**grounded.meta, "grounding": {"checked": report.checked, "kept": report.kept,
+                                                        "unsupported": len(report.reasons)}})

@@ -1,0 +1,73 @@
+"""The default note writer: offline, no model. Composes clinical prose from the client's own
+statements and the analyzers' findings, slot by slot, each sentence citing its utterances."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ..analysis.result import SessionAnalysis
+from ..domain import Role
+from . import slots_client as sc
+from . import slots_session as ss
+from .compose import Compose
+from .formats import FormatSpec
+from .model import Note, Section, Sentence
+
+SlotWriter = Callable[[Compose], list[Sentence]]
+
+SLOTS: dict[str, SlotWriter] = {
+    "concerns": sc.concerns,
+    "client_report": sc.client_report,
+    "goals": sc.goals,
+    "plan": sc.plan,
+    "observations": ss.observations,
+    "mental_status": ss.mental_status,
+    "interventions": ss.interventions,
+    "response": ss.response,
+    "themes": ss.themes,
+    "relational": ss.relational,
+    "risk": ss.risk,
+}
+
+
+class NoteWriter(Protocol):
+    """Turns an analysed session into a note in a format. Implementations never raise on odd input."""
+
+    name: str
+
+    def write(self, analysis: SessionAnalysis, spec: FormatSpec) -> Note: ...
+
+
+def has_client_speech(a: SessionAnalysis) -> bool:
+    return any(u.role == Role.CLIENT and u.text.strip() for u in a.transcript.utterances)
+
+
+def compose_sections(ctx: Compose, spec: FormatSpec) -> tuple[Section, ...]:
+    sections = []
+    for sec in spec.sections:
+        sentences = [s for slot in sec.slots for s in SLOTS[slot](ctx)]
+        if not sentences:
+            sentences = [ctx.absent(f"Nothing for this section was identified in the transcript.", "nothing_found")]
+        sections.append(Section(sec.key, sec.title, tuple(sentences)))
+    return tuple(sections)
+
+
+class DefaultWriter:
+    name = "default"
+
+    def write(self, analysis: SessionAnalysis, spec: FormatSpec) -> Note:
+        ctx = Compose.of(analysis)
+        messages: list[str] = []
+        if not has_client_speech(analysis):
+            messages.append("No client speech was found in the transcript; the note holds only what the "
+                            "therapist's utterances support.")
+        sections = compose_sections(ctx, spec)
+        return Note(format=spec.name, sections=sections, writer=self.name, messages=tuple(messages),
+                    draft=sections, meta=note_meta(analysis))
+
+
+def note_meta(a: SessionAnalysis) -> dict[str, object]:
+    t = a.transcript
+    return {"utterances": len(t.utterances), "duration_seconds": a.metrics.get("duration_seconds"),
+            "source_format": t.source_format}

@@ -1,0 +1,249 @@
+"""The optional LLM writer: a local model rephrases each section from the needed excerpts only.
+
+Backends sit behind ``LLMBackend`` with a registry (``BACKENDS``): ``llama_cpp`` runs a GGUF file the
+user supplies (llama-cpp-python, extra ``sessionlens[llm]``); ``openai`` talks to an
+OpenAI-compatible server the user runs (Ollama, llama.cpp server, LM Studio) by URL, loopback only
+unless the user explicitly allows another host.
+
+Whatever the model writes goes through the same grounding check as the default writer. Risk and
+mental status stay with the default writer (their wording is safety-relevant), and any section the
+model fails on — server down, slow, garbage, nothing supported — falls back to the default writer's
+text with a plain message saying so. The session's text is never put into a message or log.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from ..analysis.result import SessionAnalysis
+from ..errors import InputError
+from .extract import View
+from .formats import FormatSpec
+from .grounding import check_sentence
+from .model import Note, Section, Sentence
+from .writer_default import DefaultWriter
+
+KEEP_DEFAULT = ("risk",)  # sections whose wording stays the default writer's
+MAX_EXCERPT_WORDS = 700  # small local models have small context windows
+MAX_RESPONSE_BYTES = 1_000_000
+_CITE = re.compile(r"\[\s*(u?\d+(?:\s*[,;]\s*u?\d+)*)\s*\]", re.IGNORECASE)
+_SENT = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z])")
+
+
+class LLMUnavailable(Exception):
+    """The backend could not produce text (down, slow, garbage). The message holds no session text."""
+
+
+@dataclass(frozen=True, slots=True)
+class LLMConfig:
+    backend: str  # a key of BACKENDS
+    model_path: str = ""
+    url: str = ""
+    model_name: str = "local"
+    allow_remote: bool = False
+    timeout: float = 60.0
+    max_tokens: int = 300
+
+
+class LLMBackend(Protocol):
+    name: str
+
+    def complete(self, system: str, user: str) -> str: ...
+
+
+# --- backends ----------------------------------------------------------------------------------
+
+def check_local_url(url: str, allow_remote: bool) -> str:
+    """The URL if it is http(s) to a loopback host (or another host the user explicitly allowed)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError("the LLM server URL must be http://HOST:PORT (e.g. http://127.0.0.1:8080)")
+    host = parts.hostname
+    local = host == "localhost"
+    try:
+        local = local or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not local and not allow_remote:
+        raise InputError(f"refusing to send session excerpts to {host}: not this computer. "
+                         "Run the model locally, or pass --llm-allow-remote if you really mean it")
+    return url.rstrip("/")
+
+
+class OpenAICompatBackend:
+    name = "openai"
+
+    def __init__(self, cfg: LLMConfig) -> None:
+        base = check_local_url(cfg.url, cfg.allow_remote)
+        self.endpoint = base + ("/chat/completions" if base.endswith("/v1") else "/v1/chat/completions")
+        self.cfg = cfg
+
+    def complete(self, system: str, user: str) -> str:
+        body = json.dumps({"model": self.cfg.model_name, "temperature": 0.2, "max_tokens": self.cfg.max_tokens,
+                           "messages": [{"role": "system", "content": system},
+                                        {"role": "user", "content": user}]}).encode()
+        req = urllib.request.Request(self.endpoint, data=body, headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.cfg.timeout) as resp:  # noqa: S310 - loopback checked
+                raw = resp.read(MAX_RESPONSE_BYTES + 1)
+        except (socket.timeout, TimeoutError):
+            raise LLMUnavailable(f"the LLM server did not answer within {self.cfg.timeout:g} s") from None
+        except urllib.error.HTTPError as exc:
+            raise LLMUnavailable(f"the LLM server answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            kind = "timed out" if isinstance(reason, (socket.timeout, TimeoutError)) else "is not reachable"
+            raise LLMUnavailable(f"the LLM server {kind}") from None
+        return _completion_text(raw)
+
+
+def _completion_text(raw: bytes) -> str:
+    if len(raw) > MAX_RESPONSE_BYTES:
+        raise LLMUnavailable("the LLM server's answer was too large")
+    try:
+        text = json.loads(raw)["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise LLMUnavailable("the LLM server's answer was not an OpenAI-style chat completion") from None
+    if not isinstance(text, str) or not text.strip():
+        raise LLMUnavailable("the LLM server returned an empty answer")
+    return text
+
+
+_LLAMAS: dict[str, object] = {}
+
+
+class LlamaCppBackend:
+    name = "llama_cpp"
+
+    def __init__(self, cfg: LLMConfig) -> None:
+        path = Path(cfg.model_path).expanduser()
+        if not path.is_file():
+            raise InputError("no such model file", source=str(path))
+        self.path, self.cfg = str(path.resolve()), cfg
+
+    def _model(self):  # type: ignore[no-untyped-def]
+        try:
+            from llama_cpp import Llama  # optional extra: sessionlens[llm]
+        except ImportError:
+            raise LLMUnavailable("llama-cpp-python is not installed (pip install 'sessionlens[llm]')") from None
+        if self.path not in _LLAMAS:
+            try:
+                _LLAMAS[self.path] = Llama(model_path=self.path, n_ctx=2048, n_threads=2, verbose=False, seed=7)
+            except Exception:  # noqa: BLE001 - a corrupt or foreign file: say so, fall back
+                raise LLMUnavailable("the model file could not be loaded by llama.cpp") from None
+        return _LLAMAS[self.path]
+
+    def complete(self, system: str, user: str) -> str:
+        llm = self._model()
+        try:
+            out = llm.create_chat_completion(  # type: ignore[attr-defined]
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                max_tokens=self.cfg.max_tokens, temperature=0.2)
+        except Exception:  # noqa: BLE001
+            raise LLMUnavailable("the local model failed while generating") from None
+        return _completion_text(json.dumps(out).encode())
+
+
+BACKENDS: dict[str, Callable[[LLMConfig], LLMBackend]] = {
+    "openai": OpenAICompatBackend,
+    "llama_cpp": LlamaCppBackend,
+}
+
+
+def make_backend(cfg: LLMConfig) -> LLMBackend:
+    try:
+        factory = BACKENDS[cfg.backend]
+    except KeyError:
+        raise InputError(f"unknown LLM backend {cfg.backend!r}; have: {', '.join(BACKENDS)}") from None
+    return factory(cfg)
+
+
+# --- the writer ----------------------------------------------------------------------------------
+
+SYSTEM = ("You write progress notes for a licensed therapist. Write short, factual, clinical sentences in the "
+          "third person ('Client ...', 'Therapist ...'). Use ONLY the transcript excerpts given. End EVERY "
+          "sentence with the ids of the excerpts it rests on in square brackets, e.g. [u12, u13]. Never add "
+          "diagnoses, risk statements or anything not in the excerpts.")
+
+
+def excerpts(section: Section, v: View) -> tuple[str, set[str]]:
+    """The utterances the default draft of this section cites — all the model gets to see."""
+    ids = sorted({i for s in section.sentences for i in s.evidence if i in v.index}, key=v.index.__getitem__)
+    lines, used, n = [], set(), 0
+    for i in ids:
+        u = v.utts[v.index[i]]
+        n += len(u.text.split())
+        if n > MAX_EXCERPT_WORDS:
+            break
+        lines.append(f"[{u.id}] {u.role.value.capitalize()}: {u.text}")
+        used.add(u.id)
+    return "\n".join(lines), used
+
+
+def parse_sentences(raw: str, allowed: set[str]) -> list[Sentence]:
+    out = []
+    for piece in _SENT.split(" ".join(raw.split())):
+        ids = [("u" + x.lower().lstrip("u")) for m in _CITE.finditer(piece) for x in re.split(r"[,;]\s*", m.group(1))]
+        text = _CITE.sub("", piece).strip(" -*•")
+        text = re.sub(r"\s+([.,;!?])", r"\1", text)
+        if len(text.split()) < 3:
+            continue
+        out.append(Sentence(text=text, evidence=tuple(i.strip() for i in ids if i.strip() in allowed), origin="llm"))
+    return out
+
+
+class LLMWriter:
+    name = "llm"
+
+    def __init__(self, cfg: LLMConfig, backend: LLMBackend | None = None) -> None:
+        self.cfg = cfg
+        self.backend = backend or make_backend(cfg)
+
+    def write(self, analysis: SessionAnalysis, spec: FormatSpec) -> Note:
+        base = DefaultWriter().write(analysis, spec)
+        v = View(analysis.transcript)
+        sections, messages, down = [], list(base.messages), False
+        for sec in base.sections:
+            if down or sec.key in KEEP_DEFAULT or not any(s.evidence for s in sec.sentences):
+                sections.append(sec)
+                continue
+            try:
+                sections.append(self._section(sec, analysis, v, messages))
+            except LLMUnavailable as exc:
+                messages.append(f"LLM writer: {exc}; the default writer's text is used instead.")
+                sections.append(sec)
+                down = True  # don't wait on a failing server once per section
+        return replace(base, sections=tuple(sections), draft=tuple(sections), writer=f"llm:{self.backend.name}",
+                       messages=tuple(messages))
+
+    def _section(self, sec: Section, a: SessionAnalysis, v: View, messages: list[str]) -> Section:
+        text, allowed = excerpts(sec, v)
+        prompt = f"Section: {sec.title}\nTranscript excerpts:\n{text}\n\nWrite the {sec.title} section."
+        written = parse_sentences(self.backend.complete(SYSTEM, prompt), allowed)
+        with_times = [_timed(s, v) for s in written]
+        kept = [s for s in with_times if check_sentence(s, a, v).ok]
+        dropped = len(written) - len(kept)
+        if dropped:
+            messages.append(f"LLM writer: {dropped} unsupported sentence(s) removed from {sec.title}.")
+        if not kept:
+            messages.append(f"LLM writer: nothing usable for {sec.title}; the default writer's text is used.")
+            return sec
+        absences = tuple(s for s in sec.sentences if not s.evidence)  # e.g. "not documented" statements
+        return Section(sec.key, sec.title, tuple(kept) + absences)
+
+
+def _timed(s: Sentence, v: View) -> Sentence:
+    utts = [v.utts[v.index[i]] for i in s.evidence if i in v.index]
+    starts = [u.start for u in utts if u.start is not None]
+    ends = [u.end for u in utts if u.end is not None]
+    return replace(s, start=min(starts) if starts else None, end=max(ends) if ends else None)
