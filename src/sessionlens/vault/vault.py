@@ -72,7 +72,6 @@ class Vault:
         settings = settings or Settings()
         if not store.has_schema(engine):
             raise NotFoundError("no vault here: run `sessionlens init` first")
-        store.migrate(engine)
         with engine.connect() as conn:
             meta = conn.execute(select(vault_meta).where(vault_meta.c.id == 1)).first()
         if meta is None:
@@ -90,6 +89,7 @@ class Vault:
         except AuthError:
             engine.dispose()  # leave the files as they were: no WAL or lock left behind
             raise
+        store.migrate(engine)  # only once unlocked: a wrong passphrase changes nothing, not even the schema
         return cls(engine, meta.vault_id, kek, settings)
 
     def change_passphrase(self, new_passphrase: str) -> None:
