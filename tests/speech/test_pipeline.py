@@ -140,3 +140,14 @@ def test_memory_is_bounded_by_the_chunk_not_the_file(asr, dialogue_audio):
     assert len(seen) >= 8 and max(seen) <= 20.5
     assert t.utterances[-1].end > 170
     assert len(t.speakers) == 2
+
+
+def test_enrollment_voiceprint_from_one_voice(dialogue_audio):
+    from sessionlens.errors import InputError
+    from sessionlens.speech.voice_roles import enrollment_voiceprint
+
+    a_only = np.concatenate([dialogue_audio[int(s * RATE):int(e * RATE)] for who, s, e in TURNS if who == "A"])
+    vp = enrollment_voiceprint(wav_bytes(a_only))
+    assert vp.shape == (256,) and abs(float(np.linalg.norm(vp)) - 1) < 1e-5
+    with pytest.raises(InputError, match="at least"):
+        enrollment_voiceprint(wav_bytes(a_only[: 3 * RATE]))
