@@ -241,6 +241,59 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: 0 <= v <= 64,
         "between 0 and 64",
     ),
+    # --- notes (issue 7) ---
+    Setting(
+        "note_format",
+        "soap",
+        "Progress-note format drafted when none is given: soap, dap, birp or girp.",
+        str.lower,
+        lambda v: v in ("soap", "dap", "birp", "girp"),
+        "soap, dap, birp or girp",
+    ),
+    Setting(
+        "note_grounding",
+        "remove",
+        "What the grounding check does with a sentence the transcript does not support: remove or mark.",
+        str.lower,
+        lambda v: v in ("remove", "mark"),
+        "remove or mark",
+    ),
+    Setting(
+        "note_llm_model",
+        "",
+        "GGUF model file for the optional LLM note writer (empty: the offline default writer).",
+        str,
+    ),
+    Setting(
+        "note_llm_url",
+        "",
+        "OpenAI-compatible LLM server for the note writer, on this computer (empty: none).",
+        str,
+        lambda v: v == "" or v.startswith(("http://", "https://")),
+        "empty or an http(s):// URL",
+    ),
+    Setting(
+        "note_llm_allow_remote",
+        False,
+        "Allow an LLM server that is not on this computer (sends session excerpts to it).",
+        lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
+    ),
+    Setting(
+        "note_llm_timeout",
+        60.0,
+        "Seconds to wait for the LLM writer before falling back to the default writer.",
+        float,
+        lambda v: 1 <= v <= 3600,
+        "between 1 and 3600 seconds",
+    ),
+    Setting(
+        "note_template_timeout",
+        5.0,
+        "Seconds a user note template may run before it is stopped.",
+        float,
+        lambda v: 0.5 <= v <= 60,
+        "between 0.5 and 60 seconds",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

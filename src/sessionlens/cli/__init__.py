@@ -8,6 +8,7 @@ from . import analyze as _analyze  # noqa: F401  (registers commands)
 from . import vault_cmds as _vault_cmds  # noqa: F401  (registers vault commands)
 from . import web_cmds as _web_cmds  # noqa: F401  (registers serve)
 from . import speech_cmds as _speech_cmds  # noqa: F401  (registers transcribe, voice)
+from . import note_cmds as _note_cmds  # noqa: F401  (registers note)
 from .app import app, run
 
 __all__ = ["app", "main"]
