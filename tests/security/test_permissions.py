@@ -17,7 +17,7 @@ from sqlalchemy import select
 import sessionlens.services as services_pkg
 from sessionlens.errors import NotFoundError, PermissionDeniedError
 from sessionlens.services import (accounts, analyses, audit, backup, clients, consent, exports, notes, retention,
-                                  sessions)
+                                  sessions, vaults)
 from sessionlens.vault.models import audit_log
 
 from ..vault.helpers import DEMO, client_with_session
@@ -54,6 +54,7 @@ CALLS = {
     "backup.create_backup": lambda c, ids: backup.create_backup(c, ids["tmp"] / f"{c.who}-{ids['variant']}.slbk"),
     "audit.verify_audit": lambda c, ids: audit.verify_audit(c),
     "audit.export_head": lambda c, ids: audit.export_head(c),
+    "vaults.change_passphrase": lambda c, ids: vaults.change_passphrase(c, "another long passphrase"),
 }
 
 # Columns: carol (clinician, not the owner of the client), bob on a shared session, bob on an
@@ -89,6 +90,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "backup.create_backup": (DENIED, DENIED, DENIED, OK, OK),
     "audit.verify_audit": (OK, DENIED, DENIED, OK, OK),
     "audit.export_head": (OK, DENIED, DENIED, OK, OK),
+    "vaults.change_passphrase": (DENIED, DENIED, DENIED, OK, OK),
 }
 # Use cases that take no Ctx (they open, create or restore a vault) and so are outside the matrix.
 NO_CTX = {"vaults.init_vault", "vaults.open_vault", "vaults.sign_in_owner", "vaults.login", "backup.restore_backup"}

@@ -161,3 +161,13 @@ def test_a_flipped_bit_is_an_integrity_error_naming_the_record(cli, session, tmp
     cli.fails("session", "export", sid, code=3, match=blob_id)
     rc, out, _ = cli("session", "export", sid, "--what", "original")
     assert rc == 0 and out.startswith("WEBVTT")  # the other records stay readable
+
+
+def test_passphrase_change(cli, monkeypatch):
+    monkeypatch.setenv("SESSIONLENS_NEW_PASSPHRASE", "a different passphrase")
+    assert cli.ok("passphrase")["changed"] == "passphrase"
+    cli.fails("client", "list", match="wrong passphrase")
+    monkeypatch.setenv("SESSIONLENS_PASSPHRASE", "a different passphrase")
+    assert cli.ok("client", "list") == []
+    monkeypatch.setenv("SESSIONLENS_NEW_PASSPHRASE", "short")
+    cli.fails("passphrase", match="at least 12")

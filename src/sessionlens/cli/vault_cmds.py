@@ -73,6 +73,15 @@ def restore_cmd(
     emit(result, as_json, f"vault {result['vault']} restored into {result['data_dir']} (verified byte for byte)")
 
 
+@app.command("passphrase")
+def passphrase_cmd(data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
+    """Change the vault passphrase (the new one is prompted twice, or SESSIONLENS_NEW_PASSPHRASE)."""
+    with signed_in(data_dir, user) as ctx:
+        new = secret("SESSIONLENS_NEW_PASSPHRASE", "New vault passphrase", confirm=True)
+        result = vaults.change_passphrase(ctx, new)
+    emit(result, as_json, "passphrase changed; the recovery key still works")
+
+
 # --- audit --------------------------------------------------------------------------------------
 
 @audit_app.command("verify")

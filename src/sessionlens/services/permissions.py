@@ -27,6 +27,7 @@ OWNER = "owner"  # the vault owner, whatever their role
 
 class Action(str, Enum):
     ACCOUNT_MANAGE = "account.manage"
+    VAULT_MANAGE = "vault.manage"
     CLIENT_ADD = "client.add"
     CLIENT_LIST = "client.list"
     CLIENT_SHOW = "client.show"
@@ -51,6 +52,7 @@ class Action(str, Enum):
 
 POLICY: dict[Action, frozenset[object]] = {
     Action.ACCOUNT_MANAGE: frozenset({A, OWNER}),
+    Action.VAULT_MANAGE: frozenset({A, OWNER}),
     Action.CLIENT_ADD: frozenset({C}),
     Action.CLIENT_LIST: frozenset({C}),
     Action.CLIENT_SHOW: frozenset({C}),

@@ -11,6 +11,7 @@ from ..vault import accounts, home, store
 from ..vault.accounts import Role
 from ..vault.vault import Vault
 from .context import Ctx
+from .permissions import Action, require, unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +91,12 @@ def _reason(exc: AuthError) -> str:
         if word in text:
             return word
     return "bad_password"
+
+
+def change_passphrase(ctx: Ctx, new_passphrase: str) -> dict[str, str]:
+    """Rewrap the KEK under a new passphrase (fresh salt, current Argon2id cost); data stays as it is."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.VAULT_MANAGE)
+        ctx.vault.audit(conn, actor=ctx.who, action="vault.passphrase_change_requested", target=ctx.vault.vault_id)
+    ctx.vault.change_passphrase(new_passphrase)
+    return {"vault": ctx.vault.vault_id, "changed": "passphrase"}
