@@ -1,0 +1,16 @@
+"""Clinical coding of a session: therapist interventions, client change/sustain talk, MI measures.
+
+Entry points::
+
+    from sessionlens.analysis.coding import code_transcript, mi_measures, premature_advice
+
+    coding = code_transcript(transcript)         # CodingResult: .findings, .codes (per utterance id)
+    measures = mi_measures(transcript, coding)   # {"interventions": {...}, "client_talk": {...}}
+    flags = premature_advice(transcript, coding) # [Finding(kind="premature_advice"), ...]
+"""
+
+from sessionlens.analysis.coding.codes import CodingResult, code_transcript
+from sessionlens.analysis.coding.measures import mi_measures
+from sessionlens.analysis.coding.premature import premature_advice
+
+__all__ = ["CodingResult", "code_transcript", "mi_measures", "premature_advice"]

@@ -1,0 +1,101 @@
+"""Load the shipped coding model: JSON metadata + .npz arrays, each checked against its SHA-256.
+
+Nothing here unpickles: ``np.load(..., allow_pickle=False)`` and ``json.loads`` only. The
+manifest (``manifest.json``) lists every model file with its hash; a missing file or a hash
+mismatch raises :class:`~sessionlens.errors.IntegrityError` before any byte is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from sessionlens.analysis.coding.features import Featurizer
+from sessionlens.errors import IntegrityError
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "coding"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """Softmax over ``x @ coef.T + intercept``, divided by a fitted temperature."""
+
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (classes, features), float32
+    intercept: np.ndarray
+    temperature: float = 1.0
+
+    def logits(self, x) -> np.ndarray:  # x: scipy csr (rows, features)
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+    def proba(self, x) -> np.ndarray:
+        z = self.logits(x) / self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class RoleModel:
+    featurizer: Featurizer
+    head: LinearHead
+    names: tuple[str, ...]
+    subheads: dict[str, LinearHead]  # main label -> sub-code head (therapist only)
+
+
+@dataclass(frozen=True)
+class CodingModel:
+    therapist: RoleModel
+    client: RoleModel
+    meta: dict
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verified_bytes(model_dir: Path, name: str, manifest: dict) -> bytes:
+    expected = manifest.get("files", {}).get(name)
+    path = model_dir / name
+    if expected is None or not path.is_file():
+        raise IntegrityError(f"coding model file missing or unlisted: {name}")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise IntegrityError(f"coding model file failed its SHA-256 check: {name}")
+    return data
+
+
+def _head(meta: dict, arrays, prefix: str) -> LinearHead:
+    return LinearHead(tuple(meta["labels"]), arrays[f"{prefix}_coef"].astype(np.float32),
+                      arrays[f"{prefix}_intercept"].astype(np.float32), float(meta.get("temperature", 1.0)))
+
+
+def _role(model_dir: Path, role: str, manifest: dict) -> RoleModel:
+    meta = json.loads(verified_bytes(model_dir, f"{role}.json", manifest))
+    with np.load(io.BytesIO(verified_bytes(model_dir, f"{role}.npz", manifest)), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    feat = Featurizer.from_state(meta["featurizer"], arrays)
+    subs = {main: _head(m, arrays, f"sub_{main}") for main, m in meta.get("subheads", {}).items()}
+    return RoleModel(feat, _head(meta["head"], arrays, "head"), tuple(feat.names()), subs)
+
+
+def load_model(model_dir: Path | None = None) -> CodingModel:
+    """Read and verify the artifact (every file's hash is checked before it is parsed)."""
+    base = model_dir or MODEL_DIR
+    try:
+        manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IntegrityError("coding model manifest missing or unreadable") from exc
+    return CodingModel(_role(base, "therapist", manifest), _role(base, "client", manifest), manifest)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> CodingModel:
+    return load_model()

@@ -1,0 +1,136 @@
+"""Code every utterance: therapist behaviour (+ sub-codes, MITI rules) or client talk type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, default_model
+from sessionlens.analysis.coding.cues import THERAPIST_CUES
+from sessionlens.analysis.coding.explain import top_features
+from sessionlens.analysis.coding.features import Turn, clean, session_rows
+from sessionlens.analysis.coding.miti import miti_behaviours
+from sessionlens.domain import Evidence, Finding, Role, Transcript, Utterance
+
+SOURCE = "annomi-linear"
+LOW_CONFIDENCE = 0.3
+RULE_SUB_CONFIDENCE = 0.6  # cap for turns the model cannot really read (empty, mostly unknown words)
+_WORD = re.compile(r"[a-z']+")
+FALLBACK = {"therapist": "other", "client": "neutral"}
+
+
+@dataclass(frozen=True)
+class CodingResult:
+    """Per-utterance codes as Findings plus a compact per-utterance table.
+
+    ``codes`` maps utterance id -> {"therapist_behaviour", "therapist_subcodes", "client_talk",
+    "confidence", "probabilities"}; it is what the analysis JSON stores per utterance.
+    """
+
+    findings: tuple[Finding, ...]
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    model: str = SOURCE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "codes": self.codes}
+
+
+def _role(u: Utterance) -> str:
+    return u.role.value if isinstance(u.role, Role) else str(u.role)
+
+
+def _coverage(text: str, model: RoleModel) -> float:
+    """Share of the turn's words the model has a weight for (low for non-English or garble)."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    vocab = model.featurizer.vectorizers["word"].vocabulary_
+    return sum(w in vocab for w in words) / len(words)
+
+
+def _evidence(u: Utterance) -> tuple[Evidence, ...]:
+    return (Evidence((u.id,), u.start, u.end),)
+
+
+def _adjust(text: str, model: RoleModel, label: str, p: float, role: str) -> tuple[str, float, str]:
+    """Fall back to other/neutral with low confidence where the text gives the model little to read."""
+    if not _WORD.search(text):
+        return FALLBACK[role], min(p, LOW_CONFIDENCE), "no words to code"
+    cov = _coverage(text, model)
+    if cov < 0.5 and len(_WORD.findall(text)) >= 3:
+        return label, min(p * cov, LOW_CONFIDENCE), f"only {cov:.0%} known English words"
+    return label, p, ""
+
+
+def _code_role(turns: list[Turn], utts: tuple[Utterance, ...], role: str, model: RoleModel,
+               out: dict[int, tuple[Finding, dict]]) -> None:
+    idx, docs, dense = session_rows(turns, role)
+    if not idx:
+        return
+    x = model.featurizer.transform(docs, dense)
+    probs = model.head.proba(x)
+    subprobs = {main: head.proba(x) for main, head in model.subheads.items()}
+    for r, i in enumerate(idx):
+        out[i] = _finding(turns, utts[i], i, role, model, x[r], probs[r],
+                                   {m: p[r] for m, p in subprobs.items()})
+
+
+def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dict]:
+    head = model.head
+    cls = int(np.argmax(prob))
+    label, conf, note = _adjust(clean(u.text), model, head.labels[cls], float(prob[cls]), role)
+    cues = top_features(row, head.coef, cls, model.names)
+    why = f"{label} (p={conf:.2f})" + (f": {', '.join(cues)}" if cues else "") + (f"; {note}" if note else "")
+    probs = {lab: round(float(p), 4) for lab, p in zip(head.labels, prob)}
+    subcodes, subconf, rules = [], {}, []
+    if role == "therapist":
+        subcodes, subconf, why = _subcodes(turns, i, label, model, row, subprob, why)
+        rules = [h.__dict__ for h in miti_behaviours(turns, i, "advice" in subcodes)]
+        subcodes += [h["code"] for h in rules]
+        why += "".join(f"; {h['code']}: {h['why']}" for h in rules)
+    kind = "therapist_behaviour" if role == "therapist" else "client_talk"
+    data = {"probabilities": probs, "subcodes": subcodes, "subcode_confidence": subconf, "rules": rules}
+    finding = Finding(kind, label, round(conf, 4), _evidence(u), SOURCE, why, data)
+    codes = {"therapist_behaviour": label if role == "therapist" else None,
+             "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,
+             "confidence": round(conf, 4), "probabilities": probs}
+    return finding, codes
+
+
+def _subcodes(turns, i, label, model, row, subprob, why) -> tuple[list[str], dict[str, float], str]:
+    head = model.subheads.get(label)
+    if head is None or label not in subprob:
+        return [], {}, why
+    p = subprob[label]
+    j = int(np.argmax(p))
+    advice_cue = THERAPIST_CUES["advice"].search(clean(turns[i].text)) if label == "therapist_input" else None
+    if advice_cue and head.labels[j] != "advice" and "advice" in head.labels:
+        # The input sub-code head is weak on the small advice class (see MODEL_CARD); an explicit
+        # recommendation phrase is advice by the MITI definition.
+        k = head.labels.index("advice")
+        conf = max(float(p[k]), RULE_SUB_CONFIDENCE)
+        why += f"; advice (p={conf:.2f}): rule: cue '{advice_cue.group(0)}' (model said {head.labels[j]})"
+        return ["advice"], {"advice": round(conf, 4)}, why
+    cues = top_features(row, head.coef, j, model.names, k=3)
+    why += f"; {head.labels[j]} {label} (p={p[j]:.2f})" + (f": {', '.join(cues)}" if cues else "")
+    return [head.labels[j]], {head.labels[j]: round(float(p[j]), 4)}, why
+
+
+def code_transcript(transcript: Transcript, model: CodingModel | None = None) -> CodingResult:
+    """Code each therapist utterance (behaviour + sub-codes) and each client utterance (talk type).
+
+    Utterances of other speakers get nothing. Never raises on odd text: empty or unreadable
+    turns fall back to other / neutral with low confidence.
+    """
+    m = model or default_model()
+    utts = transcript.utterances
+    turns = [Turn(_role(u), u.text or "") for u in utts]
+    coded: dict[int, tuple[Finding, dict]] = {}
+    _code_role(turns, utts, "therapist", m.therapist, coded)
+    _code_role(turns, utts, "client", m.client, coded)
+    order = sorted(coded)
+    return CodingResult(tuple(coded[i][0] for i in order), {utts[i].id: coded[i][1] for i in order},
+                        f"{SOURCE}-{m.meta.get('version', '?')}")
