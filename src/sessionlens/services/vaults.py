@@ -28,12 +28,15 @@ def init_vault(passphrase: str, owner: str, *, role: Role = Role.CLINICIAN, data
     accounts.check_username(owner)
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
-    if url.startswith("sqlite") and (directory / store.DB_FILENAME).exists() and \
-            (directory / store.DB_FILENAME).stat().st_size > 0:
-        raise InputError(f"a vault already exists in {directory}")
     if url.startswith("sqlite"):
         home.prepare(directory)
-    vault, recovery = Vault.create(store.make_engine(url), passphrase, settings)
+    try:
+        vault, recovery = Vault.create(store.make_engine(url), passphrase, settings)
+    except InputError as exc:
+        if "already exists" in str(exc):
+            where = directory if url.startswith("sqlite") else "the configured database"
+            raise InputError(f"a vault already exists in {where}") from None
+        raise
     with vault.transaction() as conn:
         account = accounts.create(vault, conn, owner, role, None, owner=True)
         vault.audit(conn, actor="system", action="account.create", target=account.id,

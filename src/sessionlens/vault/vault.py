@@ -47,6 +47,9 @@ class Vault:
         if len(passphrase) < settings.min_passphrase_length:
             raise InputError(f"the passphrase must have at least {settings.min_passphrase_length} characters")
         store.migrate(engine)
+        with engine.connect() as conn:
+            if conn.execute(select(vault_meta.c.id)).first():
+                raise InputError("a vault already exists here")
         vault_id = new_id("vault")
         kek, salt, recovery = crypto.new_key(), keys.new_salt(), keys.new_recovery_key()
         pkey = keys.derive_passphrase_key(passphrase, salt, params)
