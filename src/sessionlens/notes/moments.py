@@ -31,11 +31,13 @@ def agenda(v: View) -> list[Moment]:
 
 def exploration(v: View) -> list[Moment]:
     """Open questions and reflective statements, and the topics they were about."""
-    open_q, reflect, topics, examples = 0, 0, [], []
+    open_q, reflect, topics, examples, first = 0, 0, [], [], []
     for i, u in v.therapists():
         q = is_question(u.text) and bool(cues.OPEN_Q.search(u.text))
         r = not is_question(u.text) and bool(cues.REFLECT_START.search(u.text)) and len(u.text.split()) >= 4
         open_q, reflect = open_q + q, reflect + r
+        if (q or r) and len(first) < 3:
+            first.append(u.id)
         if q or r:
             for k in v.topics[i] or topics_of(v.utts[min(i + 1, len(v.utts) - 1)].text):
                 if k not in topics:
@@ -43,7 +45,7 @@ def exploration(v: View) -> list[Moment]:
                     examples.append(u.id)
     if open_q + reflect == 0:
         return []
-    return [Moment("exploration", tuple(examples[:5]), {"open_questions": open_q, "reflections": reflect,
+    return [Moment("exploration", tuple(examples[:5] or first), {"open_questions": open_q, "reflections": reflect,
                                                         "topics": topics[:5]})]
 
 

@@ -30,7 +30,8 @@ def observations(ctx: Compose) -> list[Sentence]:
     dur = ctx.metrics.get("duration_seconds")
     bits = [f"Session transcript runs from {clock(utts[0].start)} to {clock(utts[-1].end or utts[-1].start)}"]
     if dur:
-        bits.append(f"about {max(1, round(dur / 60))} minutes, {len(utts)} utterances")
+        minutes = max(1, round(dur / 60))
+        bits.append(f"about {minutes} minute{'s' if minutes > 1 else ''}, {len(utts)} utterances")
     text = " (".join(bits) + (")" if len(bits) > 1 else "")
     if share is not None:
         text += f"; the client spoke for about {round(share * 100)}% of the talk time"
