@@ -30,7 +30,8 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI; map every known error to a one-line message and an exit status."""
     argv = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     try:
-        app(args=argv, prog_name="sessionlens", standalone_mode=False)
+        # Without standalone mode, typer returns the code of a `typer.Exit(code)` instead of exiting.
+        result = app(args=argv, prog_name="sessionlens", standalone_mode=False)
     except SessionlensError as exc:
         sys.stderr.write(f"sessionlens: error: {exc}\n")
         return exc.exit_code
@@ -53,4 +54,4 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"sessionlens: internal error ({type(exc).__name__}); please report it\n")
         log.debug("internal error", exc_info=True)
         return 1
-    return 0
+    return result if isinstance(result, int) else 0
