@@ -138,3 +138,13 @@ def set_status(ctx: Ctx, session_id: str, status: str, note: str = "") -> None:
         meta.update(status=status, status_note=note)
         _save_meta(ctx, conn, row, meta)
         ctx.vault.audit(conn, actor=ctx.who, action="session.status", target=session_id, detail={"status": status})
+
+
+def session_header(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """What a page header needs — metadata and record kinds — without opening the analysis (fast)."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.SESSION_SHOW, session_id)
+        meta = _meta(ctx, conn, row)
+        kinds = sorted({b.kind.value for b in blobs.list_for_session(conn, session_id)})
+        ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)
+    return {"id": row.id, "client": row.client_id, "created_at": row.created_at, "kinds": kinds, **meta}

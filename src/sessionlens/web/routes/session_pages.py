@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from ...errors import NotFoundError
-from ...services import analyses, exports, notes, sessions
+from ...services import analyses, exports, media_sessions, notes
 from ...services.context import Ctx
 from ..deps import ctx
 from ..ids import SessionId
@@ -23,8 +23,8 @@ PENDING = ("recording", "awaiting_transcription", "processing")
 
 @router.get("/sessions/{session_id}")
 def review_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) -> Response:
-    info = sessions.show_session(c, session_id)
-    has_audio = any(r["kind"] == "audio" for r in info.get("records", []))
+    info = media_sessions.session_header(c, session_id)
+    has_audio = "audio" in info["kinds"]
     if info.get("status") in PENDING:
         return render(request, "pending.html.j2", {"info": info, "has_audio": has_audio})
     view = review(analyses.read_analysis(c, session_id), info)
@@ -42,7 +42,7 @@ def current_note(c: Ctx, session_id: str) -> tuple[dict, dict]:
 
 @router.get("/sessions/{session_id}/note")
 def note_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) -> Response:
-    info = sessions.show_session(c, session_id)
+    info = media_sessions.session_header(c, session_id)
     note, doc = current_note(c, session_id)
     return render(request, "note.html.j2", {"info": info, "note": note,
                                              "evidence": note_view.evidence_index(doc)})

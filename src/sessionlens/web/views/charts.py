@@ -6,6 +6,7 @@ can jump the transcript and the audio there. No chart library, nothing fetched.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from ..format import clock, percent
@@ -44,7 +45,7 @@ def session_map(doc: dict[str, Any]) -> dict[str, Any] | None:
                       "uid": b["utterance_ids"][0], "start": b["start"]})
     labels = [{"x": 4.0, "y": i * LANE + LANE * 0.65, "text": f"{s['name']} ({s['role']})"}
               for i, s in enumerate(speakers)]
-    return {"width": WIDTH, "height": height + 20, "marks": marks, "labels": labels,
+    return {"width": WIDTH, "height": height + 20, "marks": [SimpleNamespace(**m) for m in marks], "labels": labels,
             "ticks": _ticks(duration, scale), "axis_y": height + 14}
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from ..format import clock, percent
 from . import charts, codes, moments
 
 
-def _lines(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _lines(doc: dict[str, Any]) -> list[SimpleNamespace]:
+    # Namespaces, not dicts: Jinja resolves ``l.id`` by attribute first, and ~600 lines make that count.
     names = {s["id"]: s["name"] for s in doc.get("speakers", [])}
-    return [{"id": u["id"], "speaker": u["speaker"], "name": names.get(u["speaker"], u["speaker"]),
+    return [SimpleNamespace(**{"id": u["id"], "speaker": u["speaker"], "name": names.get(u["speaker"], u["speaker"]),
              "role": u.get("role", "other"), "start": u.get("start"), "end": u.get("end"),
-             "clock": clock(u.get("start")), "text": u.get("text", ""), "code": codes.code_of(u)}
+             "clock": clock(u.get("start")), "text": u.get("text", ""), "code": codes.code_of(u)})
             for u in doc.get("utterances", [])]
 
 
