@@ -60,9 +60,9 @@ class EmotionsAnalyzer:
             segs = [s for s in arc["segments"] if s["dominant"]]
             if not segs:
                 continue
-            path = ", then ".join(f"{s['dominant']} ({s['intensity']:.2f})" for s in segs)
-            lines.append(f"{role.capitalize()}: across the session, the most present emotion group went {path}; "
-                         f"mean intensity {arc['mean_intensity']:.2f} on a 0 (neutral) to 1 scale.")
+            path = ", ".join(f"{s['dominant']} ({s['intensity']:.2f})" for s in segs)
+            lines.append(f"{role.capitalize()}: the most present emotion in each fifth of the session (intensity): {path}; "
+                         f"mean intensity {arc['mean_intensity']:.2f} (0.5 = at the model's decision threshold).")
         if lines:
             lines.append("Scores come from a text classifier trained on Reddit comments; sarcasm and context are missed.")
         return lines or ["No utterances the emotion model could score."]
