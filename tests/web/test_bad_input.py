@@ -120,13 +120,15 @@ def test_another_accounts_ids_are_not_found(vault) -> None:
             r = carol.get(url)
             assert r.status_code == 404, (url, r.status_code)
             assert "Dana" not in r.text
-        for url in (f"/clients/{cid}", f"/sessions/{sid}", f"/sessions/{sid}/note", f"/sessions/{sid}/export/analysis"):
+        for url in (f"/clients/{cid}", f"/sessions/{sid}", f"/sessions/{sid}/note", f"/sessions/{sid}/export/analysis",
+                    f"/sessions/{sid}/note/export/markdown"):
             r = carol.get(url)
             assert r.status_code == 404 and "Dana" not in r.text, url
         assert carol.post(f"/api/sessions/{sid}/speakers", json={"speakers": {"Daniel": {"role": "client"}}},
                           headers=h).status_code == 404
         assert carol.put(f"/api/sessions/{sid}/note", json={"sections": []}, headers=h).status_code == 404
         assert carol.post(f"/api/sessions/{sid}/note/sign", headers=h).status_code == 404
+        assert carol.post(f"/api/sessions/{sid}/note/draft", json={}, headers=h).status_code == 404
         assert carol.post(f"/api/recordings/{sid}/stop", headers=h).status_code == 404
         assert carol.post(f"/api/clients/{cid}/consent", json={"scopes": ["analysis"]}, headers=h).status_code == 404
 

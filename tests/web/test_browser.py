@@ -126,11 +126,15 @@ def test_clinician_flow(browser, tmp_path: Path) -> None:
         # the note: edit a sentence, see its evidence, save, sign
         page.get_by_role("link", name="Write the note").click()
         page.wait_for_url("**/note")
+        page.get_by_label("Format").select_option("dap")
+        page.get_by_role("button", name="Write a first draft").click()
+        page.wait_for_selector("#note-form")
         first = page.locator(".sentence textarea").first
         first.fill("Session of about sixteen minutes; the client described stress at work.")
         page.locator(".sentence").first.hover()
         assert page.locator(".sentence details.evidence").first.get_attribute("open") is not None
-        page.get_by_label("Assessment, sentence 1").fill("Client is weighing a change in how they handle stress.")
+        page.get_by_role("button", name="Add a sentence to Assessment").click()
+        page.keyboard.type("Client is weighing a change in how they handle stress.")
         page.get_by_role("button", name="Save draft").click()
         page.wait_for_selector("#note-status:has-text('Draft saved')")
         page.get_by_role("button", name="Sign the note").click()

@@ -76,23 +76,35 @@ def test_speaker_corrections_are_kept_and_reanalysed(vault) -> None:
                            json={"speakers": {"Nobody": {"role": "client"}}}).status_code == 400
 
 
-def test_note_draft_sign_and_final(vault) -> None:
+def test_note_draft_edit_sign_and_final(vault) -> None:
     directory, ids = vault
     sid = ids["session"]
     with browser(directory) as client:
         csrf = sign_in(client)
         h = {"x-csrf-token": csrf}
-        draft = client.get(f"/api/sessions/{sid}/note").json()
-        assert draft["status"] == "draft" and draft["sections"][0]["sentences"][0]["evidence"]
-        assert client.post(f"/api/sessions/{sid}/note/sign", headers=h).status_code == 400  # nothing stored yet
-        draft["sections"][1]["sentences"][0]["text"] = "Client weighed options."
-        body = {"format": draft["format"], "sections": draft["sections"]}
-        assert client.put(f"/api/sessions/{sid}/note", json=body, headers=h).status_code == 200
+        assert client.get(f"/api/sessions/{sid}/note").status_code == 404
+        assert "Write a first draft" in client.get(f"/sessions/{sid}/note").text
+        assert client.post(f"/api/sessions/{sid}/note/sign", headers=h).status_code == 404
+        drafted = client.post(f"/api/sessions/{sid}/note/draft", json={"format": "dap"}, headers=h)
+        assert drafted.status_code == 201, drafted.text
+        note = client.get(f"/api/sessions/{sid}/note").json()
+        assert note["status"] == "draft" and any(s["evidence"] for sec in note["sections"] for s in sec["sentences"])
+        sections = [{"key": sec["key"], "sentences": [{"text": s["text"]} for s in sec["sentences"]]}
+                    for sec in note["sections"]]
+        sections[0]["sentences"].append({"text": "Client weighed options."})
+        if sections[0]["sentences"][:-1]:
+            sections[0]["sentences"][0]["text"] = "Rewritten by the clinician."
+        saved = client.put(f"/api/sessions/{sid}/note", json={"sections": sections}, headers=h)
+        assert saved.status_code == 200, saved.text
+        texts = [s["text"] for s in saved.json()["sections"][0]["sentences"]]
+        assert texts[-1] == "Client weighed options."
         signed = client.post(f"/api/sessions/{sid}/note/sign", headers=h)
         assert signed.status_code == 200 and len(signed.json()["sha256"]) == 64
-        assert client.put(f"/api/sessions/{sid}/note", json=body, headers=h).status_code == 400
+        assert client.put(f"/api/sessions/{sid}/note", json={"sections": sections}, headers=h).status_code == 400
         assert client.post(f"/api/sessions/{sid}/note/sign", headers=h).status_code == 400
         note = client.get(f"/api/sessions/{sid}/note").json()
         assert note["status"] == "signed" and note["signed_by"] == "alice"
-        export = client.get(f"/sessions/{sid}/export/note")
+        export = client.get(f"/sessions/{sid}/note/export/markdown")
         assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+        assert client.get(f"/sessions/{sid}/note/export/../../x").status_code == 404
+        assert client.get(f"/sessions/{sid}/note/export/exe").status_code == 400

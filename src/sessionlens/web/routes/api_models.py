@@ -35,17 +35,19 @@ class SpeakersIn(Strict):
 
 class SentenceIn(Strict):
     text: str = Field(max_length=4000)
-    evidence: list[str] = Field(default_factory=list, max_length=50)
 
 
 class SectionIn(Strict):
-    title: str = Field(max_length=200)
+    key: str = Field(min_length=1, max_length=40)
     sentences: list[SentenceIn] = Field(max_length=400)
 
 
 class NoteIn(Strict):
-    format: str = Field(default="DAP", max_length=20)
     sections: list[SectionIn] = Field(max_length=20)
+
+
+class DraftIn(Strict):
+    format: Literal["soap", "dap", "birp", "girp"] = "soap"
 
 
 class JobOut(BaseModel):

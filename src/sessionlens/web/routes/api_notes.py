@@ -1,31 +1,38 @@
-"""API: a session's note — read (a draft is offered when none is stored), save a draft, sign."""
+"""API: a session's note through the notes workflow — draft (the note writer), edit, sign."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
 
-from ...services import note_signing
+from ...notes.model import note_to_dict
+from ...services import note_workflow
 from ...services.context import Ctx
 from ..deps import ctx
 from ..ids import SessionId
-from .api_models import NoteIn
-from .session_pages import current_note
+from ..views.note import edits
+from .api_models import DraftIn, NoteIn
 
 router = APIRouter(prefix="/api/sessions", tags=["notes"])
 
-
-@router.get("/{session_id}/note", summary="The current note, or a first draft when none is stored")
+@router.get("/{session_id}/note", summary="The current note (404 until a draft exists)")
 def read_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return current_note(c, session_id)[0]
+    return note_to_dict(note_workflow.read_session_note(c, session_id))
 
+@router.post("/{session_id}/note/draft", status_code=201, summary="Write a grounded first draft")
+def draft_note(session_id: SessionId, body: DraftIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+    return note_workflow.draft_session_note(c, session_id, body.format)
 
-@router.put("/{session_id}/note", summary="Save the draft (refused once signed)")
+@router.put("/{session_id}/note", summary="Save the clinician's edits to the draft (refused once signed)")
 def save_note(session_id: SessionId, body: NoteIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return note_signing.save_draft(c, session_id, body.model_dump())
-
+    sections = [s.model_dump() for s in body.sections]
+    return note_to_dict(note_workflow.edit_session_note(c, session_id, edits(sections)))
 
 @router.post("/{session_id}/note/sign", summary="Sign the stored draft; a signed note is final")
 def sign_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return note_signing.sign_note(c, session_id)
+    note = note_workflow.sign_session_note(c, session_id)
+    return {"session": session_id, "status": note.status, "signed_at": note.signature.signed_at,
+            "sha256": note.signature.content_sha256}
+
+FormatName = Literal["soap", "dap", "birp", "girp"]

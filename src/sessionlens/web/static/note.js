@@ -9,14 +9,13 @@
   function collect() {
     const sections = Array.from(form.querySelectorAll("fieldset.note-section")).map(function (fs) {
       return {
-        title: fs.dataset.title,
+        key: fs.dataset.key,
         sentences: Array.from(fs.querySelectorAll(".sentence")).map(function (div) {
-          const ev = div.dataset.evidence.trim();
-          return { text: div.querySelector("textarea").value, evidence: ev ? ev.split(/\s+/) : [] };
+          return { text: div.querySelector("textarea").value };
         })
       };
     });
-    return { format: form.dataset.format, sections: sections };
+    return { sections: sections };
   }
 
   async function saveDraft() {
@@ -36,7 +35,7 @@
     const box = add.closest("fieldset").querySelector(".sentences");
     const n = box.children.length + 1;
     const div = document.createElement("div");
-    div.className = "sentence"; div.dataset.evidence = "";
+    div.className = "sentence";
     const id = "new-" + Date.now();
     const label = document.createElement("label");
     label.className = "sr-only"; label.htmlFor = id; label.textContent = "New sentence " + n;

@@ -1,48 +1,42 @@
-"""A first note draft when none is stored yet, and the note's evidence resolved to moments.
-
-The note writer (another engineer's ``sessionlens.notes``) will produce real drafts; until it is
-there, the draft is a DAP scaffold whose sentences restate measured data, each with its evidence,
-for the clinician to rewrite. It never invents content: empty sentences are left for them.
-"""
+"""The note editor's helpers: the edits the browser sent, as one change for the notes workflow, and
+each sentence's evidence resolved to the moments it rests on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..format import clock, percent
+from ...notes import workflow
+from ...errors import InputError
+from ...notes.model import DRAFT, Note
+from ..format import clock
 
 
-def _sentence(text: str, evidence: list[str | None]) -> dict[str, Any]:
-    return {"text": text, "evidence": [e for e in evidence if e]}
+def edits(sections: Sequence[dict[str, Any]]) -> Callable[[Note], Note]:
+    """Sentence i of section k now reads ``text``: changed ones are edited, emptied ones deleted
+    (from the end, so indices stay right), extra ones added. Unchanged sentences keep their basis."""
 
+    def change(note: Note) -> Note:
+        if note.status != DRAFT:  # even an edit that changes nothing must not re-store a signed note
+            raise InputError("this note is signed; a signed note cannot be changed")
+        wanted = {s["key"]: [x["text"] for x in s["sentences"]] for s in sections}
+        for sec in note.sections:
+            texts = wanted.get(sec.key)
+            if texts is None:
+                continue
+            old = [s.text for s in sec.sentences]
+            for i, text in enumerate(texts[:len(old)], start=1):
+                if text.strip() and " ".join(text.split()) != old[i - 1]:
+                    note = workflow.edit_sentence(note, sec.key, i, text)
+            for i in range(min(len(texts), len(old)), 0, -1):
+                if not texts[i - 1].strip():
+                    note = workflow.delete_sentence(note, sec.key, i)
+            for i in range(len(old), len(texts), 1):
+                if texts[i].strip():
+                    note = workflow.add_sentence(note, sec.key, texts[i])
+        return note
 
-def _data_sentences(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    m = doc.get("metrics", {})
-    talk = m.get("talk_time", {})
-    out = []
-    if m.get("duration_seconds"):
-        first = doc["utterances"][0]["id"] if doc.get("utterances") else None
-        out.append(_sentence(f"Session length {clock(m['duration_seconds'])}.", [first]))
-    if "client" in talk:
-        c = talk["client"]
-        out.append(_sentence(f"The client spoke {percent(c.get('share'))} of the talk time; the longest client "
-                             f"turn lasted {clock(c.get('longest_turn_seconds'))}.",
-                             (c.get("longest_turn_utterance_ids") or [])[:1]))
-    for f in doc.get("findings", []):
-        ev = [i for e in f.get("evidence", []) for i in e.get("utterance_ids", [])][:3]
-        if f.get("kind") == "theme":
-            out.append(_sentence(f"Theme discussed: {f.get('label')}.", ev))
-        elif f.get("kind") == "risk":
-            out.append(_sentence(f"Language flagged for review ({f.get('label')}); see the moment.", ev))
-    return out
-
-
-def starter(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"format": "DAP", "status": "draft", "sections": [
-        {"title": "Data", "sentences": _data_sentences(doc)},
-        {"title": "Assessment", "sentences": [_sentence("", [])]},
-        {"title": "Plan", "sentences": [_sentence("", [])]},
-    ]}
+    return change
 
 
 def evidence_index(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
