@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -29,9 +30,12 @@ def show_session(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]
     return sessions.show_session(c, session_id)
 
 
-@router.get("/{session_id}/analysis", summary="The analysis document (docs/analysis.schema.json)")
-def analysis(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return analyses.read_analysis(c, session_id)
+@router.get("/{session_id}/analysis", summary="The analysis document (docs/analysis.schema.json)",
+            response_class=Response, responses={200: {"content": {"application/json": {}}}})
+def analysis(session_id: SessionId, c: Ctx = Depends(ctx)) -> Response:
+    # Serialised directly: FastAPI's generic encoder walks every field of a large document (slow).
+    body = json.dumps(analyses.read_analysis(c, session_id), ensure_ascii=False, separators=(",", ":"))
+    return Response(body.encode(), media_type="application/json")
 
 
 @router.post("/{session_id}/speakers", summary="Correct speaker roles/names or move utterances; re-analyses")
