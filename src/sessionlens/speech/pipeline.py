@@ -29,6 +29,7 @@ from .resegment import emissions, phrases, viterbi, window_scores
 from .vad import SileroVad, speech_regions
 
 SPLIT_PAUSE = prosody.LONG_PAUSE  # a same-speaker pause this long starts a new utterance
+WIDEN_MAX = 1.0  # seconds an utterance may grow at each end to cover the speech around its words
 JOIN_GAP = 0.0  # seconds of silence between joined regions (0.15-0.3 s measured no better on the phone call)
 CHANNEL_DB = 6.0  # one channel this much louder marks whose word it is (one speaker per channel)
 
@@ -59,6 +60,7 @@ class _Collected:
     phrase_embs: list[np.ndarray] = field(default_factory=list)
     phrase_len: list[float] = field(default_factory=list)
     speech_seconds: float = 0.0
+    regions: list[tuple[float, float]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     guard: GuardReport = field(default_factory=GuardReport)
     duration: float = 0.0
@@ -123,6 +125,7 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     if not regions:
         return
     acc.speech_seconds += sum(e - s for s, e in regions)
+    acc.regions.extend((s + chunk.offset, e + chunk.offset) for s, e in regions)
     mono = chunk.mono
     words = _recognise(asr, mono, regions, acc.guard)
     tracks = prosody.tracks(mono, 0.0)
@@ -209,6 +212,7 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
     labels, method, centroids = _speakers_of_words(acc, options)
     meta["diarization"] = {"method": method, "speakers": int(labels.max()) + 1, "requested": options.speakers}
     utterances, cues = _utterances(acc, labels)
+    utterances = _widen_to_speech(utterances, acc.regions)
     meta["paralinguistics"] = cues
     meta["vocal_events"] = [_attach(ev, utterances) for ev in acc.events]
     speakers = _speaker_list(labels, centroids, options, meta)
@@ -292,6 +296,21 @@ def _utterances(acc: _Collected, labels: np.ndarray) -> tuple[list[Utterance], d
         cues[uid] = prosody.utterance_cues(words, [acc.stats[i] for i in run], pause)
         last_end = words[-1].end
     return out, cues
+
+
+def _widen_to_speech(utts: list[Utterance], regions: list[tuple[float, float]]) -> list[Utterance]:
+    """Let an utterance span the voice activity around its words (Whisper's word times run tight),
+    never into a neighbouring utterance and never beyond the speech region holding its words."""
+    starts = [r[0] for r in regions]
+    out: list[Utterance] = []
+    for i, u in enumerate(utts):
+        first, last = u.start or 0.0, u.end or 0.0
+        r_first = regions[max(0, bisect.bisect_right(starts, first) - 1)] if regions else (first, last)
+        r_last = regions[max(0, bisect.bisect_right(starts, last) - 1)] if regions else (first, last)
+        lo = max(r_first[0], out[-1].end if out else 0.0, first - WIDEN_MAX)
+        hi = min(r_last[1], utts[i + 1].start if i + 1 < len(utts) else r_last[1], last + WIDEN_MAX)
+        out.append(replace(u, start=round(min(first, max(lo, 0.0)), 3), end=round(max(last, hi), 3)))
+    return out
 
 
 def _attach(event: dict[str, Any], utts: list[Utterance]) -> dict[str, Any]:
