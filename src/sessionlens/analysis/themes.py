@@ -76,14 +76,19 @@ def lexicon_themes(t: Transcript, min_mentions: int = MIN_MENTIONS) -> list[Them
 
 
 def keyword_themes(t: Transcript, background_idf: Callable[[str], float] | None = None,
-                   limit: int = 5) -> list[Theme]:
+                   limit: int = 5, lexicon: Sequence[Theme] | None = None) -> list[Theme]:
     """Recurring words outside every lexicon (names, places, activities), grouped by shared utterances."""
-    covered = {w for th in lexicon_themes(t, 1) for m in th.mentions for w in m.words}
+    lexicon = lexicon_themes(t, 1) if lexicon is None else lexicon
+    covered = {w for th in lexicon for m in th.mentions for w in m.words}
     per_word: dict[str, list[Utterance]] = defaultdict(list)
+    lexical: dict[str, bool] = {}  # memo: is this word one a lexicon would match?
     for u in t.utterances:
         for w in {w.lower() for w in _WORD.findall(norm(u.text))}:
-            if len(w) > 2 and w not in _STOP and w not in covered and not _lexicon_word(w):
-                per_word[w].append(u)
+            if len(w) > 2 and w not in _STOP and w not in covered:
+                if w not in lexical:
+                    lexical[w] = _lexicon_word(w)
+                if not lexical[w]:
+                    per_word[w].append(u)
     idf = background_idf or (lambda w: 1.0)
     scored = sorted(((len(us) * idf(w), w) for w, us in per_word.items() if len(us) >= 3), reverse=True)
     groups = _group([w for _, w in scored[: limit * 3]], per_word)
@@ -97,10 +102,11 @@ def _lexicon_word(w: str) -> bool:
 def _group(words: list[str], per_word: dict[str, list[Utterance]]) -> list[list[str]]:
     """Greedy grouping: a word joins a group when it shares at least half its utterances with the group's head."""
     groups: list[list[str]] = []
+    ids_of = {w: {u.id for u in per_word[w]} for w in words}
     for w in words:
-        ids = {u.id for u in per_word[w]}
+        ids = ids_of[w]
         for g in groups:
-            head = {u.id for u in per_word[g[0]]}
+            head = ids_of[g[0]]
             if len(ids & head) >= 0.5 * min(len(ids), len(head)):
                 g.append(w)
                 break
@@ -111,14 +117,16 @@ def _group(words: list[str], per_word: dict[str, list[Utterance]]) -> list[list[
 
 def _keyword_theme(words: list[str], per_word: dict[str, list[Utterance]]) -> Theme:
     utts = {u.id: u for w in words for u in per_word[w]}
+    ids_of = {w: {u.id for u in per_word[w]} for w in words}
     ordered = sorted(utts.values(), key=lambda u: (u.start if u.start is not None else math.inf, u.id))
-    mentions = tuple(Mention(u.id, u.role, u.start, u.end, tuple(w for w in words if u in per_word[w]), quote(u.text))
-                     for u in ordered)
+    mentions = tuple(Mention(u.id, u.role, u.start, u.end, tuple(w for w in words if u.id in ids_of[w]),
+                             quote(u.text)) for u in ordered)
     return Theme("recurring words: " + ", ".join(f'"{w}"' for w in words[:3]), mentions, KEYWORD_SOURCE, tuple(words))
 
 
 def session_themes(t: Transcript, background_idf: Callable[[str], float] | None = None) -> list[Theme]:
-    return lexicon_themes(t) + keyword_themes(t, background_idf)
+    every = lexicon_themes(t, 1)
+    return [th for th in every if len(th.mentions) >= MIN_MENTIONS] + keyword_themes(t, background_idf, lexicon=every)
 
 
 def theme_finding(th: Theme) -> Finding:

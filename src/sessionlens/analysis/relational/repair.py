@@ -21,10 +21,9 @@ class Move:
     cue: str
 
 
-def repair_moves(t: Transcript, episode: Episode) -> list[Move]:
-    ids = [u.id for u in t.utterances]
-    start = ids.index(episode.first.id) + 1
-    end = ids.index(episode.last.id) + 1 + REACH
+def repair_moves(t: Transcript, episode: Episode, index: dict[str, int]) -> list[Move]:
+    start = index[episode.first.id] + 1
+    end = index[episode.last.id] + 1 + REACH
     moves = []
     for u in t.utterances[start:end]:
         if u.role != Role.THERAPIST:
@@ -36,12 +35,11 @@ def repair_moves(t: Transcript, episode: Episode) -> list[Move]:
     return moves
 
 
-def repair_finding(t: Transcript, episode: Episode, moves: Sequence[Move]) -> Finding:
-    ids = [u.id for u in t.utterances]
-    lo = ids.index(moves[0].utterance.id)
-    hi = ids.index(moves[-1].utterance.id)
+def repair_finding(t: Transcript, episode: Episode, moves: Sequence[Move], index: dict[str, int]) -> Finding:
+    lo = index[moves[0].utterance.id]
+    hi = index[moves[-1].utterance.id]
     # include the client's answer to the last repair move, so the clinician sees how it landed
-    if hi + 1 < len(ids) and t.utterances[hi + 1].role == Role.CLIENT:
+    if hi + 1 < len(t.utterances) and t.utterances[hi + 1].role == Role.CLIENT:
         hi += 1
     span = t.utterances[lo: hi + 1]
     kinds = list(dict.fromkeys(m.kind for m in moves))
@@ -54,9 +52,10 @@ def repair_finding(t: Transcript, episode: Episode, moves: Sequence[Move]) -> Fi
 
 
 def repair_findings(t: Transcript, episodes: Sequence[Episode]) -> list[Finding]:
+    index = {u.id: i for i, u in enumerate(t.utterances)}
     out = []
     for ep in episodes:
-        moves = repair_moves(t, ep)
+        moves = repair_moves(t, ep, index)
         if moves:
-            out.append(repair_finding(t, ep, moves))
+            out.append(repair_finding(t, ep, moves, index))
     return out

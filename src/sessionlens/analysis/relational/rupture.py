@@ -45,6 +45,7 @@ class Episode:
 
 def rupture_markers(t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0) -> list[Marker]:
     us = substantive(t)
+    pos = {u.id: k for k, u in enumerate(us)}
     out: list[Marker] = []
     minimal_run = 0
     for i, u in enumerate(us):
@@ -60,7 +61,8 @@ def rupture_markers(t: Transcript, silences: Sequence[Silence] = (), long_silenc
             out.append(Marker(u, "confrontation", cue))
         elif DISMISSIVE.match(text) and prompt:
             out.append(Marker(u, "withdrawal", f"dismissive answer \"{quote(text, 40)}\""))
-        elif MINIMAL.match(text) and out and out[-1].kind == "confrontation" and _near(us, out[-1].utterance, u):
+        elif MINIMAL.match(text) and out and out[-1].kind == "confrontation" and \
+                pos[u.id] - pos.get(out[-1].utterance.id, -99) <= EPISODE_REACH:
             out.append(Marker(u, "withdrawal", f"minimal answer \"{quote(text, 40)}\" after confrontation"))
         elif minimal_run >= RUN:
             out.append(Marker(u, "withdrawal", f"{minimal_run} minimal answers in a row"))
@@ -69,10 +71,6 @@ def rupture_markers(t: Transcript, silences: Sequence[Silence] = (), long_silenc
     out.extend(_silence_markers(t, silences, long_silence))
     order = {u.id: k for k, u in enumerate(t.utterances)}
     return sorted(out, key=lambda m: order[m.utterance.id])
-
-
-def _near(us: list[Utterance], a: Utterance, b: Utterance) -> bool:
-    return us.index(b) - us.index(a) <= EPISODE_REACH
 
 
 def _silence_markers(t: Transcript, silences: Sequence[Silence], long_silence: float) -> list[Marker]:

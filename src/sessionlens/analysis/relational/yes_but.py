@@ -48,8 +48,8 @@ def yes_but_chains(t: Transcript) -> list[list[Pair]]:
 
 def chain_finding(chain: list[Pair], t: Transcript) -> Finding:
     first, last = chain[0].suggestion, chain[-1].reply
-    ids = [u.id for u in t.utterances]
-    span = t.utterances[ids.index(first.id): ids.index(last.id) + 1]
+    index = {u.id: i for i, u in enumerate(t.utterances)}
+    span = t.utterances[index[first.id]: index[last.id] + 1]
     cues = "; ".join(f'"{quote(p.suggestion_cue, 40)}" → "{quote(p.reply_cue, 40)}"' for p in chain)
     explanation = f"{len(chain)} suggestions in a row were each answered with agreement followed by \"but\": {cues}."
     conf = round(min(0.9, 0.5 + 0.15 * (len(chain) - 1)), 2)
