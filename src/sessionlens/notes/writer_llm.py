@@ -53,6 +53,8 @@ class LLMConfig:
     allow_remote: bool = False
     timeout: float = 60.0
     max_tokens: int = 300
+    sections: tuple[str, ...] = ()  # section keys the model writes (empty: all but KEEP_DEFAULT)
+    excerpt_words: int = MAX_EXCERPT_WORDS
 
 
 class LLMBackend(Protocol):
@@ -176,14 +178,14 @@ SYSTEM = ("You write progress notes for a licensed therapist. Write short, factu
           "diagnoses, risk statements or anything not in the excerpts.")
 
 
-def excerpts(section: Section, v: View) -> tuple[str, set[str]]:
+def excerpts(section: Section, v: View, limit: int = MAX_EXCERPT_WORDS) -> tuple[str, set[str]]:
     """The utterances the default draft of this section cites — all the model gets to see."""
     ids = sorted({i for s in section.sentences for i in s.evidence if i in v.index}, key=v.index.__getitem__)
     lines, used, n = [], set(), 0
     for i in ids:
         u = v.utts[v.index[i]]
         n += len(u.text.split())
-        if n > MAX_EXCERPT_WORDS:
+        if n > limit:
             break
         lines.append(f"[{u.id}] {u.role.value.capitalize()}: {u.text}")
         used.add(u.id)
@@ -214,7 +216,8 @@ class LLMWriter:
         v = View(analysis.transcript)
         sections, messages, down = [], list(base.messages), False
         for sec in base.sections:
-            if down or sec.key in KEEP_DEFAULT or not any(s.evidence for s in sec.sentences):
+            wanted = sec.key in self.cfg.sections if self.cfg.sections else True
+            if down or not wanted or sec.key in KEEP_DEFAULT or not any(s.evidence for s in sec.sentences):
                 sections.append(sec)
                 continue
             try:
@@ -227,7 +230,7 @@ class LLMWriter:
                        messages=tuple(messages))
 
     def _section(self, sec: Section, a: SessionAnalysis, v: View, messages: list[str]) -> Section:
-        text, allowed = excerpts(sec, v)
+        text, allowed = excerpts(sec, v, self.cfg.excerpt_words)
         prompt = f"Section: {sec.title}\nTranscript excerpts:\n{text}\n\nWrite the {sec.title} section."
         written = parse_sentences(self.backend.complete(SYSTEM, prompt), allowed)
         with_times = [_timed(s, v) for s in written]
