@@ -162,12 +162,14 @@ def main() -> str:
         client_id, session_id, utterances = make_vault(directory)
         renders, size = render_times(directory, session_id)
         latencies, wall = concurrent(directory, client_id, session_id)
+    load = os.getloadavg()[0]
     median = statistics.median(renders)
     verdict = "meets" if pct(renders, 0.95) < 300 else "misses"
     return "\n".join([
         "## Web app (`sessionlens serve`)",
         "",
-        f"Machine: {machine()}. Reproduce: `make bench BENCH=web`.",
+        f"Machine: {machine()}; load average {load:.1f} at the end of the run (other work on the machine "
+        "inflates the tails). Reproduce: `make bench BENCH=web`.",
         "",
         f"Review page of a 60-minute session ({utterances} utterances, page {size / 1024:.0f} KiB), server time "
         f"measured in-process over {RENDERS} renders (decrypt + audit + render):",

@@ -1,8 +1,7 @@
-"""The work a job does: import a transcript, seal audio, hand audio to transcription when it exists.
+"""The work a job does: import a transcript, seal audio, transcribe and analyse audio.
 
-Audio transcription is being built elsewhere (speech/). Until a ``transcribe_session(ctx,
-session_id)`` use case exists in ``sessionlens.services.transcription``, audio is stored sealed
-and the session says that transcription is not available yet.
+Transcription goes through ``sessionlens.services.transcription.transcribe_session`` (the speech
+pipeline); on an installation without it, audio is stored sealed and the session says so.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from ..errors import SessionlensError
 from ..services import media_sessions, sessions
 from ..services.context import Ctx
 from .jobs import Job
@@ -50,12 +50,22 @@ def transcribe(c: Ctx, session_id: str, job: Job) -> None:
         media_sessions.set_status(c, session_id, "awaiting_transcription", NOT_YET)
         job.step = job.message = NOT_YET
         return
-    job.step, job.progress = "transcribing and analysing", 0.4
-    service(c, session_id)
+    job.step, job.progress = "loading the speech models", 0.3
+
+    def report(done: float, total: float | None, stage: str) -> None:
+        job.step = stage
+        if total:
+            job.progress = 0.3 + 0.6 * min(done / total, 1.0)
+
+    try:
+        service(c, session_id, report)
+    except SessionlensError as exc:
+        media_sessions.set_status(c, session_id, "awaiting_transcription", f"Transcription did not succeed: {exc}")
+        raise
     job.step = "done"
 
 
-def _transcription() -> Callable[[Ctx, str], object] | None:
+def _transcription() -> Callable[..., object] | None:
     try:
         module = importlib.import_module("sessionlens.services.transcription")
     except ImportError:

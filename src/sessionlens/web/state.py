@@ -15,6 +15,7 @@ from ..errors import AuthError
 from ..services import vaults
 from ..services.context import Ctx
 from ..vault.vault import Vault
+from .fairness import serialise_transactions
 from .jobs import Jobs
 from .websessions import SessionStore
 
@@ -47,6 +48,7 @@ class WebState:
     def _owner(self, passphrase: str) -> Ctx:
         opened = vaults.open_vault(passphrase=passphrase, data_dir=self.data_dir, settings=self.settings)
         if self.vault is None:
+            serialise_transactions(opened.engine)
             self.vault = opened
         else:
             opened.close()  # the passphrase is right; keep the vault already open

@@ -1,0 +1,31 @@
+"""One vault transaction at a time inside the server, in arrival order.
+
+SQLite takes its write lock at BEGIN IMMEDIATE and makes other connections wait by sleeping and
+retrying, which under 20 concurrent users lets some requests wait many seconds while others pass.
+A lock taken just before BEGIN and released at commit/rollback queues them in the process instead.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Connection, Engine, event
+
+
+def serialise_transactions(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL queues row locks itself
+    lock = threading.RLock()
+
+    def begin(conn: Connection) -> None:
+        lock.acquire()
+
+    def end(conn: Connection) -> None:
+        try:
+            lock.release()
+        except RuntimeError:  # not held by this thread (begin failed before taking it)
+            pass
+
+    event.listen(engine, "begin", begin, insert=True)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
