@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sessionlens.analysis.risk import NOT_DISCUSSED, find_risk, risk_findings, scan_text
+from sessionlens.analysis.risk import NOT_ASSESSED, NOT_DISCUSSED, find_risk, risk_findings, scan_text
 from sessionlens.analysis.risk.detect import scan_utterance
 from sessionlens.domain import Role, Transcript, Utterance, Word
 
@@ -101,11 +101,18 @@ def test_therapist_question_is_marked_with_reply() -> None:
     assert f.data["asked_by_therapist"] is True and f.data["reply_utterance"] == "u2"
 
 
+def test_non_english_transcript_is_not_assessed_rather_than_not_discussed() -> None:
+    t = session((T, "Comment allez-vous cette semaine ?"), (C, "Je suis fatigué, je ne dors plus."))
+    findings, summary = risk_findings(t)
+    assert findings == [] and summary["status"] == "not assessed"
+    assert "English only" in summary["note"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_never_crashes(text: str) -> None:
     findings, summary = risk_findings(session((C, text or " ")))
-    assert summary["status"] in (NOT_DISCUSSED, "mentioned — for review")
+    assert summary["status"] in (NOT_DISCUSSED, NOT_ASSESSED, "mentioned — for review")
 
 
 @pytest.mark.parametrize("text", ["", "ok", "Je ne veux plus vivre.", "死にたい", "word " * 20000])

@@ -16,7 +16,7 @@ from . import emotion_model
 from .emotions import UtteranceEmotion, arc_findings, score, session_emotions, utterance_fields
 from .pipeline import AnalyzerOutput, register
 from .relational import relational_moments
-from .risk import CATEGORIES, CATEGORY_NAMES, NOT_DISCUSSED, risk_findings
+from .risk import CATEGORIES, CATEGORY_NAMES, NOT_ASSESSED, NOT_DISCUSSED, risk_findings
 from .silence import find_silences, silences_measurable
 from .silence_context import describe_silences, sentence, silence_finding
 from .themes import session_themes, theme_finding
@@ -140,6 +140,12 @@ class RelationalAnalyzer:
             f"Here-and-now talk: {c.get('here_and_now', 0)} utterance(s). Client-initiated topics: "
             f"{c.get('client_initiated_topic', 0)}. Therapist self-disclosure: {c.get('self_disclosure', 0)}.",
         ]
+        for mo in m.get("moments", []):
+            ids = mo["utterance_ids"]
+            span = ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+            lines.append(f"At {clock(mo['start'])} ({span}): {mo['label']}.")
+        if m.get("client_initiated_topics"):
+            lines.append("Topics the client brought up first: " + ", ".join(m["client_initiated_topics"]) + ".")
         for role, tf in m.get("tense_focus", {}).items():
             sh = tf["share"]
             if sh["past"] is not None:
@@ -157,6 +163,8 @@ class RiskAnalyzer:
         return AnalyzerOutput(summary, tuple(findings))
 
     def describe(self, m: dict[str, Any]) -> list[str]:
+        if m.get("status") == NOT_ASSESSED:
+            return [m["note"]]
         if m.get("status") == NOT_DISCUSSED:
             return ["Risk language was not found in the transcript: not discussed. This does not say that risk is "
                     "absent, only that none of the words this tool looks for were transcribed."]

@@ -11,7 +11,6 @@ therapy talk: numbers are indications, and the confidence says so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,14 +19,12 @@ import numpy as np
 
 from ..domain import Evidence, Finding, Transcript, Utterance
 from .emotion_model import EKMAN, LABELS, EmotionModel
-from .textcues import quote
+from .textcues import looks_english, quote
 
 SOURCE = "goemotions-tfidf-linear-v1"
 SEGMENTS = 5
 PEAKS = 3
 MIN_WORDS = 3  # shorter utterances carry too little text for the model; they get no weight in the arc
-_ENGLISH = frozenset("the and i you it to a of is that in my me was for not but so be have this what with".split())
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 NOT_AFFECT = frozenset({"neutral", "approval", "realization", "curiosity", "confusion"})
 AFFECT = tuple(lab for lab in LABELS if lab not in NOT_AFFECT)
 EKMAN_OF = {lab: grp for grp, labs in {
@@ -48,14 +45,6 @@ class UtteranceEmotion:
     strength: dict[str, float]  # affect label -> P / threshold
     intensity: float  # strongest affect label: min(1, P / (2 × threshold))
     weight: float  # words (0 when too short or not English-looking)
-
-
-def looks_english(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
-        return False
-    ascii_share = sum(w.isascii() for w in words) / len(words)
-    return ascii_share >= 0.8 and (len(words) < 4 or any(w in _ENGLISH for w in words))
 
 
 def score(t: Transcript, model: EmotionModel) -> list[UtteranceEmotion]:

@@ -25,6 +25,25 @@ _CLAUSE_BREAK = re.compile(r"[.;!?]|\bbut\b|\bthough\b|\bhowever\b|\balthough\b"
 NEGATION_WINDOW = 6  # words before a cue searched for a negator (same clause only)
 
 
+_ENGLISH = frozenset("the and i you it to a of is that in my me was for not but so be have this what with".split())
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def looks_english(text: str) -> bool:
+    """Mostly ASCII words and, past three words, at least one very common English word."""
+    words = [w.lower() for w in _LETTERS.findall(text)]
+    if not words:
+        return False
+    ascii_share = sum(w.isascii() for w in words) / len(words)
+    return ascii_share >= 0.8 and (len(words) < 4 or any(w in _ENGLISH for w in words))
+
+
+def mostly_english(texts: Iterable[str]) -> bool:
+    """At least half of the texts that have letters look English (the rule lexicons are English only)."""
+    judged = [looks_english(t) for t in texts if _LETTERS.search(t)]
+    return bool(judged) and sum(judged) >= 0.5 * len(judged)
+
+
 def norm(text: str) -> str:
     """Normalise quotes and dashes and collapse whitespace (case is kept for quoting)."""
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()

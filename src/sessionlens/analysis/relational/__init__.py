@@ -33,7 +33,11 @@ def relational_moments(t: Transcript, silences: Sequence[Silence] = (),
               ("yes_but_chain", "rupture", "repair", "here_and_now", "client_initiated_topic", "self_disclosure")}
     counts["yes_but_replies"] = len(yes_but_pairs(t))
     metrics = {"counts": counts, "tense_focus": tense_focus(t),
-               "ruptures_followed_by_repair": len({f.data["rupture_utterance"] for f in repairs})}
+               "ruptures_followed_by_repair": len({f.data["rupture_utterance"] for f in repairs}),
+               "moments": [{"kind": f.kind, "label": f.label, "start": f.evidence[0].start,
+                            "utterance_ids": list(f.evidence[0].utterance_ids)}
+                           for f in findings if f.kind in ("yes_but_chain", "rupture", "repair")],
+               "client_initiated_topics": [f.label for f in findings if f.kind == "client_initiated_topic"]}
     return findings, metrics
 
 

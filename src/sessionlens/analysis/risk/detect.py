@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
-from ..textcues import Hit, is_question, negator_before, norm, span_times
+from ..textcues import Hit, is_question, mostly_english, negator_before, norm, span_times
 from .broad import BROAD_RX
 from .lexicon import (
     CATEGORIES, CATEGORY_NAMES, CUES, DENIAL, HYPOTHETICAL, IDIOMS, PREFILTER, REPORTED, STRENGTH_CONFIDENCE,
@@ -23,6 +23,7 @@ from .lexicon import (
 SOURCE = "risk-lexicon-v1"
 CONTEXT_REACH = 4  # utterances within which a plan/means word counts as suicidal-ideation context
 NOT_DISCUSSED = "not discussed"
+NOT_ASSESSED = "not assessed"  # the transcript does not look English; the lexicons are English only
 MENTIONED = "mentioned — for review"
 
 
@@ -146,7 +147,14 @@ def risk_findings(t: Transcript) -> tuple[list[Finding], dict[str, Any]]:
     hits = find_risk(t)
     index = {u.id: i for i, u in enumerate(t.utterances)}
     findings = [to_finding(h, _reply(t, index[h.utterance.id])) for h in hits]
-    return findings, summarise(hits)
+    summary = summarise(hits)
+    if not hits and not mostly_english(u.text for u in t.utterances if u.text.strip()):
+        summary["status"] = NOT_ASSESSED
+        summary["note"] = ("The transcript does not look like English and the risk word lists are English only: "
+                           "risk language was not assessed. Review the transcript itself.")
+        for c in summary["categories"].values():
+            c["status"] = NOT_ASSESSED
+    return findings, summary
 
 
 def _reply(t: Transcript, i: int) -> Utterance | None:
