@@ -25,8 +25,10 @@ CONFRONTING = "I feel like you're not listening to me."  # the rupture a repair 
 
 
 def session(*turns: tuple[Role, str]) -> Transcript:
-    utts = tuple(Utterance(f"u{i}", "T" if r == T else "C", r, 10.0 * i, 10.0 * i + 5, text)
-                 for i, (r, text) in enumerate(turns, 1))
+    utts = tuple(
+        Utterance(f"u{i}", "T" if r == T else "C", r, 10.0 * i, 10.0 * i + 5, text)
+        for i, (r, text) in enumerate(turns, 1)
+    )
     return Transcript(utts, (Speaker("T", "T", T), Speaker("C", "C", C)))
 
 
@@ -35,7 +37,10 @@ def predict(it: dict) -> bool:
     if det == "yes_but":
         return bool(yes_but_pairs(session((T, it["prev"]), (C, text))))
     if det == "confrontation":
-        return any(m.kind == "confrontation" for m in rupture_markers(session((T, "What's on your mind?"), (C, text))))
+        return any(
+            m.kind == "confrontation"
+            for m in rupture_markers(session((T, "What's on your mind?"), (C, text)))
+        )
     if det == "withdrawal":
         return any(m.kind == "withdrawal" for m in rupture_markers(session((T, it["prev"]), (C, text))))
     if det == "repair":
@@ -62,8 +67,14 @@ def evaluate() -> dict[str, dict[str, float]]:
         c["fn"] += want and not got
         if got != want:
             errors.append(it)
-    out = {d: {"precision": _r(c["tp"], c["tp"] + c["fp"]), "recall": _r(c["tp"], c["tp"] + c["fn"]), "n": c["n"]}
-           for d, c in counts.items()}
+    out = {
+        d: {
+            "precision": _r(c["tp"], c["tp"] + c["fp"]),
+            "recall": _r(c["tp"], c["tp"] + c["fn"]),
+            "n": c["n"],
+        }
+        for d, c in counts.items()
+    }
     out["_errors"] = errors  # type: ignore[assignment]
     return out
 

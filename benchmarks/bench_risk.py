@@ -53,11 +53,19 @@ def evaluate(items: list[dict]) -> dict:
         elif got:
             any_fp += 1
             false_alarms.append(it)
-    per_cat = {c: (_ratio(tp[c], tp[c] + fn[c]), _ratio(tp[c], tp[c] + fp[c]), tp[c] + fn[c]) for c in CATEGORIES}
-    return {"per_category": per_cat, "recall": _ratio(any_tp, any_tp + any_fn),
-            "strict_recall": _ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
-            "precision": _ratio(any_tp, any_tp + any_fp), "negation_agreement": _ratio(neg_ok, neg_total),
-            "misses": misses, "false_alarms": false_alarms, "n": len(items)}
+    per_cat = {
+        c: (_ratio(tp[c], tp[c] + fn[c]), _ratio(tp[c], tp[c] + fp[c]), tp[c] + fn[c]) for c in CATEGORIES
+    }
+    return {
+        "per_category": per_cat,
+        "recall": _ratio(any_tp, any_tp + any_fn),
+        "strict_recall": _ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
+        "precision": _ratio(any_tp, any_tp + any_fp),
+        "negation_agreement": _ratio(neg_ok, neg_total),
+        "misses": misses,
+        "false_alarms": false_alarms,
+        "n": len(items),
+    }
 
 
 def _ratio(a: int, b: int) -> float:
@@ -67,12 +75,14 @@ def _ratio(a: int, b: int) -> float:
 def main() -> str:
     r = evaluate(load())
     devs = [evaluate(load(p)) for p in ROUNDS]
-    rows = "\n".join(f"| {c} | {rec:.3f} | {prec:.3f} | {n} |" for c, (rec, prec, n) in r["per_category"].items())
+    rows = "\n".join(
+        f"| {c} | {rec:.3f} | {prec:.3f} | {n} |" for c, (rec, prec, n) in r["per_category"].items()
+    )
     kinds = Counter(it["kind"] for it in r["misses"])
     return f"""## Risk language (project-written set)
 
 Machine: {machine()}. Reproduce: `make bench BENCH=risk`.
-{r['n']} sentences written by the project (benchmarks/data/risk_labelled.jsonl, see its README), each analysed
+{r["n"]} sentences written by the project (benchmarks/data/risk_labelled.jsonl, see its README), each analysed
 as a one-utterance client session. A sentence counts as found when any risk flag fires on it; "strict" needs the
 labelled category. Negated, hypothetical and reported mentions are positives (they are for review); idioms and
 everyday talk are negatives.
@@ -81,14 +91,14 @@ everyday talk are negatives.
 |---|---|---|---|
 {rows}
 
-Overall: recall **{r['recall']:.3f}** (target ≥ 0.95), strict recall {r['strict_recall']:.3f}, precision
-{r['precision']:.3f}; negation marked as labelled on {r['negation_agreement']:.3f} of found positives.
-Misses by kind: {dict(kinds) or 'none'}; false alarms: {len(r['false_alarms'])}.
+Overall: recall **{r["recall"]:.3f}** (target ≥ 0.95), strict recall {r["strict_recall"]:.3f}, precision
+{r["precision"]:.3f}; negation marked as labelled on {r["negation_agreement"]:.3f} of found positives.
+Misses by kind: {dict(kinds) or "none"}; false alarms: {len(r["false_alarms"])}.
 How this set came to be (details in benchmarks/data/README.md): the rules were built from the examples in
 tests/analysis/test_risk.py; each earlier set was written fresh, scored once, and only then used to widen the rules.
 Recall at each set's first scoring — set 1: {FIRST_RUN[1][0]:.3f}; set 2: {FIRST_RUN[2][0]:.3f} (fixed phrases do not
 generalise, hence the broad concept tier); set 3: {FIRST_RUN[3][0]:.3f} (concept fields still too narrow). Today, as
-development data: set 1 recall {devs[0]['recall']:.3f}, set 2 {devs[1]['recall']:.3f}, set 3 {devs[2]['recall']:.3f}.
+development data: set 1 recall {devs[0]["recall"]:.3f}, set 2 {devs[1]["recall"]:.3f}, set 3 {devs[2]["recall"]:.3f}.
 The table above is set 4 (risk_labelled.jsonl), written after the last rule change and not used to change any rule.
 Caveat: the same team wrote the rules and the sets, so even the untouched set 4 is likely an
 upper bound on what unseen speech would give; real transcripts with ASR errors will do worse.

@@ -26,7 +26,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from sessionlens.analysis.emotion_model import (
-    EKMAN, LABELS, Featurizer, Head, char_vectorizer, clean, save, word_vectorizer,
+    EKMAN,
+    LABELS,
+    Featurizer,
+    Head,
+    char_vectorizer,
+    clean,
+    save,
+    word_vectorizer,
 )
 
 SEED = 13
@@ -86,7 +93,9 @@ def macro_f1(head: Head, x: sp.csr_matrix, y: np.ndarray) -> float:
     return float(f1_score(y, head.decide(head.proba(x)), average="macro", zero_division=0))
 
 
-def select(texts: list[str], y: np.ndarray, labels: tuple[str, ...], fit_idx, tune_idx) -> tuple[float, np.ndarray]:
+def select(
+    texts: list[str], y: np.ndarray, labels: tuple[str, ...], fit_idx, tune_idx
+) -> tuple[float, np.ndarray]:
     """Pick C and thresholds using FIT/TUNE (both inside TRAIN)."""
     feat = fit_featurizer([texts[i] for i in fit_idx])
     x_fit = feat.transform([texts[i] for i in fit_idx])
@@ -130,10 +139,16 @@ def main(argv: list[str] | None = None) -> int:
         heads[name] = Head(labels, coef, icpt, th)
     scores = evaluate_dev(feat, heads, src)
     meta = {
-        "name": "sessionlens-emotions", "version": 1, "seed": SEED, "tune_share": TUNE_SHARE,
-        "C": {k: v[0] for k, v in chosen.items()}, "train_rows": len(tr_text),
+        "name": "sessionlens-emotions",
+        "version": 1,
+        "seed": SEED,
+        "tune_share": TUNE_SHARE,
+        "C": {k: v[0] for k, v in chosen.items()},
+        "train_rows": len(tr_text),
         "features": {"word": len(feat.word.vocabulary_), "char": len(feat.char.vocabulary_)},
-        "dev_macro_f1": scores, "labels": list(LABELS), "ekman_labels": list(EKMAN),
+        "dev_macro_f1": scores,
+        "labels": list(LABELS),
+        "ekman_labels": list(EKMAN),
     }
     sys.stderr.write(f"dev macro-F1: {scores}  ({time.time() - t0:.0f} s)\n")
     if save_it:
@@ -145,8 +160,10 @@ def evaluate_dev(feat: Featurizer, heads: dict[str, Head], src: Path) -> dict[st
     dev_text, d28 = read_tsv(src / "original" / "dev.tsv", len(LABELS))
     _, d7 = read_tsv(src / "ekman" / "dev.tsv", len(EKMAN))
     x = feat.transform(dev_text)
-    return {"goemotions": round(macro_f1(heads["goemotions"], x, d28), 4),
-            "ekman": round(macro_f1(heads["ekman"], x, d7), 4)}
+    return {
+        "goemotions": round(macro_f1(heads["goemotions"], x, d28), 4),
+        "ekman": round(macro_f1(heads["ekman"], x, d7), 4),
+    }
 
 
 if __name__ == "__main__":

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessionlens.analysis import emotion_model
-from sessionlens.analysis.emotions import arc_findings, looks_english, score, session_emotions, utterance_fields
+from sessionlens.analysis.emotions import (
+    arc_findings,
+    looks_english,
+    score,
+    session_emotions,
+    utterance_fields,
+)
 from sessionlens.errors import IntegrityError
 
 from .affect_helpers import C, T, demo_transcript, session
@@ -61,8 +67,13 @@ def test_missing_manifest_raises_integrity_error(tmp_path: Path) -> None:
 
 
 def test_obvious_sentences(model) -> None:
-    p28, p7 = model.predict(["Thank you so much, that really helped!", "I'm so scared about tomorrow.",
-                             "He died last week and I miss him terribly."])
+    p28, p7 = model.predict(
+        [
+            "Thank you so much, that really helped!",
+            "I'm so scared about tomorrow.",
+            "He died last week and I miss him terribly.",
+        ]
+    )
     top = [emotion_model.LABELS[i] for i in p28.argmax(axis=1)]
     assert top[0] == "gratitude"
     assert p7[1, emotion_model.EKMAN.index("fear")] > 0.3
@@ -77,8 +88,13 @@ def test_utterance_fields_have_all_28_probabilities(model) -> None:
 
 
 def test_arc_per_role_with_intensity(model) -> None:
-    t = session((C, "I'm fine, it's just work."), (T, "Tell me more."), (C, "Actually I'm terrified I'll lose it."),
-                (C, "And so sad about my dad."), (C, "But I'm grateful for my sister, she's amazing."))
+    t = session(
+        (C, "I'm fine, it's just work."),
+        (T, "Tell me more."),
+        (C, "Actually I'm terrified I'll lose it."),
+        (C, "And so sad about my dad."),
+        (C, "But I'm grateful for my sister, she's amazing."),
+    )
     metrics = session_emotions(t, score(t, model))
     client = metrics["roles"]["client"]
     assert client["utterances_scored"] == 4 and 0 <= client["mean_intensity"] <= 1

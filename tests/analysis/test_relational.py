@@ -24,9 +24,16 @@ def kinds(findings, kind):
     return [f for f in findings if f.kind == kind]
 
 
-@pytest.mark.parametrize("text", ["Yeah, but it's the only thing that helps.", "Yes, but then nothing gets done.",
-                                  "I know, but I've tried that.", "In theory. But it's faster to do it myself.",
-                                  "That would be nice, but I don't have time."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yeah, but it's the only thing that helps.",
+        "Yes, but then nothing gets done.",
+        "I know, but I've tried that.",
+        "In theory. But it's faster to do it myself.",
+        "That would be nice, but I don't have time.",
+    ],
+)
 def test_yes_but_replies(text: str) -> None:
     assert yes_but(text)
 
@@ -36,9 +43,16 @@ def test_not_yes_but(text: str) -> None:
     assert not yes_but(text)
 
 
-@pytest.mark.parametrize("text", ["You should cut it out during the week.", "What about a walk after dinner?",
-                                  "Or stopping work earlier?", "Have you tried writing it down?",
-                                  "Maybe you could ask your sister."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should cut it out during the week.",
+        "What about a walk after dinner?",
+        "Or stopping work earlier?",
+        "Have you tried writing it down?",
+        "Maybe you could ask your sister.",
+    ],
+)
 def test_suggestions(text: str) -> None:
     assert is_suggestion(text)
 
@@ -46,8 +60,13 @@ def test_suggestions(text: str) -> None:
 def test_yes_but_chain_needs_two_pairs() -> None:
     one = session((T, "You could try going to bed earlier."), (C, "Yeah, but I can't sleep anyway."))
     assert yes_but_chains(one) == []
-    two = session((T, "You could try going to bed earlier."), (C, "Yeah, but I can't sleep anyway."),
-                  (T, "Mm-hm."), (T, "What about a bath before bed?"), (C, "I guess, but we only have a shower."))
+    two = session(
+        (T, "You could try going to bed earlier."),
+        (C, "Yeah, but I can't sleep anyway."),
+        (T, "Mm-hm."),
+        (T, "What about a bath before bed?"),
+        (C, "I guess, but we only have a shower."),
+    )
     chains = yes_but_chains(two)
     assert len(chains) == 1 and [p.reply.id for p in chains[0]] == ["u2", "u5"]
 
@@ -69,25 +88,35 @@ def test_confrontation_then_withdrawal_then_repair() -> None:
 
 
 def test_run_of_minimal_answers_is_withdrawal() -> None:
-    t = session((T, "How did the conversation with your father go this week?"), (C, "Okay."),
-                (T, "What did he say when you told him about the new job?"), (C, "Not really."),
-                (T, "What was that like for you, hearing that from him?"), (C, "I don't know."))
+    t = session(
+        (T, "How did the conversation with your father go this week?"),
+        (C, "Okay."),
+        (T, "What did he say when you told him about the new job?"),
+        (C, "Not really."),
+        (T, "What was that like for you, hearing that from him?"),
+        (C, "I don't know."),
+    )
     assert [m.kind for ep in rupture_episodes(t) for m in ep.markers] == ["withdrawal"]
 
 
 def test_long_silence_left_by_client_is_a_withdrawal_marker() -> None:
     from .affect_helpers import with_pauses
-    t = with_pauses(session((T, "What do you make of that?"), (T, "We can come back to it."), (C, "Sure.")),
-                    {"u1": 15.0})
+
+    t = with_pauses(
+        session((T, "What do you make of that?"), (T, "We can come back to it."), (C, "Sure.")), {"u1": 15.0}
+    )
     eps = rupture_episodes(t, find_silences(t, 3.0), long_silence=9.0)
     assert eps and "silence" in eps[0].markers[0].cue
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    ("What's it like, talking about this with me right now?", "the present moment and the relationship"),
-    ("I noticed you went quiet when I said that.", "the relationship"),
-    ("I didn't expect to, after I snapped at you earlier.", "the relationship"),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("What's it like, talking about this with me right now?", "the present moment and the relationship"),
+        ("I noticed you went quiet when I said that.", "the relationship"),
+        ("I didn't expect to, after I snapped at you earlier.", "the relationship"),
+    ],
+)
 def test_here_and_now(text: str, label: str) -> None:
     assert " and ".join(here_and_now_cues(Utterance("u1", "x", Role.THERAPIST, 0, 1, text))) == label
 
@@ -97,15 +126,22 @@ def test_busy_right_now_is_not_here_and_now() -> None:
 
 
 def test_self_disclosure() -> None:
-    t = session((T, "When I was your age I lost my father too."), (C, "Really?"), (T, "Tell me about your week."))
+    t = session(
+        (T, "When I was your age I lost my father too."), (C, "Really?"), (T, "Tell me about your week.")
+    )
     f = self_disclosure_findings(t)
     assert [x.evidence[0].utterance_ids for x in f] == [("u1",)] and f[0].label == "personal information"
 
 
 def test_client_initiated_topic() -> None:
-    t = session((T, "How was the week?"), (C, "Honestly I've been drinking a lot of wine."),
-                (T, "Tell me more."), (C, "A bottle most nights, more wine at weekends."),
-                (T, "Okay."), (C, "And the drinking worries me."))
+    t = session(
+        (T, "How was the week?"),
+        (C, "Honestly I've been drinking a lot of wine."),
+        (T, "Tell me more."),
+        (C, "A bottle most nights, more wine at weekends."),
+        (T, "Okay."),
+        (C, "And the drinking worries me."),
+    )
     labels = [f.label for f in client_topic_findings(t)]
     assert "alcohol" in labels
 
@@ -122,7 +158,9 @@ def test_any_session_never_crashes(turns) -> None:
     relational_moments(session(*turns))
 
 
-@pytest.mark.parametrize("text", ["", "ok", "Ich weiß nicht, ob das hilft, ja aber.", "我不知道", "yes but " * 5000])
+@pytest.mark.parametrize(
+    "text", ["", "ok", "Ich weiß nicht, ob das hilft, ja aber.", "我不知道", "yes but " * 5000]
+)
 def test_edge_inputs(text: str) -> None:
     relational_moments(session((T, "You should try it."), (C, text)))
 
@@ -133,7 +171,9 @@ def test_demo_session_moments() -> None:
     chain = kinds(findings, "yes_but_chain")
     assert chain and chain[0].evidence[0].utterance_ids == tuple(f"u{i}" for i in range(54, 60))
     rupture = kinds(findings, "rupture")
-    assert rupture and rupture[0].evidence[0].utterance_ids == ("u61",) and "confrontation" in rupture[0].label
+    assert (
+        rupture and rupture[0].evidence[0].utterance_ids == ("u61",) and "confrontation" in rupture[0].label
+    )
     repair = kinds(findings, "repair")
     assert repair and repair[0].evidence[0].utterance_ids == tuple(f"u{i}" for i in range(62, 68))
     hn = {f.evidence[0].utterance_ids[0] for f in kinds(findings, "here_and_now")}

@@ -17,39 +17,45 @@ def cats(text: str) -> set[str]:
     return {c for c, _, _ in scan_text(text)}
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    ("Sometimes I think about killing myself.", "suicidal_ideation"),
-    ("I've had thoughts of ending my life.", "suicidal_ideation"),
-    ("Everyone would be better off without me.", "suicidal_ideation"),
-    ("Some nights I wonder what the point of any of it is.", "suicidal_ideation"),
-    ("I just don't want to be here anymore.", "suicidal_ideation"),
-    ("I wish I could go to sleep and not wake up.", "suicidal_ideation"),
-    ("I've been cutting again, on my arms.", "self_harm"),
-    ("When it gets bad I burn myself.", "self_harm"),
-    ("I swear I could kill him for what he did.", "harm_to_others"),
-    ("I keep having violent thoughts about my neighbour.", "harm_to_others"),
-    ("He hits me when he's been drinking.", "abuse_neglect"),
-    ("She leaves the kids home alone for days.", "abuse_neglect"),
-    ("I was sexually abused as a child.", "abuse_neglect"),
-    ("I blacked out again on Saturday and woke up somewhere I didn't know.", "substance_crisis"),
-    ("I think I nearly overdosed last week.", "substance_crisis"),
-    ("I drove home drunk twice this month.", "substance_crisis"),
-])
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Sometimes I think about killing myself.", "suicidal_ideation"),
+        ("I've had thoughts of ending my life.", "suicidal_ideation"),
+        ("Everyone would be better off without me.", "suicidal_ideation"),
+        ("Some nights I wonder what the point of any of it is.", "suicidal_ideation"),
+        ("I just don't want to be here anymore.", "suicidal_ideation"),
+        ("I wish I could go to sleep and not wake up.", "suicidal_ideation"),
+        ("I've been cutting again, on my arms.", "self_harm"),
+        ("When it gets bad I burn myself.", "self_harm"),
+        ("I swear I could kill him for what he did.", "harm_to_others"),
+        ("I keep having violent thoughts about my neighbour.", "harm_to_others"),
+        ("He hits me when he's been drinking.", "abuse_neglect"),
+        ("She leaves the kids home alone for days.", "abuse_neglect"),
+        ("I was sexually abused as a child.", "abuse_neglect"),
+        ("I blacked out again on Saturday and woke up somewhere I didn't know.", "substance_crisis"),
+        ("I think I nearly overdosed last week.", "substance_crisis"),
+        ("I drove home drunk twice this month.", "substance_crisis"),
+    ],
+)
 def test_rule_building_examples_are_flagged(text: str, category: str) -> None:
     assert category in cats(text)
 
 
-@pytest.mark.parametrize("text", [
-    "I'm killing it at work these days.",
-    "This traffic is killing me.",
-    "My feet are killing me after that hike.",
-    "I'm dying to see that film.",
-    "Shoot me an email when you're free.",
-    "It hit me that I'd been wrong all along.",
-    "We had a deadline on Friday and I was dead tired.",
-    "Hit me up when you're in town.",
-    "That cake was to die for.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm killing it at work these days.",
+        "This traffic is killing me.",
+        "My feet are killing me after that hike.",
+        "I'm dying to see that film.",
+        "Shoot me an email when you're free.",
+        "It hit me that I'd been wrong all along.",
+        "We had a deadline on Friday and I was dead tired.",
+        "Hit me up when you're in town.",
+        "That cake was to die for.",
+    ],
+)
 def test_idioms_are_not_flagged(text: str) -> None:
     assert cats(text) == set()
 
@@ -64,7 +70,9 @@ def test_negation_is_flagged_and_marked() -> None:
     assert summary["status"] != NOT_DISCUSSED
 
 
-@pytest.mark.parametrize("text", ["I'm not suicidal.", "No thoughts of suicide at all.", "I don't want to kill myself."])
+@pytest.mark.parametrize(
+    "text", ["I'm not suicidal.", "No thoughts of suicide at all.", "I don't want to kill myself."]
+)
 def test_other_negations(text: str) -> None:
     u = Utterance("u1", "C", Role.CLIENT, 0.0, 2.0, text)
     assert all(h.negated for h in scan_utterance(u)) and scan_utterance(u)

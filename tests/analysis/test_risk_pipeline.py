@@ -7,18 +7,33 @@ from sessionlens.services.analysis import analyze_transcript
 
 from .affect_helpers import C, T, demo_transcript, session
 
-KINDS = {"emotion_arc", "theme", "silence_context", "yes_but_chain", "rupture", "repair", "here_and_now",
-         "client_initiated_topic", "risk"}
+KINDS = {
+    "emotion_arc",
+    "theme",
+    "silence_context",
+    "yes_but_chain",
+    "rupture",
+    "repair",
+    "here_and_now",
+    "client_initiated_topic",
+    "risk",
+}
 
 
 def test_session_without_risk_language_says_not_discussed() -> None:
-    t = session((T, "How was your week?"), (C, "Busy at work, but fine."), (T, "What made it busy?"),
-                (C, "Two deadlines and my manager was away."))
+    t = session(
+        (T, "How was your week?"),
+        (C, "Busy at work, but fine."),
+        (T, "What made it busy?"),
+        (C, "Two deadlines and my manager was away."),
+    )
     a = analyze_transcript(t)
     assert a.metrics["risk"]["status"] == "not discussed"
     lines = " ".join(a.sections["Risk language for review"]).lower()
     assert "not discussed" in lines and "not found" in lines
-    assert "no risk" not in lines and "risk is absent" not in lines.replace("does not say that risk is absent", "")
+    assert "no risk" not in lines and "risk is absent" not in lines.replace(
+        "does not say that risk is absent", ""
+    )
 
 
 def test_demo_document_has_every_piece() -> None:
@@ -35,8 +50,13 @@ def test_demo_document_has_every_piece() -> None:
     assert all({"category", "negated", "words"} <= set(f["data"]) for f in risk)
     assert a.metrics["risk"]["status"] != "not discussed"
     assert a.metrics["relational"]["tense_focus"]["client"]["share"]["present"] > 0
-    for title in ("Emotions and their arc", "Themes", "What the silences followed", "Relational moments",
-                  "Risk language for review"):
+    for title in (
+        "Emotions and their arc",
+        "Themes",
+        "What the silences followed",
+        "Relational moments",
+        "Risk language for review",
+    ):
         assert a.sections[title]
 
 

@@ -12,18 +12,31 @@ from .affect_helpers import C, T, demo_transcript, session, with_pauses
 
 
 def contexts(t, intensity=None):
-    return [(c.silence.before_utterance, c.context, c.broken_by)
-            for c in describe_silences(t, find_silences(t, 3.0), intensity)]
+    return [
+        (c.silence.before_utterance, c.context, c.broken_by)
+        for c in describe_silences(t, find_silences(t, 3.0), intensity)
+    ]
 
 
 def test_after_question_reflection_disclosure_and_confrontation() -> None:
-    t = with_pauses(session(
-        (T, "What was that like?"), (C, "Hard."),
-        (T, "It sounds like you carried it alone."), (C, "My dad died when I was nine and nobody talked about it."),
-        (T, "That's a lot."), (C, "I feel like I'm being judged right now."), (T, "Say more."),
-    ), {"u1": 5, "u3": 6, "u4": 8, "u6": 7})
-    assert contexts(t) == [("u1", "question", "client"), ("u3", "reflection", "client"),
-                           ("u4", "emotional disclosure", "therapist"), ("u6", "disagreement", "therapist")]
+    t = with_pauses(
+        session(
+            (T, "What was that like?"),
+            (C, "Hard."),
+            (T, "It sounds like you carried it alone."),
+            (C, "My dad died when I was nine and nobody talked about it."),
+            (T, "That's a lot."),
+            (C, "I feel like I'm being judged right now."),
+            (T, "Say more."),
+        ),
+        {"u1": 5, "u3": 6, "u4": 8, "u6": 7},
+    )
+    assert contexts(t) == [
+        ("u1", "question", "client"),
+        ("u3", "reflection", "client"),
+        ("u4", "emotional disclosure", "therapist"),
+        ("u6", "disagreement", "therapist"),
+    ]
 
 
 def test_model_intensity_marks_emotional_disclosure() -> None:

@@ -7,18 +7,39 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessionlens.analysis.themes import (
-    FIRST, RECURRING, keyword_themes, lexicon_themes, session_themes, theme_finding, themes_across_sessions,
+    FIRST,
+    RECURRING,
+    keyword_themes,
+    lexicon_themes,
+    session_themes,
+    theme_finding,
+    themes_across_sessions,
 )
 from sessionlens.domain import Role
 
 from .affect_helpers import C, T, demo_transcript, session
 
-S1 = session((T, "What brings you in?"), (C, "Work mostly. My boss piles it on."), (T, "Your boss."),
-             (C, "And I can't sleep, I'm awake at three."), (C, "The job is all I think about, and I'm exhausted."))
-S2 = session((T, "How was the week?"), (C, "I slept a bit better."), (T, "Good."),
-             (C, "But my mom called again and we argued."), (C, "My mother always does that."))
-S3 = session((T, "Where shall we start?"), (C, "My mom again. And work."), (C, "My manager quit."),
-             (T, "Two big things."), (C, "My mother thinks I should quit too."))
+S1 = session(
+    (T, "What brings you in?"),
+    (C, "Work mostly. My boss piles it on."),
+    (T, "Your boss."),
+    (C, "And I can't sleep, I'm awake at three."),
+    (C, "The job is all I think about, and I'm exhausted."),
+)
+S2 = session(
+    (T, "How was the week?"),
+    (C, "I slept a bit better."),
+    (T, "Good."),
+    (C, "But my mom called again and we argued."),
+    (C, "My mother always does that."),
+)
+S3 = session(
+    (T, "Where shall we start?"),
+    (C, "My mom again. And work."),
+    (C, "My manager quit."),
+    (T, "Two big things."),
+    (C, "My mother thinks I should quit too."),
+)
 
 
 def test_lexicon_themes_named_in_clinician_words() -> None:
@@ -42,8 +63,12 @@ def test_timeline_first_appeared_and_recurring() -> None:
 
 
 def test_keyword_groups_for_words_outside_lexicons() -> None:
-    t = session((C, "The guitar with Tom was the best part."), (C, "Tom loved that guitar."), (T, "Tell me about Tom."),
-                (C, "We played guitar every weekend."))
+    t = session(
+        (C, "The guitar with Tom was the best part."),
+        (C, "Tom loved that guitar."),
+        (T, "Tell me about Tom."),
+        (C, "We played guitar every weekend."),
+    )
     words = {w for th in keyword_themes(t) for w in th.keywords}
     assert {"tom", "guitar"} <= words
 

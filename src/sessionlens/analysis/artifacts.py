@@ -44,4 +44,6 @@ def verify(directory: Path, files: Sequence[str], what: str) -> dict[str, Any]:
 
 def write_manifest(directory: Path, files: Sequence[str], meta: dict[str, Any]) -> None:
     manifest = dict(meta, sha256={n: sha256(directory / n) for n in files})
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (directory / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )

@@ -24,10 +24,34 @@ from .artifacts import package_dir, verify, write_manifest
 
 # The 28 names exactly as in the GoEmotions data set (27 emotions + neutral), in its label order.
 LABELS: tuple[str, ...] = (
-    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity",
-    "desire", "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear",
-    "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride", "realization", "relief",
-    "remorse", "sadness", "surprise", "neutral",
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
 )
 EKMAN: tuple[str, ...] = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 MAX_CHARS = 2000  # long monologues are cut for features: cost stays bounded, the opening carries most affect
@@ -40,17 +64,33 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()[:MAX_CHARS]
 
 
-def word_vectorizer(vocabulary: Sequence[str] | None = None, max_features: int | None = None) -> TfidfVectorizer:
+def word_vectorizer(
+    vocabulary: Sequence[str] | None = None, max_features: int | None = None
+) -> TfidfVectorizer:
     return TfidfVectorizer(
-        lowercase=True, ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True,
-        token_pattern=r"(?u)\b\w[\w']*\b|[!?]", vocabulary=vocabulary, dtype=np.float32,
+        lowercase=True,
+        ngram_range=(1, 2),
+        min_df=2,
+        max_features=max_features,
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w[\w']*\b|[!?]",
+        vocabulary=vocabulary,
+        dtype=np.float32,
     )
 
 
-def char_vectorizer(vocabulary: Sequence[str] | None = None, max_features: int | None = None) -> TfidfVectorizer:
+def char_vectorizer(
+    vocabulary: Sequence[str] | None = None, max_features: int | None = None
+) -> TfidfVectorizer:
     return TfidfVectorizer(
-        lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=max_features,
-        sublinear_tf=True, vocabulary=vocabulary, dtype=np.float32,
+        lowercase=True,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=3,
+        max_features=max_features,
+        sublinear_tf=True,
+        vocabulary=vocabulary,
+        dtype=np.float32,
     )
 
 
@@ -130,8 +170,12 @@ def load(directory: Path | None = None) -> EmotionModel:
     vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
     with np.load(directory / "weights.npz", allow_pickle=False) as w:
         heads = {
-            name: Head(labels, w[f"{name}_coef"].astype(np.float32), w[f"{name}_intercept"].astype(np.float64),
-                       w[f"{name}_thresholds"].astype(np.float64))
+            name: Head(
+                labels,
+                w[f"{name}_coef"].astype(np.float32),
+                w[f"{name}_intercept"].astype(np.float64),
+                w[f"{name}_thresholds"].astype(np.float64),
+            )
             for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
         }
     return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], manifest)
@@ -145,7 +189,9 @@ def default_model() -> EmotionModel:
 def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta: dict[str, Any]) -> None:
     """Write vocab.json, weights.npz (float16 weights) and manifest.json with SHA-256 per file."""
     model_dir_.mkdir(parents=True, exist_ok=True)
-    (model_dir_ / "vocab.json").write_text(json.dumps(featurizer.to_json(), ensure_ascii=False), encoding="utf-8")
+    (model_dir_ / "vocab.json").write_text(
+        json.dumps(featurizer.to_json(), ensure_ascii=False), encoding="utf-8"
+    )
     arrays: dict[str, np.ndarray] = {}
     for name, head in heads.items():
         arrays[f"{name}_coef"] = head.coef.astype(np.float16)

@@ -27,13 +27,32 @@ PEAKS = 3
 MIN_WORDS = 3  # shorter utterances carry too little text for the model; they get no weight in the arc
 NOT_AFFECT = frozenset({"neutral", "approval", "realization", "curiosity", "confusion"})
 AFFECT = tuple(lab for lab in LABELS if lab not in NOT_AFFECT)
-EKMAN_OF = {lab: grp for grp, labs in {
-    "anger": ("anger", "annoyance", "disapproval"), "disgust": ("disgust",), "fear": ("fear", "nervousness"),
-    "joy": ("joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism", "relief", "pride",
-            "admiration", "desire", "caring"),
-    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
-    "surprise": ("surprise", "realization", "confusion", "curiosity"), "neutral": ("neutral",),
-}.items() for lab in labs}
+EKMAN_OF = {
+    lab: grp
+    for grp, labs in {
+        "anger": ("anger", "annoyance", "disapproval"),
+        "disgust": ("disgust",),
+        "fear": ("fear", "nervousness"),
+        "joy": (
+            "joy",
+            "amusement",
+            "approval",
+            "excitement",
+            "gratitude",
+            "love",
+            "optimism",
+            "relief",
+            "pride",
+            "admiration",
+            "desire",
+            "caring",
+        ),
+        "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+        "surprise": ("surprise", "realization", "confusion", "curiosity"),
+        "neutral": ("neutral",),
+    }.items()
+    for lab in labs
+}
 
 
 @dataclass(frozen=True)
@@ -58,11 +77,17 @@ def score(t: Transcript, model: EmotionModel) -> list[UtteranceEmotion]:
         usable = n >= MIN_WORDS and looks_english(u.text)
         probs = {lab: round(float(p28[k, j]), 4) for j, lab in enumerate(LABELS)}
         strength = {lab: round(probs[lab] / float(th[lab]), 3) for lab in AFFECT}
-        out.append(UtteranceEmotion(
-            u, probs, {lab: round(float(p7[k, j]), 4) for j, lab in enumerate(EKMAN)},
-            tuple(LABELS[j] for j in np.flatnonzero(decided[k])), strength,
-            round(min(1.0, max(strength.values()) / 2), 3), float(n) if usable else 0.0,
-        ))
+        out.append(
+            UtteranceEmotion(
+                u,
+                probs,
+                {lab: round(float(p7[k, j]), 4) for j, lab in enumerate(EKMAN)},
+                tuple(LABELS[j] for j in np.flatnonzero(decided[k])),
+                strength,
+                round(min(1.0, max(strength.values()) / 2), 3),
+                float(n) if usable else 0.0,
+            )
+        )
     return out
 
 
@@ -76,7 +101,9 @@ def _segment_of(u: Utterance, k: int, n: int, t0: float | None, t1: float | None
     return min(SEGMENTS - 1, int(SEGMENTS * k / max(n, 1)))
 
 
-def role_arc(scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1: float | None) -> dict[str, Any]:
+def role_arc(
+    scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1: float | None
+) -> dict[str, Any]:
     """Segments of one role's speech: dominant non-neutral Ekman group, intensity, and the peak utterance."""
     n = len(scored)
     buckets: list[list[UtteranceEmotion]] = [[] for _ in range(SEGMENTS)]
@@ -90,8 +117,16 @@ def role_arc(scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1
         "segments": segments,
         "mean_intensity": _weighted([e.intensity for e in mine], [e.weight for e in mine]),
         "top_emotions": _top_labels(mine),
-        "peaks": [{"utterance_id": e.utterance.id, "start": e.utterance.start, "intensity": e.intensity,
-                   "emotion": _dominant(e.strength), "labels": list(e.labels)} for e in peaks],
+        "peaks": [
+            {
+                "utterance_id": e.utterance.id,
+                "start": e.utterance.start,
+                "intensity": e.intensity,
+                "emotion": _dominant(e.strength),
+                "labels": list(e.labels),
+            }
+            for e in peaks
+        ],
         "utterances_scored": len(mine),
     }
 
@@ -99,14 +134,25 @@ def role_arc(scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1
 def _segment(bucket: list[UtteranceEmotion]) -> dict[str, Any]:
     usable = [e for e in bucket if e.weight > 0]
     if not usable:
-        return {"utterances": len(bucket), "dominant": None, "intensity": None, "peak_utterance": None, "ekman": {}}
+        return {
+            "utterances": len(bucket),
+            "dominant": None,
+            "intensity": None,
+            "peak_utterance": None,
+            "ekman": {},
+        }
     w = [e.weight for e in usable]
     mean = {lab: _weighted([e.strength[lab] for e in usable], w) or 0.0 for lab in AFFECT}
     top = sorted(mean, key=lambda k: -mean[k])[:3]
     peak = max(usable, key=lambda e: max(e.strength.values()))
-    return {"utterances": len(bucket), "dominant": top[0], "ekman_group": EKMAN_OF[top[0]],
-            "intensity": _weighted([e.intensity for e in usable], w), "peak_utterance": peak.utterance.id,
-            "top": {lab: mean[lab] for lab in top}}
+    return {
+        "utterances": len(bucket),
+        "dominant": top[0],
+        "ekman_group": EKMAN_OF[top[0]],
+        "intensity": _weighted([e.intensity for e in usable], w),
+        "peak_utterance": peak.utterance.id,
+        "top": {lab: mean[lab] for lab in top},
+    }
 
 
 def _weighted(values: Sequence[float], weights: Sequence[float]) -> float | None:
@@ -150,19 +196,44 @@ def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
         segs = [s for s in arc["segments"] if s["dominant"]]
         if not segs:
             continue
-        ev = tuple(Evidence((s["peak_utterance"],), by_id[s["peak_utterance"]].start, by_id[s["peak_utterance"]].end,
-                            f"peak of part {k + 1}: {s['dominant']}, intensity {s['intensity']:.2f}")
-                   for k, s in enumerate(arc["segments"]) if s["dominant"])
-        path = " → ".join(f"{s['dominant']} ({s['intensity']:.2f})" for s in segs)  # label (intensity) per part
+        ev = tuple(
+            Evidence(
+                (s["peak_utterance"],),
+                by_id[s["peak_utterance"]].start,
+                by_id[s["peak_utterance"]].end,
+                f"peak of part {k + 1}: {s['dominant']}, intensity {s['intensity']:.2f}",
+            )
+            for k, s in enumerate(arc["segments"])
+            if s["dominant"]
+        )
+        path = " → ".join(
+            f"{s['dominant']} ({s['intensity']:.2f})" for s in segs
+        )  # label (intensity) per part
         conf = 0.3 if metrics["low_confidence"] else 0.55
-        out.append(Finding("emotion_arc", role, conf, ev, SOURCE,
-                           f"most present emotion and intensity in each fifth of the session: {path}.",
-                           {"segments": arc["segments"], "mean_intensity": arc["mean_intensity"]}))
+        out.append(
+            Finding(
+                "emotion_arc",
+                role,
+                conf,
+                ev,
+                SOURCE,
+                f"most present emotion and intensity in each fifth of the session: {path}.",
+                {"segments": arc["segments"], "mean_intensity": arc["mean_intensity"]},
+            )
+        )
         for p in arc["peaks"]:
             u = by_id[p["utterance_id"]]
-            out.append(Finding("emotion_peak", p["emotion"], round(min(0.9, p["intensity"]), 2),
-                               (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),), SOURCE,
-                               f"{role} utterance with high emotion intensity {p['intensity']:.2f}; labels: "
-                               + (", ".join(p["labels"]) or "none above threshold") + ".",
-                               {"role": role, "intensity": p["intensity"], "labels": p["labels"]}))
+            out.append(
+                Finding(
+                    "emotion_peak",
+                    p["emotion"],
+                    round(min(0.9, p["intensity"]), 2),
+                    (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),),
+                    SOURCE,
+                    f"{role} utterance with high emotion intensity {p['intensity']:.2f}; labels: "
+                    + (", ".join(p["labels"]) or "none above threshold")
+                    + ".",
+                    {"role": role, "intensity": p["intensity"], "labels": p["labels"]},
+                )
+            )
     return out

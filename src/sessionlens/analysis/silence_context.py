@@ -16,15 +16,46 @@ from .silence import Silence
 from .textcues import compile_cues, is_question, norm, quote
 
 SOURCE = "silence-context-v1"
-EMOTION_INTENSITY = 0.5  # emotion-model intensity (1 − P(neutral)) above which a client turn counts as emotional
-DISCLOSURE = compile_cues([
-    r"died", r"passed away", r"funeral", r"cry\w*", r"cried", r"tears", r"scared", r"afraid", r"ashamed",
-    r"guilt\w*", r"miss (?:him|her|them)", r"lost (?:him|her|my)", r"hurts?", r"alone", r"never told",
-    r"haven'?t (?:told|said)", r"abus\w*", r"grief", r"every day", r"(?:can'?t|couldn'?t) bring myself",
-])
-REFLECTION = compile_cues([r"(?:it )?sounds like", r"so you", r"you(?:'re| are) (?:feeling|saying|wondering)",
-                           r"part of you", r"you (?:feel|felt|wish|want|miss|care|know)", r"it seems", r"a lot of",
-                           r"you've", r"you're"])
+EMOTION_INTENSITY = (
+    0.5  # emotion-model intensity (1 − P(neutral)) above which a client turn counts as emotional
+)
+DISCLOSURE = compile_cues(
+    [
+        r"died",
+        r"passed away",
+        r"funeral",
+        r"cry\w*",
+        r"cried",
+        r"tears",
+        r"scared",
+        r"afraid",
+        r"ashamed",
+        r"guilt\w*",
+        r"miss (?:him|her|them)",
+        r"lost (?:him|her|my)",
+        r"hurts?",
+        r"alone",
+        r"never told",
+        r"haven'?t (?:told|said)",
+        r"abus\w*",
+        r"grief",
+        r"every day",
+        r"(?:can'?t|couldn'?t) bring myself",
+    ]
+)
+REFLECTION = compile_cues(
+    [
+        r"(?:it )?sounds like",
+        r"so you",
+        r"you(?:'re| are) (?:feeling|saying|wondering)",
+        r"part of you",
+        r"you (?:feel|felt|wish|want|miss|care|know)",
+        r"it seems",
+        r"a lot of",
+        r"you've",
+        r"you're",
+    ]
+)
 
 CONTEXTS = {
     "question": ("after a therapist question", "may have given room to think"),
@@ -46,8 +77,9 @@ class SilenceContext:
     broken_by: str  # role value of whoever spoke next
 
 
-def classify(before: Utterance, previous: Sequence[Utterance], intensity: float | None,
-             within_turn: bool) -> tuple[str, str]:
+def classify(
+    before: Utterance, previous: Sequence[Utterance], intensity: float | None, within_turn: bool
+) -> tuple[str, str]:
     """(context key, cue) for the utterance a silence followed; ``previous`` are the few turns before it."""
     text = norm(before.text)
     if before.role == Role.CLIENT:
@@ -57,7 +89,9 @@ def classify(before: Utterance, previous: Sequence[Utterance], intensity: float 
             return "disagreement", "confrontation just before"
         m = DISCLOSURE.search(text)
         if intensity is not None and intensity >= EMOTION_INTENSITY:
-            return "emotional disclosure", f"emotion intensity {intensity:.2f}" + (f', "{m.group(0)}"' if m else "")
+            return "emotional disclosure", f"emotion intensity {intensity:.2f}" + (
+                f', "{m.group(0)}"' if m else ""
+            )
         if m:
             return "emotional disclosure", m.group(0)
     if within_turn:
@@ -73,8 +107,9 @@ def classify(before: Utterance, previous: Sequence[Utterance], intensity: float 
     return "client statement", ""
 
 
-def describe_silences(t: Transcript, silences: Sequence[Silence],
-                      intensity: Mapping[str, float] | None = None) -> list[SilenceContext]:
+def describe_silences(
+    t: Transcript, silences: Sequence[Silence], intensity: Mapping[str, float] | None = None
+) -> list[SilenceContext]:
     index = {u.id: i for i, u in enumerate(t.utterances)}
     out = []
     for s in silences:
@@ -82,7 +117,9 @@ def describe_silences(t: Transcript, silences: Sequence[Silence],
         if i is None:
             continue
         before = t.utterances[i]
-        ctx, cue = classify(before, t.utterances[max(0, i - 3): i], (intensity or {}).get(before.id), s.within_turn)
+        ctx, cue = classify(
+            before, t.utterances[max(0, i - 3) : i], (intensity or {}).get(before.id), s.within_turn
+        )
         out.append(SilenceContext(s, ctx, cue, s.after_role.value))
     return out
 
@@ -99,9 +136,17 @@ def silence_finding(c: SilenceContext, t: Transcript) -> Finding:
     s = c.silence
     by_id = {u.id: u for u in t.utterances}
     before, after = by_id[s.before_utterance], by_id[s.after_utterance]
-    explanation = sentence(c) + (f' Cue: "{c.cue}".' if c.cue else "") + f' Before: "{quote(before.text, 80)}"'
+    explanation = (
+        sentence(c) + (f' Cue: "{c.cue}".' if c.cue else "") + f' Before: "{quote(before.text, 80)}"'
+    )
     ev = (Evidence((before.id, after.id), s.start, s.end, f"{s.duration:.1f} s"),)
     conf = 0.7 if c.cue else 0.5
-    data = {"context": c.context, "broken_by": c.broken_by, "duration": s.duration, "cue": c.cue,
-            "before_role": s.before_role.value, "within_turn": s.within_turn}
+    data = {
+        "context": c.context,
+        "broken_by": c.broken_by,
+        "duration": s.duration,
+        "cue": c.cue,
+        "before_role": s.before_role.value,
+        "within_turn": s.within_turn,
+    }
     return Finding("silence_context", CONTEXTS[c.context][0], conf, ev, SOURCE, explanation, data)

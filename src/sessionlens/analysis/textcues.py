@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from ..domain import Evidence, Utterance
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": " - ", "\u2013": " - "})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": " - ", "\u2013": " - "}
+)
 _SPACE = re.compile(r"\s+")
 # Negators that reverse a cue when they come shortly before it within the same clause.
 NEGATORS = re.compile(
@@ -25,7 +27,9 @@ _CLAUSE_BREAK = re.compile(r"[.;!?]|\bbut\b|\bthough\b|\bhowever\b|\balthough\b"
 NEGATION_WINDOW = 6  # words before a cue searched for a negator (same clause only)
 
 
-_ENGLISH = frozenset("the and i you it to a of is that in my me was for not but so be have this what with".split())
+_ENGLISH = frozenset(
+    "the and i you it to a of is that in my me was for not but so be have this what with".split()
+)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -63,7 +67,9 @@ class Hit:
 
 def find_hits(text: str, cues: Mapping[str, re.Pattern[str]]) -> list[Hit]:
     """Every cue match in normalised text, in order of position."""
-    hits = [Hit(label, m.group(0), m.start(), m.end()) for label, rx in cues.items() for m in rx.finditer(text)]
+    hits = [
+        Hit(label, m.group(0), m.start(), m.end()) for label, rx in cues.items() for m in rx.finditer(text)
+    ]
     return sorted(hits, key=lambda h: (h.start, -h.end))
 
 
@@ -72,7 +78,7 @@ def negator_before(text: str, start: int, window: int = NEGATION_WINDOW) -> str 
     before = text[:start]
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
-        before = before[breaks[-1].end():]
+        before = before[breaks[-1].end() :]
     words = before.split()[-window:]
     for w in reversed(words):
         m = NEGATORS.search(w)
@@ -136,7 +142,9 @@ def evidence(utts: Iterable[Utterance], note: str = "") -> Evidence:
     us = list(utts)
     starts = [u.start for u in us if u.start is not None]
     ends = [u.end for u in us if u.end is not None]
-    return Evidence(tuple(u.id for u in us), min(starts) if starts else None, max(ends) if ends else None, note)
+    return Evidence(
+        tuple(u.id for u in us), min(starts) if starts else None, max(ends) if ends else None, note
+    )
 
 
 def quote(text: str, limit: int = 120) -> str:

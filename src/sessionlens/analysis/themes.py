@@ -24,7 +24,8 @@ KEYWORD_SOURCE = "themes-keywords-v1"
 MIN_MENTIONS = 2  # a theme needs at least this many utterances to be reported
 MAX_EVIDENCE = 6
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
-_STOP = frozenset("""a about above after again against all am an and any are aren't as at be because been before being
+_STOP = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few
 for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself
 his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
@@ -35,7 +36,8 @@ what's when when's where where's which while who who's whom why why's with won't
 you're you've your yours yourself yourselves yeah yes okay ok like just really know think mean kind sort thing things
 get got going gonna want well maybe right mm hmm uh um oh actually feel feels felt say said tell told much also even
 still something anything everything nothing one two lot bit way time day week today now then guess sure good go
-make made come came back see let take little pretty every never always sometimes probably bad""".split())
+make made come came back see let take little pretty every never always sometimes probably bad""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,12 @@ def lexicon_themes(t: Transcript, min_mentions: int = MIN_MENTIONS) -> list[Them
     return sorted(themes, key=lambda th: -len(th.mentions))
 
 
-def keyword_themes(t: Transcript, background_idf: Callable[[str], float] | None = None,
-                   limit: int = 5, lexicon: Sequence[Theme] | None = None) -> list[Theme]:
+def keyword_themes(
+    t: Transcript,
+    background_idf: Callable[[str], float] | None = None,
+    limit: int = 5,
+    lexicon: Sequence[Theme] | None = None,
+) -> list[Theme]:
     """Recurring words outside every lexicon (names, places, activities), grouped by shared utterances."""
     lexicon = lexicon_themes(t, 1) if lexicon is None else lexicon
     covered = {w for th in lexicon for m in th.mentions for w in m.words}
@@ -119,14 +125,20 @@ def _keyword_theme(words: list[str], per_word: dict[str, list[Utterance]]) -> Th
     utts = {u.id: u for w in words for u in per_word[w]}
     ids_of = {w: {u.id for u in per_word[w]} for w in words}
     ordered = sorted(utts.values(), key=lambda u: (u.start if u.start is not None else math.inf, u.id))
-    mentions = tuple(Mention(u.id, u.role, u.start, u.end, tuple(w for w in words if u.id in ids_of[w]),
-                             quote(u.text)) for u in ordered)
-    return Theme("recurring words: " + ", ".join(f'"{w}"' for w in words[:3]), mentions, KEYWORD_SOURCE, tuple(words))
+    mentions = tuple(
+        Mention(u.id, u.role, u.start, u.end, tuple(w for w in words if u.id in ids_of[w]), quote(u.text))
+        for u in ordered
+    )
+    return Theme(
+        "recurring words: " + ", ".join(f'"{w}"' for w in words[:3]), mentions, KEYWORD_SOURCE, tuple(words)
+    )
 
 
 def session_themes(t: Transcript, background_idf: Callable[[str], float] | None = None) -> list[Theme]:
     every = lexicon_themes(t, 1)
-    return [th for th in every if len(th.mentions) >= MIN_MENTIONS] + keyword_themes(t, background_idf, lexicon=every)
+    return [th for th in every if len(th.mentions) >= MIN_MENTIONS] + keyword_themes(
+        t, background_idf, lexicon=every
+    )
 
 
 def theme_finding(th: Theme) -> Finding:
@@ -134,11 +146,18 @@ def theme_finding(th: Theme) -> Finding:
     words = Counter(w for m in th.mentions for w in m.words)
     ev = tuple(Evidence((m.utterance_id,), m.start, m.end, f'"{m.text}"') for m in _spread(th.mentions))
     conf = round(min(0.9, 0.3 + 0.1 * len(th.mentions) + (0.1 if client else 0.0)), 2)
-    explanation = (f"{len(th.mentions)} utterances ({client} by the client) used cue words: "
-                   + ", ".join(f'"{w}" ×{n}' for w, n in words.most_common(6)))
-    data = {"mentions": len(th.mentions), "by_client": client, "by_therapist": th.count(Role.THERAPIST),
-            "first_utterance": th.mentions[0].utterance_id, "first_start": th.first_start,
-            "cue_words": dict(words.most_common(10)), "utterance_ids": [m.utterance_id for m in th.mentions]}
+    explanation = f"{len(th.mentions)} utterances ({client} by the client) used cue words: " + ", ".join(
+        f'"{w}" ×{n}' for w, n in words.most_common(6)
+    )
+    data = {
+        "mentions": len(th.mentions),
+        "by_client": client,
+        "by_therapist": th.count(Role.THERAPIST),
+        "first_utterance": th.mentions[0].utterance_id,
+        "first_start": th.first_start,
+        "cue_words": dict(words.most_common(10)),
+        "utterance_ids": [m.utterance_id for m in th.mentions],
+    }
     return Finding("theme", th.name, conf, ev, th.source, explanation, data)
 
 
@@ -175,8 +194,9 @@ class ThemeTimeline:
 
 def theme_timeline(sessions: Sequence[tuple[str, Sequence[Theme]]]) -> list[ThemeTimeline]:
     """Per theme, in session order: "first appeared" where it first shows, "recurring" wherever it returns."""
-    names = list(dict.fromkeys(th.name for _, themes in sessions for th in themes
-                               if th.source == SOURCE))  # keyword groups are session-specific
+    names = list(
+        dict.fromkeys(th.name for _, themes in sessions for th in themes if th.source == SOURCE)
+    )  # keyword groups are session-specific
     out = []
     for name in names:
         entries, seen = [], False
@@ -184,8 +204,11 @@ def theme_timeline(sessions: Sequence[tuple[str, Sequence[Theme]]]) -> list[Them
             th = next((x for x in themes if x.name == name), None)
             marker = None if th is None else (RECURRING if seen else FIRST)
             seen = seen or th is not None
-            entries.append(TimelineEntry(label, len(th.mentions) if th else 0, marker,
-                                         tuple(th.mentions[:3]) if th else ()))
+            entries.append(
+                TimelineEntry(
+                    label, len(th.mentions) if th else 0, marker, tuple(th.mentions[:3]) if th else ()
+                )
+            )
         present = [e for e in entries if e.marker]
         out.append(ThemeTimeline(name, present[0].session, len(present), len(present) > 1, tuple(entries)))
     return sorted(out, key=lambda tl: (-tl.sessions_with_theme, tl.theme))

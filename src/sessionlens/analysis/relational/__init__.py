@@ -17,8 +17,9 @@ from .topics import client_topic_findings
 from .yes_but import chain_finding, yes_but_chains, yes_but_pairs
 
 
-def relational_moments(t: Transcript, silences: Sequence[Silence] = (),
-                       long_silence: float = 10.0) -> tuple[list[Finding], dict[str, Any]]:
+def relational_moments(
+    t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0
+) -> tuple[list[Finding], dict[str, Any]]:
     """All relational findings and the metrics that summarise them."""
     chains = yes_but_chains(t)
     episodes = rupture_episodes(t, silences, long_silence)
@@ -29,15 +30,34 @@ def relational_moments(t: Transcript, silences: Sequence[Silence] = (),
     findings += here_and_now_findings(t)
     findings += client_topic_findings(t)
     findings += self_disclosure_findings(t)
-    counts = {k: sum(f.kind == k for f in findings) for k in
-              ("yes_but_chain", "rupture", "repair", "here_and_now", "client_initiated_topic", "self_disclosure")}
+    counts = {
+        k: sum(f.kind == k for f in findings)
+        for k in (
+            "yes_but_chain",
+            "rupture",
+            "repair",
+            "here_and_now",
+            "client_initiated_topic",
+            "self_disclosure",
+        )
+    }
     counts["yes_but_replies"] = len(yes_but_pairs(t))
-    metrics = {"counts": counts, "tense_focus": tense_focus(t),
-               "ruptures_followed_by_repair": len({f.data["rupture_utterance"] for f in repairs}),
-               "moments": [{"kind": f.kind, "label": f.label, "start": f.evidence[0].start,
-                            "utterance_ids": list(f.evidence[0].utterance_ids)}
-                           for f in findings if f.kind in ("yes_but_chain", "rupture", "repair")],
-               "client_initiated_topics": [f.label for f in findings if f.kind == "client_initiated_topic"]}
+    metrics = {
+        "counts": counts,
+        "tense_focus": tense_focus(t),
+        "ruptures_followed_by_repair": len({f.data["rupture_utterance"] for f in repairs}),
+        "moments": [
+            {
+                "kind": f.kind,
+                "label": f.label,
+                "start": f.evidence[0].start,
+                "utterance_ids": list(f.evidence[0].utterance_ids),
+            }
+            for f in findings
+            if f.kind in ("yes_but_chain", "rupture", "repair")
+        ],
+        "client_initiated_topics": [f.label for f in findings if f.kind == "client_initiated_topic"],
+    }
     return findings, metrics
 
 

@@ -35,7 +35,15 @@ def here_and_now_findings(t: Transcript) -> list[Finding]:
         label = " and ".join(cues)
         words = [w for ws in cues.values() for w in ws]
         conf = 0.75 if len(cues) > 1 or "the relationship" in cues else 0.55
-        out.append(Finding("here_and_now", label, conf, (Evidence((u.id,), u.start, u.end, u.role.value),), SOURCE,
-                           f"{u.role.value} spoke about {label}: " + ", ".join(f'"{w}"' for w in words) + ".",
-                           {"role": u.role.value, "cues": words}))
+        out.append(
+            Finding(
+                "here_and_now",
+                label,
+                conf,
+                (Evidence((u.id,), u.start, u.end, u.role.value),),
+                SOURCE,
+                f"{u.role.value} spoke about {label}: " + ", ".join(f'"{w}"' for w in words) + ".",
+                {"role": u.role.value, "cues": words},
+            )
+        )
     return out

@@ -41,14 +41,22 @@ def repair_finding(t: Transcript, episode: Episode, moves: Sequence[Move], index
     # include the client's answer to the last repair move, so the clinician sees how it landed
     if hi + 1 < len(t.utterances) and t.utterances[hi + 1].role == Role.CLIENT:
         hi += 1
-    span = t.utterances[lo: hi + 1]
+    span = t.utterances[lo : hi + 1]
     kinds = list(dict.fromkeys(m.kind for m in moves))
-    explanation = (f"after the rupture at {episode.first.id}: " +
-                   "; ".join(f'{m.kind} at {m.utterance.id} ("{m.cue}")' for m in moves) + ".")
+    explanation = (
+        f"after the rupture at {episode.first.id}: "
+        + "; ".join(f'{m.kind} at {m.utterance.id} ("{m.cue}")' for m in moves)
+        + "."
+    )
     conf = round(min(0.9, 0.45 + 0.15 * len(kinds)), 2)
-    data = {"rupture_utterance": episode.first.id, "moves": [{"utterance_id": m.utterance.id, "kind": m.kind,
-                                                             "cue": m.cue} for m in moves], "kinds": kinds}
-    return Finding("repair", "repair attempt", conf, (evidence(span, ", ".join(kinds)),), SOURCE, explanation, data)
+    data = {
+        "rupture_utterance": episode.first.id,
+        "moves": [{"utterance_id": m.utterance.id, "kind": m.kind, "cue": m.cue} for m in moves],
+        "kinds": kinds,
+    }
+    return Finding(
+        "repair", "repair attempt", conf, (evidence(span, ", ".join(kinds)),), SOURCE, explanation, data
+    )
 
 
 def repair_findings(t: Transcript, episodes: Sequence[Episode]) -> list[Finding]:

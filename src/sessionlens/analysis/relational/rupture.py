@@ -43,7 +43,9 @@ class Episode:
         return self.markers[-1].utterance
 
 
-def rupture_markers(t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0) -> list[Marker]:
+def rupture_markers(
+    t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0
+) -> list[Marker]:
     us = substantive(t)
     pos = {u.id: k for k, u in enumerate(us)}
     out: list[Marker] = []
@@ -54,20 +56,26 @@ def rupture_markers(t: Transcript, silences: Sequence[Silence] = (), long_silenc
         prev = us[i - 1] if i else None
         cue = confrontation(u.text)
         text = norm(u.text)
-        prompt = prev is not None and prev.role == Role.THERAPIST and len(prev.text.split()) >= MIN_PROMPT_WORDS
+        prompt = (
+            prev is not None and prev.role == Role.THERAPIST and len(prev.text.split()) >= MIN_PROMPT_WORDS
+        )
         if prev is not None and prev.role == Role.THERAPIST:  # a run counts answers to therapist turns
             minimal_run = minimal_run + 1 if MINIMAL.match(text) and prompt else 0
         if cue:
             out.append(Marker(u, "confrontation", cue))
         elif DISMISSIVE.match(text) and prompt:
-            out.append(Marker(u, "withdrawal", f"dismissive answer \"{quote(text, 40)}\""))
-        elif MINIMAL.match(text) and out and out[-1].kind == "confrontation" and \
-                pos[u.id] - pos.get(out[-1].utterance.id, -99) <= EPISODE_REACH:
-            out.append(Marker(u, "withdrawal", f"minimal answer \"{quote(text, 40)}\" after confrontation"))
+            out.append(Marker(u, "withdrawal", f'dismissive answer "{quote(text, 40)}"'))
+        elif (
+            MINIMAL.match(text)
+            and out
+            and out[-1].kind == "confrontation"
+            and pos[u.id] - pos.get(out[-1].utterance.id, -99) <= EPISODE_REACH
+        ):
+            out.append(Marker(u, "withdrawal", f'minimal answer "{quote(text, 40)}" after confrontation'))
         elif minimal_run >= RUN:
             out.append(Marker(u, "withdrawal", f"{minimal_run} minimal answers in a row"))
         elif (m := TOPIC_SHIFT.search(text)) and prompt:
-            out.append(Marker(u, "withdrawal", f"topic shift \"{m.group(0)}\""))
+            out.append(Marker(u, "withdrawal", f'topic shift "{m.group(0)}"'))
     out.extend(_silence_markers(t, silences, long_silence))
     order = {u.id: k for k, u in enumerate(t.utterances)}
     return sorted(out, key=lambda m: order[m.utterance.id])
@@ -79,12 +87,19 @@ def _silence_markers(t: Transcript, silences: Sequence[Silence], long_silence: f
     out = []
     for s in silences:
         if s.duration >= long_silence and s.before_role == Role.THERAPIST and s.after_role == Role.THERAPIST:
-            out.append(Marker(by_id[s.before_utterance], "withdrawal",
-                              f"{s.duration:.0f} s silence after the therapist spoke, broken by the therapist"))
+            out.append(
+                Marker(
+                    by_id[s.before_utterance],
+                    "withdrawal",
+                    f"{s.duration:.0f} s silence after the therapist spoke, broken by the therapist",
+                )
+            )
     return out
 
 
-def rupture_episodes(t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0) -> list[Episode]:
+def rupture_episodes(
+    t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0
+) -> list[Episode]:
     order = {u.id: k for k, u in enumerate(t.utterances)}
     episodes: list[Episode] = []
     for m in rupture_markers(t, silences, long_silence):
@@ -99,13 +114,22 @@ def rupture_episodes(t: Transcript, silences: Sequence[Silence] = (), long_silen
 
 
 def rupture_finding(ep: Episode) -> Finding:
-    ev = [Evidence((m.utterance.id,), m.utterance.start, m.utterance.end, f"{m.kind}: {m.cue}") for m in ep.markers]
-    ev += [Evidence((s.before_utterance, s.after_utterance), s.start, s.end, f"{s.duration:.1f} s silence")
-           for s in ep.silences]
+    ev = [
+        Evidence((m.utterance.id,), m.utterance.start, m.utterance.end, f"{m.kind}: {m.cue}")
+        for m in ep.markers
+    ]
+    ev += [
+        Evidence((s.before_utterance, s.after_utterance), s.start, s.end, f"{s.duration:.1f} s silence")
+        for s in ep.silences
+    ]
     strong = any(m.kind == "confrontation" for m in ep.markers) or len(ep.markers) > 1
     explanation = "; ".join(f'{m.kind} marker at {m.utterance.id}: "{quote(m.cue, 60)}"' for m in ep.markers)
     if ep.silences:
-        explanation += "; " + ", ".join(f"{s.duration:.1f} s silence after {s.before_utterance}" for s in ep.silences)
-    data = {"markers": [{"utterance_id": m.utterance.id, "kind": m.kind, "cue": m.cue} for m in ep.markers],
-            "silence_seconds": [s.duration for s in ep.silences]}
+        explanation += "; " + ", ".join(
+            f"{s.duration:.1f} s silence after {s.before_utterance}" for s in ep.silences
+        )
+    data = {
+        "markers": [{"utterance_id": m.utterance.id, "kind": m.kind, "cue": m.cue} for m in ep.markers],
+        "silence_seconds": [s.duration for s in ep.silences],
+    }
     return Finding("rupture", ep.label, 0.75 if strong else 0.5, tuple(ev), SOURCE, explanation + ".", data)

@@ -18,8 +18,16 @@ def self_disclosure_findings(t: Transcript) -> list[Finding]:
         for label, rx in SELF_DISCLOSURE.items():
             words = [m.group(0) for m in rx.finditer(text)]
             if words:
-                out.append(Finding("self_disclosure", label, 0.6, (Evidence((u.id,), u.start, u.end, ""),), SOURCE,
-                                   f"therapist used first-person cue(s): " + ", ".join(f'"{w}"' for w in words) + ".",
-                                   {"cues": words}))
+                out.append(
+                    Finding(
+                        "self_disclosure",
+                        label,
+                        0.6,
+                        (Evidence((u.id,), u.start, u.end, ""),),
+                        SOURCE,
+                        "therapist used first-person cue(s): " + ", ".join(f'"{w}"' for w in words) + ".",
+                        {"cues": words},
+                    )
+                )
                 break
     return out

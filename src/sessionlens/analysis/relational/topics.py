@@ -10,9 +10,17 @@ from ..theme_lexicon import THEMES
 SOURCE = "relational-client-topic-v1"
 LOOKBACK = 4  # utterances before the client's mention that must not mention the theme
 MIN_SESSION_MENTIONS = 3  # only themes that recur in the session count as topics
-OPENING = compile_cues([r"i (?:wanted|want|need|meant) to (?:talk|tell you) about", r"can i (?:tell you|talk) about",
-                        r"something (?:else )?(?:happened|i wanted)", r"by the way", r"another thing",
-                        r"(?:oh|and) (?:also|one more thing)", r"i'?ve been (?:meaning|wanting) to (?:say|tell|ask)"])
+OPENING = compile_cues(
+    [
+        r"i (?:wanted|want|need|meant) to (?:talk|tell you) about",
+        r"can i (?:tell you|talk) about",
+        r"something (?:else )?(?:happened|i wanted)",
+        r"by the way",
+        r"another thing",
+        r"(?:oh|and) (?:also|one more thing)",
+        r"i'?ve been (?:meaning|wanting) to (?:say|tell|ask)",
+    ]
+)
 
 
 def _mentions(t: Transcript) -> list[dict[str, str]]:
@@ -35,13 +43,27 @@ def client_topic_findings(t: Transcript) -> list[Finding]:
             if name in seen:
                 continue
             seen.add(name)
-            prompted = any(name in h for h in per_utt[max(0, i - LOOKBACK): i])
+            prompted = any(name in h for h in per_utt[max(0, i - LOOKBACK) : i])
             if u.role == Role.CLIENT and not prompted and totals[name] >= MIN_SESSION_MENTIONS:
-                out.append(_finding(u, name, word, f"first mention of {name} in the session was the client's, "
-                                                  f"and it came up {totals[name]} times in all"))
+                out.append(
+                    _finding(
+                        u,
+                        name,
+                        word,
+                        f"first mention of {name} in the session was the client's, "
+                        f"and it came up {totals[name]} times in all",
+                    )
+                )
     return out
 
 
 def _finding(u: Utterance, label: str, cue: str, why: str) -> Finding:
-    return Finding("client_initiated_topic", label, 0.6, (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),),
-                   SOURCE, f'{why} (cue "{cue}").', {"theme": label, "cue": cue})
+    return Finding(
+        "client_initiated_topic",
+        label,
+        0.6,
+        (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),),
+        SOURCE,
+        f'{why} (cue "{cue}").',
+        {"theme": label, "cue": cue},
+    )

@@ -49,10 +49,23 @@ def yes_but_chains(t: Transcript) -> list[list[Pair]]:
 def chain_finding(chain: list[Pair], t: Transcript) -> Finding:
     first, last = chain[0].suggestion, chain[-1].reply
     index = {u.id: i for i, u in enumerate(t.utterances)}
-    span = t.utterances[index[first.id]: index[last.id] + 1]
+    span = t.utterances[index[first.id] : index[last.id] + 1]
     cues = "; ".join(f'"{quote(p.suggestion_cue, 40)}" → "{quote(p.reply_cue, 40)}"' for p in chain)
-    explanation = f"{len(chain)} suggestions in a row were each answered with agreement followed by \"but\": {cues}."
+    explanation = (
+        f'{len(chain)} suggestions in a row were each answered with agreement followed by "but": {cues}.'
+    )
     conf = round(min(0.9, 0.5 + 0.15 * (len(chain) - 1)), 2)
-    data = {"pairs": len(chain), "suggestions": [p.suggestion.id for p in chain], "replies": [p.reply.id for p in chain]}
-    return Finding("yes_but_chain", "yes, but chain", conf, (evidence(span, f"{len(chain)} suggestion/reply pairs"),),
-                   SOURCE, explanation, data)
+    data = {
+        "pairs": len(chain),
+        "suggestions": [p.suggestion.id for p in chain],
+        "replies": [p.reply.id for p in chain],
+    }
+    return Finding(
+        "yes_but_chain",
+        "yes, but chain",
+        conf,
+        (evidence(span, f"{len(chain)} suggestion/reply pairs"),),
+        SOURCE,
+        explanation,
+        data,
+    )

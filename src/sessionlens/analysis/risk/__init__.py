@@ -3,8 +3,27 @@ neglect, substance crisis). High recall by design; "not discussed" when nothing 
 
 from __future__ import annotations
 
-from .detect import MENTIONED, NOT_ASSESSED, NOT_DISCUSSED, RiskHit, find_risk, risk_findings, scan_text, summarise
+from .detect import (
+    MENTIONED,
+    NOT_ASSESSED,
+    NOT_DISCUSSED,
+    RiskHit,
+    find_risk,
+    risk_findings,
+    scan_text,
+    summarise,
+)
 from .lexicon import CATEGORIES, CATEGORY_NAMES
 
-__all__ = ["CATEGORIES", "CATEGORY_NAMES", "MENTIONED", "NOT_ASSESSED", "NOT_DISCUSSED", "RiskHit", "find_risk", "risk_findings",
-           "scan_text", "summarise"]
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_NAMES",
+    "MENTIONED",
+    "NOT_ASSESSED",
+    "NOT_DISCUSSED",
+    "RiskHit",
+    "find_risk",
+    "risk_findings",
+    "scan_text",
+    "summarise",
+]

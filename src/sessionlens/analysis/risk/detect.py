@@ -16,7 +16,15 @@ from ...domain import Evidence, Finding, Role, Transcript, Utterance
 from ..textcues import Hit, is_question, mostly_english, negator_before, norm, span_times
 from .broad import BROAD_RX
 from .lexicon import (
-    CATEGORIES, CATEGORY_NAMES, CUES, DENIAL, HYPOTHETICAL, IDIOMS, PREFILTER, REPORTED, STRENGTH_CONFIDENCE,
+    CATEGORIES,
+    CATEGORY_NAMES,
+    CUES,
+    DENIAL,
+    HYPOTHETICAL,
+    IDIOMS,
+    PREFILTER,
+    REPORTED,
+    STRENGTH_CONFIDENCE,
     SUICIDAL_IDEATION,
 )
 
@@ -56,11 +64,21 @@ def scan_text(text: str) -> list[tuple[str, str, Hit]]:
                     if not _in_idiom(m, idioms):
                         found.append((cat, strength, Hit(cat, m.group(0), m.start(), m.end())))
     strong = _merge(t, found)
-    broad = [(cat, "broad", Hit(cat, m.group(0), m.start(), m.end()))
-             for cat, rxs in BROAD_RX.items() for rx in rxs for m in rx.finditer(t) if not _in_idiom(m, idioms)]
-    fixed = [k for k in strong if k[1] != "context"]  # context cues may be dropped later; broad ones stand alone
-    broad = [b for b in _merge(t, broad)
-             if not any(k[0] == b[0] and k[2].start < b[2].end and b[2].start < k[2].end for k in fixed)]
+    broad = [
+        (cat, "broad", Hit(cat, m.group(0), m.start(), m.end()))
+        for cat, rxs in BROAD_RX.items()
+        for rx in rxs
+        for m in rx.finditer(t)
+        if not _in_idiom(m, idioms)
+    ]
+    fixed = [
+        k for k in strong if k[1] != "context"
+    ]  # context cues may be dropped later; broad ones stand alone
+    broad = [
+        b
+        for b in _merge(t, broad)
+        if not any(k[0] == b[0] and k[2].start < b[2].end and b[2].start < k[2].end for k in fixed)
+    ]
     return sorted(strong + broad, key=lambda f: (f[2].start, f[0]))
 
 
@@ -89,14 +107,18 @@ def scan_utterance(u: Utterance) -> list[RiskHit]:
     hits = []
     for cat, strength, h in scan_text(u.text):
         neg = negator_before(t, h.start) or _denial_before(t, h.start)
-        clause = t[max(0, h.start - 60): h.start]
-        hits.append(RiskHit(u, cat, strength, h, neg, bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause))))
+        clause = t[max(0, h.start - 60) : h.start]
+        hits.append(
+            RiskHit(
+                u, cat, strength, h, neg, bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause))
+            )
+        )
     return hits
 
 
 def _denial_before(text: str, start: int) -> str | None:
     m = None
-    for m in DENIAL.finditer(text[max(0, start - 40): start]):
+    for m in DENIAL.finditer(text[max(0, start - 40) : start]):
         pass
     return m.group(0) if m else None
 
@@ -104,8 +126,11 @@ def _denial_before(text: str, start: int) -> str | None:
 def find_risk(t: Transcript) -> list[RiskHit]:
     """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue."""
     per_utt = [scan_utterance(u) for u in t.utterances]
-    anchors = [i for i, hs in enumerate(per_utt)
-               if any(h.category == SUICIDAL_IDEATION and h.strength != "context" for h in hs)]
+    anchors = [
+        i
+        for i, hs in enumerate(per_utt)
+        if any(h.category == SUICIDAL_IDEATION and h.strength != "context" for h in hs)
+    ]
     out: list[RiskHit] = []
     for i, hs in enumerate(per_utt):
         near = any(abs(i - a) <= CONTEXT_REACH for a in anchors)
@@ -118,15 +143,23 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
     start, end, exact = span_times(u, h.hit.start, h.hit.end)
     asked = u.role == Role.THERAPIST and is_question(u.text)
     data: dict[str, Any] = {
-        "category": h.category, "negated": h.negated is not None, "words": h.hit.words,
-        "strength": h.strength, "hypothetical": h.hypothetical, "reported": h.reported,
-        "speaker_role": u.role.value, "asked_by_therapist": asked, "word_times": "exact" if exact else "estimated",
+        "category": h.category,
+        "negated": h.negated is not None,
+        "words": h.hit.words,
+        "strength": h.strength,
+        "hypothetical": h.hypothetical,
+        "reported": h.reported,
+        "speaker_role": u.role.value,
+        "asked_by_therapist": asked,
+        "word_times": "exact" if exact else "estimated",
     }
     ev = [Evidence((u.id,), start, end, f'"{h.hit.words}"')]
     if asked and reply is not None:
         data["reply_utterance"] = reply.id
         ev.append(Evidence((reply.id,), reply.start, reply.end, "the reply that followed"))
-    return Finding("risk", h.category, STRENGTH_CONFIDENCE[h.strength], tuple(ev), SOURCE, _explain(h, asked), data)
+    return Finding(
+        "risk", h.category, STRENGTH_CONFIDENCE[h.strength], tuple(ev), SOURCE, _explain(h, asked), data
+    )
 
 
 def _explain(h: RiskHit, asked: bool) -> str:
@@ -150,15 +183,17 @@ def risk_findings(t: Transcript) -> tuple[list[Finding], dict[str, Any]]:
     summary = summarise(hits)
     if not hits and not mostly_english(u.text for u in t.utterances if u.text.strip()):
         summary["status"] = NOT_ASSESSED
-        summary["note"] = ("The transcript does not look like English and the risk word lists are English only: "
-                           "risk language was not assessed. Review the transcript itself.")
+        summary["note"] = (
+            "The transcript does not look like English and the risk word lists are English only: "
+            "risk language was not assessed. Review the transcript itself."
+        )
         for c in summary["categories"].values():
             c["status"] = NOT_ASSESSED
     return findings, summary
 
 
 def _reply(t: Transcript, i: int) -> Utterance | None:
-    for u in t.utterances[i + 1: i + 4]:
+    for u in t.utterances[i + 1 : i + 4]:
         if u.role != Role.THERAPIST:
             return u
     return None
@@ -173,13 +208,14 @@ def summarise(hits: list[RiskHit]) -> dict[str, Any]:
             "mentions": len(mine),
             "negated": sum(h.negated is not None for h in mine),
             "by_client": sum(h.utterance.role == Role.CLIENT for h in mine),
-            "asked_by_therapist": sum(h.utterance.role == Role.THERAPIST and is_question(h.utterance.text)
-                                      for h in mine),
+            "asked_by_therapist": sum(
+                h.utterance.role == Role.THERAPIST and is_question(h.utterance.text) for h in mine
+            ),
         }
     return {
         "status": MENTIONED if hits else NOT_DISCUSSED,
         "mentions": len(hits),
         "categories": cats,
-        "note": "Flags are for the clinician's review. \"Not discussed\" means none of the words this tool "
-                "looks for appeared in the transcript; it does not say that risk is absent.",
+        "note": 'Flags are for the clinician\'s review. "Not discussed" means none of the words this tool '
+        "looks for appeared in the transcript; it does not say that risk is absent.",
     }
