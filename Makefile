@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade "pip>=24"
 	@$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@# resemblyzer's voice encoder weights only: its declared dependencies would pull in torch.
+	@$(PY) -m pip install -q --no-deps "resemblyzer==0.1.4"
 	@touch $(STAMP)
 
 install: $(STAMP)
