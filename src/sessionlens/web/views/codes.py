@@ -1,55 +1,55 @@
-"""Therapist interventions and client talk from per-utterance codes, beside the MITI 4.2.1 ranges.
+"""Therapist interventions and client talk beside the MITI 4.2.1 reference ranges.
 
-Coding is another engineer's analyzer and its field names may grow; this reads the likely ones
-(``mi_code``/``code`` for therapist behaviour, ``client_talk``/``talk_type`` for client talk) and
-shows nothing when none is present.
+Read from the clinical-coding analyzer's output: ``metrics.coding`` for the counts and measures,
+each utterance's ``codes`` for the label shown on its transcript line. Missing parts show nothing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-CODE_FIELDS = ("mi_code", "code", "therapist_code", "behaviour", "behavior")
-TALK_FIELDS = ("client_talk", "talk_type", "client_code")
-MITI = {"rq": "MITI 4.2.1 reference: 1:1 (fair), 2:1 (good)", "cr": "MITI 4.2.1 reference: 40% (fair), 50% (good)"}
+from ..format import clock
 
 
-def _value(u: dict[str, Any], fields: tuple[str, ...]) -> str | None:
-    for f in fields:
-        v = u.get(f)
-        if isinstance(v, dict):
-            v = v.get("label") or v.get("code")
-        if isinstance(v, str) and v:
-            return v
-    return None
-
-
-def interventions(utterances: list[dict[str, Any]]) -> dict[str, Any] | None:
-    codes = Counter(c for u in utterances if u.get("role") == "therapist" and (c := _value(u, CODE_FIELDS)))
-    if not codes:
+def interventions(doc: dict[str, Any]) -> dict[str, Any] | None:
+    m = doc.get("metrics", {}).get("coding", {}).get("interventions")
+    if not m or not m.get("utterances_coded"):
         return None
-    low = {k.lower(): v for k, v in codes.items()}
-    questions = sum(v for k, v in low.items() if "question" in k)
-    reflections = sum(v for k, v in low.items() if "reflection" in k)
-    complex_ = sum(v for k, v in low.items() if "reflection" in k and "complex" in k)
+    ref = m.get("reference", {})
+    rq, cr = ref.get("reflection_to_question_ratio", {}), ref.get("percent_complex_reflections", {})
     return {
-        "counts": codes.most_common(),
-        "rq": f"{reflections / questions:.2f} : 1" if questions else None,
-        "cr": f"{complex_ / reflections * 100:.0f}%" if reflections else None,
-        "questions": questions, "reflections": reflections, "miti": MITI,
+        "counts": sorted(m.get("counts", {}).items(), key=lambda kv: -kv[1]),
+        "questions": m.get("questions", {}), "reflections": m.get("reflections", {}),
+        "rq": m.get("reflection_to_question_ratio"),
+        "cr": m.get("reflections", {}).get("percent_complex"),
+        "rq_ref": f"{ref.get('source', 'MITI 4.2.1')}: {rq.get('fair')} (fair), {rq.get('good')} (good)" if rq else "",
+        "cr_ref": f"{ref.get('source', 'MITI 4.2.1')}: {cr.get('fair')}% (fair), {cr.get('good')}% (good)" if cr else "",
+        "note": ref.get("note", ""),
+        "behaviours": [(k.replace("_", " "), v) for k, v in m.get("miti_behaviours", {}).items() if v],
+        "advice_ids": m.get("advice_without_permission_ids", []),
     }
 
 
-def client_talk(utterances: list[dict[str, Any]]) -> dict[str, Any] | None:
-    talk = Counter(t.lower() for u in utterances if u.get("role") == "client" and (t := _value(u, TALK_FIELDS)))
-    if not talk:
+def client_talk(doc: dict[str, Any]) -> dict[str, Any] | None:
+    m = doc.get("metrics", {}).get("coding", {}).get("client_talk")
+    if not m or not m.get("utterances_coded"):
         return None
-    change = sum(v for k, v in talk.items() if "change" in k)
-    sustain = sum(v for k, v in talk.items() if "sustain" in k)
-    share = change / (change + sustain) if change + sustain else None
-    return {"counts": talk.most_common(), "change": change, "sustain": sustain, "change_share": share}
+    counts = m.get("counts", {})
+    course = [{"clock": f"{clock(c.get('start'))}–{clock(c.get('end'))}", "change": c.get("change", 0),
+               "sustain": c.get("sustain", 0), "neutral": c.get("neutral", 0)} for c in m.get("course", [])]
+    return {"change": counts.get("change", 0), "sustain": counts.get("sustain", 0),
+            "neutral": counts.get("neutral", 0), "percent_change": m.get("percent_change_of_change_and_sustain"),
+            "course": course}
 
 
 def code_of(u: dict[str, Any]) -> str | None:
-    return _value(u, CODE_FIELDS) if u.get("role") == "therapist" else _value(u, TALK_FIELDS)
+    """The label on a transcript line: behaviour (+ subcodes) for the therapist, talk type for the client."""
+    c = u.get("codes")
+    if not isinstance(c, dict):
+        return None
+    if u.get("role") == "therapist" and c.get("therapist_behaviour"):
+        subs = ", ".join(c.get("therapist_subcodes") or [])
+        return f"{c['therapist_behaviour'].replace('_', ' ')}{f' ({subs})' if subs else ''}"
+    if u.get("role") == "client" and c.get("client_talk") and c["client_talk"] != "neutral":
+        return f"{c['client_talk']} talk"
+    return None
