@@ -83,9 +83,10 @@ def test_bad_edit_targets(draft):
         wf.edit_sentence(draft, "plan", 1, "   ")
 
 
-def test_hash_matches_the_web_editors_hash(draft):
-    from sessionlens.services.note_signing import content_hash as web_hash
-    published = {"format": draft.format, "sections": [
-        {"title": s.title, "sentences": [{"text": x.text, "evidence": list(x.evidence)} for x in s.sentences]}
-        for s in draft.sections]}
-    assert web_hash(published) == wf.content_hash(draft)
+def test_hash_covers_the_published_form_only(draft):
+    sec = draft.sections[0]
+    relabelled = replace(draft, sections=(replace(sec, key="other", sentences=tuple(
+        replace(x, origin="llm", basis="clinician", start=None) for x in sec.sentences)),) + draft.sections[1:])
+    assert wf.content_hash(relabelled) == wf.content_hash(draft)
+    sec2 = replace(sec, sentences=(replace(sec.sentences[0], evidence=("u1",)),) + sec.sentences[1:])
+    assert wf.content_hash(replace(draft, sections=(sec2,) + draft.sections[1:])) != wf.content_hash(draft)

@@ -141,8 +141,8 @@ def response(ctx: Compose) -> list[Sentence]:
     change, sustain = talk.get("change", 0), talk.get("sustain", 0)
     if change or sustain:
         ids = [finding_ids(f)[0] for f in ctx.kind("client_talk") if f.label in ("change", "sustain")][:6]
-        out.append(ctx.s(f"Client's statements included {change} in favour of change and {sustain} in favour of "
-                         f"keeping things as they are.", ids))
+        out.append(ctx.s(f"Client's statements included talk in favour of change ({change}) and in favour of "
+                         f"keeping things as they are ({sustain}).", ids))
     for s in ctx.said.insight[:3]:
         out.append(ctx.s(f"Client reflected: {quote(s.words)}.", s.ids))
     for m in moments.closing_feeling(ctx.view):
