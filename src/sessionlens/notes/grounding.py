@@ -82,8 +82,18 @@ ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
 
 # --- transcript-based sentences ---------------------------------------------------------------
 
-def _supported_word(w: str, cited_stems: set[str], cited_text: str) -> bool:
-    if w in FRAMING or stem(w) in cited_stems:
+def _finding_words(a: SessionAnalysis, ids: set[str]) -> set[str]:
+    """Words of the labels of findings (themes, relational events) that rest on the cited utterances."""
+    out: set[str] = set()
+    for f in a.findings:
+        fids = {i for e in f.evidence for i in e.utterance_ids} | set(f.data.get("utterance_ids", []) or [])
+        if fids & ids:
+            out.update(words(f.label))
+    return out
+
+
+def _supported_word(w: str, cited_stems: set[str], cited_text: str, labels: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    if w in FRAMING or stem(w) in cited_stems or w in labels:
         return True
     # a topic's prose label ("grief", "alcohol") is supported when a cited utterance is on that topic
     return any(w in label.split() and rx.search(cited_text) for label, rx in cues.TOPICS.values())
@@ -111,7 +121,8 @@ def check_sentence(s: Sentence, a: SessionAnalysis, v: View) -> Verdict:
     stems = {stem(w) for w in words(cited)}
     content = [w for w in words(re.sub(r'"[^"]*"', lambda m: m.group(0), s.text)) if not w.isdigit()]
     if content:
-        share = sum(_supported_word(w, stems, cited) for w in content) / len(content)
+        labels = _finding_words(a, set(s.evidence))
+        share = sum(_supported_word(w, stems, cited, labels) for w in content) / len(content)
         if share < MIN_SUPPORT:
             return Verdict(False, f"only {share:.0%} of its words are in the cited utterances")
     if not _numbers_ok(s.text, cited):
