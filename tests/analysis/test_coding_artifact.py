@@ -62,3 +62,20 @@ def test_unlisted_file_is_refused(model_copy: Path) -> None:
     (model_copy / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IntegrityError):
         load_model(model_copy)
+
+
+def test_featurizer_state_round_trip_is_exact() -> None:
+    import numpy as np
+
+    from sessionlens.analysis.coding.features import Featurizer, Turn, session_rows
+
+    turns = [Turn("therapist" if k % 2 == 0 else "client", text) for k, text in enumerate(
+        ["What brings you here today?", "I want to cut down on drinking.", "You want to cut down.",
+         "Yes, but it helps me relax.", "How would things be different?", "I'd sleep better, I guess."] * 3)]
+    idx, docs, dense = session_rows(turns, "therapist")
+    feat = Featurizer("therapist").fit(docs)
+    meta, arrays = feat.state()
+    again = Featurizer.from_state(json.loads(json.dumps(meta)), arrays)
+    a, b = feat.transform(docs, dense), again.transform(docs, dense)
+    assert a.shape == b.shape and np.allclose(a.toarray(), b.toarray())
+    assert feat.names() == again.names()

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, default_model
-from sessionlens.analysis.coding.cues import THERAPIST_CUES
+from sessionlens.analysis.coding.cues import ADVICE_RULE
 from sessionlens.analysis.coding.explain import top_features
 from sessionlens.analysis.coding.features import Turn, clean, session_rows
 from sessionlens.analysis.coding.miti import miti_behaviours
@@ -106,7 +106,7 @@ def _subcodes(turns, i, label, model, row, subprob, why) -> tuple[list[str], dic
         return [], {}, why
     p = subprob[label]
     j = int(np.argmax(p))
-    advice_cue = THERAPIST_CUES["advice"].search(clean(turns[i].text)) if label == "therapist_input" else None
+    advice_cue = ADVICE_RULE.search(clean(turns[i].text)) if label == "therapist_input" else None
     if advice_cue and head.labels[j] != "advice" and "advice" in head.labels:
         # The input sub-code head is weak on the small advice class (see MODEL_CARD); an explicit
         # recommendation phrase is advice by the MITI definition.
