@@ -294,6 +294,37 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: 0.5 <= v <= 60,
         "between 0.5 and 60 seconds",
     ),
+    # --- practice server (issue 10) ---
+    Setting(
+        "job_runner",
+        "inprocess",
+        "Where processing runs: inprocess (default, one machine) or celery (`sessionlens worker` processes).",
+        str.lower,
+        lambda v: v in ("inprocess", "celery"),
+        "inprocess or celery",
+    ),
+    Setting(
+        "broker_url",
+        "redis://127.0.0.1:6379/0",
+        "Redis URL of the Celery broker and the in-memory keyring (job_runner = celery).",
+        str,
+        lambda v: v.startswith(("redis://", "rediss://", "unix://")),
+        "a redis://, rediss:// or unix:// URL",
+    ),
+    Setting(
+        "keyring_secret_file",
+        "",
+        "File with the 32-byte secret sealing key grants in Redis (mode 0600; `sessionlens worker --new-secret`).",
+        str,
+    ),
+    Setting(
+        "job_lease_seconds",
+        60,
+        "A worker's hold on a job; a worker silent this long is presumed dead and the job moves on.",
+        int,
+        lambda v: 5 <= v <= 3600,
+        "between 5 and 3600 seconds",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
