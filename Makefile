@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade "pip>=24"
-	@$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,llm]'
 	@# resemblyzer's voice encoder weights only: its declared dependencies would pull in torch.
 	@$(PY) -m pip install -q --no-deps "resemblyzer==0.1.4"
 	@touch $(STAMP)
@@ -26,7 +26,7 @@ test: $(STAMP)
 BENCH_STAMP := $(VENV)/.installed-bench-stamp
 
 $(BENCH_STAMP): $(STAMP)
-	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,bench]'
+	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,llm,bench]'
 	@touch $(BENCH_STAMP)
 
 # `make bench` runs every benchmark; `make bench BENCH=name[,name]` runs some.
