@@ -7,6 +7,7 @@ onto the utterances of the JSON document, and its ``describe()`` sentences into 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,13 +56,19 @@ def _load_builtin_analyzers() -> None:
     from . import builtin  # noqa: F401
 
 
-def run_analysis(t: Transcript, settings: Settings, extra_findings: tuple[Finding, ...] = ()) -> SessionAnalysis:
+def run_analysis(
+    t: Transcript,
+    settings: Settings,
+    extra_findings: tuple[Finding, ...] = (),
+    analyzers: Sequence[Analyzer] | None = None,
+) -> SessionAnalysis:
+    """Timing metrics always; then ``analyzers`` (default: every registered one) in order."""
     _load_builtin_analyzers()
     metrics, silences, findings = timing_metrics(t, settings)
     all_findings = list(extra_findings) + list(findings)
     fields: dict[str, dict[str, Any]] = {}
     sections: dict[str, list[str]] = {}
-    for analyzer in ANALYZERS:
+    for analyzer in ANALYZERS if analyzers is None else analyzers:
         out = analyzer(t, settings)
         metrics[analyzer.name] = plain(out.metrics)
         all_findings.extend(out.findings)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..analysis.pipeline import run_analysis
+from ..analysis.pipeline import Analyzer, run_analysis
 from ..analysis.result import SessionAnalysis
 from ..config import Settings
 from ..domain import Transcript
@@ -20,11 +20,15 @@ def analyze_transcript(
     *,
     therapist: Sequence[str] = (),
     client: Sequence[str] = (),
+    analyzers: Sequence[Analyzer] | None = None,
 ) -> SessionAnalysis:
-    """Assign roles, then run every analyzer. Raises TranscriptError for unusable transcripts."""
+    """Assign roles, then run the timing metrics and ``analyzers`` (default: all registered ones).
+
+    Raises TranscriptError for unusable transcripts.
+    """
     cfg = settings if isinstance(settings, Settings) else Settings(settings)
     with_roles, role_findings = assign_roles(transcript, therapist, client)
-    return run_analysis(with_roles, cfg, role_findings)
+    return run_analysis(with_roles, cfg, role_findings, analyzers)
 
 
 def analyze_file(
