@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..vault import accounts
+from ..vault import accounts, tenancy
 from ..vault.accounts import Role
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
@@ -14,6 +14,7 @@ def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> dic
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.create(ctx.vault, conn, username, Role(role), password)
+        tenancy.create_account_keys(ctx.vault, conn, account.id, password)  # its own key hierarchy
         ctx.vault.audit(conn, actor=ctx.who, action="account.create", target=account.id,
                         detail={"role": account.role.value})
     return account.public()
@@ -50,5 +51,8 @@ def set_password(ctx: Ctx, username: str, password: str) -> None:
         if username != ctx.who:
             require(ctx, Action.ACCOUNT_MANAGE, username)
         accounts.set_password(ctx.vault, conn, username, password)
+        target = accounts.get(ctx.vault, conn, username)
+        if username == ctx.who and tenancy.has_keys(conn, target.id):
+            tenancy.rotate_account_keys(ctx.vault, conn, target.id, password)  # a fresh KEK, DEKs rewrapped
         ctx.vault.audit(conn, actor=ctx.who, action="account.password", target=accounts.get(ctx.vault, conn,
                                                                                              username).id)

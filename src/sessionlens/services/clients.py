@@ -26,7 +26,7 @@ def add_client(ctx: Ctx, name: str, details: Mapping[str, str] | None = None) ->
     with unit_of_work(ctx) as conn:
         require(ctx, Action.CLIENT_ADD)
         client_id = new_id("client")
-        key_id, version = ctx.vault.new_client_key(conn, client_id)
+        key_id, version = ctx.vault.new_client_key(conn, client_id, owner=ctx.actor.id)
         row = {"id": client_id, "owner_id": ctx.actor.id, "key_id": key_id, "key_version": version,
                "created_at": now_iso()}
         payload = {"name": name, "details": dict(details or {})}

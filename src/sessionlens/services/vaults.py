@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import AuthError, InputError, NotFoundError
-from ..vault import accounts, home, store
+from ..vault import accounts, home, store, tenancy
 from ..vault.accounts import Role
 from ..vault.vault import Vault
 from .context import Ctx
@@ -74,8 +74,15 @@ def login(vault: Vault, username: str, password: str) -> Ctx:
             vault.audit(conn, actor=known or "unknown", action="login.failed", target=known or "-",
                         detail={"reason": _reason(failure)})
         else:
-            vault.audit(conn, actor=account.username, action="login", target=account.id,
-                        detail={"via": "password"})
+            try:
+                own_keys = tenancy.unlock_account_keys(vault, conn, account.id, password)
+            except AuthError:  # an admin reset the password: the keys still answer to the old one
+                own_keys, failure = False, AuthError(
+                    "this account's keys are still sealed under its previous password; the practice owner can "
+                    "recover them with the vault recovery key (sessionlens account recover-keys)")
+            vault.audit(conn, actor=account.username, action="login" if failure is None else "login.failed",
+                        target=account.id, detail={"via": "password", "own_keys": own_keys}
+                        if failure is None else {"reason": "keys_sealed"})
     if failure is not None:
         raise failure
     return Ctx(vault, account)

@@ -112,13 +112,15 @@ def unwrap_kek(wrapping_key: bytes, wrapped: bytes, *, vault_id: str, via: str) 
         raise AuthError(f"wrong {what}: the vault stays locked") from None
 
 
-def wrap_dek(kek: bytes, dek: bytes, *, key_id: str, version: int, client_id: str) -> bytes:
-    return crypto.seal(kek, dek, key_id=KEK_ID, key_version=1, record_id=f"dek:{key_id}",
+def wrap_dek(kek: bytes, dek: bytes, *, key_id: str, version: int, client_id: str, kek_id: str = KEK_ID) -> bytes:
+    """``kek_id`` names the wrapping key: the vault KEK, or ``akek:<account>`` for an account's own KEK."""
+    return crypto.seal(kek, dek, key_id=kek_id, key_version=1, record_id=f"dek:{key_id}",
                        extra={"client_id": client_id, "dek_version": version})
 
 
-def unwrap_dek(kek: bytes, wrapped: bytes, *, key_id: str, version: int, client_id: str) -> bytes:
-    return crypto.open_sealed(kek, wrapped, key_id=KEK_ID, key_version=1, record_id=f"dek:{key_id}",
+def unwrap_dek(kek: bytes, wrapped: bytes, *, key_id: str, version: int, client_id: str,
+               kek_id: str = KEK_ID) -> bytes:
+    return crypto.open_sealed(kek, wrapped, key_id=kek_id, key_version=1, record_id=f"dek:{key_id}",
                               extra={"client_id": client_id, "dek_version": version})
 
 

@@ -43,6 +43,31 @@ accounts = Table(
     Column("mac", String(64), nullable=False),
 )
 
+# Per-account key hierarchy (practice server): the account's own KEK, wrapped by a key derived from
+# its password and sealed to the vault's escrow key (opened only with the vault recovery key).
+account_keys = Table(
+    "account_keys",
+    metadata,
+    Column("account_id", String(32), ForeignKey("accounts.id"), primary_key=True),
+    Column("created_at", String(32), nullable=False),
+    Column("kdf_memory_kib", Integer, nullable=False),
+    Column("kdf_time_cost", Integer, nullable=False),
+    Column("kdf_parallelism", Integer, nullable=False),
+    Column("kdf_salt", LargeBinary, nullable=False),
+    Column("kek_by_password", LargeBinary, nullable=False),
+    Column("kek_by_escrow", LargeBinary, nullable=True),
+    Column("integrity", LargeBinary, nullable=False),  # the audit and row MAC keys, sealed under the account KEK
+)
+
+key_escrow = Table(
+    "key_escrow",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("public_key", LargeBinary, nullable=False),  # X25519
+    Column("private_by_recovery", LargeBinary, nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
 client_keys = Table(
     "client_keys",
     metadata,
@@ -51,6 +76,7 @@ client_keys = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("wrapped", LargeBinary, nullable=False),
+    Column("wrapped_by", String(32), nullable=True),  # NULL: the vault KEK; else the account whose KEK wraps it
 )
 
 clients = Table(
@@ -134,9 +160,60 @@ audit_head = Table(
     Column("mac", String(64), nullable=False),
 )
 
+# Durable jobs (no PHI in plain columns; stage outputs are sealed under the client's key).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", String(32), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("client_id", String(32), nullable=False),
+    Column("session_id", String(32), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("step", String(64), nullable=False),
+    Column("progress", Integer, nullable=False),  # 0..1000
+    Column("attempts", Integer, nullable=False),
+    Column("lease_until", String(32), nullable=True),
+    Column("worker", String(64), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("message", String(300), nullable=False),
+    Column("history", Text, nullable=False),  # JSON: [{stage, worker, seconds}] — ids and timings only
+)
+
+job_stages = Table(
+    "job_stages",
+    metadata,
+    Column("job_id", String(32), primary_key=True),
+    Column("stage", String(32), primary_key=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
+# Reflection records (impressions, journal, measures, check-ins, supervision packets): sealed under the
+# client's key, or for a clinician's own check-ins (no client) under a key derived from the KEK for them.
+# No foreign keys to clients/sessions: a shred or deletion is never blocked; orphans are purged.
+reflections = Table(
+    "reflections",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("client_id", String(32), nullable=True, index=True),
+    Column("session_id", String(32), nullable=True, index=True),
+    Column("recipient_id", String(32), nullable=True, index=True),
+    Column("key_id", String(32), nullable=True),
+    Column("key_version", Integer, nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
 Index("ix_shares_session_grantee", shares.c.session_id, shares.c.grantee_id, unique=True)
 
 # Order matters for dump/restore: parents before children.
 TABLES: tuple[Table, ...] = (
-    vault_meta, accounts, client_keys, clients, consents, sessions, blobs, shares, audit_log, audit_head,
+    vault_meta, accounts, key_escrow, account_keys, client_keys, clients, consents, sessions, blobs, shares, audit_log,
+    audit_head, reflections,
 )

@@ -22,6 +22,10 @@ from .models import client_keys, vault_meta
 FORMAT = 1
 
 
+class KeysLockedError(AuthError):
+    """A record's keys are not in memory: its clinician is signed out and approved no job."""
+
+
 def kdf_params(settings: Settings) -> keys.KdfParams:
     return keys.KdfParams(settings.kdf_memory_mib * 1024, settings.kdf_time_cost, settings.kdf_parallelism).check()
 
@@ -29,13 +33,19 @@ def kdf_params(settings: Settings) -> keys.KdfParams:
 class Vault:
     """Holds the KEK in memory while open; :meth:`close` drops it and disposes of the engine."""
 
-    def __init__(self, engine: Engine, vault_id: str, kek: bytes, settings: Settings) -> None:
+    def __init__(self, engine: Engine, vault_id: str, kek: bytes | None, settings: Settings,
+                 *, integrity: tuple[bytes, bytes] | None = None) -> None:
+        """``kek=None`` with ``integrity`` (audit, row MAC keys): a practice server opened by an account's own keys."""
         self.engine = engine
         self.vault_id = vault_id
         self.settings = settings
         self._kek: bytes | None = kek
-        self._audit_key = keys.subkey(kek, "sessionlens-audit-mac-v1")
-        self._row_key = keys.subkey(kek, "sessionlens-row-mac-v1")
+        if kek is not None:
+            integrity = keys.subkey(kek, "sessionlens-audit-mac-v1"), keys.subkey(kek, "sessionlens-row-mac-v1")
+        if integrity is None:
+            raise AuthError("the vault is locked")
+        self._audit_key, self._row_key = integrity
+        self._account_keks: dict[str, bytes] = {}  # account id -> that account's own KEK (see tenancy.py)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -66,6 +76,9 @@ class Vault:
             ))
             vault = cls(engine, vault_id, kek, settings)
             vault.audit(conn, actor="system", action="vault.create", target=vault_id)
+            from . import tenancy  # local: tenancy builds on this module
+
+            tenancy.create_escrow(vault, conn, recovery)
         return vault, recovery
 
     @classmethod
@@ -109,7 +122,37 @@ class Vault:
 
     def close(self) -> None:
         self._kek = None
+        self._account_keks.clear()
         self.engine.dispose()
+
+    # --- per-account keys (practice server) ---------------------------------------------------
+
+    @property
+    def integrity_keys(self) -> tuple[bytes, bytes]:
+        return self._audit_key, self._row_key
+
+    @property
+    def has_vault_kek(self) -> bool:
+        return self._kek is not None
+
+    def adopt_kek(self, kek: bytes) -> None:
+        """The owner signed in on a server opened by account keys: hold the vault KEK too."""
+        self._kek = kek
+
+    def drop_vault_kek(self) -> None:
+        self._kek = None
+
+    def hold_account_kek(self, account_id: str, kek: bytes) -> None:
+        self._account_keks[account_id] = kek
+
+    def drop_account_kek(self, account_id: str) -> None:
+        self._account_keks.pop(account_id, None)
+
+    def account_kek(self, account_id: str) -> bytes | None:
+        return self._account_keks.get(account_id)
+
+    def held_accounts(self) -> tuple[str, ...]:
+        return tuple(self._account_keks)
 
     @property
     def kek(self) -> bytes:
@@ -141,18 +184,28 @@ class Vault:
 
     # --- client data keys --------------------------------------------------------------------
 
-    def new_client_key(self, conn: Connection, client_id: str) -> tuple[str, int]:
+    def new_client_key(self, conn: Connection, client_id: str, owner: str | None = None) -> tuple[str, int]:
+        """A new DEK, wrapped by ``owner``'s own KEK when that account has one (server), else by the vault KEK."""
         key_id, version = new_id("key"), 1
-        wrapped = keys.wrap_dek(self.kek, crypto.new_key(), key_id=key_id, version=version, client_id=client_id)
+        by = owner if owner is not None and owner in self._account_keks else None
+        kek = self._account_keks[by] if by else self.kek
+        wrapped = keys.wrap_dek(kek, crypto.new_key(), key_id=key_id, version=version, client_id=client_id,
+                                kek_id=f"akek:{by}" if by else keys.KEK_ID)
         conn.execute(insert(client_keys).values(key_id=key_id, client_id=client_id, version=version,
-                                                created_at=now_iso(), wrapped=wrapped))
+                                                created_at=now_iso(), wrapped=wrapped, wrapped_by=by))
         return key_id, version
 
     def client_key(self, conn: Connection, key_id: str, version: int) -> bytes:
         row = conn.execute(select(client_keys).where(client_keys.c.key_id == key_id)).first()
         if row is None or row.version != version:
             raise NotFoundError(f"key {key_id} does not exist (destroyed?)")
-        return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
+        if row.wrapped_by is None:
+            return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
+        kek = self._account_keks.get(row.wrapped_by)
+        if kek is None:
+            raise KeysLockedError("the keys of this record's clinician are not unlocked (they are signed out)")
+        return keys.unwrap_dek(kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id,
+                               kek_id=f"akek:{row.wrapped_by}")
 
     def destroy_client_keys(self, conn: Connection, client_id: str) -> int:
         return conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
