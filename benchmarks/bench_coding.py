@@ -122,6 +122,10 @@ def _welivita_section() -> str:
         gold = [lab == their for _, lab in items]
         pred = [ours in p[1] for p in preds]
         rows.append([f"{their} -> {ours}", sum(gold), f"{f1_score(gold, pred, zero_division=0):.3f}"])
+    gold = [lab.startswith("Advise") for _, lab in items]
+    pred = ["advice" in p[1] for p in preds]
+    rows.append(["Advise with or without Permission -> advice sub-code", sum(gold),
+                 f"{f1_score(gold, pred, zero_division=0):.3f}"])
     unmapped = sorted({lab for _, lab in items} - set(WELIVITA))
     return (_table(["code (binary, one sentence, no context)", "gold n", "F1"], rows)
             + f"\n\nTheir codes without a counterpart here (count as negatives): {', '.join(unmapped)}. "
@@ -150,13 +154,13 @@ def main() -> str:
     cv, oof = _cv_section(sessions)
     return "\n\n".join([
         "## Utterance coding (therapist behaviour, client talk type)",
-        f"Reproduce: {CMD}. Training pipeline: `training/coding_pipeline.py`; shipped model: "
-        "`python -m training.train_coding`.",
+        (f"Reproduce: {CMD}. Training pipeline: `training/coding_pipeline.py`; shipped model: "
+         "`python -m training.train_coding`."),
         "### AnnoMI dev, grouped 5-fold cross-validation (93 transcripts, grouped by transcript)",
-        "Targets: therapist macro-F1 >= 0.80, client >= 0.62. Published: 0.72 / 0.55 (fine-tuned RoBERTa, text "
-        "only), 0.83 / 0.66 (text + audio + context). Regularisation strength and block weights were chosen by "
-        "looking at this same CV (a handful of settings), so these numbers may be slightly optimistic; the "
-        "independent check is the owners' held-out AnnoMI transcripts.",
+        ("Targets: therapist macro-F1 >= 0.80, client >= 0.62. Published: 0.72 / 0.55 (fine-tuned RoBERTa, text "
+         "only), 0.83 / 0.66 (text + audio + context). Regularisation strength and block weights were chosen by "
+         "looking at this same CV (about ten settings), so these numbers may be slightly optimistic; the "
+         "independent check is the owners' held-out AnnoMI transcripts."),
         cv,
         "### Agreement on the 7 transcripts coded by 10 annotators (" + ", ".join(MULTI_ANNOTATED) + ")",
         _agreement_section(sessions, oof),

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -20,15 +21,30 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from training.annomi import load_sessions
-from training.coding_pipeline import LABELS, SUB_LABELS, cv_predict, fit_role, fit_temperature, role_data, sub_targets
+from training.coding_pipeline import (
+    LABELS,
+    SUB_LABELS,
+    cv_predict,
+    fit_role,
+    fit_temperature,
+    role_data,
+    sub_targets,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sessionlens" / "models" / "coding"
 VERSION = "1"
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz with fixed zip timestamps, so the same weights always hash the same."""
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            item = io.BytesIO()
+            np.lib.format.write_array(item, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, item.getvalue())
     return buf.getvalue()
 
 

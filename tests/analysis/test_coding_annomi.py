@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 
-from tests.conftest import require_shared
-
 from sessionlens.analysis.coding import code_transcript, mi_measures, premature_advice
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
+from tests.conftest import require_shared
 
 SPEAKERS = (Speaker("therapist", "Therapist", Role.THERAPIST), Speaker("client", "Client", Role.CLIENT))
 

@@ -72,7 +72,7 @@ def test_featurizer_state_round_trip_is_exact() -> None:
     turns = [Turn("therapist" if k % 2 == 0 else "client", text) for k, text in enumerate(
         ["What brings you here today?", "I want to cut down on drinking.", "You want to cut down.",
          "Yes, but it helps me relax.", "How would things be different?", "I'd sleep better, I guess."] * 3)]
-    idx, docs, dense = session_rows(turns, "therapist")
+    _, docs, dense = session_rows(turns, "therapist")
     feat = Featurizer("therapist").fit(docs)
     meta, arrays = feat.state()
     again = Featurizer.from_state(json.loads(json.dumps(meta)), arrays)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ._coding_helpers import transcript
-
 from sessionlens.analysis.coding import CodingResult, mi_measures, premature_advice
+
+from ._coding_helpers import transcript
 
 
 def coding(*codes: tuple[str | None, list[str] | None, str | None]) -> CodingResult:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from ._coding_helpers import transcript
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessionlens.analysis.coding import code_transcript, mi_measures, premature_advice
 from sessionlens.analysis.coding.codes import LOW_CONFIDENCE
+
+from ._coding_helpers import transcript
 
 turn = st.tuples(st.sampled_from("tco"), st.text(max_size=300))
 

@@ -12,8 +12,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # training/ is a top-level folder beside src/
 
-from training import annomi  # noqa: E402
-from training.coding_pipeline import fit_role, role_data  # noqa: E402
+from training import annomi
+from training.coding_pipeline import fit_role, role_data
 
 SIMPLE = ["transcript_id", "mi_quality", "video_title", "video_url", "topic", "utterance_id", "interlocutor",
           "timestamp", "utterance_text", "main_therapist_behaviour", "client_talk_type"]
@@ -77,3 +77,15 @@ def test_training_sources_name_no_welivita_file() -> None:
 def test_manifest_names_annomi_as_the_training_data() -> None:
     manifest = json.loads((REPO / "src/sessionlens/models/coding/manifest.json").read_text())
     assert "AnnoMI" in manifest["data"] and "welivita" not in manifest["data"].lower()
+
+
+def test_training_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from training.train_coding import export_role
+
+    _write_fake_shared(tmp_path)
+    monkeypatch.setenv("SESSIONLENS_SHARED_DATA", str(tmp_path))
+    sessions = annomi.load_sessions()
+    data = role_data(sessions, list(sessions), "therapist")
+    first = export_role(fit_role(data, "therapist"), "therapist", {"main": 1.0})
+    second = export_role(fit_role(data, "therapist"), "therapist", {"main": 1.0})
+    assert first == second

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from ._coding_helpers import transcript
 
 from sessionlens.analysis.coding import code_transcript
 from sessionlens.domain import Finding
+
+from ._coding_helpers import transcript
 
 
 def codes_of(*turns: tuple[str, str]) -> dict[str, dict]:

@@ -74,8 +74,7 @@ def _code_role(turns: list[Turn], utts: tuple[Utterance, ...], role: str, model:
     probs = model.head.proba(x)
     subprobs = {main: head.proba(x) for main, head in model.subheads.items()}
     for r, i in enumerate(idx):
-        out[i] = _finding(turns, utts[i], i, role, model, x[r], probs[r],
-                                   {m: p[r] for m, p in subprobs.items()})
+        out[i] = _finding(turns, utts[i], i, role, model, x[r], probs[r], {m: p[r] for m, p in subprobs.items()})
 
 
 def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dict]:

@@ -91,8 +91,10 @@ CLIENT_CUES: dict[str, re.Pattern[str]] = {
 
 # Rule-only (not a model feature, so the shipped weights stay valid): recommendation phrases that
 # make an input turn advice in the MITI sense. The model's "advice" cue plus common suggestion forms.
-ADVICE_RULE = re.compile(THERAPIST_CUES["advice"].pattern[:-3] + "|" + "|".join((
+_MORE_ADVICE_PHRASES = [
     "why don't you", "have you tried", "have you considered", "if i were you", "it might help to",
     "it would help to", "it may help to", "i'd encourage you", "i would encourage you", "i encourage you",
     "you may want to", "you ought to", "you'd be better off", "the best thing", "it's best to",
-)) + r")\b")
+]
+_MORE_ADVICE = "|".join(_MORE_ADVICE_PHRASES)
+ADVICE_RULE = re.compile(THERAPIST_CUES["advice"].pattern[:-3] + f"|{_MORE_ADVICE})\\b")
