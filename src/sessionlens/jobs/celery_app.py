@@ -1,0 +1,74 @@
+"""The Celery application: one task, ``sessionlens.run_job(job_id)``, on the ``sessionlens`` queue.
+
+Delivery is *at least once*: a message is acknowledged only after the job reached a final state
+(``acks_late``), a worker child lost mid-task hands it back (``reject_on_worker_lost``), and a worker
+killed outright leaves the message unacknowledged in Redis, where another worker restores it after
+``visibility_timeout`` (the job lease). Duplicates are harmless: the lease lets one worker run a job
+at a time, finished stages are not run again, and a finished job is a no-op.
+
+Only job ids travel through Redis. Keys come from the keyring (sealed grants); PHI never does.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+from celery import Celery
+
+from ..config import Settings
+from .logs import event
+
+QUEUE = "sessionlens"
+
+
+def make_app(settings: Settings | None = None) -> Celery:
+    settings = settings or Settings()
+    app = Celery("sessionlens", broker=settings.broker_url, backend=None, set_as_current=False)
+    lease = int(settings.job_lease_seconds)
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": lease, "unacked_restore_interval": max(1, lease // 5),
+                                  "unacked_restore_throttle": 1},
+    )
+    app.task(name="sessionlens.run_job", bind=True, max_retries=None)(_run_job)
+    return app
+
+
+@cache
+def _worker_state() -> tuple[Any, Settings, Any, str]:
+    """Per worker process: the engine, settings and keyring (created after fork)."""
+    from ..vault import store
+    from .keyring import RedisKeyring, load_secret
+    from .runner import worker_name
+
+    settings = Settings()
+    if not settings.database_url:
+        raise RuntimeError("set SESSIONLENS_DATABASE_URL for the worker")
+    if not settings.keyring_secret_file:
+        raise RuntimeError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
+    engine = store.make_engine(settings.database_url)
+    keyring = RedisKeyring(settings.broker_url, load_secret(settings.keyring_secret_file))
+    return engine, settings, keyring, os.environ.get("SESSIONLENS_WORKER_NAME") or worker_name()
+
+
+def _run_job(self: Any, job_id: str) -> str:
+    from .runner import run_once
+
+    engine, settings, keyring, worker = _worker_state()
+    outcome, wait = run_once(engine, settings, keyring, job_id, worker)
+    if outcome in ("wait", "busy", "retry"):
+        event("job.requeued", job=job_id, worker=worker, state=outcome, countdown=wait)
+        raise self.retry(countdown=wait)
+    return outcome

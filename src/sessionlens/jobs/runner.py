@@ -1,0 +1,174 @@
+"""The job interface: a job row is created (by services.server_jobs), then *dispatched* to a runner.
+
+Both runners execute the same :func:`run_once` — claim the lease, find the owner's keys, run or resume
+the stages — so the in-process default on one machine and Celery workers on a server behave the same:
+
+* :class:`InProcessRunner` — worker threads inside this process (the default; no Redis needed);
+* :class:`CeleryRunner` — publishes the job id to Redis; ``sessionlens worker`` processes run it.
+
+Outcomes: ``done`` / ``failed`` (final); ``wait`` — the owner's keys are not in memory (the clinician is
+signed out and the approval lapsed): the job waits and is tried again; ``busy`` — another worker holds
+a live lease. Unexpected errors are transient: retried with exponential back-off up to
+:data:`MAX_ATTEMPTS` attempts, then the job fails with a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from ..config import Settings
+from ..errors import SessionlensError
+from ..vault import store, tenancy
+from ..vault.vault import KeysLockedError, Vault
+from . import records as R
+from .keyring import Keyring
+from .logs import event
+from .stages import LeaseLost, execute, fail_message
+
+MAX_ATTEMPTS = 4
+KEY_WAIT_SECONDS = 5.0
+
+
+def backoff(attempt: int, base: float = 2.0, cap: float = 60.0) -> float:
+    """Seconds before retry ``attempt`` (1, 2, 3 …): 2, 4, 8 … capped."""
+    return min(cap, base ** max(1, attempt))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def job_holder(job_id: str) -> str:
+    return f"job:{job_id}"
+
+
+def _forget(vault: Vault) -> None:
+    """Drop the keys of a worker's per-job vault without disposing of the shared engine."""
+    vault.drop_vault_kek()
+    for account in vault.held_accounts():
+        vault.drop_account_kek(account)
+
+
+def _finish(keyring: Keyring, owner_id: str, job_id: str) -> None:
+    keyring.release(owner_id, job_holder(job_id))
+
+
+def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, worker: str) -> tuple[str, float]:
+    """One attempt at a job; returns (outcome, seconds to wait before the next attempt)."""
+    lease = float(settings.job_lease_seconds)
+    with store.transaction(engine) as conn:
+        job = R.get(conn, job_id)
+    if job is None or job.state in (R.DONE, R.FAILED):
+        return (job.state if job else R.FAILED), 0.0
+    grant = keyring.get(job.owner_id)
+    if grant is None:
+        with store.transaction(engine) as conn:
+            if job.state == R.QUEUED:
+                R.set_state(conn, job_id, R.WAITING, step="waiting for the clinician to sign in", release=False)
+        event("job.waiting_for_keys", job=job_id, worker=worker)
+        return "wait", KEY_WAIT_SECONDS
+    with store.transaction(engine) as conn:
+        claimed = R.claim(conn, job_id, worker, lease)
+    if not claimed:
+        return "busy", lease
+    event("job.claimed", job=job_id, worker=worker, attempt=job.attempts + 1, kind=job.kind)
+    vault = tenancy.vault_from_grant(engine, settings, grant)
+    try:
+        state = execute(vault, job_id, worker, lease=lease)
+    except LeaseLost:
+        return "busy", lease
+    except KeysLockedError:
+        with store.transaction(engine) as conn:
+            R.set_state(conn, job_id, R.WAITING, step="waiting for the clinician to sign in")
+        return "wait", KEY_WAIT_SECONDS
+    except SessionlensError as exc:
+        with store.transaction(engine) as conn:
+            R.set_state(conn, job_id, R.FAILED, step="failed", message=fail_message(exc))
+        _finish(keyring, job.owner_id, job_id)
+        event("job.failed", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
+        return R.FAILED, 0.0
+    except Exception as exc:
+        attempts = job.attempts + 1
+        final = attempts >= MAX_ATTEMPTS
+        with store.transaction(engine) as conn:
+            R.set_state(conn, job_id, R.FAILED if final else R.QUEUED, step="failed" if final else "retrying",
+                        message=fail_message(exc) if final else "")
+        event("job.error", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__, attempt=attempts)
+        if final:
+            _finish(keyring, job.owner_id, job_id)
+            return R.FAILED, 0.0
+        return "retry", backoff(attempts)
+    finally:
+        _forget(vault)
+    if state == R.DONE:
+        _finish(keyring, job.owner_id, job_id)
+    return state, 0.0
+
+
+class JobRunner(Protocol):
+    """Starts processing of a job row created by ``services.server_jobs``."""
+
+    def dispatch(self, job_id: str) -> None: ...
+
+
+class InProcessRunner:
+    """Runs jobs on threads of this process, with the same leases, checkpoints, waiting and back-off."""
+
+    def __init__(self, engine: Engine, settings: Settings, keyring: Keyring, threads: int = 1) -> None:
+        self.engine, self.settings, self.keyring = engine, settings, keyring
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="sl-runner")
+        self._stop = threading.Event()
+        self.worker = worker_name() + ":inproc"
+
+    def dispatch(self, job_id: str) -> None:
+        self._pool.submit(self._loop, job_id)
+
+    def _loop(self, job_id: str) -> None:
+        while not self._stop.is_set():
+            try:
+                outcome, wait = run_once(self.engine, self.settings, self.keyring, job_id, self.worker)
+            except Exception as exc:  # noqa: BLE001 - e.g. the database briefly unreachable: back off
+                event("job.error", logging.WARNING, job=job_id, error=type(exc).__name__)
+                outcome, wait = "retry", backoff(1)
+            if outcome in (R.DONE, R.FAILED):
+                return
+            if self._stop.wait(wait):
+                return
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class CeleryRunner:
+    """Publishes job ids to the Celery queue (Redis); ``sessionlens worker`` processes execute them."""
+
+    def __init__(self, settings: Settings) -> None:
+        from .celery_app import make_app
+
+        self.app = make_app(settings)
+
+    def dispatch(self, job_id: str) -> None:
+        self.app.send_task("sessionlens.run_job", args=[job_id], queue="sessionlens")
+
+
+def wait_for(engine: Engine, job_id: str, timeout: float = 120.0, states: tuple[str, ...] = (R.DONE, R.FAILED)) \
+        -> R.JobRow:
+    """Poll until the job reaches one of ``states`` (CLI, tests, benchmark)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with store.transaction(engine) as conn:
+            job = R.get(conn, job_id)
+        if job is not None and job.state in states:
+            return job
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"job {job_id} is still {job.state if job else 'missing'}")
+        time.sleep(0.1)

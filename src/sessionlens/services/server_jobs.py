@@ -1,0 +1,80 @@
+"""Use cases: submit processing as a durable job, see one's own jobs.
+
+Submitting is the clinician's *approval*: the job holds their keys in the keyring until it ends, so it
+runs even if they sign out. The uploaded bytes are sealed under the client's key as the job's first
+checkpoint; only the job id is handed to the runner. A job belongs to the account that submitted it:
+anyone else asking for it gets "not found", and the attempt is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ConsentError, InputError, NotFoundError
+from ..jobs import hold_keys
+from ..jobs import records as R
+from ..jobs.keyring import Keyring
+from ..jobs.runner import JobRunner, job_holder
+from ..jobs.stages import pack_input
+from .consent import require_processing_consent
+from .context import Ctx
+from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
+
+JOB_KEYS_TTL = 24 * 3600  # an approved job keeps its keys at most this long; later it waits for a sign-in
+
+
+def _consent(ctx: Ctx, conn: Any, client_id: str) -> None:
+    try:
+        require_processing_consent(ctx.vault, conn, client_id)
+    except ConsentError as exc:
+        raise Refused(exc, Action.SESSION_IMPORT.value, client_id) from None
+
+
+def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
+    hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL)
+    runner.dispatch(job_id)
+    return job_status(ctx, job_id)
+
+
+def submit_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, runner: JobRunner, keyring: Keyring,
+                      fmt: str | None = None, therapist: Sequence[str] = ()) -> dict[str, Any]:
+    if not data:
+        raise InputError("the file is empty", source=source)
+    with unit_of_work(ctx) as conn:
+        client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
+        _consent(ctx, conn, client_id)
+        job_id = R.create(conn, owner_id=ctx.actor.id, kind="transcript", client_id=client_id, session_id=None)
+        R.save_stage(ctx.vault, conn, job_id, "input", client.key_id, client.key_version,
+                     pack_input({"source": source, "fmt": fmt, "therapist": list(therapist)}, data))
+        ctx.vault.audit(conn, actor=ctx.who, action="job.submit", target=job_id,
+                        detail={"client": client_id, "kind": "transcript", "bytes": len(data)})
+    return _start(ctx, job_id, runner, keyring)
+
+
+def submit_audio(ctx: Ctx, session_id: str, *, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
+    """Transcribe and analyse a session's stored audio."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
+        _consent(ctx, conn, row.client_id)
+        job_id = R.create(conn, owner_id=ctx.actor.id, kind="audio", client_id=row.client_id, session_id=session_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="job.submit", target=job_id,
+                        detail={"client": row.client_id, "session": session_id, "kind": "audio"})
+    return _start(ctx, job_id, runner, keyring)
+
+
+def job_status(ctx: Ctx, job_id: str) -> dict[str, Any]:
+    """State, step and progress of one of the actor's own jobs (no PHI; not audited when it is one's own)."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.SESSION_IMPORT, job_id)
+        job = R.get(conn, job_id)
+        if job is None or job.owner_id != ctx.actor.id:
+            raise Refused(NotFoundError(f"record {job_id} not found"), "job.read", job_id)
+    return job.public()
+
+
+def list_jobs(ctx: Ctx, limit: int = 50) -> list[dict[str, Any]]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.SESSION_IMPORT)
+        found = R.for_owner(conn, ctx.actor.id, limit)
+    return [j.public() for j in found]
