@@ -104,3 +104,24 @@ def test_advice_with_and_without_permission() -> None:
 def test_confront_rule() -> None:
     codes = codes_of(("c", "I only drink on weekends."), ("t", "Come on, you're in denial about this."))
     assert "confront" in codes["u1"]["therapist_subcodes"]
+
+
+def test_opening_recommendation_is_advice_by_rule_and_flagged_premature() -> None:
+    from sessionlens.analysis.coding import premature_advice
+
+    tr = transcript(("t", "What brings you in today?"),
+                    ("c", "My doctor says I drink too much and my wife is worried, I drink most nights."),
+                    ("t", "You should cut down to two drinks a night."))
+    coding = code_transcript(tr)
+    f = coding.findings[2]
+    assert f.label == "therapist_input" and "advice" in f.data["subcodes"]
+    assert "rule: recommendation 'you should'" in f.explanation
+    flags = premature_advice(tr, coding)
+    assert [x.evidence[0].utterance_ids for x in flags] == [("u2",)]
+    assert flags[0].evidence[1].utterance_ids == ("u1",)
+
+
+def test_have_to_inside_a_reflection_is_not_persuasion() -> None:
+    codes = codes_of(("c", "After work I just have a few beers to relax."),
+                     ("t", "It sounds like drinking is one of the few ways you have to unwind."))
+    assert not [s for s in codes["u1"]["therapist_subcodes"] if s.startswith("persuade")]

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, default_model
-from sessionlens.analysis.coding.cues import ADVICE_RULE
+from sessionlens.analysis.coding.cues import ADVICE_RULE, LEAD_ADVICE
 from sessionlens.analysis.coding.explain import top_features
 from sessionlens.analysis.coding.features import Turn, clean, session_rows
 from sessionlens.analysis.coding.miti import miti_behaviours
@@ -81,7 +81,9 @@ def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dic
     head = model.head
     cls = int(np.argmax(prob))
     label, conf, note = _adjust(clean(u.text), model, head.labels[cls], float(prob[cls]), role)
-    cues = top_features(row, head.coef, cls, model.names)
+    if role == "therapist":
+        label, conf, note = _lead_advice(u.text, label, conf, note)
+    cues = top_features(row, head.coef, cls, model.names) if label == head.labels[cls] else []
     why = f"{label} (p={conf:.2f})" + (f": {', '.join(cues)}" if cues else "") + (f"; {note}" if note else "")
     probs = {lab: round(float(p), 4) for lab, p in zip(head.labels, prob)}
     subcodes, subconf, rules = [], {}, []
@@ -97,6 +99,15 @@ def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dic
              "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,
              "confidence": round(conf, 4), "probabilities": probs}
     return finding, codes
+
+
+def _lead_advice(text: str, label: str, conf: float, note: str) -> tuple[str, float, str]:
+    """A turn that opens a sentence with a recommendation and asks nothing is input (rule)."""
+    m = LEAD_ADVICE.search(clean(text))
+    if label == "therapist_input" or m is None or "?" in text:
+        return label, conf, note
+    why = f"rule: recommendation '{m.group(0).strip(' .!')}' (model said {label}, p={conf:.2f})"
+    return "therapist_input", RULE_SUB_CONFIDENCE, f"{note}; {why}" if note else why
 
 
 def _subcodes(turns, i, label, model, row, subprob, why) -> tuple[list[str], dict[str, float], str]:

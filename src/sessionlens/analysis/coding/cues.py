@@ -98,3 +98,16 @@ _MORE_ADVICE_PHRASES = [
 ]
 _MORE_ADVICE = "|".join(_MORE_ADVICE_PHRASES)
 ADVICE_RULE = re.compile(THERAPIST_CUES["advice"].pattern[:-3] + f"|{_MORE_ADVICE})\\b")
+
+# Rule-only: a sentence that opens with a recommendation is input (advice), whatever the model
+# says. AnnoMI's demonstration therapists rarely talk like this (5 of 2,971 turns, CV macro-F1
+# unchanged), but it is the pattern a clinician reviewing "did I jump to advice?" looks for.
+LEAD_ADVICE = re.compile(r"(?:^|[.!] )(?:\w+, )?(?:you should|you need to|you have to|you must|i recommend|"
+                         r"i suggest|i'd suggest|i would suggest|i'd recommend|you might want to|you could try|"
+                         r"why don't you|my advice|you ought to)\b")
+
+# Rule-only persuasion cues for the MITI "persuade" code; the model feature list above is wider
+# ("you have to" also reads "the ways you have to unwind"), so the rule uses this narrower list.
+PERSUADE_RULE = re.compile(r"\b(?:you really should|you must|you've got to|you better|you'd better|"
+                           r"don't you think you|wouldn't it be better|the only way|it's dangerous|"
+                           r"you'll die|you will die|it's bad for you|you're killing yourself)\b")

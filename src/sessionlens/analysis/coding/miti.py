@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sessionlens.analysis.coding.cues import THERAPIST_CUES
+from sessionlens.analysis.coding.cues import PERSUADE_RULE, THERAPIST_CUES
 from sessionlens.analysis.coding.features import Turn, clean
 
 RULE_CONFIDENCE = 0.6
@@ -66,7 +66,8 @@ def miti_behaviours(turns: Sequence[Turn], i: int, is_advice: bool) -> list[Rule
         found = _hit(text, cue)
         if found:
             hits.append(RuleHit(code, RULE_CONFIDENCE, f"rule: cue '{found}' (no training labels exist)"))
-    persuasive = _hit(text, "persuade")
+    m = PERSUADE_RULE.search(text)
+    persuasive = m.group(0) if m else None
     if is_advice or persuasive:
         why = permission_context(turns, i)
         base = f"cue '{persuasive}'" if persuasive else "model coded advice"
