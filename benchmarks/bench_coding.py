@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
-from sessionlens.analysis.coding import code_transcript
+from sessionlens.analysis.coding import code_transcript, mi_measures, premature_advice
 from sessionlens.analysis.coding.artifact import default_model
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
 from training.annomi import MULTI_ANNOTATED, load_full_rows, load_sessions, shared_data_dir
@@ -135,9 +135,7 @@ def _welivita_section() -> str:
 
 def _speed_section(sessions) -> str:
     default_model()  # load (and hash-check) once, outside the timing
-    trs = [Transcript(tuple(Utterance(f"{tid}-{r.index}", r.role[0].upper(),
-                                      Role(r.role), r.seconds, None, r.text) for r in rows), SPEAKERS)
-           for tid, rows in sessions.items()]
+    trs = [_transcript(tid, rows) for tid, rows in sessions.items()]
     n = sum(len(t.utterances) for t in trs)
     rates = []
     for _ in range(3):
@@ -147,6 +145,36 @@ def _speed_section(sessions) -> str:
         rates.append(n / (time.perf_counter() - t0))
     return (f"{n} utterances in {len(trs)} sessions, 3 runs: median **{statistics.median(rates):.0f} utterances/s** "
             f"(min {min(rates):.0f}), single process, model load excluded")
+
+
+def _known_groups_section(sessions) -> str:
+    """Session measures by AnnoMI's high / low MI-quality label (shipped model, so in-sample codes)."""
+    quality = {}
+    with open(shared_data_dir() / "annomi" / "AnnoMI-simple.dev.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            quality[r["transcript_id"]] = r["mi_quality"]
+    agg: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for tid, rows in sessions.items():
+        tr = _transcript(tid, rows)
+        coding = code_transcript(tr)
+        m = mi_measures(tr, coding)["interventions"]
+        n = max(m["utterances_coded"], 1)
+        a = agg[quality[tid]]
+        a["premature advice per 100 therapist turns"].append(100 * len(premature_advice(tr, coding)) / n)
+        a["reflection : question"].append(m["reflection_to_question_ratio"] or 0.0)
+        a["% complex reflections"].append(m["reflections"]["percent_complex"] or 0.0)
+        a["MI-adherent per 100 turns"].append(100 * m["mi_adherent"] / n)
+        a["MI-non-adherent per 100 turns"].append(100 * m["mi_non_adherent"] / n)
+    names = list(agg["high"])
+    rows = [[name, *(f"{statistics.mean(agg[g][name]):.2f}" for g in ("high", "low"))] for name in names]
+    return (_table(["session mean", f"high-quality MI (n={len(agg['high']['% complex reflections'])})",
+                    f"low-quality MI (n={len(agg['low']['% complex reflections'])})"], rows)
+            + "\n\nA known-groups check, not a held-out metric: the shipped model was trained on these transcripts.")
+
+
+def _transcript(tid, rows) -> Transcript:
+    return Transcript(tuple(Utterance(f"{tid}-{r.index}", r.role[0].upper(), Role(r.role), r.seconds, None, r.text)
+                            for r in rows), SPEAKERS)
 
 
 def main() -> str:
@@ -166,6 +194,8 @@ def main() -> str:
         _agreement_section(sessions, oof),
         "### mi_welivita dev sentences (evaluation only; shipped model)",
         _welivita_section(),
+        "### Session measures by AnnoMI MI-quality label (shipped model)",
+        _known_groups_section(sessions),
         "### Throughput (shipped model, all AnnoMI dev sessions)",
         _speed_section(sessions),
     ])
