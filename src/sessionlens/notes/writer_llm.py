@@ -13,6 +13,7 @@ text with a plain message saying so. The session's text is never put into a mess
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import json
 import re
@@ -122,6 +123,17 @@ def _completion_text(raw: bytes) -> str:
 
 
 _LLAMAS: dict[str, object] = {}
+
+
+@atexit.register
+def _close_models() -> None:
+    # Free llama.cpp models while the interpreter is intact; left to garbage collection at shutdown,
+    # llama_cpp's finalizer runs after its module globals are gone and prints a TypeError.
+    for llm in _LLAMAS.values():
+        close = getattr(llm, "close", None)
+        if close is not None:
+            close()
+    _LLAMAS.clear()
 
 
 class LlamaCppBackend:
