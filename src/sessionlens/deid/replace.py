@@ -35,6 +35,9 @@ class Replacer:
 
     def token(self, kind: str, text: str) -> str:
         key = (kind, _key(text))
+        known = [t for (k, norm), t in self._tokens.items() if norm == key[1]]
+        if key not in self._tokens and known:  # one identifier, typed differently in another sentence
+            self._tokens[key] = known[0]
         if key not in self._tokens:
             self._counts[kind] += 1
             self._register(kind, text, f"[{kind}-{self._counts[kind]}]")

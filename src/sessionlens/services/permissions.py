@@ -48,6 +48,11 @@ class Action(str, Enum):
     RETENTION_APPLY = "retention.apply"
     BACKUP = "backup"
     AUDIT_VERIFY = "audit.verify"
+    REFLECTION_WRITE = "reflection.write"
+    REFLECTION_READ = "reflection.read"
+    MARKERS_READ = "markers.read"
+    PACKET_WRITE = "packet.write"
+    PACKET_OPEN = "packet.open"
 
 
 POLICY: dict[Action, frozenset[object]] = {
@@ -73,6 +78,13 @@ POLICY: dict[Action, frozenset[object]] = {
     Action.RETENTION_APPLY: frozenset({C, A}),
     Action.BACKUP: frozenset({A, OWNER}),
     Action.AUDIT_VERIFY: frozenset({C, A, OWNER}),
+    # Reflection (impressions, journal, measures, check-ins, trends) is the clinician's own; relationship
+    # markers are session data a supervisor may see on a shared session; packets are opened by supervisors.
+    Action.REFLECTION_WRITE: frozenset({C}),
+    Action.REFLECTION_READ: frozenset({C}),
+    Action.MARKERS_READ: frozenset({C, S}),
+    Action.PACKET_WRITE: frozenset({C}),
+    Action.PACKET_OPEN: frozenset({S}),
 }
 
 

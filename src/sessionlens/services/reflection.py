@@ -1,0 +1,341 @@
+"""Use cases: self-reflection — impressions held against data, the private journal, relationship
+markers, PHQ-9 / GAD-7, trends, and the clinician's own check-ins.
+
+Records live in the ``reflections`` table, one sealed JSON payload per row: under the client's key
+(so shredding a client shreds them too), or for the clinician's own check-ins under a key derived
+from the KEK for that account. Only the account that wrote a record reads it; supervisors see
+markers of sessions shared with them, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+
+from ..errors import ConsentError, NotFoundError
+from ..reflection import impressions as imp
+from ..reflection import journal, markers, measures, standing, trends, wellbeing
+from ..vault import blobs, crypto, keys
+from ..vault.accounts import Role
+from ..vault.blobs import BlobKind
+from ..vault.ids import new_id, now_iso
+from ..vault.models import audit_log, clients, reflections, sessions
+from ..vault.vault import Vault
+from .consent import require_processing_consent
+from .context import Ctx
+from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
+
+SEEN_DATA = ("analysis.read", "transcript.read", "export", "markers.read", "impressions.compare")
+
+# --- sealed records (helpers running inside the caller's transaction) ------------------------------
+
+
+def record_id(prefix: str = "r") -> str:
+    return f"{prefix}-{new_id('blob')[2:]}"
+
+
+def _aad(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"table": "reflections", **{k: row[k] for k in ("owner_id", "kind", "client_id", "session_id",
+                                                           "recipient_id", "created_at")}}
+
+
+def _key(vault: Vault, conn: Connection, row: Mapping[str, Any]) -> tuple[bytes, str, int]:
+    if row["key_id"] is None:
+        return keys.subkey(vault.kek, f"sessionlens-reflection-v1:{row['owner_id']}"), "self", 0
+    return vault.client_key(conn, row["key_id"], row["key_version"]), row["key_id"], row["key_version"]
+
+
+def seal(vault: Vault, conn: Connection, row: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
+    key, key_id, version = _key(vault, conn, row)
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return crypto.seal(key, data, key_id=key_id, key_version=version, record_id=row["id"], extra=_aad(row))
+
+
+def unseal(vault: Vault, conn: Connection, row: Any) -> dict[str, Any]:
+    m = row._mapping
+    key, key_id, version = _key(vault, conn, m)
+    return json.loads(crypto.open_sealed(key, m["sealed"], key_id=key_id, key_version=version, record_id=m["id"],
+                                         extra=_aad(m)))
+
+
+def put(vault: Vault, conn: Connection, *, owner_id: str, kind: str, payload: Mapping[str, Any],
+        keyed_by: Any = None, session_id: str | None = None, recipient_id: str | None = None,
+        rid: str | None = None) -> dict[str, Any]:
+    """Insert a sealed record; ``keyed_by`` is the client or session row whose key seals it (None: self)."""
+    row = {"id": rid or record_id(), "owner_id": owner_id, "kind": kind,
+           "client_id": None if keyed_by is None else getattr(keyed_by, "client_id", None) or keyed_by.id,
+           "session_id": session_id, "recipient_id": recipient_id,
+           "key_id": None if keyed_by is None else keyed_by.key_id,
+           "key_version": None if keyed_by is None else keyed_by.key_version, "created_at": now_iso()}
+    conn.execute(insert(reflections).values(**row, sealed=seal(vault, conn, row, payload)))
+    return row
+
+
+def replace_payload(vault: Vault, conn: Connection, row: Any, payload: Mapping[str, Any]) -> None:
+    conn.execute(update(reflections).where(reflections.c.id == row.id)
+                 .values(sealed=seal(vault, conn, row._mapping, payload)))
+
+
+def purge_orphans(conn: Connection) -> int:
+    """Records whose session was deleted or whose client was shredded go too (their keys may be gone)."""
+    gone = or_(and_(reflections.c.session_id.is_not(None), reflections.c.session_id.not_in(select(sessions.c.id))),
+               and_(reflections.c.client_id.is_not(None), reflections.c.client_id.not_in(select(clients.c.id))))
+    return conn.execute(delete(reflections).where(gone)).rowcount
+
+
+def rows(conn: Connection, owner_id: str, kind: str, *, client_id: str | None = None,
+         session_id: str | None = None) -> list[Any]:
+    q = select(reflections).where(reflections.c.owner_id == owner_id, reflections.c.kind == kind)
+    if client_id is not None:
+        q = q.where(reflections.c.client_id == client_id)
+    if session_id is not None:
+        q = q.where(reflections.c.session_id == session_id)
+    return list(conn.execute(q.order_by(reflections.c.created_at, reflections.c.id)))
+
+
+def _consented(ctx: Ctx, conn: Connection, client_id: str, action: Action, target: str) -> None:
+    try:
+        require_processing_consent(ctx.vault, conn, client_id)
+    except ConsentError as exc:
+        raise Refused(exc, action.value, target) from None
+
+
+def _analysis(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
+    blob_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
+    if blob_id is None:
+        raise NotFoundError(f"session {session_id} has no analysis record")
+    return json.loads(blobs.get(ctx.vault, conn, blob_id))
+
+
+def _seen_data(ctx: Ctx, conn: Connection, session_id: str) -> bool:
+    q = select(audit_log.c.seq).where(audit_log.c.actor == ctx.who, audit_log.c.action.in_(SEEN_DATA),
+                                      or_(audit_log.c.target == session_id,
+                                          audit_log.c.detail.contains(f'"{session_id}"')))
+    return conn.execute(q.limit(1)).first() is not None
+
+
+# --- memory against data ------------------------------------------------------------------------
+
+
+def record_impressions(ctx: Ctx, session_id: str, answers: Mapping[str, object]) -> dict[str, Any]:
+    """Keep the clinician's recollection of a session; notes whether its data had been opened first."""
+    payload = imp.validate(answers)
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.REFLECTION_WRITE, session_id)
+        _consented(ctx, conn, row.client_id, Action.REFLECTION_WRITE, session_id)
+        purge_orphans(conn)
+        blind = not _seen_data(ctx, conn, session_id)
+        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind="impression", keyed_by=row, session_id=session_id,
+                  payload={"answers": payload, "blind": blind})
+        ctx.vault.audit(conn, actor=ctx.who, action="impressions.record", target=session_id,
+                        detail={"record": rec["id"], "blind": blind})
+    return {"id": rec["id"], "session": session_id, "blind": blind, "items": sorted(payload)}
+
+
+def _latest_impression(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
+    found = rows(conn, ctx.actor.id, "impression", session_id=session_id)
+    if not found:
+        raise NotFoundError(f"no impressions recorded for session {session_id}")
+    return unseal(ctx.vault, conn, found[-1])
+
+
+def has_impressions(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """Whether impressions exist (and were recorded blind) — without opening any session data."""
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.REFLECTION_READ, session_id)
+        found = rows(conn, ctx.actor.id, "impression", session_id=session_id)
+        seen = _seen_data(ctx, conn, session_id)
+    return {"session": session_id, "recorded": bool(found), "data_opened": seen}
+
+
+def compare_impressions(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """The recorded impressions side by side with what the analysis recorded."""
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.REFLECTION_READ, session_id)
+        stored = _latest_impression(ctx, conn, session_id)
+        doc = _analysis(ctx, conn, session_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="impressions.compare", target=session_id)
+    return {"session": session_id, "blind": stored["blind"], "note": stored["answers"].get("note", ""),
+            "rows": imp.compare(stored["answers"], doc)}
+
+
+def recollection_over_time(ctx: Ctx) -> dict[str, Any]:
+    """Across every session with impressions: where recollection was harder on the clinician than the data."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.REFLECTION_READ)
+        purge_orphans(conn)
+        comparisons = []
+        for r in rows(conn, ctx.actor.id, "impression"):
+            stored = unseal(ctx.vault, conn, r)
+            comparisons.append(imp.compare(stored["answers"], _analysis(ctx, conn, r.session_id)))
+        ctx.vault.audit(conn, actor=ctx.who, action="impressions.compare", target="-",
+                        detail={"sessions": len(comparisons)})
+    return imp.over_time(comparisons)
+
+
+# --- the private journal ------------------------------------------------------------------------
+
+
+def add_journal_entry(ctx: Ctx, session_id: str, text: str) -> dict[str, Any]:
+    payload = journal.entry(text)
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.REFLECTION_WRITE, session_id)
+        _consented(ctx, conn, row.client_id, Action.REFLECTION_WRITE, session_id)
+        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind="journal", keyed_by=row, session_id=session_id,
+                  payload=payload)
+        ctx.vault.audit(conn, actor=ctx.who, action="journal.write", target=session_id, detail={"record": rec["id"]})
+    return {"id": rec["id"], "session": session_id, "written_at": payload["written_at"]}
+
+
+def _entries(ctx: Ctx, conn: Connection, session_id: str) -> list[dict[str, Any]]:
+    return [dict(unseal(ctx.vault, conn, r), id=r.id) for r in rows(conn, ctx.actor.id, "journal",
+                                                                      session_id=session_id)]
+
+
+def read_journal(ctx: Ctx, session_id: str) -> list[dict[str, Any]]:
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.REFLECTION_READ, session_id)
+        out = _entries(ctx, conn, session_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="journal.read", target=session_id, detail={"entries": len(out)})
+    return out
+
+
+def export_journal(ctx: Ctx, session_id: str) -> bytes:
+    """The one way a journal leaves the vault: the clinician asks for it (audited as an export)."""
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.EXPORT, session_id)
+        require(ctx, Action.REFLECTION_READ, session_id)
+        out = _entries(ctx, conn, session_id)
+        if not out:
+            raise NotFoundError(f"session {session_id} has no journal entries")
+        ctx.vault.audit(conn, actor=ctx.who, action="export", target=session_id,
+                        detail={"session": session_id, "what": "journal", "entries": len(out)})
+    return journal.as_markdown(f"session {session_id}", out).encode("utf-8")
+
+
+# --- markers and measures -----------------------------------------------------------------------
+
+
+def _measures(ctx: Ctx, conn: Connection, client_id: str) -> list[dict[str, Any]]:
+    return [dict(unseal(ctx.vault, conn, r), id=r.id, session=r.session_id)
+            for r in rows(conn, ctx.actor.id, "measure", client_id=client_id)]
+
+
+def session_markers(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """Relationship-centred markers; for the clinician, beside the client's recorded symptom measures."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.MARKERS_READ, session_id)
+        doc = _analysis(ctx, conn, session_id)
+        ms = _measures(ctx, conn, row.client_id) if ctx.role is Role.CLINICIAN else []
+        ctx.vault.audit(conn, actor=ctx.who, action="markers.read", target=session_id)
+    return {"session": session_id, "client": row.client_id, "markers": markers.session_markers(doc),
+            "measures": trends.measure_series(ms)}
+
+
+def record_measure(ctx: Ctx, client_id: str, instrument: str, answers: Sequence[int],
+                   taken_on: date | None = None, session_id: str | None = None) -> dict[str, Any]:
+    scored = measures.score(instrument, answers, taken_on)
+    with unit_of_work(ctx) as conn:
+        client = client_row(ctx, conn, Action.REFLECTION_WRITE, client_id)
+        if session_id is not None and session_row(ctx, conn, Action.REFLECTION_WRITE, session_id).client_id != client_id:
+            raise Refused(NotFoundError(f"record {session_id} not found"), Action.REFLECTION_WRITE.value, session_id)
+        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind="measure", keyed_by=client, session_id=session_id,
+                  payload=scored)
+        ctx.vault.audit(conn, actor=ctx.who, action="measure.record", target=client_id,
+                        detail={"record": rec["id"], "instrument": scored["instrument"]})
+    return {"id": rec["id"], "client": client_id, **scored}
+
+
+def list_measures(ctx: Ctx, client_id: str) -> list[dict[str, Any]]:
+    with unit_of_work(ctx) as conn:
+        client_row(ctx, conn, Action.REFLECTION_READ, client_id)
+        out = _measures(ctx, conn, client_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="measure.read", target=client_id, detail={"count": len(out)})
+    return sorted(out, key=lambda m: (m["taken_on"], m["id"]))
+
+
+# --- trends -------------------------------------------------------------------------------------
+
+
+def _points(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[dict[str, Any]]:
+    out = []
+    for s in session_rows:
+        if blobs.find(conn, s.id, BlobKind.ANALYSIS):
+            out.append(trends.session_point(s.id, s.client_id, s.created_at, _analysis(ctx, conn, s.id)))
+    return out
+
+
+def client_trends(ctx: Ctx, client_id: str) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        client_row(ctx, conn, Action.REFLECTION_READ, client_id)
+        srows = conn.execute(select(sessions).where(sessions.c.client_id == client_id)
+                             .order_by(sessions.c.created_at, sessions.c.id)).all()
+        points, ms = _points(ctx, conn, srows), _measures(ctx, conn, client_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="trends.read", target=client_id, detail={"sessions": len(points)})
+    return {"client": client_id, **trends.client_trends(points, ms)}
+
+
+def clinician_trends(ctx: Ctx) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.REFLECTION_READ)
+        mine = select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)
+        srows = conn.execute(select(sessions).where(sessions.c.client_id.in_(mine))
+                             .order_by(sessions.c.created_at, sessions.c.id)).all()
+        points = _points(ctx, conn, srows)
+        by_client = {c: _measures(ctx, conn, c) for c in {p["client"] for p in points}}
+        ctx.vault.audit(conn, actor=ctx.who, action="trends.read", target="-", detail={"sessions": len(points)})
+    return trends.clinician_trends(points, by_client)
+
+
+# --- the clinician's own check-ins --------------------------------------------------------------
+
+
+def _checkin(ctx: Ctx, kind: str, entry: dict[str, Any]) -> dict[str, Any]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.REFLECTION_WRITE)
+        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind=kind, payload=entry)
+        ctx.vault.audit(conn, actor=ctx.who, action=f"{kind}.record", target=rec["id"])
+    return {"id": rec["id"], **entry}
+
+
+def _checkins(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.REFLECTION_READ)
+        out = [unseal(ctx.vault, conn, r) for r in rows(conn, ctx.actor.id, kind)]
+        ctx.vault.audit(conn, actor=ctx.who, action=f"{kind}.read", target="-", detail={"count": len(out)})
+    return out
+
+
+def record_wellbeing(ctx: Ctx, answers: Mapping[str, object]) -> dict[str, Any]:
+    with unit_of_work(ctx):
+        require(ctx, Action.REFLECTION_WRITE)  # before validating: a refusal says nothing about the answers
+    entry = _checkin(ctx, "wellbeing", wellbeing.record(answers))
+    return {**entry, "summary": wellbeing.summary(entry)}
+
+
+def wellbeing_history(ctx: Ctx) -> list[dict[str, Any]]:
+    with unit_of_work(ctx):
+        require(ctx, Action.REFLECTION_READ)
+    return wellbeing.history(_checkins(ctx, "wellbeing"))
+
+
+def record_standing(ctx: Ctx, answers: Mapping[str, object]) -> dict[str, Any]:
+    with unit_of_work(ctx):
+        require(ctx, Action.REFLECTION_WRITE)
+    entry = _checkin(ctx, "standing", standing.record(answers))
+    return {**entry, "dimensions": standing.describe(entry)}
+
+
+def standing_history(ctx: Ctx) -> dict[str, Any]:
+    """Where the clinician placed themselves over time, beside what their session data shows."""
+    with unit_of_work(ctx):
+        require(ctx, Action.REFLECTION_READ)
+    history = standing.history(_checkins(ctx, "standing"))
+    beside = recollection_over_time(ctx)
+    load = clinician_trends(ctx)
+    return {"history": history, "recollection": beside["sentences"], "heavy_sessions": len(load["heavy_sessions"]),
+            "prompts": load["prompts"]}
