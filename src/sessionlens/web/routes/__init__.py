@@ -8,3 +8,5 @@ from . import api_clients, api_jobs, api_notes, api_recording, api_sessions, api
 ROUTERS = [meta.router, auth_pages.router, client_pages.router, session_pages.router, settings_pages.router,
            api_clients.router, api_sessions.router, api_notes.router, api_uploads.router, api_jobs.router,
            api_recording.router]
+from . import reflection_pages, supervision_pages  # noqa: E402  (reflection, packets, de-identify)
+ROUTERS += [reflection_pages.router, supervision_pages.router]
