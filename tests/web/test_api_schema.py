@@ -14,7 +14,7 @@ from sessionlens.web.routes import ROUTERS
 
 from .helpers import browser, sign_in
 
-PUBLIC = {"/api/health", "/api/openapi.json"}
+PUBLIC = {"/api/health", "/api/ready", "/api/openapi.json"}
 FILL = {"client_id": "c-abcdefgh", "session_id": "s-abcdefgh", "job_id": "abcdefgh12", "seq": "0",
         "what": "analysis", "kind": "markdown"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -9,6 +9,7 @@ from . import vault_cmds as _vault_cmds  # noqa: F401  (registers vault commands
 from . import web_cmds as _web_cmds  # noqa: F401  (registers serve)
 from . import speech_cmds as _speech_cmds  # noqa: F401  (registers transcribe, voice)
 from . import note_cmds as _note_cmds  # noqa: F401  (registers note)
+from . import server_cmds as _server_cmds  # noqa: F401  (registers worker, recover-keys)
 from . import reflection_cmds as _reflection_cmds  # noqa: F401  (registers reflect)
 from . import supervision_cmds as _supervision_cmds  # noqa: F401  (registers packet)
 from . import deid_cmds as _deid_cmds  # noqa: F401  (registers deidentify)

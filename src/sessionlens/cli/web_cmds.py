@@ -23,8 +23,8 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def server_settings(host: str | None, port: int | None) -> Settings:
-    settings = Settings({"web_host": host, "web_port": port})
+def server_settings(host: str | None, port: int | None, database: str | None = None) -> Settings:
+    settings = Settings({"web_host": host, "web_port": port, "database_url": database})
     tls = bool(settings.web_tls_cert and settings.web_tls_key)
     if not _loopback(settings.web_host) and not tls:
         raise ConfigError("serving beyond this computer needs HTTPS: set web_tls_cert and web_tls_key "
@@ -40,13 +40,16 @@ def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8765).")] = None,
     data_dir: DataDir = None,
+    database: Annotated[Optional[str], typer.Option(
+        "--database", help="Vault database URL, e.g. postgresql://user@host/db for a practice server "
+        "(default: SESSIONLENS_DATABASE_URL, else SQLite in the data directory).")] = None,
 ) -> None:
     """Run the local web app. Open the address it prints and sign in with the vault passphrase."""
     import uvicorn
 
     from ..web import create_app
 
-    settings = server_settings(host, port)
+    settings = server_settings(host, port, database)
     tls = bool(settings.web_tls_cert and settings.web_tls_key)
     web = create_app(settings, data_dir, tls=tls)
     scheme = "https" if tls else "http"

@@ -23,6 +23,11 @@ from .logs import event
 QUEUE = "sessionlens"
 
 
+def queue() -> str:
+    """The queue name (SESSIONLENS_QUEUE lets tests and benchmarks run beside a live server)."""
+    return os.environ.get("SESSIONLENS_QUEUE", QUEUE)
+
+
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings()
     app = Celery("sessionlens", broker=settings.broker_url, backend=None, set_as_current=False)
@@ -32,7 +37,7 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=QUEUE,
+        task_default_queue=queue(),
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,

@@ -152,12 +152,12 @@ class CeleryRunner:
     """Publishes job ids to the Celery queue (Redis); ``sessionlens worker`` processes execute them."""
 
     def __init__(self, settings: Settings) -> None:
-        from .celery_app import make_app
+        from .celery_app import make_app, queue
 
-        self.app = make_app(settings)
+        self.app, self.queue = make_app(settings), queue()
 
     def dispatch(self, job_id: str) -> None:
-        self.app.send_task("sessionlens.run_job", args=[job_id], queue="sessionlens")
+        self.app.send_task("sessionlens.run_job", args=[job_id], queue=self.queue)
 
 
 def wait_for(engine: Engine, job_id: str, timeout: float = 120.0, states: tuple[str, ...] = (R.DONE, R.FAILED)) \

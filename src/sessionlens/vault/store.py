@@ -37,6 +37,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if url.startswith("postgresql"):
+        if url.startswith(("postgresql://", "postgres://")):  # the driver this package ships: psycopg 3
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return create_engine(url, pool_pre_ping=True)
     raise InputError(f"unsupported database URL scheme (use sqlite:/// or postgresql+psycopg://): {url.split(':')[0]}")
 

@@ -32,6 +32,16 @@ def _sweeper(state: WebState, stop: threading.Event) -> None:
 def create_app(settings: Settings | None = None, data_dir: str | Path | None = None, *, tls: bool = False) -> FastAPI:
     state = WebState(settings or Settings(), Path(data_dir) if data_dir else None)
     state.jobs.on_idle = state.lock_if_idle
+    if state.settings.job_runner == "celery":  # practice server: durable jobs on `sessionlens worker` processes
+        from ..jobs.keyring import RedisKeyring, load_secret
+        from ..jobs.runner import CeleryRunner
+
+        if not state.settings.keyring_secret_file:
+            from ..errors import ConfigError
+
+            raise ConfigError("job_runner = celery needs keyring_secret_file (SESSIONLENS_KEYRING_SECRET_FILE)")
+        state.runner = CeleryRunner(state.settings)
+        state.keyring = RedisKeyring(state.settings.broker_url, load_secret(state.settings.keyring_secret_file))
     stop = threading.Event()
 
     @asynccontextmanager

@@ -75,6 +75,10 @@ class Jobs:
             raise NotFoundError("no such job")
         return job
 
+    def busy_owners(self) -> set[str]:
+        with self._lock:
+            return {j.owner for j in self._items.values() if j.state in ("queued", "running")}
+
     def busy(self) -> bool:
         with self._lock:
             return any(j.state in ("queued", "running") for j in self._items.values())

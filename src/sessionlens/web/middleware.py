@@ -23,7 +23,7 @@ log = logging.getLogger("sessionlens.web")
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
-PUBLIC_API = frozenset({"/api/health", "/api/openapi.json"})
+PUBLIC_API = frozenset({"/api/health", "/api/ready", "/api/openapi.json"})
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Settings
 from ..errors import AuthError
 from ..services import vaults
 from ..services.context import Ctx
+from ..vault import home, store, tenancy
 from ..vault.vault import Vault
 from .fairness import serialise_transactions
 from .jobs import Jobs
@@ -28,6 +30,9 @@ class WebState:
     sessions: SessionStore = field(init=False)
     jobs: Jobs = field(default_factory=Jobs)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    runner: Any = None  # a durable jobs.runner.JobRunner on a practice server (job_runner = celery), else None
+    keyring: Any = None  # where workers find the keys of signed-in clinicians (jobs.keyring)
+    _published: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.settings.web_idle_minutes * 60, self.settings.web_session_hours * 3600,
@@ -41,9 +46,28 @@ class WebState:
             if not username:
                 return self._owner(secret)
             if self.vault is None:
-                raise AuthError("the vault is locked: its owner signs in with the passphrase first")
+                if not self.server_mode:
+                    raise AuthError("the vault is locked: its owner signs in with the passphrase first")
+                # Practice server: a clinician's own keys open their data; no passphrase needed.
+                self.vault = tenancy.open_with_account(store.make_engine(self._url()), self.settings, username, secret)
             ctx = vaults.login(self.vault, username, secret)
+            self._publish(ctx)
         return ctx
+
+    @property
+    def server_mode(self) -> bool:
+        return not self._url().startswith("sqlite")
+
+    def _url(self) -> str:
+        return home.database_url(self.settings, home.data_dir(self.settings, self.data_dir))
+
+    def _publish(self, ctx: Ctx) -> None:
+        """Hand the signed-in account's keys to the workers' keyring for as long as they stay signed in."""
+        if self.keyring is not None and self.vault is not None:
+            from ..jobs import hold_keys
+
+            if hold_keys(self.vault, ctx.actor.id, self.keyring, "web", self.settings.web_session_hours * 3600):
+                self._published.add(ctx.actor.id)
 
     def _owner(self, passphrase: str) -> Ctx:
         opened = vaults.open_vault(passphrase=passphrase, data_dir=self.data_dir, settings=self.settings)
@@ -51,11 +75,27 @@ class WebState:
             serialise_transactions(opened.engine)
             self.vault = opened
         else:
+            if not self.vault.has_vault_kek:  # opened by a clinician's own keys: hold the vault KEK too
+                self.vault.adopt_kek(opened.kek)
             opened.close()  # the passphrase is right; keep the vault already open
-        return vaults.sign_in_owner(self.vault)
+        ctx = vaults.sign_in_owner(self.vault)
+        self._publish(ctx)
+        return ctx
 
     def lock_if_idle(self) -> None:
         with self.lock:
-            if self.vault is not None and not self.sessions.count() and not self.jobs.busy():
+            if self.vault is None:
+                return
+            present = self.sessions.account_ids() | self.jobs.busy_owners()
+            for account in set(self._published) - present:  # the workers lose the keys of who left
+                self.keyring.release(account, "web")
+                self._published.discard(account)
+            for account in self.vault.held_accounts():
+                if account not in present:  # a clinician's own KEK leaves memory with their last session
+                    self.vault.drop_account_kek(account)
+            keyless = present - set(self.vault.held_accounts())
+            if self.server_mode and self.vault.has_vault_kek and not keyless and present:
+                self.vault.drop_vault_kek()  # only clinicians with their own keys remain
+            if not present:
                 self.vault.close()
                 self.vault = None

@@ -70,6 +70,11 @@ class SessionStore:
                 self._items.pop(_digest(token), None)
             self._emptied()
 
+    def account_ids(self) -> set[str]:
+        self.sweep()
+        with self._lock:
+            return {s.account_id for s in self._items.values()}
+
     def count(self) -> int:
         self.sweep()
         with self._lock:
@@ -83,8 +88,6 @@ class SessionStore:
                 del self._items[key]
 
     def _emptied(self) -> None:
+        """A session ended: the owner of the store re-checks which keys may stay (idempotent)."""
         if self._on_empty is not None:
-            with self._lock:
-                empty = not self._items
-            if empty:
-                self._on_empty()
+            self._on_empty()

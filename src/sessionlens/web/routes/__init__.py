@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from . import api_clients, api_jobs, api_notes, api_recording, api_sessions, api_uploads, auth_pages, client_pages, \
-    meta, session_pages, settings_pages
+    meta, server_ops, session_pages, settings_pages
 
 ROUTERS = [meta.router, auth_pages.router, client_pages.router, session_pages.router, settings_pages.router,
            api_clients.router, api_sessions.router, api_notes.router, api_uploads.router, api_jobs.router,
-           api_recording.router]
+           api_recording.router, server_ops.router]
 from . import reflection_pages, supervision_pages  # noqa: E402  (reflection, packets, de-identify)
 ROUTERS += [reflection_pages.router, supervision_pages.router]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import InputError
-from ...services import media_sessions, sessions
+from ...services import media_sessions, server_jobs, sessions
 from .. import processing
 from ..bodies import read_capped
 from ..deps import ctx, current, web_state
@@ -46,5 +46,9 @@ async def chunk(request: Request, session_id: SessionId, seq: Annotated[int, Pat
 def stop(request: Request, session_id: SessionId) -> dict[str, Any]:
     c = ctx(request)
     sessions.show_session(c, session_id)  # another account's id: 404 now, not a failed job later
+    state = web_state(request)
+    if state.runner is not None:  # practice server: join now, transcribe as a durable job on the workers
+        media_sessions.finish_recording(c, session_id)
+        return server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring)
     job = web_state(request).jobs.submit(current(request).account_id, processing.stop_work(c, session_id))
     return job.public()

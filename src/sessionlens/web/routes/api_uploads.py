@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import ConsentError, InputError
-from ...services import consent, media_sessions
+from ...services import consent, media_sessions, server_jobs
 from .. import processing
 from ..bodies import TooLarge, read_capped
 from ..deps import ctx, current, web_state
@@ -38,6 +38,9 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER)
         raise TooLarge(f"a transcript is limited to {settings.web_transcript_max_mib} MiB")
     if kind.kind == "audio" and len(data) > settings.web_upload_max_mib * MIB:
         raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
+    if state.runner is not None:  # practice server: a durable job on the workers
+        return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, name, kind.mime,
+                                       runner=state.runner, keyring=state.keyring)
     make = processing.transcript_work if kind.kind == "transcript" else processing.audio_work
     job = state.jobs.submit(current(request).account_id, make(c, client_id, data, kind))
     return job.public()

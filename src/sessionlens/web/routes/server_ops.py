@@ -1,0 +1,54 @@
+"""Operations and durable jobs: readiness (public, no PHI) and the signed-in account's job list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from ...jobs.logs import event
+from ...services import server_jobs
+from ...vault import home, store
+from ..deps import ctx, web_state
+
+router = APIRouter(tags=["meta"])
+
+
+def _checks(request: Request) -> dict[str, bool]:
+    state = web_state(request)
+    checks: dict[str, bool] = {}
+    try:
+        if state.vault is not None:
+            engine, dispose = state.vault.engine, False
+        else:
+            engine, dispose = store.make_engine(home.database_url(state.settings, home.data_dir(state.settings,
+                                                                                                  state.data_dir))), True
+        try:
+            checks["database"] = bool(store.has_schema(engine))  # connects, and the vault's schema is there
+        finally:
+            if dispose:
+                engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
+        event("ready.check_failed", check="database", error=type(exc).__name__)
+        checks["database"] = False
+    if state.keyring is not None:
+        try:
+            checks["broker"] = bool(state.keyring.ping())
+        except Exception as exc:  # noqa: BLE001
+            event("ready.check_failed", check="broker", error=type(exc).__name__)
+            checks["broker"] = False
+    return checks
+
+
+@router.get("/api/ready", summary="Readiness (public): the database answers and holds a vault; the broker answers")
+async def ready(request: Request) -> JSONResponse:
+    checks = await run_in_threadpool(_checks, request)
+    ok = all(checks.values())
+    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+
+@router.get("/api/jobs", summary="Your processing jobs on the practice server (state, step, progress)")
+def my_jobs(request: Request) -> list[dict[str, Any]]:
+    return server_jobs.list_jobs(ctx(request))
