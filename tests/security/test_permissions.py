@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,12 +18,13 @@ from sqlalchemy import select
 import sessionlens.services as services_pkg
 from sessionlens.errors import NotFoundError, PermissionDeniedError
 from sessionlens.services import (accounts, analyses, audit, backup, clients, consent, exports, notes, retention,
-                                  sessions, vaults)
+                                  sessions, vaults, voiceprints)
 from sessionlens.vault.models import audit_log
 
 from ..vault.helpers import DEMO, client_with_session
 
 OK, DENIED, HIDDEN = "ok", "denied", "hidden"
+VOICE = Path(__file__).resolve().parents[1] / "speech" / "data" / "enroll_a.opus"  # one voice, ~19 s
 
 CALLS = {
     "accounts.add_account": lambda c, ids: accounts.add_account(c, f"new-{c.who}", "supervisor", "a-long-password"),
@@ -55,6 +57,10 @@ CALLS = {
     "audit.verify_audit": lambda c, ids: audit.verify_audit(c),
     "audit.export_head": lambda c, ids: audit.export_head(c),
     "vaults.change_passphrase": lambda c, ids: vaults.change_passphrase(c, "another long passphrase"),
+    "voiceprints.enroll_voice": lambda c, ids: voiceprints.enroll_voice(c, VOICE.read_bytes(), "me.opus"),
+    "voiceprints.voiceprint_for": lambda c, ids: voiceprints.voiceprint_for(c, "alice"),  # alice's own
+    "voiceprints.voice_status": lambda c, ids: voiceprints.voice_status(c),
+    "voiceprints.forget_voice": lambda c, ids: voiceprints.forget_voice(c),
 }
 
 # Columns: carol (clinician, not the owner of the client), bob on a shared session, bob on an
@@ -91,6 +97,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "audit.verify_audit": (OK, DENIED, DENIED, OK, OK),
     "audit.export_head": (OK, DENIED, DENIED, OK, OK),
     "vaults.change_passphrase": (DENIED, DENIED, DENIED, OK, OK),
+    # A voiceprint is the clinician's own: no one else's is readable, not even by name (carol asks for alice's).
+    "voiceprints.enroll_voice": (OK, DENIED, DENIED, DENIED, OK),
+    "voiceprints.voiceprint_for": (HIDDEN, DENIED, DENIED, DENIED, OK),
+    "voiceprints.voice_status": (OK, DENIED, DENIED, DENIED, OK),
+    "voiceprints.forget_voice": (OK, DENIED, DENIED, DENIED, OK),
 }
 # Use cases that take no Ctx (they open, create or restore a vault) and so are outside the matrix.
 NO_CTX = {"vaults.init_vault", "vaults.open_vault", "vaults.sign_in_owner", "vaults.login", "backup.restore_backup"}

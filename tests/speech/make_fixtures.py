@@ -2,6 +2,8 @@
 
 Written for sessionlens (no recorded person, no shared data). Run: `python tests/speech/make_fixtures.py`
 (needs `apt-get install espeak-ng`). The turn times are printed so tests/speech/dialogue.py can check them.
+`python tests/speech/make_fixtures.py enroll` writes only the one-voice enrollment clips (enroll_a.opus,
+enroll_b.opus): each dialogue voice reading a passage that is not in the dialogue, for `voice enroll` tests.
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ TURNS = [
     ("A", "And what have you tried so far to help yourself sleep?", 3.2),
     ("B", "I stopped drinking coffee after lunch, and I put my phone in the kitchen.", 0.0),
 ]
+
+
+# One voice alone, reading text that is not in the dialogue (what a clinician does to enroll).
+ENROLL = ("I am recording this short passage so that the program can learn my voice. The north wind and the sun "
+          "were disputing which was the stronger, when a traveller came along wrapped in a warm cloak. "
+          "They agreed that the one who first made the traveller take off his cloak should be considered stronger.")
+ENROLL_OUT = {who: OUT.with_name(f"enroll_{who.lower()}.opus") for who in VOICES}
+
+
+def build_enroll(who: str) -> np.ndarray:
+    rng = np.random.default_rng(11)
+    pcm = 0.5 * speak(who, ENROLL)
+    audio = np.concatenate([np.zeros(int(0.5 * RATE)), pcm, np.zeros(int(0.5 * RATE))])
+    return (audio + rng.normal(0, 0.002, len(audio))).astype(np.float32)
 
 
 def speak(who: str, text: str) -> np.ndarray:
@@ -78,6 +94,14 @@ def encode(audio: np.ndarray, fmt: str = "ogg", codec: str = "libopus", rate: in
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["enroll"]:
+        for who, path in ENROLL_OUT.items():
+            clip = build_enroll(who)
+            path.write_bytes(encode(clip, bit_rate=16000))
+            print(f"{path}: {len(clip) / RATE:.1f} s, {path.stat().st_size} bytes")
+        raise SystemExit(0)
     audio, times = build()
     OUT.write_bytes(encode(audio))
     print(f"{OUT}: {len(audio) / RATE:.1f} s, {OUT.stat().st_size} bytes")

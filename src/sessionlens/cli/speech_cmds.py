@@ -140,7 +140,7 @@ def transcribe(
     if len(chosen) > 1:
         raise InputError("choose one of --json, --vtt, --srt and --txt")
     options = speech_options(Settings(), model=model, speakers=speakers, language=language)
-    t = transcribe_file(audio, options, show_progress=not quiet)
+    t = transcribe_file(audio, _with_enrolled_voice(options), show_progress=not quiet)
     if not t.utterances:
         Console(stderr=True).print(f"sessionlens: {t.metadata.get('message', 'no speech found')}")
     fmt = chosen[0] if chosen else None
@@ -152,12 +152,25 @@ def transcribe(
         _write(readable(t), out)
 
 
+def _with_enrolled_voice(options: SpeechOptions) -> SpeechOptions:
+    """The vault's enrolled voice when SESSIONLENS_PASSPHRASE unlocks one (docs/speech.md), else as it was."""
+    from dataclasses import replace
+
+    from .voice_cmds import ambient_voiceprint
+
+    voice = ambient_voiceprint()
+    return options if voice is None else replace(options, voiceprint=voice)
+
+
 def analyze_audio(path: Path, settings: Settings, *, therapist: Sequence[str] = (),
                   client: Sequence[str] = ()) -> SessionAnalysis:
     """`sessionlens analyze RECORDING`: transcribe, then the same analysis as for a transcript."""
     from ..services.analysis import analyze_transcript
 
-    t = transcribe_file(path, speech_options(settings))
+    options = speech_options(settings)
+    if not therapist and not client:  # the clinician's own word wins over the enrolled voice
+        options = _with_enrolled_voice(options)
+    t = transcribe_file(path, options)
     if not t.utterances:
         raise InputError(t.metadata.get("message", "no speech found"), source=str(path))
     return analyze_transcript(t, settings, therapist=therapist, client=client)

@@ -48,6 +48,9 @@ class Action(str, Enum):
     RETENTION_APPLY = "retention.apply"
     BACKUP = "backup"
     AUDIT_VERIFY = "audit.verify"
+    VOICE_ENROLL = "voice.enroll"
+    VOICE_READ = "voice.read"
+    VOICE_FORGET = "voice.forget"
     REFLECTION_WRITE = "reflection.write"
     REFLECTION_READ = "reflection.read"
     MARKERS_READ = "markers.read"
@@ -78,6 +81,10 @@ POLICY: dict[Action, frozenset[object]] = {
     Action.RETENTION_APPLY: frozenset({C, A}),
     Action.BACKUP: frozenset({A, OWNER}),
     Action.AUDIT_VERIFY: frozenset({C, A, OWNER}),
+    # The clinician's own voiceprint (biometric), used to label them in their sessions: theirs alone.
+    Action.VOICE_ENROLL: frozenset({C}),
+    Action.VOICE_READ: frozenset({C}),
+    Action.VOICE_FORGET: frozenset({C}),
     # Reflection (impressions, journal, measures, check-ins, trends) is the clinician's own; relationship
     # markers are session data a supervisor may see on a shared session; packets are opened by supervisors.
     Action.REFLECTION_WRITE: frozenset({C}),

@@ -23,7 +23,8 @@ from ..vault.models import sessions
 from .analysis import analyze_transcript
 from .consent import require_processing_consent
 from .context import Ctx
-from .permissions import Action, Refused, session_row, unit_of_work
+from .permissions import Action, Refused, allowed, session_row, unit_of_work
+from .voiceprints import voiceprint_for
 
 Progress = Callable[[float, float | None, str], None]
 
@@ -45,11 +46,12 @@ def _audio(ctx: Ctx, session_id: str) -> bytes:
 
 
 def transcribe_session(ctx: Ctx, session_id: str, progress: Progress | None = None) -> dict[str, Any]:
-    from ..speech.pipeline import transcribe  # heavy imports (models) only when audio is processed
+    from ..speech.pipeline import SpeechOptions, transcribe  # heavy (models): only when audio is processed
 
     data = _audio(ctx, session_id)
+    voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
     with offline():
-        transcript = transcribe(data, progress=progress)
+        transcript = transcribe(data, SpeechOptions(voiceprint=voice), progress=progress)
         analysis = analyze_transcript(transcript, ctx.vault.settings)
         stored_t, document = transcript_to_dict(analysis.transcript), analysis_document(analysis)
     with unit_of_work(ctx) as conn:

@@ -20,13 +20,14 @@ from ..ingest.audio import SAMPLE_RATE, Source
 MATCH = 0.75  # cosine similarity of a speaker's centroid to the voiceprint that counts as the same voice
 MIN_ENROLL_SPEECH = 8.0  # seconds of speech needed for a stable voiceprint
 ONE_VOICE = 0.7  # windows this far from the mean suggest a second voice in the enrollment recording
+SECOND_VOICE = 0.25  # a second voice (as the diarizer counts voices) holding this share of the windows refuses
 
 
 def enrollment_voiceprint(src: Source) -> np.ndarray:
     """A unit-length voiceprint from a recording of one voice (the clinician reading or talking)."""
     from ..ingest.audio import iter_blocks
     from .chunking import iter_chunks
-    from .diarize import window_spans
+    from .diarize import cluster, window_spans
     from .embeddings import voice_encoder
     from .vad import SileroVad, speech_regions
 
@@ -42,7 +43,8 @@ def enrollment_voiceprint(src: Source) -> np.ndarray:
                          f"(found {speech:.1f} s)")
     mean = vectors.mean(axis=0)
     mean /= np.linalg.norm(mean)
-    if np.median(vectors @ mean) < ONE_VOICE:
+    voices = np.sort(np.bincount(cluster(vectors).labels))[::-1]  # similar voices pass the median test
+    if np.median(vectors @ mean) < ONE_VOICE or (len(voices) > 1 and voices[1] >= SECOND_VOICE * len(vectors)):
         raise InputError("the recording seems to hold more than one voice; enroll with the clinician alone")
     return mean.astype(np.float32)
 

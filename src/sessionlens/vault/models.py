@@ -160,6 +160,19 @@ audit_head = Table(
     Column("mac", String(64), nullable=False),
 )
 
+# One enrolled voiceprint per account (biometric), sealed under its own DEK in client_keys (client_id
+# "voice:<account id>", wrapped like that clinician's client keys). Not in TABLES: backups leave voiceprints
+# out, so `voice forget` is not undone by a restore (re-enroll instead).
+voiceprints = Table(
+    "voiceprints",
+    metadata,
+    Column("account_id", String(32), ForeignKey("accounts.id"), primary_key=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
 # Durable jobs (no PHI in plain columns; stage outputs are sealed under the client's key).
 jobs = Table(
     "jobs",
