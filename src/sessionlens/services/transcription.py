@@ -24,6 +24,7 @@ from .analysis import analyze_transcript
 from .consent import require_processing_consent
 from .context import Ctx
 from .permissions import Action, Refused, allowed, session_row, unit_of_work
+from .retention import after_transcription
 from .voiceprints import voiceprint_for
 
 Progress = Callable[[float, float | None, str], None]
@@ -66,4 +67,6 @@ def transcribe_session(ctx: Ctx, session_id: str, progress: Progress | None = No
         conn.execute(update(sessions).where(sessions.c.id == session_id).values(sealed=sealed))
         ctx.vault.audit(conn, actor=ctx.who, action="session.transcribe", target=session_id,
                         detail={"utterances": meta["utterances"]})
+        # Retention (default): the audio goes in the transaction that stores its transcript.
+        after_transcription(ctx, conn, session_id)
     return {"id": session_id, "utterances": meta["utterances"], "status": "ready"}

@@ -1,0 +1,36 @@
+"""Retention applies to audio transcribed in the vault: by default the audio goes with a receipt, or is kept."""
+
+from __future__ import annotations
+
+# ruff: noqa: F811  (pytest fixtures imported from tests/vault/helpers are parameters here)
+import pytest
+from sqlalchemy import select
+
+from sessionlens.errors import NotFoundError
+from sessionlens.services import media_sessions
+from sessionlens.services.analyses import read_transcript
+from sessionlens.services.transcription import transcribe_session
+from sessionlens.vault.models import audit_log
+
+from ..vault.helpers import BACKENDS, PASSPHRASE, _derive_once, db_url, template, world  # noqa: F401
+from .test_voice_enroll import _audio_session, two_voice_clip  # noqa: F401  (fixture)
+
+
+def test_audio_deleted_with_a_receipt_once_transcribed(world, two_voice_clip):
+    session = _audio_session(world, two_voice_clip)
+    transcribe_session(world.alice, session)
+    assert read_transcript(world.alice, session).utterances
+    with pytest.raises(NotFoundError):
+        media_sessions.read_audio(world.alice, session)
+    with world.engine.connect() as conn:
+        reasons = conn.execute(select(audit_log.c.detail).where(audit_log.c.action == "delete.blob")).scalars().all()
+    assert any("retention:audio_after_transcription" in r and session in r for r in reasons)
+
+
+def test_audio_kept_when_retention_says_keep(world, two_voice_clip, monkeypatch):
+    monkeypatch.setattr(world.vault, "settings", world.vault.settings.__class__(
+        {**dict(world.vault.settings), "retention_audio": "keep"}, env={}))
+    session = _audio_session(world, two_voice_clip)
+    transcribe_session(world.alice, session)
+    data, _ = media_sessions.read_audio(world.alice, session)
+    assert data == two_voice_clip
