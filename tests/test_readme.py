@@ -80,5 +80,5 @@ def test_readme_commands_run_in_order(workdir, monkeypatch, capsys):
         assert code == 0, f"`{command}` exited {code}: {err}"
         if capture:
             key = "CLIENT_ID" if argv[0] == "client" else "SESSION_ID"
-            ids[key] = json.loads(out)["id"]
+            ids.setdefault(key, json.loads(out)["id"])  # the first session (the transcript) is the one used
     assert set(ids) == {"CLIENT_ID", "SESSION_ID"}

@@ -34,3 +34,30 @@ def test_audio_kept_when_retention_says_keep(world, two_voice_clip, monkeypatch)
     transcribe_session(world.alice, session)
     data, _ = media_sessions.read_audio(world.alice, session)
     assert data == two_voice_clip
+
+
+def test_cli_session_add_recording(tmp_path, monkeypatch, capsys):
+    import io
+    import json
+
+    from sessionlens.cli import run
+
+    from .conftest import DIALOGUE
+
+    monkeypatch.setenv("SESSIONLENS_HOME", str(tmp_path / "vault"))
+    monkeypatch.setenv("SESSIONLENS_PASSPHRASE", PASSPHRASE)
+    monkeypatch.delenv("SESSIONLENS_USER", raising=False)
+    monkeypatch.delenv("SESSIONLENS_DATABASE_URL", raising=False)
+    assert run(["init", "--json"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Jordan Example\n"))
+    capsys.readouterr()
+    assert run(["client", "add", "--json"]) == 0
+    client = json.loads(capsys.readouterr().out)["id"]
+    assert run(["consent", "record", client, "--json"]) == 0
+    capsys.readouterr()
+    assert run(["session", "add", str(DIALOGUE), "--client", client, "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert added["source_format"] == "audio" and added["utterances"] > 0
+    assert run(["session", "show", added["id"], "--json"]) == 0
+    kinds = {r["kind"] for r in json.loads(capsys.readouterr().out)["records"]}
+    assert {"transcript", "analysis"} <= kinds and "audio" not in kinds  # retention: audio deleted

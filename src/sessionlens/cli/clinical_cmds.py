@@ -133,11 +133,34 @@ def session_add(
     fmt: Annotated[Optional[str], typer.Option("--format", help="Input format (default: detected).")] = None,
     data_dir: DataDir = None, user: User = None, as_json: Json = False,
 ) -> None:
-    """Import a transcript: parse, analyse (offline) and store it all sealed. Needs recorded consent."""
+    """Import a transcript or a recording: (transcribe,) analyse offline and store it all sealed.
+
+    Needs recorded consent. A recording (detected by content) is sealed, transcribed with a progress bar,
+    analysed, and — under the default retention policy — its audio is then deleted with a receipt.
+    """
+    from ..ingest.audio import is_media_file
+
+    if fmt is None and is_media_file(file):
+        result = _add_recording(file, client, data_dir, user)
+        emit(result, as_json, f"session {result['id']} transcribed for {client}: {result['utterances']} utterances")
+        return
     data = read_file(file)
     with signed_in(data_dir, user) as ctx:
         result = sessions.import_session(ctx, client, data, source=str(file), fmt=fmt, therapist=therapist or ())
     emit(result, as_json, f"session {result['id']} imported for {client}: {result['utterances']} utterances")
+
+
+def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | None) -> dict:  # type: ignore[type-arg]
+    from ..services import media_sessions, transcription
+    from .speech_cmds import progress_bar
+
+    data = read_file(file)
+    with signed_in(data_dir, user) as ctx:
+        created = media_sessions.create_audio_session(ctx, client, status="awaiting_transcription",
+                                                      mime="application/octet-stream", data=data)
+        with progress_bar() as report:
+            done = transcription.transcribe_session(ctx, created["id"], report)
+    return {"id": created["id"], "client": client, "source_format": "audio", "utterances": done["utterances"]}
 
 
 @session_app.command("list")
