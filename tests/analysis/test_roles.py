@@ -72,3 +72,14 @@ def test_one_speaker_refused():
     t = Transcript((utt(1, "A", 0, 1, "Hello?"),), (Speaker("A", "A"),))
     with pytest.raises(TranscriptError, match="1 speaker"):
         assign_roles(t)
+
+
+def test_an_earlier_stage_decision_with_its_reason_is_kept():
+    from dataclasses import replace
+
+    t = hand_session()
+    voiced = replace(t.speakers[1], role=Role.THERAPIST, role_confidence=0.93,
+                     role_reason="voice matches the enrolled voiceprint (similarity 0.93)")
+    t2, findings = assign_roles(replace(t, speakers=(t.speakers[0], voiced)))
+    assert roles(t2) == {"A": Role.CLIENT, "B": Role.THERAPIST}
+    assert "enrolled voiceprint" in next(f for f in findings if f.label == "therapist").explanation

@@ -1,7 +1,7 @@
 """Role assignment: who is the therapist, who the client(s).
 
-Three sources of truth, strongest first: the clinician's own word (``--therapist``/``--client``),
-the source's labels ("Therapist:", "CLIENT", "T:"), and a behavioural guess (who asks the
+Sources of truth, strongest first: the clinician's own word (``--therapist``/``--client``), an
+earlier stage's decision that carries its reason (the enrolled voice matched), the source's labels ("Therapist:", "CLIENT", "T:"), and a behavioural guess (who asks the
 questions, who reflects, who opens the session). Every decision is reported as a Finding with
 its confidence and the utterances it rests on.
 """
@@ -120,6 +120,9 @@ def assign_roles(
         decided[sid] = (Role.THERAPIST, 1.0, "named with --therapist", ())
     for sid in given_c:
         decided[sid] = (Role.CLIENT, 1.0, "named with --client", ())
+    for s in speakers:  # an earlier stage's decision with its reason (e.g. the enrolled voice matched)
+        if s.id not in decided and s.role is not Role.OTHER and s.role_reason:
+            decided[s.id] = (s.role, s.role_confidence or 0.9, s.role_reason, ())
     for s in speakers:
         label_role = _label_role(s.id) or _label_role(s.name)
         if s.id not in decided and label_role is not None:
