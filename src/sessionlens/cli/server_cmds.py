@@ -52,7 +52,7 @@ def worker(
     from ..jobs.celery_app import make_app, queue
 
     logs.configure(logging.INFO)
-    argv = ["worker", "--quiet", "--loglevel=INFO", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={queue()}",
+    argv = ["worker", "--loglevel=INFO", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={queue()}",
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if name:
         import os

@@ -1,0 +1,86 @@
+"""The web app as a practice server: PostgreSQL, Redis keyring, a real Celery worker process."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sessionlens.jobs.keyring import RedisKeyring, load_secret
+from sessionlens.services import clients, consent
+from sessionlens.web import create_app
+
+from .conftest import DEMO, PASSPHRASE, PASSWORDS, settings
+from .workers import cluster
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+BASE = "https://127.0.0.1"
+
+
+def _sign_in(client: TestClient, username: str, secret: str | None = None) -> str:
+    page = client.get("/signin")
+    pre = re.search(r'name="pre" value="([^"]+)"', page.text).group(1)
+    answer = client.post("/signin", data={"pre": pre, "username": username,
+                                          "secret": secret or PASSWORDS[username]})
+    assert answer.status_code == 303, answer.text
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/clients").text).group(1)
+
+
+def _sign_out(client: TestClient, csrf: str) -> None:
+    assert client.post("/signout", data={"csrf": csrf}).status_code == 303
+
+
+def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path) -> None:
+    alice_ctx = server.ctx["alice"]
+    cid = clients.add_client(alice_ctx, "Jane Example")["id"]
+    consent.record_consent(alice_ctx, cid)
+    alice_id = alice_ctx.actor.id
+    with cluster(server.url, tmp_path) as c:
+        s = settings(database_url=server.url, job_runner="celery", broker_url=c.broker_url,
+                     keyring_secret_file=str(c.secret_file), job_lease_seconds=c.lease)
+        keyring = RedisKeyring(c.broker_url, load_secret(c.secret_file))
+        import os
+
+        os.environ["SESSIONLENS_QUEUE"] = c.queue
+        try:
+            app = create_app(s)
+        finally:
+            del os.environ["SESSIONLENS_QUEUE"]
+        with TestClient(app, base_url=BASE, follow_redirects=False) as web:
+            assert web.get("/api/ready").json() == {"status": "ready", "checks": {"database": True, "broker": True}}
+            csrf = _sign_in(web, "alice")  # no passphrase: alice's own keys open her data
+            state = app.state.web
+            assert state.vault is not None and not state.vault.has_vault_kek
+            assert keyring.holders(alice_id) == {"web"} and keyring.get(alice_id) is not None
+
+            r = web.post(f"/api/clients/{cid}/uploads", content=DEMO.read_bytes(),
+                         headers={"x-csrf-token": csrf, "x-upload-name": "demo.vtt",
+                                  "content-type": "application/octet-stream"})
+            assert r.status_code == 202, r.text
+            job = r.json()
+            assert job["id"].startswith("j-") and job["state"] in ("queued", "waiting_for_keys")
+            _sign_out(web, csrf)  # she leaves: the approved job keeps her keys until it ends
+            assert keyring.holders(alice_id) == {f"job:{job['id']}"}
+            assert state.vault is None  # nobody signed in: nothing held in the web process
+
+            c.start("worker-1", log=tmp_path / "w.log")
+            deadline = time.monotonic() + 90
+            while keyring.get(alice_id) is not None:  # released when the job ends
+                assert time.monotonic() < deadline, (tmp_path / "w.log").read_text()[-2000:]
+                time.sleep(0.2)
+            csrf = _sign_in(web, "alice")
+            status = web.get(f"/api/jobs/{job['id']}").json()
+            assert status["state"] == "done" and status["progress"] == 1.0, status
+            assert web.get(f"/api/sessions/{status['session']}").status_code == 200
+            assert [j["id"] for j in web.get("/api/jobs").json()] == [job["id"]]
+
+            # The admin (vault passphrase) signs in too: their keys open no clinician's data.
+            admin = TestClient(app, base_url=BASE, follow_redirects=False)
+            _sign_in(admin, "", PASSPHRASE)
+            assert state.vault.has_vault_kek
+            assert admin.get(f"/api/sessions/{status['session']}").status_code in (403, 404)
+            _sign_out(web, csrf)
+            assert alice_id not in state.vault.held_accounts()  # her KEK left with her last session
+            assert keyring.get(alice_id) is None
