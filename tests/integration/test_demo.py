@@ -41,3 +41,16 @@ def test_demo_refuses_a_file_as_folder(tmp_path, capsys):
     f = tmp_path / "f"
     f.write_text("x")
     assert run(["demo", "--out", str(f)]) == 2
+
+
+def test_demo_document_has_codes_emotions_and_measures():
+    from sessionlens.reports.document import analysis_document
+
+    doc = analysis_document(demo_analysis())
+    jsonschema.validate(doc, json.loads((REPO / "docs" / "analysis.schema.json").read_text(encoding="utf-8")))
+    m = doc["metrics"]
+    assert m["interventions"]["utterances_coded"] > 0 and m["client_talk"]["utterances_coded"] > 0
+    by_role = {u["role"]: u for u in doc["utterances"]}
+    assert by_role["therapist"]["codes"]["therapist_behaviour"] is not None
+    assert by_role["client"]["codes"]["client_talk"] in ("change", "neutral", "sustain")
+    assert len(by_role["client"]["emotions"]) == 28

@@ -21,8 +21,12 @@ class CodingAnalyzer:
     def __call__(self, transcript: Transcript, settings: Settings) -> AnalyzerOutput:
         coding = code_transcript(transcript)
         flags = premature_advice(transcript, coding)
+        measures = mi_measures(transcript, coding)
         return AnalyzerOutput(
-            metrics={"model": coding.model, **mi_measures(transcript, coding)},
+            # metrics.interventions and metrics.client_talk are the published names; the copy under
+            # metrics.coding stays until every reader has moved to them.
+            metrics={"model": coding.model, **measures},
+            sections=measures,
             findings=tuple(coding.findings) + tuple(flags),
             utterance_fields={uid: {"codes": codes} for uid, codes in coding.codes.items()},
         )

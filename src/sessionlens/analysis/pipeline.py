@@ -27,6 +27,8 @@ class AnalyzerOutput:
     findings: tuple[Finding, ...] = ()
     # utterance id -> {field: JSON value}, merged into that utterance in the JSON document
     utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # extra top-level metrics sections whose names are a published contract (e.g. "interventions")
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Analyzer(Protocol):
@@ -71,10 +73,11 @@ def run_analysis(
     for analyzer in ANALYZERS if analyzers is None else analyzers:
         out = analyzer(t, settings)
         metrics[analyzer.name] = plain(out.metrics)
+        metrics.update(plain(out.sections))
         all_findings.extend(out.findings)
         for uid, values in out.utterance_fields.items():
             fields.setdefault(uid, {}).update(plain(values))
-        sections[analyzer.title] = analyzer.describe(metrics[analyzer.name])
+        sections[analyzer.title] = analyzer.describe({**metrics[analyzer.name], **plain(out.sections)})
     return SessionAnalysis(
         transcript=t,
         metrics=metrics,
