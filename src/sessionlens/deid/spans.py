@@ -59,11 +59,13 @@ def _trimmed(text: str, s: Span) -> Span:
     """Drop a leading verb or filler the model swept into a name ("Telling Kevin" -> "Kevin")."""
     if s.entity not in ("PERSON", "LOCATION", "ORGANIZATION"):
         return s
-    start = s.start
+    start, end = s.start, s.end
+    if text[start:end].endswith(("'s", "\u2019s")):  # keep the possessive: "[Client]'s"
+        end -= 2
     while True:
-        m = re.match(r"(\S+)\s+", text[start:s.end])
+        m = re.match(r"(\S+)\s+", text[start:end])
         if not m or m.group(1).lower().strip(",.") not in _LEAD:
-            return Span(start, s.end, s.entity, s.score, s.source)
+            return Span(start, end, s.entity, s.score, s.source)
         start += m.end()
 
 
