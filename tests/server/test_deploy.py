@@ -1,0 +1,108 @@
+"""The deployment files are checked here, since containers do not run on this machine: structure of the
+compose file, that every setting they use exists, that the commands they run exist, and the few properties
+the security model relies on (Redis without persistence, the app on loopback, workers without internet)."""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from sessionlens.cli import app
+from sessionlens.config import SETTINGS
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+KNOWN = {f"SESSIONLENS_{s.name.upper()}" for s in SETTINGS}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+
+
+def _env(service: dict) -> dict[str, str]:
+    env = service.get("environment", {})
+    return dict(env) if isinstance(env, dict) else dict(e.split("=", 1) for e in env)
+
+
+def test_compose_has_the_five_services_wired_together(compose) -> None:
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "db", "redis", "proxy"}
+    for name, svc in services.items():
+        assert "image" in svc and not svc["image"].endswith(":latest") and ":" in svc["image"], name
+        for dep, cond in (svc.get("depends_on") or {}).items():
+            assert dep in services and "healthcheck" in services[dep], (name, dep)
+            assert cond["condition"] == "service_healthy"
+        for secret in svc.get("secrets", []):
+            assert secret in compose["secrets"], (name, secret)
+        for net in svc.get("networks", []):
+            assert net in compose["networks"], (name, net)
+        for vol in svc.get("volumes", []):
+            source = vol.split(":")[0]
+            assert source.startswith(".") or source in compose["volumes"], (name, vol)
+
+
+def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -> None:
+    for name in ("web", "worker"):
+        env = _env(compose["services"][name])
+        assert set(env) <= KNOWN, set(env) - KNOWN
+        assert env["SESSIONLENS_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert "@db:5432/" in env["SESSIONLENS_DATABASE_URL"] and ":" not in env["SESSIONLENS_DATABASE_URL"]\
+            .split("://")[1].split("@")[0]  # no password in the URL
+        assert env["SESSIONLENS_JOB_RUNNER"] == "celery"
+        assert env["SESSIONLENS_BROKER_URL"] == "redis://redis:6379/0"
+        assert env["SESSIONLENS_KEYRING_SECRET_FILE"].startswith("/run/secrets/")
+        assert Path(env["SESSIONLENS_KEYRING_SECRET_FILE"]).name in compose["services"][name]["secrets"]
+    db_env = _env(compose["services"]["db"])
+    assert "POSTGRES_PASSWORD" not in db_env and db_env["POSTGRES_PASSWORD_FILE"].startswith("/run/secrets/")
+
+
+def test_the_properties_the_security_model_needs(compose) -> None:
+    s = compose["services"]
+    redis_cmd = s["redis"]["command"]
+    assert redis_cmd[redis_cmd.index("--save") + 1] == "" and redis_cmd[redis_cmd.index("--appendonly") + 1] == "no"
+    assert compose["networks"]["backend"].get("internal") is True
+    assert s["worker"]["networks"] == ["backend"] and s["db"]["networks"] == ["backend"]
+    assert "ports" not in s["worker"] and "ports" not in s["db"] and "ports" not in s["redis"]
+    web_cmd = s["web"]["command"]
+    assert web_cmd[web_cmd.index("--host") + 1] == "127.0.0.1"  # only the proxy (same namespace) reaches it
+    assert s["proxy"]["network_mode"] == "service:web"
+    for name in ("web", "worker"):
+        assert s[name]["read_only"] is True and s[name]["user"] != "0"
+    caddy = (DEPLOY / "Caddyfile").read_text()
+    assert "reverse_proxy 127.0.0.1:8765" in caddy and "Strict-Transport-Security" in caddy
+
+
+def _help(*args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _check_command(argv: list[str]) -> None:
+    assert Path(argv[0]).name == "sessionlens"
+    text = _help(argv[1])
+    for arg in argv[2:]:
+        if arg.startswith("--"):
+            assert arg.split("=")[0] in text, (argv, arg)
+
+
+def test_commands_in_compose_and_systemd_exist(compose) -> None:
+    for name in ("web", "worker"):
+        _check_command(compose["services"][name]["command"])
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        parser.read_string(unit.read_text())
+        assert set(parser.sections()) == {"Unit", "Service", "Install"}, unit
+        service = parser["Service"]
+        assert service["User"] == "sessionlens" and service["NoNewPrivileges"] == "yes", unit
+        assert service["EnvironmentFile"] == "/etc/sessionlens/sessionlens.env"
+        _check_command(shlex.split(service["ExecStart"].replace("%i", "1")))
+    example = dict(line.split("=", 1) for line in (DEPLOY / "sessionlens.env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    assert set(example) <= KNOWN, set(example) - KNOWN
