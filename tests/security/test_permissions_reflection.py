@@ -82,7 +82,7 @@ def test_matrix_covers_every_reflection_and_supervision_use_case():
 
 
 @pytest.mark.parametrize("call", sorted(MATRIX))
-def test_permission_matrix(world, call, deid_model):
+def test_permission_matrix(world, call, deid_model):  # noqa: F811  (a fixture)
     client, shared = client_with_session(world)
     _, unshared = client_with_session(world)
     sessions.share_session(world.alice, shared, "bob")

@@ -25,7 +25,7 @@ def packet(world, deid_model):
 
 
 def test_packet_is_deidentified_and_needs_review_before_export(world, packet):
-    client, session, pid = packet
+    _client, _session, pid = packet
     p = sv.show_packet(world.alice, pid)
     text = repr(p)
     assert "Quarrington" not in text and "Daniel" not in text and "Helen" not in text
@@ -46,7 +46,7 @@ def test_packet_is_deidentified_and_needs_review_before_export(world, packet):
 
 
 def test_sealed_file_opens_for_its_supervisor_only(world, packet):
-    client, session, pid = packet
+    client, _session, pid = packet
     sv.approve_packet(world.alice, pid)
     data = sv.seal_packet(world.alice, pid, "bob")
     assert b"Quarrington" not in data and b"[Client]" not in data  # encrypted

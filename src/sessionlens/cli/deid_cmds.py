@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,8 +24,8 @@ from .app import app
 @app.command("deidentify")
 def deidentify(
     file: Annotated[Path, typer.Argument(help="A transcript file (any format sessionlens reads).")],
-    fmt: Annotated[Optional[str], typer.Option("--format", help=f"Force the input format: {', '.join(FORMATS)}.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this new file.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"Force the input format: {', '.join(FORMATS)}.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this new file.")] = None,
 ) -> None:
     """Print a de-identified copy of a transcript: names, places, dates, ages, phones, e-mail and addresses
     replaced consistently (speakers become their roles). Review it: no automatic de-identification is complete."""

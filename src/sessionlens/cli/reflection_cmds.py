@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -19,8 +19,8 @@ from ..reflection import measures as ms
 from ..reflection import standing, wellbeing
 from ..services import reflection as rf
 from .app import app
-from .vault_common import DataDir, Json, User, emit, interactive, signed_in
 from .note_cmds import _typed, _write_out
+from .vault_common import DataDir, Json, User, emit, interactive, signed_in
 
 reflect_app = typer.Typer(help="Self-reflection: memory against data, journal, markers, measures, trends, "
                           "check-ins.", no_args_is_help=True)
@@ -47,13 +47,13 @@ def _pairs(text: str | None, keys: Sequence[str], prompt: str) -> dict[str, str]
 @reflect_app.command("impressions")
 def impressions(
     session: Session,
-    talk_share: Annotated[Optional[int], typer.Option(help="Your share of the talking, percent.")] = None,
-    open_questions: Annotated[Optional[int], typer.Option(help="Share of your questions that were open, percent.")] = None,
-    reflections: Annotated[Optional[str], typer.Option(help="more, 'about the same' or less (than questions).")] = None,
-    advice_early: Annotated[Optional[str], typer.Option(help="yes or no.")] = None,
-    change_talk: Annotated[Optional[str], typer.Option(help="'mostly about change', 'a mix', 'mostly about staying the same'.")] = None,
-    rupture: Annotated[Optional[str], typer.Option(help="no, 'yes, and we repaired it', 'yes, and it stayed unrepaired'.")] = None,
-    risk: Annotated[Optional[str], typer.Option(help="yes or no.")] = None,
+    talk_share: Annotated[int | None, typer.Option(help="Your share of the talking, percent.")] = None,
+    open_questions: Annotated[int | None, typer.Option(help="Share of your questions that were open, percent.")] = None,
+    reflections: Annotated[str | None, typer.Option(help="more, 'about the same' or less (than questions).")] = None,
+    advice_early: Annotated[str | None, typer.Option(help="yes or no.")] = None,
+    change_talk: Annotated[str | None, typer.Option(help="'mostly about change', 'a mix', 'mostly about staying the same'.")] = None,
+    rupture: Annotated[str | None, typer.Option(help="no, 'yes, and we repaired it', 'yes, and it stayed unrepaired'.")] = None,
+    risk: Annotated[str | None, typer.Option(help="yes or no.")] = None,
     note: Annotated[bool, typer.Option("--note", help="Add a free-text note (prompt or standard input).")] = False,
     as_json: Json = False, data_dir: DataDir = None, user: User = None,
 ) -> None:
@@ -102,7 +102,7 @@ def journal_show(session: Session, as_json: Json = False, data_dir: DataDir = No
 
 
 @journal_app.command("export")
-def journal_export(session: Session, output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+def journal_export(session: Session, output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
                    data_dir: DataDir = None, user: User = None) -> None:
     """Export the journal as Markdown: only because you ask (audited)."""
     with signed_in(data_dir, user) as ctx:
@@ -126,8 +126,8 @@ def measure(
     client: Client,
     instrument: Annotated[str, typer.Option("--instrument", help="phq9 or gad7.")],
     answers: Annotated[str, typer.Option("--answers", help="Item scores 0-3 in order, e.g. '1 0 2 1 0 0 1 0 0'.")],
-    taken_on: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
-    session: Annotated[Optional[str], typer.Option("--session", help="The session it belongs to.")] = None,
+    taken_on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="The session it belongs to.")] = None,
     as_json: Json = False, data_dir: DataDir = None, user: User = None,
 ) -> None:
     """Record a PHQ-9 or GAD-7 (standard scoring and severity bands)."""
@@ -143,7 +143,7 @@ def measure(
 
 
 @reflect_app.command("trends")
-def trends(client: Annotated[Optional[str], typer.Argument(help="A client id; none: your caseload.")] = None,
+def trends(client: Annotated[str | None, typer.Argument(help="A client id; none: your caseload.")] = None,
            as_json: Json = False, data_dir: DataDir = None, user: User = None) -> None:
     """Trends for one client across sessions, or across your caseload (baselines, weekly load, prompts)."""
     with signed_in(data_dir, user) as ctx:
@@ -176,7 +176,7 @@ def _checkin(keys: Sequence[str], answers: str | None, history: bool, kind: str,
 
 
 @reflect_app.command("wellbeing")
-def wellbeing_cmd(answers: Annotated[Optional[str], typer.Option(help="rest=N,carry=N,support=N,meaning=N,"
+def wellbeing_cmd(answers: Annotated[str | None, typer.Option(help="rest=N,carry=N,support=N,meaning=N,"
                                                                  "boundaries=N (0 not at all .. 4 very much).")] = None,
                   history: Annotated[bool, typer.Option("--history", help="Show earlier check-ins.")] = False,
                   as_json: Json = False, data_dir: DataDir = None, user: User = None) -> None:
@@ -188,7 +188,7 @@ def wellbeing_cmd(answers: Annotated[Optional[str], typer.Option(help="rest=N,ca
 
 
 @reflect_app.command("standing")
-def standing_cmd(answers: Annotated[Optional[str], typer.Option(help="goal=N,setbacks=N,resistance=N,limits=N,"
+def standing_cmd(answers: Annotated[str | None, typer.Option(help="goal=N,setbacks=N,resistance=N,limits=N,"
                                                                 "supervision=N (1 first statement .. 5 second).")] = None,
                  history: Annotated[bool, typer.Option("--history", help="Show earlier check-ins beside your data.")] = False,
                  as_json: Json = False, data_dir: DataDir = None, user: User = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ from .vault_common import DataDir, Json, User, emit, interactive, signed_in
 packet_app = typer.Typer(help="De-identified supervision packets.", no_args_is_help=True)
 app.add_typer(packet_app, name="packet")
 Packet = Annotated[str, typer.Argument(help="Packet id.")]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="A new file (else standard output).")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="A new file (else standard output).")]
 
 
 def _chosen(items: list[str]) -> list[tuple[str, str | None]]:

@@ -48,8 +48,12 @@ def _nlp_engine() -> Any:
 
 
 def _recognizers() -> list[Any]:
-    from presidio_analyzer.predefined_recognizers import (DateRecognizer, PhoneRecognizer, SpacyRecognizer,
-                                                          UrlRecognizer)
+    from presidio_analyzer.predefined_recognizers import (
+        DateRecognizer,
+        PhoneRecognizer,
+        SpacyRecognizer,
+        UrlRecognizer,
+    )
 
     spacy_entities = sorted(set(LABELS.values()))
     return [SpacyRecognizer(supported_entities=spacy_entities), _email_recognizer(), UrlRecognizer(),

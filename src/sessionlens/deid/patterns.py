@@ -24,8 +24,8 @@ _NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 PATTERNS: list[tuple[str, str, str, float]] = [
     ("AGE", "age years", r"\b(\d{1,3})(?:\s|-)(?:years?|yrs?)(?:\s|-)old\b", 0.85),
     ("AGE", "age words", r"(?i)\b(?:aged?|age of|turn(?:ed|s|ing)?|birthday,? (?:I|she|he) was)\s+(\d{1,3})\b", 0.7),
-    ("AGE", "age i'm", r"\b(?:I|(?i:she|he|they|who))(?:'m|'s|'re| am| is| was| were)\s+(\d{1,3})"
-     r"(?=\s*(?:now|,|\.|$|and|years|next|this|when|at))", 0.6),
+    ("AGE", "age i'm", (r"\b(?:I|(?i:she|he|they|who))(?:'m|'s|'re| am| is| was| were)\s+(\d{1,3})"
+     r"(?=\s*(?:now|,|\.|$|and|years|next|this|when|at))"), 0.6),
     ("AGE", "age name is", r"\b[A-Z][a-z]+(?:'s| is| was)\s+(\d{1,3})(?=\s*(?:now|,|\.|$|and|years|next|this))", 0.5),
     ("STREET_ADDRESS", "street", rf"\b\d{{1,5}}\s+(?:[A-Z][a-z]+\s+){{1,3}}{_STREET}(?=\W|$)", 0.85),
     ("STREET_ADDRESS", "unit", r"(?i)\b(?:apartment|apt\.?|unit|suite|flat)\s*#?\s*\d+[A-Z]?\b", 0.6),
@@ -40,9 +40,9 @@ PATTERNS: list[tuple[str, str, str, float]] = [
     ("PERSON", "relation name", rf"\b(?i:my|our|her|his|their|your)\s+{RELATIONS}\s+({_NAME})\b", 0.7),
     ("PERSON", "title name", rf"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?\s+({_NAME}(?:\s+{_NAME})?)", 0.8),
     ("PERSON", "named", rf"\b(?:named|called|name is|name's)\s+({_NAME}(?:\s+{_NAME})?)", 0.6),
-    ("ORGANIZATION", "org suffix", r"\b(?:[A-Z][A-Za-z&']+\s+){1,4}(?:Hospital|Clinic|School|Elementary|High|"
+    ("ORGANIZATION", "org suffix", (r"\b(?:[A-Z][A-Za-z&']+\s+){1,4}(?:Hospital|Clinic|School|Elementary|High|"
      r"University|College|Academy|Inc|Corp|Corporation|LLC|Ltd|Bank|Church|Center|Centre|Group|Company|"
-     r"Foundation|Institute|Department|Police)\b", 0.6),
+     r"Foundation|Institute|Department|Police)\b"), 0.6),
 ]
 
 

@@ -4,6 +4,7 @@ confirmed, and a safe ending. Each marker carries the utterance ids it rests on.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -75,7 +76,7 @@ def autonomy(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 def confirmed_reflections(doc: Mapping[str, Any]) -> dict[str, Any]:
     utts, ids = _utts(doc), []
-    for prev, nxt in zip(utts, utts[1:]):
+    for prev, nxt in itertools.pairwise(utts):
         if prev.get("role") == "therapist" and _role_code(prev, "therapist_behaviour") == "reflection" \
                 and nxt.get("role") == "client" and CONFIRM.search(nxt.get("text", "")):
             ids += [prev["id"], nxt["id"]]

@@ -44,7 +44,7 @@ def session_point(session_id: str, client_id: str, created_at: str, doc: Mapping
         "percent_complex": _get(doc, "metrics", "coding", "interventions", "reflections", "percent_complex"),
         "change": counts.get("change"), "sustain": counts.get("sustain"),
         "percent_change": _get(doc, "metrics", "coding", "client_talk", "percent_change_of_change_and_sustain"),
-        "emotions": list((_get(doc, "metrics", "emotions", "roles", "client", "top_emotions") or {}))[:3],
+        "emotions": list(_get(doc, "metrics", "emotions", "roles", "client", "top_emotions") or {})[:3],
         "themes": [t["name"] for t in (_get(doc, "metrics", "themes", "themes") or [])],
         "risk_mentions": risk.get("mentions", 0), "trauma_cues": len(trauma),
         "unrepaired": max(0, (rel.get("counts") or {}).get("rupture", 0) - rel.get("ruptures_followed_by_repair", 0)),

@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from ..errors import ConsentError, InputError, NotFoundError, PermissionDeniedError
+from ..offline import offline
 from ..supervision import packet as pk
 from ..supervision import sealed
 from ..supervision.pdf import render_pdf
-from ..vault import accounts, records
+from ..vault import accounts, records, store
 from ..vault.accounts import Role
 from ..vault.models import client_keys, reflections
 from .consent import current_consent
@@ -51,7 +52,8 @@ def build_packet(ctx: Ctx, client_id: str, chosen: Sequence[tuple[str, str | Non
                                            pk.parse_excerpt(excerpt) if excerpt else None))
         name = records.open_row(ctx.vault, conn, "clients", client)["name"]
         measures = _measures(ctx, conn, client_id)
-    built = pk.build_packet(selections, questions=questions, measures=measures, known_names=[name])
+    with offline(allow=store.network_hosts(ctx.vault.engine)):  # de-identification runs with the network refused
+        built = pk.build_packet(selections, questions=questions, measures=measures, known_names=[name])
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.PACKET_WRITE, client_id)
         _supervision_consent(ctx, conn, client_id)

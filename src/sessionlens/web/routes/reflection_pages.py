@@ -15,7 +15,8 @@ from ...errors import InputError
 from ...reflection import impressions as imp
 from ...reflection import measures as ms
 from ...reflection import standing, wellbeing
-from ...services import clients, reflection as rf, sessions
+from ...services import clients, sessions
+from ...services import reflection as rf
 from ...services.context import Ctx
 from ..deps import checked_form, ctx, see_other
 from ..ids import ClientId, SessionId

@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse, Response
 from ...deid import NOTICE, deidentify_bytes
 from ...errors import InputError
 from ...offline import offline
-from ...services import sessions, supervision as sv
+from ...services import sessions
+from ...services import supervision as sv
 from ...services.context import Ctx
 from ...vault.accounts import Role
 from ..bodies import read_capped
