@@ -23,9 +23,8 @@ class CodingAnalyzer:
         flags = premature_advice(transcript, coding)
         measures = mi_measures(transcript, coding)
         return AnalyzerOutput(
-            # metrics.interventions and metrics.client_talk are the published names; the copy under
-            # metrics.coding stays until every reader has moved to them.
-            metrics={"model": coding.model, **measures},
+            # metrics.interventions and metrics.client_talk are the published names (issue contract).
+            metrics={"model": coding.model},
             sections=measures,
             findings=tuple(coding.findings) + tuple(flags),
             utterance_fields={uid: {"codes": codes} for uid, codes in coding.codes.items()},

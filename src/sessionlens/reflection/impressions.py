@@ -77,9 +77,8 @@ def validate(answers: Mapping[str, object]) -> dict[str, Any]:
 
 def _metrics(doc: Mapping[str, Any]) -> dict[str, Any]:
     m = doc.get("metrics", {})
-    coding = m.get("coding") or {}
     return {"talk": (m.get("talk_time", {}).get("therapist") or {}).get("share"),
-            "iv": coding.get("interventions") or {}, "ct": coding.get("client_talk") or {},
+            "iv": m.get("interventions") or {}, "ct": m.get("client_talk") or {},
             "rel": m.get("relational") or {}, "risk": m.get("risk") or {},
             "premature": sum(1 for f in doc.get("findings", []) if f.get("kind") == "premature_advice")}
 

@@ -58,7 +58,7 @@ def client_topics(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def change_talk(doc: Mapping[str, Any]) -> dict[str, Any]:
-    ct = ((doc.get("metrics") or {}).get("coding") or {}).get("client_talk") or {}
+    ct = (doc.get("metrics") or {}).get("client_talk") or {}
     counts = ct.get("counts") or {}
     ids = [u["id"] for u in _utts(doc) if _role_code(u, "client_talk") == "change"]
     n = counts.get("change", len(ids))

@@ -32,18 +32,18 @@ def session_point(session_id: str, client_id: str, created_at: str, doc: Mapping
     trauma = [u["id"] for u in client_utts if TRAUMA.search(u.get("text", ""))]
     risk = _get(doc, "metrics", "risk") or {}
     share = _get(doc, "metrics", "talk_time", "therapist", "share")
-    counts = _get(doc, "metrics", "coding", "client_talk", "counts") or {}
+    counts = _get(doc, "metrics", "client_talk", "counts") or {}
     reasons = (["risk language for review"] if risk.get("mentions") else []) + \
         (["trauma content"] if len(trauma) >= HEAVY_TRAUMA_CUES else [])
     rel = _get(doc, "metrics", "relational") or {}
     return {
         "session": session_id, "client": client_id, "date": created_at[:10],
         "therapist_share": None if share is None else round(100 * share, 1),
-        "rq": _get(doc, "metrics", "coding", "interventions", "reflection_to_question_ratio"),
-        "percent_open": _get(doc, "metrics", "coding", "interventions", "questions", "percent_open"),
-        "percent_complex": _get(doc, "metrics", "coding", "interventions", "reflections", "percent_complex"),
+        "rq": _get(doc, "metrics", "interventions", "reflection_to_question_ratio"),
+        "percent_open": _get(doc, "metrics", "interventions", "questions", "percent_open"),
+        "percent_complex": _get(doc, "metrics", "interventions", "reflections", "percent_complex"),
         "change": counts.get("change"), "sustain": counts.get("sustain"),
-        "percent_change": _get(doc, "metrics", "coding", "client_talk", "percent_change_of_change_and_sustain"),
+        "percent_change": _get(doc, "metrics", "client_talk", "percent_change_of_change_and_sustain"),
         "emotions": list(_get(doc, "metrics", "emotions", "roles", "client", "top_emotions") or {})[:3],
         "themes": [t["name"] for t in (_get(doc, "metrics", "themes", "themes") or [])],
         "risk_mentions": risk.get("mentions", 0), "trauma_cues": len(trauma),

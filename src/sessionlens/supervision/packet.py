@@ -63,8 +63,8 @@ def _code(u: Mapping[str, Any]) -> str:
 
 def session_measures(doc: Mapping[str, Any]) -> dict[str, Any]:
     m = doc.get("metrics", {})
-    iv = ((m.get("coding") or {}).get("interventions")) or {}
-    ct = ((m.get("coding") or {}).get("client_talk")) or {}
+    iv = m.get("interventions") or {}
+    ct = m.get("client_talk") or {}
     share = (m.get("talk_time", {}).get("therapist") or {}).get("share")
     return {"therapist talk share": None if share is None else f"{round(100 * share)}%",
             "reflection-to-question ratio": iv.get("reflection_to_question_ratio"),

@@ -12,7 +12,7 @@ from ..format import clock
 
 
 def interventions(doc: dict[str, Any]) -> dict[str, Any] | None:
-    m = doc.get("metrics", {}).get("coding", {}).get("interventions")
+    m = doc.get("metrics", {}).get("interventions")
     if not m or not m.get("utterances_coded"):
         return None
     ref = m.get("reference", {})
@@ -31,7 +31,7 @@ def interventions(doc: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def client_talk(doc: dict[str, Any]) -> dict[str, Any] | None:
-    m = doc.get("metrics", {}).get("coding", {}).get("client_talk")
+    m = doc.get("metrics", {}).get("client_talk")
     if not m or not m.get("utterances_coded"):
         return None
     counts = m.get("counts", {})
