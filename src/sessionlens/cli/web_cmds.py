@@ -50,6 +50,10 @@ def serve(
     from ..web import create_app
 
     settings = server_settings(host, port, database)
+    if settings.job_runner == "celery":  # practice server: JSON log lines without PHI, like the workers
+        from ..jobs import logs
+
+        logs.configure()
     tls = bool(settings.web_tls_cert and settings.web_tls_key)
     web = create_app(settings, data_dir, tls=tls)
     scheme = "https" if tls else "http"
