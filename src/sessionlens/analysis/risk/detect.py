@@ -28,7 +28,7 @@ from .lexicon import (
     SUICIDAL_IDEATION,
 )
 
-SOURCE = "risk-lexicon-v1"
+SOURCE = "risk-lexicon-v2"
 CONTEXT_REACH = 4  # utterances within which a plan/means word counts as suicidal-ideation context
 NOT_DISCUSSED = "not discussed"
 NOT_ASSESSED = "not assessed"  # the transcript does not look English; the lexicons are English only

@@ -56,8 +56,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"(?:wrote|write|writing|left) (?:a |my )?(?:suicide )?(?:note|goodbye letter)",
             r"stockpil\w*",
             r"how many (?:pills|tablets) (?:it would take|to take|would kill)",
-            r"(?:drive|driving|drove|crash|crashing|crashed|steer\w*) (?:my car |the car )?into (?:a|the|on\w*) "
-            r"(?:wall|tree|traffic|truck|lorry|river|bridge)",
+            (
+                r"(?:drive|driving|drove|crash|crashing|crashed|steer\w*) (?:my car |the car )?into (?:a|the|on\w*) "
+                r"(?:wall|tree|traffic|truck|lorry|river|bridge)"
+            ),
             r"(?:step|stepping|stepped|jump|jumping|throw myself) (?:out )?in front of (?:a |the )?(?:train|bus|car|traffic)",
         ],
         "indirect": [
@@ -71,11 +73,15 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"what(?:'?s| is) (?:it|this|any of it) all for",
             r"can'?t (?:go on|keep going|do this anymore|take it anymore)",
             r"tired of (?:living|life|being alive|everything)",
-            r"(?:a|such a) burden (?:to|on) (?:everyone|everybody|"
-            r"them|my family|people)",
+            (
+                r"(?:a|such a) burden (?:to|on) (?:everyone|everybody|"
+                r"them|my family|people)"
+            ),
             r"nothing (?:left )?to live for",
-            r"life (?:isn'?t|is not|is no longer|"
-            r"doesn'?t feel) worth (?:living|it)",
+            (
+                r"life (?:isn'?t|is not|is no longer|"
+                r"doesn'?t feel) worth (?:living|it)"
+            ),
             r"not (?:be|being) (?:around|here) anymore",
             r"disappear (?:forever|for good)",
             r"giv(?:e|en|ing) up on (?:life|everything|living)",
@@ -102,6 +108,8 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"said (?:my )?goodbyes?",
             r"rehears\w*",
             r"(?:thought|thoughts|thinking) (?:like that|about it) (?:before|again)",
+            r"(?:going to|gonna|will|'ll) do it (?:this|tonight|tomorrow|on|soon|when|before|after)",
+            r"(?:i'?ve|i have|i) decided (?:when|how|where|to do it)",
         ],
     },
     SELF_HARM: {
@@ -118,8 +126,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"bang(?:ed|ing)? my head",
             r"scars? on my (?:arms?|legs?|wrists?|thighs?)",
             r"(?:started|start|stop|stopped|not|no longer|quit) cutting(?! (?:back|down|corners|the|my hair|it|out|off|ties))",
-            r"(?:bit(?:e|ing)?|scratch(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed)?|hit(?:ting)?|punch(?:ing|ed)?|carv(?:e|ed|ing)) "
-            r"my (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|face)",
+            (
+                r"(?:bit(?:e|ing)?|scratch(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed)?|hit(?:ting)?|punch(?:ing|ed)?|carv(?:e|ed|ing)) "
+                r"my (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|face)"
+            ),
         ],
         "indirect": [
             r"deserve (?:the|to feel) pain",
@@ -136,8 +146,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"(?:kill(?:s|ed|ing)|hurting|stab(?:s|bed|bing)|shoot(?:s|ing)|shot|strangl(?:es|ed|ing)|chok(?:es|ed|ing)|"
             r"murder(?:s|ed|ing)|attack(?:s|ed|ing)|punch(?:es|ed|ing)?|smash(?:ed|ing)|beat(?:s|ing)|push(?:ed|ing)|"
             r"shov(?:e|ed|ing)|hitting|slapp(?:ed|ing)) " + _PEOPLE,
-            r"(?:thoughts?|urges?|fantas\w+|picturing|imagin\w+|dream\w*)(?: (?:of|about))?(?: myself)? (?:hurting|killing|"
-            r"harming|stabbing|shooting|attacking|strangling)",
+            (
+                r"(?:thoughts?|urges?|fantas\w+|picturing|imagin\w+|dream\w*)(?: (?:of|about))?(?: myself)? (?:hurting|killing|"
+                r"harming|stabbing|shooting|attacking|strangling)"
+            ),
             r"(?:hit|punch|slap) " + _PEOPLE + r"(?! up)",
             r"homicid\w*",
             r"violent (?:thoughts|urges|fantasies)",
@@ -159,11 +171,13 @@ _CUES: dict[str, dict[str, list[str]]] = {
     },
     ABUSE_NEGLECT: {
         "explicit": [
-            r"(?:hits?|hitting|beats?|beating|beaten|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
-            r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|threw things at|throws things at|"
-            r"hurt(?:s|ing)?"
-            r") (?:me|us|the kids|the children|the baby|my (?:kids?|children|son|daughter|mom|mum|mother|sister|"
-            r"brother))",
+            (
+                r"(?:hits?|hitting|beats?|beating|beaten|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
+                r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|push(?:es|ed)|shov(?:es|ed)|threw things at|throws things at|"
+                r"hurt(?:s|ing)?"
+                r") (?:me|us|the kids|the children|the baby|my (?:kids?|children|son|daughter|mom|mum|mother|sister|"
+                r"brother))"
+            ),
             r"(?<!substance )(?<!alcohol )(?<!drug )abus(?:e|ed|es|ing|ive|er)",
             r"molest\w*",
             r"rap(?:e|ed|es|ing|ist)",
@@ -172,8 +186,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"touch(?:ed|es|ing)? (?:me|her|him) (?:inappropriately|down there|where)",
             r"domestic (?:violence|abuse)",
             r"neglect\w*",
-            r"(?:left|leaves|leave|leaving) (?:me|us|the kids|the children|the baby|them) (?:home )?"
-            r"(?:alone|with no food|without food)",
+            (
+                r"(?:left|leaves|leave|leaving) (?:me|us|the kids|the children|the baby|them) (?:home )?"
+                r"(?:alone|with no food|without food)"
+            ),
             r"(?:no|not enough|never any|never enough) food",
             r"(?:go|goes|going|went) (?:to school |to bed )?hungry",
             r"left (?:alone |in (?:the|a|his|her|their) (?:cot|crib|car|room) )(?:all day|all night|for hours|for days)",
@@ -188,8 +204,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"\bcps\b",
         ],
         "indirect": [
-            r"(?:afraid|scared|terrified) (?:of (?:him|her|my (?:dad|father|husband|partner|boyfriend|girlfriend|"
-            r"stepdad|stepfather|mom|mother|wife))|to go home)",
+            (
+                r"(?:afraid|scared|terrified) (?:of (?:him|her|my (?:dad|father|husband|partner|boyfriend|girlfriend|"
+                r"stepdad|stepfather|mom|mother|wife))|to go home)"
+            ),
             r"walk(?:ing)? on eggshells",
             r"(?:controls?|took|takes) (?:all )?(?:my|the) money",
             r"won'?t let me (?:see|leave|talk|go)",
@@ -200,7 +218,7 @@ _CUES: dict[str, dict[str, list[str]]] = {
     SUBSTANCE_CRISIS: {
         "explicit": [
             r"overdos\w*",
-            r"od(?:'?d|'?ing)?",
+            r"od(?:'d|'ing|'ed|ed|ing)?",
             r"black(?:ed)? out",
             r"blackouts?",
             r"withdrawals?",
@@ -228,8 +246,10 @@ _CUES: dict[str, dict[str, list[str]]] = {
             r"(?:pills|xanax|benzos) (?:with|and) (?:alcohol|booze|wine|vodka|beer|drinks?)",
         ],
         "indirect": [
-            r"(?:drink|drinking|drank) (?:in the morning|first thing|all day|every day|before work|at work|alone "
-            r"every night)",
+            (
+                r"(?:drink|drinking|drank) (?:in the morning|first thing|all day|every day|before work|at work|alone "
+                r"every night)"
+            ),
             r"the whole bottle",
             r"a (?:whole )?bottle (?:of \w+ )?(?:a|every|each) (?:day|night)",
             r"(?:drink\w*|using|drugs?|habit)(?:'s| has| is)? (?:\w+ ){0,2}out of (?:hand|control)",
@@ -265,6 +285,19 @@ IDIOMS = compile_cues(
         r"(?:feet|back|legs|head|knees?) (?:are|is) killing me",
         r"killer",
         r"dying (?:to|for|of laughter)",
+        r"(?:literally |actually )?dying (?:here|over here|of (?:the )?(?:heat|cold|thirst|hunger))",
+        r"(?:disappear|sink|vanish) (?:into|through) the (?:floor|ground)",
+        r"(?:ground|floor|earth) to (?:open up|swallow me)",
+        r"(?:die|disappear|vanish) (?:of|from|with) (?:embarrassment|shame|cringe)",
+        # animals and plants scratch: "the cat scratched my arm"
+        (
+            r"(?:cat|dog|kitten|puppy|baby|thorns?|brambles?|branch|nettles?|rose|bush) (?:\w+ )?(?:scratched|bit|nipped|"
+            r"stung|cut|caught) (?:my|me)"
+        ),
+        (
+            r"(?:beat|punch|hit|kick|thump)\w* each other(?: up)?[^.?!]{0,30}?(?:in fun|for fun|playing|messing|as kids|"
+            r"like siblings do|play-?fight\w*)"
+        ),
         r"to die for",
         r"die (?:of|from) (?:embarrassment|laughter|laughing|boredom)",
         r"dead (?:tired|serious|end|line|on|nervous|easy|set|right|good|funny|boring|quiet|beat|last)",
@@ -280,17 +313,63 @@ IDIOMS = compile_cues(
         r"crack(?:ed|ing)? (?:a )?(?:joke|up|open|on)",
         r"cracked",
         r"crack of dawn",
-        r"beat (?:me|us|them|him|her) (?:at|to)",
+        r"beat (?:me|us|them|him|her) (?:at|to)(?! death)",
+        # sport scores and results: "we beat them three nil", "they beat us in the final"
+        (
+            r"beat (?:me|us|them|him|her|the \w+) (?:by )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+            r"(?:[- ](?:nil|nothing|zero|love|\d+|one|two|three|four|five|six)| goals?| points?| runs?| wickets?)"
+        ),
+        r"beat (?:me|us|them|him|her) (?:in|at) (?:the )?(?:final|semi\w*|match|game|league|cup|race|quiz|derby)",
+        # "dead" as an intensifier: "dead chuffed", "dead proud"
+        (
+            r"dead (?:chuffed|pleased|proud|happy|excited|keen|lucky|jealous|busy|cute|nice|hard|simple|cold|hot|heavy|"
+            r"slow|fast|late|early|sure|certain|against|posh|bad|dull|common|handy|popular|loud|sweet|brilliant|"
+            r"annoying|stressful|nervous|excited|friendly|expensive|cheap|good at|clever|smart|sound|rude|weird|odd|"
+            r"strict|calm|chilled|fit|close|near|straight|ahead|centre|center|giveaway|heat|ringer|wood|weight|zone|"
+            r"battery|phone|leg|lift)"
+        ),
+        # everyday accidents: "I cut my finger chopping onions", "burned my tongue on the soup"
+        (
+            r"(?:i|i've|he|she|he's|she's|we|they|you) (?:\w+ )?(?:cut|burn(?:ed|t)?|scald(?:ed)?|nick(?:ed)?|sliced|"
+            r"trapped|stubbed|bashed|banged|jammed) (?:my|his|her|their|your) (?:finger|thumb|hand|foot|toe|lip|chin|tongue|mouth|knee|elbow|shin|head)s? (?:\w+ ){0,2}"
+            r"(?:on|while|when|chopping|slicing|cooking|shaving|opening|with the|in the (?:door|drawer|car door)|"
+            r"making|baking|ironing|cutting|doing|at work|playing|getting)"
+        ),
+        # a thing, not a person, "will kill" someone: "the heating bill will kill us", "this commute is killing me"
+        (
+            r"(?:bills?|rent|mortgage|prices?|costs?|heating|heat|cold|weather|humidity|traffic|commute|job|work|workload|"
+            r"exams?|deadlines?|hangover|diet|gym|stairs|hill|shifts?|noise|waiting|suspense|queue|drive|journey|"
+            r"overtime|paperwork|this|that|it|the \w+ bill) (?:\w+ )?(?:will|'ll|is going to|'s going to|is gonna|gonna|"
+            r"would|might|could|'d) (?:actually |literally |honestly |probably )?kill (?:me|us|him|her|them)"
+        ),
+        # a joke marked as a joke: "I'm going to strangle my brother if he borrows my car again, ha"
+        (
+            r"(?:strangle|throttle|kill|murder|kill)\w* [^.?!]{0,60}?(?:\bha\b|\bhaha\w*|\blol\b|(?<!not )(?<!n't )"
+            r"\bjoking\b|(?<!not )(?<!n't )\bkidding\b|\((?:laughs?|laughing|laughter)\)|\[(?:laughs?|laughing|laughter)\])"
+        ),
+        # food and drink cravings, performances: "I could murder a pizza"
+        (
+            r"(?:murder|kill|destroy|demolish|smash|annihilate)(?:ed|ing)? (?:a|an|some|the|that|this) (?:\w+ )?(?:pizza|"
+            r"curry|burger|drink|pint|beer|coffee|takeaway|kebab|sandwich|meal|plate|bottle of wine|cuppa|tea|brew|chips|"
+            r"chocolate|cake|workout|exam|test|interview|presentation|song|karaoke|gig|set|speech|fry-up|roast|steak)"
+        ),
         r"kicked (?:me|us) out of (?:the )?(?:game|group)",
         r"(?:bottle|bottled) (?:it|things|feelings|them) up",
         r"blackout (?:curtains|blinds)",
         r"the point of (?:the|this) (?:meeting|exercise|email|project)",
         r"point of view",
-        r"(?:going to|gonna|will|'ll) kill me (?:if|when|for)",
+        (
+            r"(?:going to|gonna|will|'ll) kill me (?:if|when|for)(?! (?:i|she|we) (?:ever )?(?:leave|left|go|tell|told|"
+            r"report|call|try|tried|walk out|speak|talk))"
+        ),
         r"(?:the )?death of me",
         r"dying of (?:curiosity|laughter|boredom|embarrassment|thirst|hunger)",
         r"(?:die|kill) for an? \w+",
-        r"(?:phone|battery|laptop|plant|car|flowers?) (?:is |was )?(?:dying|dead|died)",
+        (
+            r"(?:phone|battery|laptop|plants?|car|flowers?|tv|telly|printer|fridge|engine|torch|remote|headphones|"
+            r"conversation|party|meme|show|series|trend|joke|mood|vibe)(?:'s| is| was| has| had)?(?: (?:about|going) to| "
+            r"gonna| just| finally| totally| completely| already)? (?:dying|dead|died|die)"
+        ),
         r"cut (?:myself|me|him|her|you) (?:a|some) (?:slice|piece|break|slack)",
         r"hurt (?:his|her|their|my|your) feelings",
         r"push(?:es|ed)? (?:him|her|them) to",
