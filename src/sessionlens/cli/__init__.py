@@ -14,6 +14,7 @@ from . import voice_cmds as _voice_cmds  # noqa: F401  (registers voice)
 from . import reflection_cmds as _reflection_cmds  # noqa: F401  (registers reflect)
 from . import supervision_cmds as _supervision_cmds  # noqa: F401  (registers packet)
 from . import deid_cmds as _deid_cmds  # noqa: F401  (registers deidentify)
+from . import coding_cmds as _coding_cmds  # noqa: F401  (registers code)
 from .app import app, run
 
 __all__ = ["app", "main"]

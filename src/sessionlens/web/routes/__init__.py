@@ -10,3 +10,5 @@ ROUTERS = [meta.router, auth_pages.router, client_pages.router, session_pages.ro
            api_recording.router, server_ops.router]
 from . import reflection_pages, supervision_pages  # noqa: E402  (reflection, packets, de-identify)
 ROUTERS += [reflection_pages.router, supervision_pages.router]
+from . import code_corrections  # correct codes: review form, API, agreement, export
+ROUTERS.append(code_corrections.router)

@@ -1,0 +1,194 @@
+"""Use cases: the clinician corrects a code; agreement with the model over time; rows for re-training.
+
+Corrections live in the session's sealed metadata (``code_corrections``), each with the model's
+original value beside the clinician's. Every correction re-applies the whole list to the stored
+analysis (a new sealed version replaces the old one): codes, code findings, premature-advice flags
+and the MI measures follow the clinician. The export returns bytes; the caller writes them where
+the clinician says, never inside the vault (see services/exports.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from ..analysis.coding import CodingResult, recode
+from ..analysis.coding.corrections import session_agreement, training_rows
+from ..analysis.coding.scheme import requested
+from ..codec import transcript_from_dict
+from ..domain import Transcript
+from ..errors import InputError
+from ..vault import blobs, records
+from ..vault.accounts import Role
+from ..vault.blobs import BlobKind
+from ..vault.ids import now_iso
+from ..vault.models import clients, sessions
+from .analyses import read_blob
+from .consent import PROCESSING, current_consent, require_processing_consent
+from .context import Ctx
+from .permissions import Action, require, session_row, unit_of_work
+
+KEY = "code_corrections"
+MAX_NOTE = 500
+
+
+def _note(note: str | None) -> str | None:
+    text = (note or "").strip()
+    if len(text) > MAX_NOTE:
+        raise InputError(f"a note on a correction has at most {MAX_NOTE} characters")
+    return text or None
+
+
+def _load(ctx: Ctx, conn: Connection, session_id: str) -> tuple[str, dict[str, Any], Transcript]:
+    blob_id, doc = read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)
+    _, transcript = read_blob(ctx, conn, session_id, BlobKind.TRANSCRIPT)
+    return blob_id, json.loads(doc), transcript_from_dict(json.loads(transcript))
+
+
+def _codes_of(doc: dict[str, Any], uid: str) -> dict[str, Any] | None:
+    for u in doc.get("utterances", []):
+        if u["id"] == uid:
+            return u.get("codes") if isinstance(u.get("codes"), dict) else None
+    raise InputError(f"no utterance {uid[:40]!r} in this session")
+
+
+def _stamp(ctx: Ctx, fixes: list[dict[str, Any]], base: CodingResult, note: str | None) -> list[dict[str, Any]]:
+    """Each correction with when, by whom, the model's original value and the optional note."""
+    at = now_iso()
+    return [{**f, "at": at, "by": ctx.actor.id, "model": base.codes[f["utterance_id"]].get(f["field"]),
+             **({"note": note} if note else {})} for f in fixes]
+
+
+def _store_doc(ctx: Ctx, conn: Connection, row: Any, old_blob: str, doc: dict[str, Any]) -> None:
+    blobs.put(ctx.vault, conn, kind=BlobKind.ANALYSIS, client_id=row.client_id, session_id=row.id,
+              key_id=row.key_id, key_version=row.key_version, data=json.dumps(doc, ensure_ascii=False).encode())
+    blobs.remove(conn, old_blob)  # the model's codes live on inside the new version (codes.model)
+
+
+def _store_meta(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any]) -> None:
+    sealed = records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)
+    conn.execute(update(sessions).where(sessions.c.id == row.id).values(sealed=sealed))
+
+
+def reapply(ctx: Ctx, conn: Connection, session_id: str) -> int:
+    """Re-apply a session's kept corrections to its newest analysis, inside the caller's (already
+    permission-checked) transaction — for use after a re-analysis such as a speaker correction.
+    Returns how many corrections no longer fit the session (e.g. an utterance changed role)."""
+    row = conn.execute(select(sessions).where(sessions.c.id == session_id)).one()
+    items = records.open_row(ctx.vault, conn, "sessions", row).get(KEY, [])
+    if not items:
+        return 0
+    blob_id, doc, transcript = _load(ctx, conn, session_id)
+    new_doc, stale = recode.recoded_document(doc, transcript, items)
+    _store_doc(ctx, conn, row, blob_id, new_doc)
+    return stale
+
+
+def correct_code(ctx: Ctx, session_id: str, utterance_id: str, *, therapist_behaviour: str | None = None,
+                 therapist_subcodes: Sequence[str] | None = None, client_talk: str | None = None,
+                 note: str | None = None) -> dict[str, Any]:
+    """Correct one utterance's codes; the analysis is recomputed from the clinician's codes."""
+    text = _note(note)
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.NOTE_WRITE, session_id)
+        require_processing_consent(ctx.vault, conn, row.client_id)  # re-computing the analysis is processing
+        blob_id, doc, transcript = _load(ctx, conn, session_id)
+        fixes = requested(utterance_id, _codes_of(doc, utterance_id), therapist_behaviour=therapist_behaviour,
+                          therapist_subcodes=therapist_subcodes, client_talk=client_talk)
+        meta = records.open_row(ctx.vault, conn, "sessions", row)
+        meta[KEY] = meta.get(KEY, []) + _stamp(ctx, fixes, recode.model_coding(doc), text)
+        new_doc, stale = recode.recoded_document(doc, transcript, meta[KEY])
+        _store_doc(ctx, conn, row, blob_id, new_doc)
+        _store_meta(ctx, conn, row, meta)
+        ctx.vault.audit(conn, actor=ctx.who, action="code.correct", target=session_id,
+                        detail={"utterance": utterance_id, "fields": [f["field"] for f in fixes]})
+    codes = next(u["codes"] for u in new_doc["utterances"] if u["id"] == utterance_id)
+    return {"session": session_id, "utterance": utterance_id, "codes": codes, "corrections": len(meta[KEY]),
+            "not_applicable": stale, "interventions": new_doc["metrics"]["interventions"],
+            "client_talk": new_doc["metrics"]["client_talk"]}
+
+
+def list_corrections(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    """Every correction of a session (oldest first) and its agreement with the model so far."""
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
+        items = records.open_row(ctx.vault, conn, "sessions", row).get(KEY, [])
+        base = recode.model_coding(json.loads(read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)[1]))
+        ctx.vault.audit(conn, actor=ctx.who, action="code.list", target=session_id, detail={"count": len(items)})
+    if ctx.role is not Role.CLINICIAN:  # a note is the clinician's own reasoning
+        items = [{k: v for k, v in c.items() if k != "note"} for c in items]
+    fits, stale = recode.applicable(base, items)
+    return {"session": session_id, "corrections": items, "effective": len(fits), "not_applicable": stale,
+            "agreement": session_agreement(base, fits)}
+
+
+def _own_sessions(conn: Connection, ctx: Ctx) -> list[Any]:
+    owned = select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)
+    q = select(sessions).where(sessions.c.client_id.in_(owned)).order_by(sessions.c.created_at, sessions.c.id)
+    return list(conn.execute(q).all())
+
+
+def _consents(ctx: Ctx, conn: Connection, client_id: str) -> bool:
+    consent = current_consent(ctx.vault, conn, client_id)
+    return consent is not None and PROCESSING <= set(consent["scopes"])
+
+
+def _corrected_sessions(ctx: Ctx, conn: Connection, *, consented: bool = False
+                        ) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The signed-in clinician's sessions that hold corrections, oldest first (``consented``: only
+    those whose client's consent to analysis is current)."""
+    out = []
+    for row in _own_sessions(conn, ctx):
+        items = records.open_row(ctx.vault, conn, "sessions", row).get(KEY, [])
+        if items and (not consented or _consents(ctx, conn, row.client_id)):
+            out.append((row, items))
+    return out
+
+
+def agreement(ctx: Ctx) -> dict[str, Any]:
+    """Model-vs-clinician agreement (share and Cohen's kappa) per session over time, and overall."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.REFLECTION_READ)
+        rows, pooled = [], []
+        for row, items in _corrected_sessions(ctx, conn):
+            base = recode.model_coding(json.loads(read_blob(ctx, conn, row.id, BlobKind.ANALYSIS)[1]))
+            fits, _ = recode.applicable(base, items)
+            rows.append({"session": row.id, "date": row.created_at[:10], "corrections": len(fits),
+                         **session_agreement(base, fits)})
+            pooled.append(recode.pairs(base, fits))
+        ctx.vault.audit(conn, actor=ctx.who, action="code.agreement", target="-", detail={"sessions": len(rows)})
+    return {"sessions": rows, "overall": recode.pooled_agreement(pooled),
+            "note": "Agreement over the utterances you corrected or confirmed; a description of the model, "
+                    "not of you."}
+
+
+def _session_rows(ctx: Ctx, conn: Connection, row: Any, items: list[dict[str, Any]],
+                  context: bool) -> list[dict[str, Any]]:
+    _, doc, transcript = _load(ctx, conn, row.id)
+    base = recode.model_coding(doc)
+    coding = recode.corrected_coding(base, recode.applicable(base, items)[0])
+    out = []
+    for r in training_rows(transcript, coding):
+        if context or r["corrected"]:
+            uid = transcript.utterances[r["utterance_index"]].id
+            model = base.codes[uid]
+            out.append({"transcript_id": row.id, "utterance_id": uid, **r,
+                        "model_label": model.get("therapist_behaviour") or model.get("client_talk"),
+                        "model_subcodes": list(model.get("therapist_subcodes") or [])})
+    return out
+
+
+def export_training_rows(ctx: Ctx, *, context: bool = False) -> bytes:
+    """JSONL, one utterance a line, of the clinician's corrected utterances (``context``: every coded
+    utterance of the corrected sessions, flagged). Plaintext PHI: for the clinician's own re-training;
+    sessions of clients whose consent to analysis was revoked are left out."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.EXPORT)
+        rows = [r for row, items in _corrected_sessions(ctx, conn, consented=True)
+                for r in _session_rows(ctx, conn, row, items, context)]
+        ctx.vault.audit(conn, actor=ctx.who, action="code.export", target="-",
+                        detail={"rows": len(rows), "sessions": len({r["transcript_id"] for r in rows})})
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
