@@ -1,23 +1,30 @@
 """Risk-language benchmark: recall and precision per category on the project's own labelled sentences.
 
-Reproduce: `make bench BENCH=risk`. Data: benchmarks/data/risk_labelled.jsonl (see benchmarks/data/README.md for
-how it was written: after the rules, without tuning to it). Target: overall recall >= 0.95.
+Reproduce: `make bench BENCH=risk`. Held-out data: benchmarks/data/risk_heldout_5.jsonl (set 5; see
+benchmarks/data/README.md for how it was written: after the last rule change, committed before its first and only
+scoring). Sets 1–4 are development data now and are reported as such. Target: overall recall >= 0.95.
 Each sentence is analysed alone, as a one-utterance client session, exactly as the analyzer would see it.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.run import machine
+from benchmarks.run import ROOT, machine
 from sessionlens.analysis.risk import CATEGORIES, find_risk
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
 
-DATA = Path(__file__).resolve().parent / "data" / "risk_labelled.jsonl"
-ROUNDS = [Path(__file__).resolve().parent / "data" / f"risk_round{i}.jsonl" for i in (1, 2, 3)]
-FIRST_RUN = {1: (0.812, 0.994), 2: (0.523, 1.000), 3: (0.629, 0.978)}  # recorded at each set's first scoring
+HERE = Path(__file__).resolve().parent / "data"
+DATA = HERE / "risk_heldout_5.jsonl"  # held out: written after the last rule change, scored once
+SET4 = HERE / "risk_labelled.jsonl"  # held out until round 5, development data since
+ROUNDS = [HERE / f"risk_round{i}.jsonl" for i in (1, 2, 3)] + [SET4]
+# Recall and precision recorded at each set's first and only held-out scoring (before any rule was fitted to it).
+FIRST_RUN = {1: (0.812, 0.994), 2: (0.523, 1.000), 3: (0.629, 0.978), 4: (0.736, 0.946), 5: (0.649, 0.916)}
+# Real conversation no one here wrote, read at run time when present (never copied): a flag-rate check, not labels.
+ANNOMI = ROOT.parent / "shared" / "data" / "annomi" / "AnnoMI-simple.dev.csv"
 
 
 def load(path: Path = DATA) -> list[dict]:
@@ -63,6 +70,7 @@ def evaluate(items: list[dict]) -> dict:
         "precision": _ratio(any_tp, any_tp + any_fp),
         "negation_agreement": _ratio(neg_ok, neg_total),
         "misses": misses,
+        "any_misses": [it for it in misses if not flags(it["text"])],
         "false_alarms": false_alarms,
         "n": len(items),
     }
@@ -72,36 +80,54 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else float("nan")
 
 
+def annomi_flag_rate() -> str:
+    """Share of real MI-session utterances (AnnoMI dev) that get any flag: a flooding check, not a precision."""
+    if not ANNOMI.exists():
+        return "AnnoMI flag rate: skipped (../shared/data/annomi not present)."
+    with ANNOMI.open(encoding="utf-8") as f:
+        texts = [r["utterance_text"] for r in csv.DictReader(f) if len(r["utterance_text"]) >= 3]
+    flagged = sum(bool(flags(t)) for t in texts)
+    return (
+        f"Flag rate on real conversation (AnnoMI dev, {len(texts)} utterances of motivational-interviewing sessions, "
+        f"many about alcohol and drugs; unlabelled, so a flooding check rather than a precision): "
+        f"{flagged} flagged ({flagged / len(texts):.1%})."
+    )
+
+
 def main() -> str:
     r = evaluate(load())
     devs = [evaluate(load(p)) for p in ROUNDS]
     rows = "\n".join(
         f"| {c} | {rec:.3f} | {prec:.3f} | {n} |" for c, (rec, prec, n) in r["per_category"].items()
     )
-    kinds = Counter(it["kind"] for it in r["misses"])
-    return f"""## Risk language (project-written set)
+    kinds = Counter(it["kind"] for it in r["any_misses"])
+    firsts = "; ".join(f"set {k}: {v[0]:.3f} / {v[1]:.3f}" for k, v in FIRST_RUN.items())
+    dev = ", ".join(f"set {i} {d['recall']:.3f} / {d['precision']:.3f}" for i, d in enumerate(devs, start=1))
+    return f"""## Risk language (project-written sets)
 
 Machine: {machine()}. Reproduce: `make bench BENCH=risk`.
-{r["n"]} sentences written by the project (benchmarks/data/risk_labelled.jsonl, see its README), each analysed
-as a one-utterance client session. A sentence counts as found when any risk flag fires on it; "strict" needs the
-labelled category. Negated, hypothetical and reported mentions are positives (they are for review); idioms and
-everyday talk are negatives.
+Held out: {r["n"]} sentences written by the project (benchmarks/data/risk_heldout_5.jsonl, set 5; see
+benchmarks/data/README.md), each analysed as a one-utterance client session. A sentence counts as found when any
+risk flag fires on it; "strict" needs the labelled category. Negated, hypothetical, asked and reported mentions are
+positives (they are for review); idioms and everyday talk (grief facts, ordinary drinking, accidents) are negatives.
 
 | category | recall | precision | sentences |
 |---|---|---|---|
 {rows}
 
-Overall: recall **{r["recall"]:.3f}** (target ≥ 0.95), strict recall {r["strict_recall"]:.3f}, precision
-{r["precision"]:.3f}; negation marked as labelled on {r["negation_agreement"]:.3f} of found positives.
-Misses by kind: {dict(kinds) or "none"}; false alarms: {len(r["false_alarms"])}.
-How this set came to be (details in benchmarks/data/README.md): the rules were built from the examples in
-tests/analysis/test_risk.py; each earlier set was written fresh, scored once, and only then used to widen the rules.
-Recall at each set's first scoring — set 1: {FIRST_RUN[1][0]:.3f}; set 2: {FIRST_RUN[2][0]:.3f} (fixed phrases do not
-generalise, hence the broad concept tier); set 3: {FIRST_RUN[3][0]:.3f} (concept fields still too narrow). Today, as
-development data: set 1 recall {devs[0]["recall"]:.3f}, set 2 {devs[1]["recall"]:.3f}, set 3 {devs[2]["recall"]:.3f}.
-The table above is set 4 (risk_labelled.jsonl), written after the last rule change and not used to change any rule.
-Caveat: the same team wrote the rules and the sets, so even the untouched set 4 is likely an
-upper bound on what unseen speech would give; real transcripts with ASR errors will do worse.
+Set 5 overall: recall **{r["recall"]:.3f}** (target ≥ 0.95, not reached), strict recall {r["strict_recall"]:.3f},
+precision {r["precision"]:.3f}; negation marked as labelled on {r["negation_agreement"]:.3f} of found positives.
+Missed sentences by kind: {dict(kinds) or "none"}; false alarms: {len(r["false_alarms"])}.
+Set 5 was written after the last rule change and committed before it was scored; this is its first and only
+scoring, and no rule has been fitted to it.
+
+Recall / precision at each set's first scoring (each set written fresh, scored once, only then used to change
+rules) — {firsts}. Today, as development data (the rules were fitted to these; not a measure of new wording):
+{dev}.
+{annomi_flag_rate()}
+Caveat: the same team wrote the rules and the sets. Fitting the rules to a set lifts it to about 1.0 while the
+next fresh set lands between 0.52 and 0.81: hand-written rules do not reach 0.95 on new wording, and real
+transcripts (ASR errors, disfluency, context across turns) will do worse than one-sentence examples.
 """
 
 
