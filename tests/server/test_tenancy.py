@@ -40,7 +40,7 @@ ARGS: dict[str, Any] = {
     "data": DEMO.read_bytes(), "source": "demo.vtt", "name": "demo.vtt", "seq": 0, "mime": "audio/wav",
     "status": "ready", "text": "a line", "change": {"sections": []}, "note": {"text": "x"}, "answers": {},
     "instrument": "phq9", "kind": "markdown", "username": "bob", "chosen": [], "runner": Recorder(),
-    "keyring": MemoryKeyring(), "scopes": ("recording", "analysis"),
+    "keyring": MemoryKeyring(), "scopes": ("recording", "analysis"), "utterance_id": "u1",
 }
 
 
@@ -128,7 +128,7 @@ def _sign_in(client: TestClient, username: str) -> str:
 
 FILL = {"seq": "0", "what": "analysis", "kind": "markdown"}
 BODIES = {"/consent": {"scopes": ["recording", "analysis"]}, "/speakers": {"speakers": {"A": {"role": "client"}}},
-          "/note": {"sections": []}}
+          "/note": {"sections": []}, "/codes": {"utterance_id": "u2", "client_talk": "change"}}
 
 
 def _wav() -> bytes:
@@ -143,7 +143,8 @@ def _wav() -> bytes:
 
 def _form(csrf: str, ids: dict[str, str]) -> dict[str, str]:
     form = {"csrf": csrf, "scope_analysis": "on", "scope_recording": "on", "text": "x", "instrument": "phq9",
-            **{f"item{n}": "0" for n in range(1, 10)}, f"session_{ids['session_id']}": "on"}
+            **{f"item{n}": "0" for n in range(1, 10)}, f"session_{ids['session_id']}": "on",
+            "utterance": "u2", "client_talk": "change"}
     for name, value in _overrides().get("reflection.record_impressions", {}).get("answers", {}).items():
         form[name] = str(value)
     return form

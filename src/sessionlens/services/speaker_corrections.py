@@ -26,6 +26,7 @@ from ..vault.blobs import BlobKind
 from ..vault.ids import now_iso
 from ..vault.models import sessions
 from .analyses import read_blob
+from . import code_corrections
 from .context import Ctx
 from .permissions import Action, session_row, unit_of_work
 
@@ -88,6 +89,7 @@ def correct_speakers(ctx: Ctx, session_id: str, *, speakers: Mapping[str, Mappin
                "key_version": row.key_version}
         for kind, payload in ((BlobKind.TRANSCRIPT, transcript_to_dict(fixed)), (BlobKind.ANALYSIS, document)):
             blobs.put(ctx.vault, conn, kind=kind, data=json.dumps(payload, ensure_ascii=False).encode(), **put)
+        code_corrections.reapply(ctx, conn, session_id)  # the re-analysis must not drop the clinician's code corrections
         meta = records.open_row(ctx.vault, conn, "sessions", row)
         meta.setdefault("corrections", []).append({"at": now_iso(), "by": ctx.actor.id, "speakers": speakers,
                                                    "utterances": utterances})

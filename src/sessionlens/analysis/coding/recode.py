@@ -4,7 +4,7 @@ The document keeps, on every corrected utterance, the model's own values under `
 (and on its code finding under ``data.model``), so the model's coding can always be rebuilt from
 the document, the full list of corrections re-applied, and every derived part recomputed:
 per-utterance codes, the code findings, the premature-advice flags and the MI measures
-(``metrics.interventions``, ``metrics.client_talk`` and their copy under ``metrics.coding``).
+(``metrics.interventions`` and ``metrics.client_talk``; ``metrics.coding`` keeps the model name and the count).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def recoded_document(doc: Mapping[str, Any], transcript: Transcript,
     measures = mi_measures(transcript, coding)
     metrics = out.setdefault("metrics", {})
     metrics.update(copy.deepcopy(measures))
-    metrics["coding"] = {**(metrics.get("coding") or {}), **measures, "corrections": len(fits)}
+    metrics["coding"] = {"model": (metrics.get("coding") or {}).get("model", "unknown"), "corrections": len(fits)}
     out["findings"] = _findings(out.get("findings", []), coding, transcript)
     return out, stale
 
