@@ -65,7 +65,9 @@ def _worker_state() -> tuple[Any, Settings, Any, str]:
         raise RuntimeError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
     engine = store.make_engine(settings.database_url)
     keyring = RedisKeyring(settings.broker_url, load_secret(settings.keyring_secret_file))
-    return engine, settings, keyring, os.environ.get("SESSIONLENS_WORKER_NAME") or worker_name()
+    # Unique per process (prefork children share the name given on the command line): a lease names one process.
+    name = os.environ.get("SESSIONLENS_WORKER_NAME")
+    return engine, settings, keyring, f"{name}:{os.getpid()}" if name else worker_name()
 
 
 def _run_job(self: Any, job_id: str) -> str:

@@ -163,7 +163,7 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
                                           speech_rate_wpm=settings.speech_rate_wpm)
         return json.dumps({"transcript": transcript_to_dict(transcript), "meta": meta}).encode()
     if name == "transcribe":
-        from ..speech.pipeline import transcribe
+        from ..speech.pipeline import SpeechOptions, transcribe
 
         data = _audio(ctx, job.session_id or "")
 
@@ -173,7 +173,10 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
                 hb.progress = 0.6 * min(done / total, 1.0)
 
         with offline(allow=_hosts(ctx.vault)):
-            transcript = transcribe(data, progress=report)
+            transcript = transcribe(data, SpeechOptions(
+                model=settings.speech_model, language=settings.speech_language or None,
+                speakers=settings.speech_speakers or None, chunk_seconds=settings.speech_chunk_seconds,
+                threads=settings.speech_threads or None), progress=report)
         return json.dumps({"transcript": transcript_to_dict(transcript), "meta": {}}).encode()
     if name == "analyze":
         doc = json.loads(prev or b"{}")

@@ -75,7 +75,8 @@ def login(vault: Vault, username: str, password: str) -> Ctx:
                         detail={"reason": _reason(failure)})
         else:
             try:
-                own_keys = tenancy.unlock_account_keys(vault, conn, account.id, password)
+                own_keys = vault.account_kek(account.id) is not None \
+                    or tenancy.unlock_account_keys(vault, conn, account.id, password)  # (held: derived already)
             except AuthError:  # an admin reset the password: the keys still answer to the old one
                 own_keys, failure = False, AuthError(
                     "this account's keys are still sealed under its previous password; the practice owner can "
