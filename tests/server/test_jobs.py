@@ -156,3 +156,26 @@ def test_another_clinicians_job_is_not_found_and_audited(server) -> None:
     with server.vault.engine.connect() as conn:
         last = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc())).first()
     assert last.action == "refused:job.read" and last.actor == "carol" and last.target == job["id"]
+
+
+AUDIO = DEMO.parents[3] / "tests" / "speech" / "data" / "dialogue.opus"
+
+
+def test_an_audio_job_transcribes_and_retention_drops_the_audio(server) -> None:
+    from sessionlens.services import media_sessions
+
+    alice = server.ctx["alice"]
+    cid = _client(alice)
+    keyring = MemoryKeyring()
+    created = media_sessions.create_audio_session(alice, cid, status="awaiting_transcription", mime="audio/ogg",
+                                                  data=AUDIO.read_bytes())
+    run = InProcessRunner(server.vault.engine, settings(speech_threads=1), keyring)
+    try:
+        job = server_jobs.submit_audio(alice, created["id"], runner=run, keyring=keyring)
+        done = wait_for(server.vault.engine, job["id"], timeout=180)
+    finally:
+        run.shutdown()
+    assert done.state == "done" and [h["stage"] for h in done.history] == ["transcribe", "analyze", "store"], done
+    header = media_sessions.session_header(alice, created["id"])
+    assert header["status"] == "ready" and header["utterances"] > 3
+    assert "audio" not in header["kinds"]  # retention: audio goes once the transcript is stored

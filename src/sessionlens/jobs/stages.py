@@ -166,6 +166,11 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
         from ..speech.pipeline import SpeechOptions, transcribe
 
         data = _audio(ctx, job.session_id or "")
+        from ..services.permissions import allowed
+        from ..services.voiceprints import voiceprint_for
+
+        # The clinician's enrolled voice labels them, as in the in-process transcription (audited read).
+        voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
 
         def report(done: float, total: float | None, stage: str) -> None:
             hb.step = stage[:64]
@@ -176,7 +181,7 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
             transcript = transcribe(data, SpeechOptions(
                 model=settings.speech_model, language=settings.speech_language or None,
                 speakers=settings.speech_speakers or None, chunk_seconds=settings.speech_chunk_seconds,
-                threads=settings.speech_threads or None), progress=report)
+                threads=settings.speech_threads or None, voiceprint=voice), progress=report)
         return json.dumps({"transcript": transcript_to_dict(transcript), "meta": {}}).encode()
     if name == "analyze":
         doc = json.loads(prev or b"{}")
