@@ -20,8 +20,8 @@ from sessionlens.ingest import parse_transcript, render_transcript
 
 from .conftest import REPO, shared_data_dir
 
-# `serve` runs until stopped; the web tests start the same app and drive it in a browser.
-LONG_RUNNING = ("sessionlens serve",)
+# `serve` and `worker` run until stopped; tests/web and tests/server start the same app and workers.
+LONG_RUNNING = ("sessionlens serve", "sessionlens worker")
 AUDIO_FIXTURE = REPO / "tests" / "speech" / "data" / "dialogue.opus"
 
 
