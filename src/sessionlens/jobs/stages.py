@@ -30,6 +30,7 @@ from ..services.analysis import analyze_transcript
 from ..services.consent import require_processing_consent
 from ..services.context import Ctx
 from ..services.permissions import Action, Refused, session_row, unit_of_work
+from ..services.transcription import audio_for_transcription
 from ..vault import accounts, blobs, records, store
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
@@ -165,7 +166,7 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
     if name == "transcribe":
         from ..speech.pipeline import SpeechOptions, transcribe
 
-        data = _audio(ctx, job.session_id or "")
+        data = audio_for_transcription(ctx, job.session_id or "")
         from ..services.permissions import allowed
         from ..services.voiceprints import voiceprint_for
 
@@ -192,22 +193,6 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
                    "meta": doc["meta"]}
         return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
     raise ValueError(f"unknown stage {name}")
-
-
-def _audio(ctx: Ctx, session_id: str) -> bytes:
-    with unit_of_work(ctx) as conn:
-        row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
-        try:
-            require_processing_consent(ctx.vault, conn, row.client_id)
-        except ConsentError as exc:
-            raise Refused(exc, Action.SESSION_IMPORT.value, session_id) from None
-        blob_id = blobs.find(conn, session_id, BlobKind.AUDIO)
-        if blob_id is None:
-            raise Refused(ConsentError("this session has no audio to transcribe"), "transcribe", session_id)
-        data = blobs.get(ctx.vault, conn, blob_id)
-        ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
-                        detail={"session": session_id, "purpose": "transcribe"})
-    return data
 
 
 def _put(ctx: Ctx, conn: Any, row: Any, kind: BlobKind, data: bytes) -> blobs.BlobInfo:

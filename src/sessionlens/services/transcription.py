@@ -30,7 +30,8 @@ from .voiceprints import voiceprint_for
 Progress = Callable[[float, float | None, str], None]
 
 
-def _audio(ctx: Ctx, session_id: str) -> bytes:
+def audio_for_transcription(ctx: Ctx, session_id: str) -> bytes:
+    """The session's audio, read (and audited) for transcription; needs current processing consent."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
         try:
@@ -49,7 +50,7 @@ def _audio(ctx: Ctx, session_id: str) -> bytes:
 def transcribe_session(ctx: Ctx, session_id: str, progress: Progress | None = None) -> dict[str, Any]:
     from ..speech.pipeline import SpeechOptions, transcribe  # heavy (models): only when audio is processed
 
-    data = _audio(ctx, session_id)
+    data = audio_for_transcription(ctx, session_id)
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
     with offline():
         transcript = transcribe(data, SpeechOptions(voiceprint=voice), progress=progress)
