@@ -26,6 +26,7 @@ from ..notes.templates import render_template
 from ..notes.writer_default import NoteWriter
 from ..notes.writer_llm import LLMConfig, LLMWriter
 from ..offline import offline
+from ..services import formulation_decisions as fd
 from ..services import note_workflow as nw
 from ..services.analysis import analyze_file
 from ..vault.backup import write_new_file
@@ -236,14 +237,23 @@ def export(
 def formulation(
     targets: Annotated[list[str], typer.Argument(help="A client id in the vault, or transcript files (oldest first).")],
     model: Annotated[str, typer.Option("--model", help="5p (5 Ps) or cbt (CBT cross-section).")] = "5p",
+    accept: Annotated[Optional[list[str]], typer.Option("--accept", help="Accept hypothesis ITEM_ID (stored; "
+                                                        "repeatable).")] = None,
+    reject: Annotated[Optional[list[str]], typer.Option("--reject", help="Reject hypothesis ITEM_ID (stored; "
+                                                        "repeatable).")] = None,
     as_json: AsJson = False, data_dir: DataDir = None, user: User = None,
 ) -> None:
     """A case-conceptualization scaffold across sessions: hypotheses with evidence to accept or reject."""
+    decisions = [(i, concept.ACCEPTED) for i in accept or []] + [(i, concept.REJECTED) for i in reject or []]
     if all(_is_file(t) for t in targets):
+        if decisions:
+            raise InputError("decisions are stored only for a client in the vault")
         f = concept.conceptualize([(Path(t).name, analyze_file(t)) for t in targets], model)
     elif len(targets) == 1:
         with signed_in(data_dir, user) as ctx:
-            f = nw.client_conceptualization(ctx, targets[0], model)
+            for item_id, decision in decisions:
+                fd.decide_hypothesis(ctx, targets[0], model, item_id, decision)
+            f = fd.client_formulation(ctx, targets[0], model)
     else:
         raise InputError("give one client id, or transcript files that exist")
     if as_json:
