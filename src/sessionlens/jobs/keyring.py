@@ -64,6 +64,10 @@ class MemoryKeyring:
         with self._lock:
             return set(self._holders.get(account_id, set()))
 
+    def ping(self) -> bool:
+        """Readiness: this process's memory always answers."""
+        return True
+
 
 _RELEASE = """
 redis.call('SREM', KEYS[1], ARGV[1])

@@ -61,6 +61,23 @@ def _finish(keyring: Keyring, owner_id: str, job_id: str) -> None:
     keyring.release(owner_id, job_holder(job_id))
 
 
+def _note_failure(vault: Vault, job: R.JobRow, message: str) -> None:
+    """An audio job that failed for good: the session says so (as the in-process transcription did)."""
+    if job.kind != "audio" or not job.session_id:
+        return
+    from ..services import media_sessions
+    from ..services.context import Ctx
+    from ..vault import accounts
+
+    try:
+        with store.transaction(vault.engine) as conn:
+            actor = accounts.get_by_id(vault, conn, job.owner_id)
+        media_sessions.set_status(Ctx(vault, actor), job.session_id, "awaiting_transcription",
+                                  f"Transcription did not succeed: {message}")
+    except Exception as exc:  # noqa: BLE001 - the job's own state already says it failed
+        event("job.note_failed", logging.WARNING, job=job.id, error=type(exc).__name__)
+
+
 def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, worker: str) -> tuple[str, float]:
     """One attempt at a job; returns (outcome, seconds to wait before the next attempt)."""
     lease = float(settings.job_lease_seconds)
@@ -92,6 +109,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     except SessionlensError as exc:
         with store.transaction(engine) as conn:
             R.set_state(conn, job_id, R.FAILED, step="failed", message=fail_message(exc))
+        _note_failure(vault, job, fail_message(exc))
         _finish(keyring, job.owner_id, job_id)
         event("job.failed", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
         return R.FAILED, 0.0
@@ -103,6 +121,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
                         message=fail_message(exc) if final else "")
         event("job.error", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__, attempt=attempts)
         if final:
+            _note_failure(vault, job, fail_message(exc))
             _finish(keyring, job.owner_id, job_id)
             return R.FAILED, 0.0
         return "retry", backoff(attempts)

@@ -50,8 +50,7 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
         yield
         stop.set()
         state.jobs.shutdown()
-        if state.vault is not None:
-            state.vault.close()
+        state.close()  # the in-process job runner stops before the vault (and its engine) closes
 
     app = FastAPI(title="sessionlens", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", lifespan=lifespan,

@@ -30,7 +30,7 @@ class WebState:
     sessions: SessionStore = field(init=False)
     jobs: Jobs = field(default_factory=Jobs)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    runner: Any = None  # a durable jobs.runner.JobRunner on a practice server (job_runner = celery), else None
+    runner: Any = None  # the durable jobs.runner.JobRunner: Celery on a practice server, else in-process while open
     keyring: Any = None  # where workers find the keys of signed-in clinicians (jobs.keyring)
     _published: set[str] = field(default_factory=set)
 
@@ -50,6 +50,7 @@ class WebState:
                     raise AuthError("the vault is locked: its owner signs in with the passphrase first")
                 # Practice server: a clinician's own keys open their data; no passphrase needed.
                 self.vault = tenancy.open_with_account(store.make_engine(self._url()), self.settings, username, secret)
+                self._start_runner()
             ctx = vaults.login(self.vault, username, secret)
             self._publish(ctx)
         return ctx
@@ -60,6 +61,47 @@ class WebState:
 
     def _url(self) -> str:
         return home.database_url(self.settings, home.data_dir(self.settings, self.data_dir))
+
+    @property
+    def in_process(self) -> bool:
+        """Durable jobs run on threads of this process, over the open vault's engine (job_runner != celery)."""
+        return self.settings.job_runner != "celery"
+
+    def _start_runner(self) -> None:
+        """The vault just opened: durable jobs run in this process, with keys in a memory-only keyring."""
+        if not self.in_process or self.vault is None or self.runner is not None:
+            return
+        from ..jobs.keyring import MemoryKeyring
+        from ..jobs.runner import InProcessRunner
+
+        self.keyring = MemoryKeyring()
+        self.runner = InProcessRunner(self.vault.engine, self.settings, self.keyring)
+
+    def _stop_runner(self) -> None:
+        """Before the vault closes: the in-process runner stops and its keyring forgets every key."""
+        if not self.in_process or self.runner is None:
+            return
+        self.runner.shutdown()
+        self.runner = self.keyring = None
+        self._published.clear()
+
+    def _durable_owners(self) -> set[str]:
+        """Owners of unfinished in-process jobs that can run now (their keys are held): the vault stays open."""
+        if not self.in_process or self.runner is None or self.vault is None:
+            return set()
+        from ..jobs import records as R
+
+        with store.transaction(self.vault.engine) as conn:
+            owners = R.active_owners(conn)
+        return {o for o in owners if self.keyring.get(o) is not None}
+
+    def close(self) -> None:
+        """The app stops: stop the runner, then drop the keys."""
+        with self.lock:
+            self._stop_runner()
+            if self.vault is not None:
+                self.vault.close()
+                self.vault = None
 
     def _publish(self, ctx: Ctx) -> None:
         """Hand the signed-in account's keys to the workers' keyring for as long as they stay signed in."""
@@ -74,6 +116,7 @@ class WebState:
         if self.vault is None:
             serialise_transactions(opened.engine)
             self.vault = opened
+            self._start_runner()
         else:
             if not self.vault.has_vault_kek:  # opened by a clinician's own keys: hold the vault KEK too
                 self.vault.adopt_kek(opened.kek)
@@ -90,6 +133,7 @@ class WebState:
             for account in set(self._published) - present:  # the workers lose the keys of who left
                 self.keyring.release(account, "web")
                 self._published.discard(account)
+            present |= self._durable_owners()  # a job they approved still holds their keys and runs here
             for account in self.vault.held_accounts():
                 if account not in present:  # a clinician's own KEK leaves memory with their last session
                     self.vault.drop_account_kek(account)
@@ -97,5 +141,6 @@ class WebState:
             if self.server_mode and self.vault.has_vault_kek and not keyless and present:
                 self.vault.drop_vault_kek()  # only clinicians with their own keys remain
             if not present:
+                self._stop_runner()
                 self.vault.close()
                 self.vault = None

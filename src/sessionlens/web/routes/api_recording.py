@@ -45,10 +45,11 @@ async def chunk(request: Request, session_id: SessionId, seq: Annotated[int, Pat
              summary="Stop recording; joining and processing run as a job")
 def stop(request: Request, session_id: SessionId) -> dict[str, Any]:
     c = ctx(request)
-    sessions.show_session(c, session_id)  # another account's id: 404 now, not a failed job later
+    shown = sessions.show_session(c, session_id)  # another account's id: 404 now, not a failed job later
     state = web_state(request)
-    if state.runner is not None:  # practice server: join now, transcribe as a durable job on the workers
-        media_sessions.finish_recording(c, session_id)
+    if state.runner is not None:  # join now, transcribe as a durable job (in this process or on the workers)
+        if shown.get("status") != "awaiting_transcription":  # stopped already: transcribe (again) what is stored
+            media_sessions.finish_recording(c, session_id)
         return server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring)
     job = web_state(request).jobs.submit(current(request).account_id, processing.stop_work(c, session_id))
     return job.public()

@@ -38,8 +38,8 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER)
         raise TooLarge(f"a transcript is limited to {settings.web_transcript_max_mib} MiB")
     if kind.kind == "audio" and len(data) > settings.web_upload_max_mib * MIB:
         raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
-    if state.runner is not None:  # practice server: a durable job on the workers
-        return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, name, kind.mime,
+    if state.runner is not None:  # a durable job: in this process (the default) or on the workers
+        return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
                                        runner=state.runner, keyring=state.keyring)
     make = processing.transcript_work if kind.kind == "transcript" else processing.audio_work
     job = state.jobs.submit(current(request).account_id, make(c, client_id, data, kind))
