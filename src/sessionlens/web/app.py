@@ -31,7 +31,6 @@ def _sweeper(state: WebState, stop: threading.Event) -> None:
 
 def create_app(settings: Settings | None = None, data_dir: str | Path | None = None, *, tls: bool = False) -> FastAPI:
     state = WebState(settings or Settings(), Path(data_dir) if data_dir else None)
-    state.jobs.on_idle = state.lock_if_idle
     if state.settings.job_runner == "celery":  # practice server: durable jobs on `sessionlens worker` processes
         from ..jobs.keyring import RedisKeyring, load_secret
         from ..jobs.runner import CeleryRunner
@@ -49,7 +48,6 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
         threading.Thread(target=_sweeper, args=(state, stop), daemon=True, name="sl-sweep").start()
         yield
         stop.set()
-        state.jobs.shutdown()
         state.close()  # the in-process job runner stops before the vault (and its engine) closes
 
     app = FastAPI(title="sessionlens", version=__version__, docs_url=None, redoc_url=None,

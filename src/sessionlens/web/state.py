@@ -18,7 +18,6 @@ from ..services.context import Ctx
 from ..vault import home, store, tenancy
 from ..vault.vault import Vault
 from .fairness import serialise_transactions
-from .jobs import Jobs
 from .websessions import SessionStore
 
 
@@ -28,7 +27,6 @@ class WebState:
     data_dir: Path | None = None
     vault: Vault | None = None
     sessions: SessionStore = field(init=False)
-    jobs: Jobs = field(default_factory=Jobs)
     lock: threading.Lock = field(default_factory=threading.Lock)
     runner: Any = None  # the durable jobs.runner.JobRunner: Celery on a practice server, else in-process while open
     keyring: Any = None  # where workers find the keys of signed-in clinicians (jobs.keyring)
@@ -129,7 +127,7 @@ class WebState:
         with self.lock:
             if self.vault is None:
                 return
-            present = self.sessions.account_ids() | self.jobs.busy_owners()
+            present = self.sessions.account_ids()
             for account in set(self._published) - present:  # the workers lose the keys of who left
                 self.keyring.release(account, "web")
                 self._published.discard(account)

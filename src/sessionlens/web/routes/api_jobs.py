@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ...services import server_jobs
-from ..deps import current, web_state
+from ..deps import current
 from ..ids import JobId
 from .api_models import JobOut
 
@@ -16,7 +16,4 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 @router.get("/{job_id}", response_model=JobOut, summary="A job's state, step and progress")
 def job_status(job_id: JobId, request: Request) -> dict[str, Any]:
-    state = web_state(request)
-    if len(job_id) == 10 and job_id.startswith("j-"):  # a durable job (jobs.records ids), wherever it runs
-        return server_jobs.job_status(current(request).ctx, job_id)
-    return state.jobs.get(current(request).account_id, job_id).public()
+    return server_jobs.job_status(current(request).ctx, job_id)

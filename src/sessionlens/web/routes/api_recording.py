@@ -9,9 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import InputError
 from ...services import media_sessions, server_jobs, sessions
-from .. import processing
 from ..bodies import read_capped
-from ..deps import ctx, current, web_state
+from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import audio_type
 from .api_models import JobOut
@@ -47,9 +46,7 @@ def stop(request: Request, session_id: SessionId) -> dict[str, Any]:
     c = ctx(request)
     shown = sessions.show_session(c, session_id)  # another account's id: 404 now, not a failed job later
     state = web_state(request)
-    if state.runner is not None:  # join now, transcribe as a durable job (in this process or on the workers)
-        if shown.get("status") != "awaiting_transcription":  # stopped already: transcribe (again) what is stored
-            media_sessions.finish_recording(c, session_id)
-        return server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring)
-    job = web_state(request).jobs.submit(current(request).account_id, processing.stop_work(c, session_id))
-    return job.public()
+    # Join now, transcribe as a durable job (in this process or on the workers).
+    if shown.get("status") != "awaiting_transcription":  # stopped already: transcribe (again) what is stored
+        media_sessions.finish_recording(c, session_id)
+    return server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring)

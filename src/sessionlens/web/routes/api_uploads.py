@@ -9,9 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import ConsentError, InputError
 from ...services import consent, media_sessions, server_jobs
-from .. import processing
 from ..bodies import TooLarge, read_capped
-from ..deps import ctx, current, web_state
+from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import classify
 from .api_models import JobOut
@@ -38,12 +37,9 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER)
         raise TooLarge(f"a transcript is limited to {settings.web_transcript_max_mib} MiB")
     if kind.kind == "audio" and len(data) > settings.web_upload_max_mib * MIB:
         raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
-    if state.runner is not None:  # a durable job: in this process (the default) or on the workers
-        return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
-                                       runner=state.runner, keyring=state.keyring)
-    make = processing.transcript_work if kind.kind == "transcript" else processing.audio_work
-    job = state.jobs.submit(current(request).account_id, make(c, client_id, data, kind))
-    return job.public()
+    # A durable job: in this process (the default) or on the workers (job_runner = celery).
+    return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
+                                   runner=state.runner, keyring=state.keyring)
 
 
 @router.post("/sessions/{session_id}/audio", status_code=201, openapi_extra=RAW,
