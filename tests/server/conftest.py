@@ -6,7 +6,6 @@ owner (vault passphrase), two clinicians with their own key hierarchies (alice, 
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +17,11 @@ from sessionlens.config import Settings
 from sessionlens.services import accounts as account_service
 from sessionlens.services import vaults
 from sessionlens.services.context import Ctx
-from sessionlens.vault import backup, keys, store
+from sessionlens.vault import backup, store
 from sessionlens.vault.accounts import Role
 from sessionlens.vault.vault import Vault
+
+from ..vault.helpers import _derive_once  # noqa: F401  (the same autouse fixture: one memoised derivation)
 
 PASSPHRASE = "practice owner passphrase"
 PASSWORDS = {"alice": "alice-password-1", "carol": "carol-password-1", "bob": "bob-password-123"}
@@ -34,13 +35,6 @@ def settings(**overrides: object) -> Settings:
     return Settings({"kdf_memory_mib": 64, "kdf_parallelism": 1, **overrides}, env={})
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _derive_once() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(keys, "derive_passphrase_key", functools.cache(keys.derive_passphrase_key))
-        yield
-
-
 @dataclass
 class Template:
     vault_id: str
@@ -50,7 +44,7 @@ class Template:
 
 
 @pytest.fixture(scope="session")
-def server_template(tmp_path_factory: pytest.TempPathFactory, _derive_once: None) -> Template:
+def server_template(tmp_path_factory: pytest.TempPathFactory, _derive_once: None) -> Template:  # noqa: F811
     directory = tmp_path_factory.mktemp("server-template")
     created = vaults.init_vault(PASSPHRASE, "admin", role=Role.ADMIN, data_dir=directory, settings=settings())
     owner = created.ctx
