@@ -61,3 +61,29 @@ def test_cli_session_add_recording(tmp_path, monkeypatch, capsys):
     assert run(["session", "show", added["id"], "--json"]) == 0
     kinds = {r["kind"] for r in json.loads(capsys.readouterr().out)["records"]}
     assert {"transcript", "analysis"} <= kinds and "audio" not in kinds  # retention: audio deleted
+
+
+def test_cli_session_add_unusable_recording_leaves_nothing(tmp_path, monkeypatch, capsys):
+    import io
+    import json
+
+    from sessionlens.cli import run
+
+    monkeypatch.setenv("SESSIONLENS_HOME", str(tmp_path / "vault"))
+    monkeypatch.setenv("SESSIONLENS_PASSPHRASE", PASSPHRASE)
+    monkeypatch.delenv("SESSIONLENS_USER", raising=False)
+    monkeypatch.delenv("SESSIONLENS_DATABASE_URL", raising=False)
+    assert run(["init", "--json"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Jordan Example\n"))
+    capsys.readouterr()
+    assert run(["client", "add", "--json"]) == 0
+    client = json.loads(capsys.readouterr().out)["id"]
+    assert run(["consent", "record", client, "--json"]) == 0
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt garbage")
+    capsys.readouterr()
+    assert run(["session", "add", str(bad), "--client", client]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sessionlens: error:") and err.count("\n") == 1
+    assert run(["session", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, SessionlensError
 from ..ingest.formats import read_file
 from ..services import analyses, clients, consent, exports, sessions
 from ..vault.backup import write_new_file
@@ -158,8 +158,13 @@ def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | N
     with signed_in(data_dir, user) as ctx:
         created = media_sessions.create_audio_session(ctx, client, status="awaiting_transcription",
                                                       mime="application/octet-stream", data=data)
-        with progress_bar() as report:
-            done = transcription.transcribe_session(ctx, created["id"], report)
+        try:
+            with progress_bar() as report:
+                done = transcription.transcribe_session(ctx, created["id"], report)
+        except SessionlensError:
+            # Like a transcript import, a recording that cannot be processed leaves nothing behind.
+            sessions.delete_session(ctx, created["id"])
+            raise
     return {"id": created["id"], "client": client, "source_format": "audio", "utterances": done["utterances"]}
 
 
