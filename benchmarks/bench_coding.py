@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
+from benchmarks.run import machine
 from sessionlens.analysis.coding import code_transcript, mi_measures, premature_advice
 from sessionlens.analysis.coding.artifact import default_model
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
@@ -182,7 +183,7 @@ def main() -> str:
     cv, oof = _cv_section(sessions)
     return "\n\n".join([
         "## Utterance coding (therapist behaviour, client talk type)",
-        (f"Reproduce: {CMD}. Training pipeline: `training/coding_pipeline.py`; shipped model: "
+        (f"Machine: {machine()}. Reproduce: {CMD}. Training pipeline: `training/coding_pipeline.py`; shipped model: "
          "`python -m training.train_coding`."),
         "### AnnoMI dev, grouped 5-fold cross-validation (93 transcripts, grouped by transcript)",
         ("Targets: therapist macro-F1 >= 0.80, client >= 0.62. Published: 0.72 / 0.55 (fine-tuned RoBERTa, text "

