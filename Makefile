@@ -1,33 +1,50 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+#   make demo   the runtime only (CLI, web app, transcription): quick on a fresh machine
+#   make test   the runtime, the test tools and the optional local-LLM writer (its tests must run)
+#   make llm    the optional local-LLM note writer alone (a portable llama.cpp build, once per machine)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip
+RUNTIME := $(VENV)/.runtime-stamp
+LLM := $(VENV)/.llm-stamp
+DEV := $(VENV)/.dev-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: demo test bench install clean
+.PHONY: demo test llm bench install clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade "pip>=24"
-	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,llm]'
+$(PY):
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install -q --upgrade "pip>=24"
+
+$(RUNTIME): pyproject.toml constraints.txt | $(PY)
+	@$(PIP) install -q -c constraints.txt -e .
 	@# resemblyzer's voice encoder weights only: its declared dependencies would pull in torch.
-	@$(PY) -m pip install -q --no-deps "resemblyzer==0.1.4"
-	@touch $(STAMP)
+	@$(PIP) install -q --no-deps "resemblyzer==0.1.4"
+	@touch $@
 
-install: $(STAMP)
+$(LLM): $(RUNTIME) scripts/install-llm.sh
+	@bash scripts/install-llm.sh $(PY)
+	@touch $@
 
-demo: $(STAMP)
+$(DEV): $(RUNTIME) $(LLM)
+	@$(PIP) install -q -c constraints.txt -e '.[dev,llm]'
+	@touch $@
+
+install: $(RUNTIME)
+
+llm: $(LLM)
+
+demo: $(RUNTIME)
 	@$(VENV)/bin/sessionlens demo
 
-test: $(STAMP)
+test: $(DEV)
 	@bash scripts/ensure-system.sh
 	@$(PY) -m pytest -q
 
-BENCH_STAMP := $(VENV)/.installed-bench-stamp
-
-$(BENCH_STAMP): $(STAMP)
-	@$(PY) -m pip install -q -c constraints.txt -e '.[dev,llm,bench]'
-	@touch $(BENCH_STAMP)
+$(BENCH_STAMP): $(DEV)
+	@$(PIP) install -q -c constraints.txt -e '.[dev,llm,bench]'
+	@touch $@
 
 # `make bench` runs every benchmark; `make bench BENCH=name[,name]` runs some.
 bench: $(BENCH_STAMP)
