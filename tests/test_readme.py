@@ -82,3 +82,13 @@ def test_readme_commands_run_in_order(workdir, monkeypatch, capsys):
             key = "CLIENT_ID" if argv[0] == "client" else "SESSION_ID"
             ids.setdefault(key, json.loads(out)["id"])  # the first session (the transcript) is the one used
     assert set(ids) == {"CLIENT_ID", "SESSION_ID"}
+
+
+def test_layout_names_every_package():
+    """The README's Layout section names each package under src/sessionlens/ (a newcomer's map)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    packages = sorted(p.name for p in (REPO / "src" / "sessionlens").iterdir()
+                      if p.is_dir() and not p.name.startswith("__"))
+    missing = [name for name in packages if f"{name}/" not in layout]
+    assert not missing, f"README Layout does not name: {missing}"

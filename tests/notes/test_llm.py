@@ -18,6 +18,9 @@ from sessionlens.notes.grounding import check_sentence
 from sessionlens.notes.extract import View
 from sessionlens.notes.writer_llm import LLMConfig, LLMWriter, check_local_url
 
+from tests.child import run_child
+from tests.conftest import REPO
+
 from .helpers import demo
 
 
@@ -38,21 +41,38 @@ def _all_grounded(note, a):
     assert all(check_sentence(s, a, v).ok for s in note.sentences())
 
 
+_REAL_MODEL_CHILD = """
+import json
+from sessionlens.notes import draft_note
+from sessionlens.notes.grounding import check_sentence
+from sessionlens.notes.extract import View
+from sessionlens.notes.writer_llm import LLMConfig, LLMWriter
+from tests.notes.helpers import demo
+a = demo()
+writer = LLMWriter(LLMConfig("llama_cpp", model_path=MODEL, max_tokens=60, sections=("plan",), excerpt_words=120))
+note = draft_note(a, "soap", writer=writer)
+default = draft_note(a, "soap")
+v = View(a.transcript)
+plan = note.section("plan").sentences
+print(json.dumps({
+    "writer": note.writer,
+    "grounded": all(check_sentence(s, a, v).ok for s in note.sentences()),
+    "risk_same": note.section("risk") == default.section("risk"),
+    "subjective_same": note.section("subjective") == default.section("subjective"),
+    "plan_written": bool(plan) and (any(s.origin == "llm" for s in plan) or any("Plan" in m for m in note.messages)),
+}))
+"""
+
+
 @pytest.mark.slow
 def test_real_gguf_model_output_is_grounded():
     """SmolLM2-135M writes poor prose: whatever it says must pass the grounding check or be dropped.
-    One section only, to keep the run short on a shared 2-core machine."""
-    a = demo()
-    writer = LLMWriter(LLMConfig("llama_cpp", model_path=str(_smollm2()), max_tokens=60, sections=("plan",),
-                                  excerpt_words=120))
-    note = draft_note(a, "soap", writer=writer)
-    assert note.writer == "llm:llama_cpp"
-    _all_grounded(note, a)
-    default = draft_note(a, "soap")
-    assert note.section("risk") == default.section("risk")  # risk stays the default writer's
-    assert note.section("subjective") == default.section("subjective")  # not asked to write it
-    plan = note.section("plan").sentences
-    assert plan and (any(s.origin == "llm" for s in plan) or any("Plan" in m for m in note.messages))
+    One section only, to keep the run short on a shared 2-core machine. Runs in a child process: a native
+    crash in llama.cpp (as a CPU-specific build gave on Xeons with AMX) is a named failure, not a dead run."""
+    model = _smollm2()
+    out = run_child(f"MODEL = {str(model)!r}\n" + _REAL_MODEL_CHILD, timeout=900, env={"PYTHONPATH": str(REPO)})
+    assert out == {"writer": "llm:llama_cpp", "grounded": True, "risk_same": True, "subjective_same": True,
+                   "plan_written": True}
 
 
 def test_missing_model_file_is_an_input_error(tmp_path):

@@ -14,6 +14,7 @@ text with a plain message saying so. The session's text is never put into a mess
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import ipaddress
 import json
 import re
@@ -124,6 +125,10 @@ def _completion_text(raw: bytes) -> str:
 
 _LLAMAS: dict[str, object] = {}
 
+# A plain `pip install llama-cpp-python` compiles for the build machine's CPU (crashes on Xeons with AMX).
+LLAMA_MISSING = ("the local-LLM note writer needs llama-cpp-python: run `make llm` in the sessionlens checkout "
+                 "(a portable build, once per machine)")
+
 
 @atexit.register
 def _close_models() -> None:
@@ -143,13 +148,15 @@ class LlamaCppBackend:
         path = Path(cfg.model_path).expanduser()
         if not path.is_file():
             raise InputError("no such model file", source=str(path))
+        if importlib.util.find_spec("llama_cpp") is None:  # asked for by name: say so, never skip silently
+            raise InputError(LLAMA_MISSING)
         self.path, self.cfg = str(path.resolve()), cfg
 
     def _model(self):  # type: ignore[no-untyped-def]
         try:
             from llama_cpp import Llama  # optional extra: sessionlens[llm]
         except ImportError:
-            raise LLMUnavailable("llama-cpp-python is not installed (pip install 'sessionlens[llm]')") from None
+            raise LLMUnavailable(LLAMA_MISSING) from None
         if self.path not in _LLAMAS:
             try:
                 _LLAMAS[self.path] = Llama(model_path=self.path, n_ctx=2048, n_threads=2, verbose=False, seed=7)
