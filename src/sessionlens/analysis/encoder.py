@@ -1,0 +1,145 @@
+"""Sentence encoder (all-MiniLM-L6-v2 as an ONNX graph) run by onnxruntime, with a per-session vector cache.
+
+``encode(texts)`` returns mean-pooled, L2-normalised float32 vectors (n x 384), the vectors the MiniLM model
+was trained to compare by meaning (themes use them). The model and its tokenizer ship in
+``sessionlens/models/encoder`` and are read only through the hash-checked loader: no torch, no download.
+
+``TextModel`` is the shared runner: it tokenizes single texts or (context, text) pairs with dynamic padding and
+returns any named graph outputs, so the fine-tuned coding/emotion models (same architecture plus heads) reuse it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..artifacts import ManifestDir, models_dir
+
+MODEL_FILES = ("model.onnx", "tokenizer.json")
+BATCH = 32
+
+
+@dataclass
+class TextModel:
+    """A hash-checked ONNX text model and its tokenizer; ``run`` returns the requested outputs in input order."""
+
+    session: Any  # onnxruntime.InferenceSession
+    tokenizer: Any  # tokenizers.Tokenizer
+    meta: dict[str, Any]
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def run(self, texts: Sequence[str], outputs: Sequence[str],
+            contexts: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        if not texts:
+            return {name: np.zeros((0, 0), np.float32) for name in outputs}
+        with self.lock:  # the tokenizer's padding settings are shared state
+            enc = (self.tokenizer.encode_batch(list(zip(contexts, texts, strict=True))) if contexts is not None
+                   else self.tokenizer.encode_batch(list(texts)))
+        order = np.argsort([len(e.ids) for e in enc], kind="stable")  # similar lengths together: less padding
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
+        for start in range(0, len(order), BATCH):
+            batch = [enc[i] for i in order[start:start + BATCH]]
+            for name, value in zip(outputs, self.session.run(list(outputs), _feed(batch)), strict=True):
+                parts[name].append(value)
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        return {name: np.concatenate(values)[inverse].astype(np.float32) for name, values in parts.items()}
+
+
+def _feed(batch: list[Any]) -> dict[str, np.ndarray]:
+    width = max(len(e.ids) for e in batch)
+    feed = {k: np.zeros((len(batch), width), np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
+    for row, e in enumerate(batch):
+        n = len(e.ids)
+        feed["input_ids"][row, :n] = e.ids
+        feed["attention_mask"][row, :n] = e.attention_mask
+        feed["token_type_ids"][row, :n] = e.type_ids
+    return feed
+
+
+def threads() -> int:
+    """onnxruntime intra-op threads: the machine's cores, at most 4 (the model is small)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def load_text_model(directory: Path, what: str) -> TextModel:
+    """Verify ``directory`` against its manifest and build the session from the verified bytes."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    artifact = ManifestDir.open(directory, what)
+    files = artifact.read_all(MODEL_FILES)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # shape-merge notices are noise to a user
+    session = ort.InferenceSession(files["model.onnx"], options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_str(files["tokenizer.json"].decode("utf-8"))
+    tokenizer.enable_truncation(int(artifact.manifest.get("max_tokens", 128)))
+    tokenizer.no_padding()
+    return TextModel(session, tokenizer, artifact.manifest)
+
+
+@lru_cache(maxsize=1)
+def base_model() -> TextModel:
+    return load_text_model(models_dir("encoder"), "sentence encoder")
+
+
+class VectorCache:
+    """In-memory (never on disk) LRU of vectors by (model, text[, context]): within a session each utterance is
+    encoded once, and every analyzer asking for it gets the same vector."""
+
+    def __init__(self, capacity: int = 8192):
+        self.capacity = capacity
+        self.items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        self.lock = threading.Lock()
+        self.misses = 0
+
+    def get_many(self, keys: Sequence[Hashable], compute) -> np.ndarray:
+        with self.lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self.items))
+        if missing:
+            self.misses += len(missing)
+            fresh = compute(missing)
+            with self.lock:
+                for key, vec in zip(missing, fresh, strict=True):
+                    self.items[key] = vec
+                    self.items.move_to_end(key)
+                while len(self.items) > self.capacity:
+                    self.items.popitem(last=False)
+        with self.lock:
+            found = [self.items[k] if k in self.items else None for k in keys]
+        if any(v is None for v in found):  # evicted meanwhile by a very large batch: compute directly
+            return compute(list(keys))
+        return np.stack(found) if found else np.zeros((0, 0), np.float32)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+CACHE = VectorCache()
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """Mean-pooled, L2-normalised MiniLM vectors (len(texts) x 384, float32), cached per text."""
+    if not texts:
+        return np.zeros((0, dimension()), np.float32)
+    model = base_model()
+    return CACHE.get_many([("base", t) for t in texts],
+                          lambda keys: model.run([k[1] for k in keys], ["embedding"])["embedding"])
+
+
+def dimension() -> int:
+    return int(base_model().meta.get("dimension", 384))
+
+
+__all__ = ["CACHE", "TextModel", "VectorCache", "base_model", "dimension", "encode", "load_text_model"]
