@@ -8,6 +8,7 @@ The same ``Featurizer`` code runs in ``training/train_emotions.py``, so training
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .artifacts import package_dir, verify, write_manifest
+from ..artifacts import ManifestDir, models_dir, write_manifest
 
 # The 28 names exactly as in the GoEmotions data set (27 emotions + neutral), in its label order.
 LABELS: tuple[str, ...] = (
@@ -161,14 +162,15 @@ class EmotionModel:
 
 
 def model_dir() -> Path:
-    return package_dir("emotions")
+    return models_dir("emotions")
 
 
 def load(directory: Path | None = None) -> EmotionModel:
     directory = directory or model_dir()
-    manifest = verify(directory, MODEL_FILES, "emotion model")
-    vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
-    with np.load(directory / "weights.npz", allow_pickle=False) as w:
+    artifact = ManifestDir.open(directory, "emotion model")
+    files = artifact.read_all(MODEL_FILES)  # verified bytes: nothing is re-read after the check
+    vocab = json.loads(files["vocab.json"])
+    with np.load(io.BytesIO(files["weights.npz"]), allow_pickle=False) as w:
         heads = {
             name: Head(
                 labels,
@@ -178,7 +180,7 @@ def load(directory: Path | None = None) -> EmotionModel:
             )
             for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
         }
-    return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], manifest)
+    return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], artifact.manifest)
 
 
 @lru_cache(maxsize=1)
@@ -198,4 +200,4 @@ def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta:
         arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
         arrays[f"{name}_thresholds"] = head.thresholds.astype(np.float32)
     np.savez_compressed(model_dir_ / "weights.npz", **arrays)
-    write_manifest(model_dir_, MODEL_FILES, meta)
+    write_manifest(model_dir_, MODEL_FILES, meta, key="sha256")

@@ -8,22 +8,15 @@ file beside it when there is one, otherwise its hashes are reported in the trans
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..artifacts import PackagedFile, package_file, read_verified
+from ..artifacts import sha256_bytes as sha256
 from ..errors import InputError, IntegrityError
 
 WHISPER_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
-
-
-@dataclass(frozen=True, slots=True)
-class PackagedFile:
-    package: str
-    relpath: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,29 +88,6 @@ class LoadedModel:
     verified: bool  # False only for a user directory without SHA256SUMS
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def package_file(f: PackagedFile, *, what: str, install: str) -> Path:
-    """Path of a file inside an installed package (without importing the package)."""
-    spec = importlib.util.find_spec(f.package)
-    if spec is None or not spec.submodule_search_locations:
-        raise InputError(f"{what} is not installed; install it with: {install}")
-    path = Path(next(iter(spec.submodule_search_locations))) / f.relpath
-    if not path.is_file():
-        raise IntegrityError(f"{what}: {f.package}/{f.relpath} is missing (reinstall: {install})")
-    return path
-
-
-def read_verified(f: PackagedFile, *, what: str, install: str) -> bytes:
-    data = package_file(f, what=what, install=install).read_bytes()
-    if sha256(data) != f.sha256:
-        raise IntegrityError(f"{what}: {f.package}/{f.relpath} does not match its recorded SHA-256 "
-                             f"(damaged or altered install; reinstall: {install})")
-    return data
-
-
 def load_model(name_or_dir: str | Path | None = None) -> LoadedModel:
     """A packaged model by name (``tiny.en``, ``base``) or a CTranslate2 Whisper directory."""
     key = str(name_or_dir or DEFAULT_MODEL)
@@ -164,5 +134,5 @@ def _sums(path: Path) -> dict[str, str]:
     return out
 
 
-__all__ = ["DEFAULT_MODEL", "LoadedModel", "MODELS", "ModelSpec", "VAD_FILE", "VOICE_ENCODER_FILE",
-           "load_model", "package_file", "read_verified"]
+__all__ = ["DEFAULT_MODEL", "LoadedModel", "MODELS", "ModelSpec", "PackagedFile", "VAD_FILE",
+           "VOICE_ENCODER_FILE", "load_model", "package_file", "read_verified", "sha256"]

@@ -1,13 +1,12 @@
 """Load the shipped coding model: JSON metadata + .npz arrays, each checked against its SHA-256.
 
 Nothing here unpickles: ``np.load(..., allow_pickle=False)`` and ``json.loads`` only. The
-manifest (``manifest.json``) lists every model file with its hash; a missing file or a hash
-mismatch raises :class:`~sessionlens.errors.IntegrityError` before any byte is used.
+manifest (``manifest.json``) lists every model file with its hash; :mod:`sessionlens.artifacts`
+refuses a missing file or a hash mismatch (IntegrityError) before any byte is used.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from sessionlens.analysis.coding.features import Featurizer
-from sessionlens.errors import IntegrityError
+from sessionlens.artifacts import ManifestDir
+from sessionlens.artifacts import sha256_file as sha256
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "coding"
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -57,29 +56,14 @@ class CodingModel:
     meta: dict
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def verified_bytes(model_dir: Path, name: str, manifest: dict) -> bytes:
-    expected = manifest.get("files", {}).get(name)
-    path = model_dir / name
-    if expected is None or not path.is_file():
-        raise IntegrityError(f"coding model file missing or unlisted: {name}")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise IntegrityError(f"coding model file failed its SHA-256 check: {name}")
-    return data
-
-
 def _head(meta: dict, arrays, prefix: str) -> LinearHead:
     return LinearHead(tuple(meta["labels"]), arrays[f"{prefix}_coef"].astype(np.float32),
                       arrays[f"{prefix}_intercept"].astype(np.float32), float(meta.get("temperature", 1.0)))
 
 
-def _role(model_dir: Path, role: str, manifest: dict) -> RoleModel:
-    meta = json.loads(verified_bytes(model_dir, f"{role}.json", manifest))
-    with np.load(io.BytesIO(verified_bytes(model_dir, f"{role}.npz", manifest)), allow_pickle=False) as npz:
+def _role(artifact: ManifestDir, role: str) -> RoleModel:
+    meta = json.loads(artifact.read(f"{role}.json"))
+    with np.load(io.BytesIO(artifact.read(f"{role}.npz")), allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     feat = Featurizer.from_state(meta["featurizer"], arrays)
     subs = {main: _head(m, arrays, f"sub_{main}") for main, m in meta.get("subheads", {}).items()}
@@ -88,12 +72,8 @@ def _role(model_dir: Path, role: str, manifest: dict) -> RoleModel:
 
 def load_model(model_dir: Path | None = None) -> CodingModel:
     """Read and verify the artifact (every file's hash is checked before it is parsed)."""
-    base = model_dir or MODEL_DIR
-    try:
-        manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IntegrityError("coding model manifest missing or unreadable") from exc
-    return CodingModel(_role(base, "therapist", manifest), _role(base, "client", manifest), manifest)
+    artifact = ManifestDir.open(model_dir or MODEL_DIR, "coding model")
+    return CodingModel(_role(artifact, "therapist"), _role(artifact, "client"), artifact.manifest)
 
 
 @lru_cache(maxsize=1)
