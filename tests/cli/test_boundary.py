@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from sessionlens.cli.app import app, run
@@ -22,10 +24,14 @@ def test_typer_exit_code_passes_through():
     assert run(["_test-exit", "0"]) == 0
 
 
-def test_unexpected_error_is_one_line_without_message(capsys):
-    assert run(["_test-crash"]) == 1
+def test_unexpected_error_is_one_line_without_message(capsys, caplog):
+    with caplog.at_level(logging.ERROR, logger="sessionlens.events"):
+        assert run(["_test-crash"]) == 1
     err = capsys.readouterr().err
     assert err == "sessionlens: internal error (ValueError); please report it\n"
+    [record] = [r for r in caplog.records if r.getMessage() == "cli.internal_error"]
+    assert record.sl_fields == {"command": "_test-crash", "error": "ValueError"}
+    assert "CANARY" not in caplog.text
 
 
 def test_no_arguments_prints_help(capsys):

@@ -12,7 +12,7 @@ import pytest
 
 from sessionlens.cli import run
 from sessionlens.cli.web_cmds import server_settings
-from sessionlens.jobs import logs
+from sessionlens import logs
 from sessionlens.jobs.keyring import load_secret, write_secret
 from sessionlens.vault import store
 
@@ -65,6 +65,7 @@ def test_log_lines_are_json_with_a_fixed_vocabulary() -> None:
                         "seconds": 1.5, "error": "<redacted>"}
     assert "text" not in lines[0]
     assert lines[1]["event"] == "Task %s succeeded: %r" and lines[2]["error"] == "ValueError"
+    assert lines[1]["args"] == ["<redacted>", "<dict>"] and lines[2]["args"] == ["/clients/c-abcdefgh"]
     assert "Jane" not in stream.getvalue() and "hopeless" not in stream.getvalue()
 
 

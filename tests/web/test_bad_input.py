@@ -172,3 +172,6 @@ def test_internal_errors_are_plain_and_leak_nothing(vault, monkeypatch, caplog) 
                 assert "Dana" not in r.text and "Traceback" not in r.text
                 assert r.headers["cache-control"] == "no-store"
         assert "Dana" not in caplog.text and "private" not in caplog.text
+        logged = [r.sl_fields for r in caplog.records if r.getMessage() == "web.server_error"]
+        assert logged == [{"route": "/api/clients", "method": "GET", "status": 500, "error": "RuntimeError"},
+                          {"route": "/clients", "method": "GET", "status": 500, "error": "RuntimeError"}]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import typer
 
 from ..errors import SessionlensError
+from ..logs import internal_error
 
 app = typer.Typer(
     name="sessionlens",
@@ -16,9 +16,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-log = logging.getLogger("sessionlens")
-
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error to stderr and exit."""
@@ -52,6 +49,6 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback, no PHI
         # The exception's message may hold user content, so only its type is shown.
         sys.stderr.write(f"sessionlens: internal error ({type(exc).__name__}); please report it\n")
-        log.debug("internal error", exc_info=True)
+        internal_error(argv[0] if argv and not argv[0].startswith("-") else "-", exc)
         return 1
     return result if isinstance(result, int) else 0

@@ -48,7 +48,7 @@ def worker(
         raise ConfigError("--pool is prefork or solo")
     import logging
 
-    from ..jobs import logs
+    from .. import logs
     from ..jobs.celery_app import make_app, queue
 
     logs.configure(logging.INFO)

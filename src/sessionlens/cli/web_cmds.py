@@ -51,7 +51,7 @@ def serve(
 
     settings = server_settings(host, port, database)
     if settings.job_runner == "celery":  # practice server: JSON log lines without PHI, like the workers
-        from ..jobs import logs
+        from .. import logs
 
         logs.configure()
     tls = bool(settings.web_tls_cert and settings.web_tls_key)

@@ -18,7 +18,7 @@ from typing import Any
 from celery import Celery
 
 from ..config import Settings
-from .logs import event
+from ..logs import event
 
 QUEUE = "sessionlens"
 

@@ -30,7 +30,7 @@ from ..vault import store, tenancy
 from ..vault.vault import KeysLockedError, Vault
 from . import records as R
 from .keyring import Keyring
-from .logs import event
+from ..logs import event
 from .stages import LeaseLost, execute, fail_message
 
 MAX_ATTEMPTS = 4

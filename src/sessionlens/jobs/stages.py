@@ -38,7 +38,7 @@ from ..vault.models import jobs as jobs_table
 from ..vault.models import clients, sessions
 from ..vault.vault import Vault
 from . import records as R
-from .logs import event
+from ..logs import event
 
 STAGES = {"transcript": ("parse", "analyze", "store"), "audio": ("transcribe", "analyze", "store")}
 LABELS = {"parse": "reading the transcript", "transcribe": "transcribing the audio",

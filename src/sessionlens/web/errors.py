@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ..errors import IntegrityError, SessionlensError
+from ..logs import server_error
+from .middleware import route_template
 from .render import render
 
 INTEGRITY = "Stored data failed its integrity check; it was not shown. Run `sessionlens audit verify`."
@@ -26,6 +28,8 @@ def answer(request: Request, status: int, message: str) -> Response:
 async def product_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SessionlensError)
     status = exc.http_status if 400 <= exc.http_status < 600 else 400
+    if status >= 500:
+        server_error(route_template(request.scope), request.method, status, exc)
     return answer(request, status, INTEGRITY if isinstance(exc, IntegrityError) else str(exc))
 
 

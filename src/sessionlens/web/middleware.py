@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 
+from ..logs import server_error
 from . import headers as H
 from .state import WebState
 
-log = logging.getLogger("sessionlens.web")
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
@@ -39,6 +38,12 @@ def cookies(scope_headers: dict[str, str]) -> dict[str, str]:
     except Exception:  # noqa: BLE001 - a malformed cookie header is treated as no cookie
         return {}
     return {k: m.value for k, m in jar.items()}
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template (``/clients/{client_id}``), never the filled-in path."""
+    route = scope.get("route")
+    return str(getattr(route, "path", "-"))
 
 
 class Guard:
@@ -62,7 +67,7 @@ class Guard:
         try:
             await self.app(scope, receive, wrapped)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback, no PHI
-            log.error("internal error on %s %s (%s)", method, scope.get("route_path", "-"), type(exc).__name__)
+            server_error(route_template(scope), method, 500, exc)
             if not wrapped.started:  # type: ignore[attr-defined]
                 await _plain(wrapped, 500, "Something went wrong on the server; nothing was changed by this "
                                            "request's failure. Try again.", api=path.startswith("/api/"))

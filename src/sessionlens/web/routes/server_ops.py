@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
-from ...jobs.logs import event
+from ...logs import event
 from ...services import server_jobs
 from ...vault import home, store
 from ..deps import ctx, web_state
