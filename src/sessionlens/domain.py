@@ -26,6 +26,10 @@ class Timing(str, Enum):
     SOURCE = "source"  # start and end given by the source
     END_ESTIMATED = "end_estimated"  # start given, end estimated from the next start
     ESTIMATED = "estimated"  # both estimated from word counts at a typical speech rate
+    # The source's times contradict the session's timeline (backwards, duplicated, ending before
+    # they start, hours away): times are placed between the neighbours, the duration estimated
+    # from the word count, and measures that need exact times leave the utterance out.
+    INCONSISTENT = "inconsistent"
     NONE = "none"  # no times at all
 
 
