@@ -3,8 +3,8 @@
 Method (and why): curated lexicons named in a clinician's words (``theme_lexicon``), plus recurring
 keywords the lexicons do not cover, ranked TF-IDF-style (count in the session × how rare the word is in
 general English, taken from the packaged emotion model's word IDF over GoEmotions) and grouped by the
-utterances they share. No packaged sentence-embedding model runs here without torch or a download, and
-a lexicon keeps every theme explainable: each one quotes the words that put it there.
+utterances they share. A lexicon keeps every theme explainable: each one quotes the words that put it there.
+Themes by meaning across sessions (MiniLM sentence vectors, clustered) are in ``theme_clusters.py``.
 """
 
 from __future__ import annotations
