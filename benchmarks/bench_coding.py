@@ -22,6 +22,7 @@ from sessionlens.analysis.coding import code_transcript, mi_measures, premature_
 from sessionlens.analysis.coding.artifact import default_model
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
 from training.annomi import MULTI_ANNOTATED, load_full_rows, load_sessions, shared_data_dir
+from benchmarks import coding_encoder_cv
 from training.coding_pipeline import LABELS, SUB_LABELS, cv_predict, role_data, sub_targets
 
 CMD = "`make bench BENCH=coding`"
@@ -59,6 +60,40 @@ def _cv_section(sessions) -> tuple[str, dict]:
                          f"{f1_score(ys, sp, average='macro'):.3f}; "
                          + ", ".join(f"{lab} {v:.3f}" for lab, v in zip(SUB_LABELS[main], per)))
     return "\n\n".join(parts), oof
+
+
+def _encoder_section(sessions) -> str:
+    """The fine-tuned MiniLM coder (with context) against the linear coder on the same grouped folds."""
+    res = coding_encoder_cv.evaluate(sessions)
+    if res is None:
+        return ("_Encoder folds not trained yet: run `python -m training.finetune_coding --cv` (the `train` extra: "
+                "torch CPU); each finished fold is cached, so an interrupted run resumes._")
+    from sessionlens.analysis.coding.codes import ENCODER_WEIGHT
+
+    head = ["encoder share w", "therapist macro-F1", "client macro-F1", "advice F1 (gold input rows)",
+            "advice F1 (all therapist turns)", "question sub", "reflection sub", "input sub"]
+    rows = [[f"{r['w']:.1f}" + (" (shipped)" if r["w"] == ENCODER_WEIGHT else ""), f"{r['therapist']:.3f}",
+             f"{r['client']:.3f}", f"{r['advice_sub']:.3f}", f"{r['advice_e2e']:.3f}", f"{r['question']:.3f}",
+             f"{r['reflection']:.3f}", f"{r['therapist_input']:.3f}"] for r in res["table"]]
+    parts = [f"{res['n']} AnnoMI dev utterances, 5 folds grouped by transcript; w = 0 is the linear coder alone, "
+             "w = 1 the encoder alone, between them a weighted mean of the two probability vectors (chosen on "
+             "this same CV, so the blend's row is slightly optimistic).", _table(head, rows)]
+    fold_rows = [[k + 1, *(f"{f[m][r]:.3f}" for m in ("encoder", "linear") for r in ("therapist", "client"))]
+                 for k, f in enumerate(res["per_fold"])]
+    parts.append("Per fold (macro-F1):\n\n" + _table(["fold", "encoder therapist", "encoder client",
+                                                       "linear therapist", "linear client"], fold_rows))
+    shipped = coding_encoder_cv.blend(res["enc"], res["lin"], ENCODER_WEIGHT)
+    for role in ("therapist", "client"):
+        y, p = res["ys"][role], shipped[role]
+        f1 = coding_encoder_cv.scores(y, p, len(LABELS[role]))[1]
+        parts.append(f"Shipped blend, **{role}** per class F1: "
+                     + ", ".join(f"{lab} {v:.3f}" for lab, v in zip(LABELS[role], f1)) + "\n\n"
+                     + _table(["gold \\ predicted", *LABELS[role]], coding_encoder_cv.confusion(y, p, LABELS[role])))
+    sub = shipped["therapist_input"]
+    f1 = coding_encoder_cv.scores(res["ys"]["therapist_input"], sub, 4)[1]
+    parts.append("Shipped blend, input sub-codes (gold input rows) per class F1: "
+                 + ", ".join(f"{lab} {v:.3f}" for lab, v in zip(SUB_LABELS["therapist_input"], f1)))
+    return "\n\n".join(parts)
 
 
 def _majority(labels: list[str]) -> str | None:
@@ -191,6 +226,8 @@ def main() -> str:
          "looking at this same CV (about ten settings), so these numbers may be slightly optimistic; the "
          "independent check is the owners' held-out AnnoMI transcripts."),
         cv,
+        "### Fine-tuned MiniLM with context, alone and blended with the linear coder (same grouped folds)",
+        _encoder_section(sessions),
         "### Agreement on the 7 transcripts coded by 10 annotators (" + ", ".join(MULTI_ANNOTATED) + ")",
         _agreement_section(sessions, oof),
         "### mi_welivita dev sentences (evaluation only; shipped model)",

@@ -3,7 +3,7 @@
 The graph takes ``input_ids``, ``attention_mask`` and ``token_type_ids`` (int64, batch x length, any length up to
 512) and returns ``embedding``: the attention-masked mean of the last layer, L2-normalised (what
 sentence-transformers' all-MiniLM-L6-v2 does). With ``heads`` (name -> (weight, bias)), it also returns
-``logits_<name>`` = un-normalised mean-pooled vector @ weight.T + bias, for the fine-tuned coding/emotion models.
+``logits_<name>`` = (mean of the second segment's token vectors) @ weight.T + bias, for the fine-tuned models.
 
 ``numpy_forward`` is the same computation written plainly in numpy, to check the graph against.
 """
@@ -137,11 +137,14 @@ def build_graph(weights: Mapping[str, np.ndarray], heads: int = 12,
                         g.init("c.tiny", np.array(1e-9, np.float32))])
     g.nodes.append(helper.make_node("Div", [pooled, norm], ["embedding"]))
     outputs = [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden])]
+    if task_heads:  # heads read the mean of the second segment (the utterance of a (context, utterance) pair)
+        seg = g.op("Cast", [g.op("Mul", ["attention_mask", "token_type_ids"])], to=TensorProto.FLOAT)
+        utterance = _mean_pool(g, x, seg)
     for name, (w, b) in (task_heads or {}).items():
         g.init(f"head.{name}.weight.T", np.asarray(w, np.float32).T)
         g.init(f"head.{name}.bias", np.asarray(b, np.float32))
-        mm = g.op("MatMul", [pooled, f"head.{name}.weight.T"])
-        g.nodes.append(helper.make_node("Add", [mm, f"head.{name}.bias"], [f"logits_{name}"]))
+        mm = g.op("MatMul", [utterance, f"head.{name}.weight.T"])
+        g.nodes.append(helper.make_node("Add", [mm, f"head.{name}.bias"], [f"logits_{name}"], name=f"head_{name}"))
         outputs.append(helper.make_tensor_value_info(f"logits_{name}", TensorProto.FLOAT, ["batch", len(b)]))
     inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "length"])
               for n in ("input_ids", "attention_mask", "token_type_ids")]

@@ -36,17 +36,21 @@ class TextModel:
     meta: dict[str, Any]
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def run(self, texts: Sequence[str], outputs: Sequence[str],
-            contexts: Sequence[str] | None = None) -> dict[str, np.ndarray]:
-        if not texts:
+    def run(self, texts: Sequence[str], outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        """Single texts ([CLS] text [SEP])."""
+        with self.lock:  # the tokenizer's truncation settings are shared state
+            enc = self.tokenizer.encode_batch(list(texts))
+        return self.run_ids([(e.ids, e.type_ids) for e in enc], outputs)
+
+    def run_ids(self, rows: Sequence[tuple[Sequence[int], Sequence[int]]],
+                outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        """Already tokenized rows of (token ids, token type ids), e.g. built (context, utterance) pairs."""
+        if not rows:
             return {name: np.zeros((0, 0), np.float32) for name in outputs}
-        with self.lock:  # the tokenizer's padding settings are shared state
-            enc = (self.tokenizer.encode_batch(list(zip(contexts, texts, strict=True))) if contexts is not None
-                   else self.tokenizer.encode_batch(list(texts)))
-        order = np.argsort([len(e.ids) for e in enc], kind="stable")  # similar lengths together: less padding
+        order = np.argsort([len(r[0]) for r in rows], kind="stable")  # similar lengths together: less padding
         parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
         for start in range(0, len(order), BATCH):
-            batch = [enc[i] for i in order[start:start + BATCH]]
+            batch = [rows[i] for i in order[start:start + BATCH]]
             for name, value in zip(outputs, self.session.run(list(outputs), _feed(batch)), strict=True):
                 parts[name].append(value)
         inverse = np.empty_like(order)
@@ -54,14 +58,14 @@ class TextModel:
         return {name: np.concatenate(values)[inverse].astype(np.float32) for name, values in parts.items()}
 
 
-def _feed(batch: list[Any]) -> dict[str, np.ndarray]:
-    width = max(len(e.ids) for e in batch)
+def _feed(batch: Sequence[tuple[Sequence[int], Sequence[int]]]) -> dict[str, np.ndarray]:
+    width = max(len(ids) for ids, _ in batch)
     feed = {k: np.zeros((len(batch), width), np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
-    for row, e in enumerate(batch):
-        n = len(e.ids)
-        feed["input_ids"][row, :n] = e.ids
-        feed["attention_mask"][row, :n] = e.attention_mask
-        feed["token_type_ids"][row, :n] = e.type_ids
+    for row, (ids, types) in enumerate(batch):
+        n = len(ids)
+        feed["input_ids"][row, :n] = ids
+        feed["attention_mask"][row, :n] = 1
+        feed["token_type_ids"][row, :n] = types
     return feed
 
 
@@ -70,8 +74,10 @@ def threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def load_text_model(directory: Path, what: str) -> TextModel:
-    """Verify ``directory`` against its manifest and build the session from the verified bytes."""
+def load_text_model(directory: Path, what: str, truncate: bool = True) -> TextModel:
+    """Verify ``directory`` against its manifest and build the session from the verified bytes.
+
+    ``truncate=False`` for models whose caller cuts the tokens itself (the (context, utterance) pairs)."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -83,7 +89,10 @@ def load_text_model(directory: Path, what: str) -> TextModel:
     options.log_severity_level = 3  # shape-merge notices are noise to a user
     session = ort.InferenceSession(files["model.onnx"], options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_str(files["tokenizer.json"].decode("utf-8"))
-    tokenizer.enable_truncation(int(artifact.manifest.get("max_tokens", 128)))
+    if truncate:
+        tokenizer.enable_truncation(int(artifact.manifest.get("max_tokens", 128)))
+    else:
+        tokenizer.no_truncation()
     tokenizer.no_padding()
     return TextModel(session, tokenizer, artifact.manifest)
 

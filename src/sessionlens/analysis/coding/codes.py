@@ -9,13 +9,18 @@ from typing import Any
 import numpy as np
 
 from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, default_model
+from sessionlens.analysis.coding.context_note import context_note
 from sessionlens.analysis.coding.cues import ADVICE_RULE, LEAD_ADVICE
+from sessionlens.analysis.coding.encoder_model import coding_encoder, encoder_probabilities, heads
 from sessionlens.analysis.coding.explain import top_features
 from sessionlens.analysis.coding.features import Turn, clean, session_rows
 from sessionlens.analysis.coding.miti import miti_behaviours
 from sessionlens.domain import Evidence, Finding, Role, Transcript, Utterance
 
 SOURCE = "annomi-linear"
+# Share of the fine-tuned encoder in the probabilities (the rest: the linear coder, which also reads the next
+# turn). Chosen by grouped 5-fold CV on AnnoMI dev (benchmarks/coding_encoder_cv.py, BENCHMARKS.md).
+ENCODER_WEIGHT = 0.6
 LOW_CONFIDENCE = 0.3
 RULE_SUB_CONFIDENCE = 0.6  # cap for turns the model cannot really read (empty, mostly unknown words)
 _WORD = re.compile(r"[a-z']+")
@@ -73,18 +78,39 @@ def _code_role(turns: list[Turn], utts: tuple[Utterance, ...], role: str, model:
     x = model.featurizer.transform(docs, dense)
     probs = model.head.proba(x)
     subprobs = {main: head.proba(x) for main, head in model.subheads.items()}
+    enc = _encoder(turns, idx, role, model)
     for r, i in enumerate(idx):
-        out[i] = _finding(turns, utts[i], i, role, model, x[r], probs[r], {m: p[r] for m, p in subprobs.items()})
+        parts = {name: p[r] for name, p in enc.items()}
+        prob = _mix(probs[r], parts.get(role))
+        sub = {m: _mix(p[r], parts.get(m)) for m, p in subprobs.items()}
+        out[i] = _finding(turns, utts[i], i, role, model, x[r], prob, sub, (probs[r], parts.get(role)))
 
 
-def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dict]:
+def _encoder(turns: list[Turn], idx: list[int], role: str, model: RoleModel) -> dict[str, np.ndarray]:
+    """Encoder probabilities per head, reordered to the linear heads' label order; {} without the encoder."""
+    enc_model = coding_encoder()
+    if enc_model is None:
+        return {}
+    probs = encoder_probabilities(enc_model, [t.role for t in turns], [t.text for t in turns], idx)
+    labels = heads(enc_model)
+    wanted = {role: model.head.labels, **{m: h.labels for m, h in model.subheads.items()}}
+    return {name: probs[name][:, [labels[name].index(lab) for lab in order]]
+            for name, order in wanted.items() if name in probs}
+
+
+def _mix(linear: np.ndarray, encoder: np.ndarray | None) -> np.ndarray:
+    return linear if encoder is None else ENCODER_WEIGHT * encoder + (1 - ENCODER_WEIGHT) * linear
+
+
+def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Finding, dict]:
     head = model.head
     cls = int(np.argmax(prob))
     label, conf, note = _adjust(clean(u.text), model, head.labels[cls], float(prob[cls]), role)
     if role == "therapist":
         label, conf, note = _lead_advice(u.text, label, conf, note)
     cues = top_features(row, head.coef, cls, model.names) if label == head.labels[cls] else []
-    why = f"{label} (p={conf:.2f})" + (f": {', '.join(cues)}" if cues else "") + (f"; {note}" if note else "")
+    why = (f"{label} ({_sources(sources, head.labels, label, conf)})" + (f": {', '.join(cues)}" if cues else "")
+           + f"; context: {context_note(turns, i)}" + (f"; {note}" if note else ""))
     probs = {lab: round(float(p), 4) for lab, p in zip(head.labels, prob)}
     subcodes, subconf, rules = [], {}, []
     if role == "therapist":
@@ -99,6 +125,15 @@ def _finding(turns, u, i, role, model, row, prob, subprob) -> tuple[Finding, dic
              "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,
              "confidence": round(conf, 4), "probabilities": probs}
     return finding, codes
+
+
+def _sources(sources, labels, label: str, conf: float) -> str:
+    """'p=0.84; model 0.91, words 0.74': the blend and, with the encoder, each part's probability of ``label``."""
+    linear, encoder = sources
+    if encoder is None or label not in labels:
+        return f"p={conf:.2f}"
+    k = labels.index(label)
+    return f"p={conf:.2f}; model {float(encoder[k]):.2f}, words {float(linear[k]):.2f}"
 
 
 def _lead_advice(text: str, label: str, conf: float, note: str) -> tuple[str, float, str]:
@@ -142,5 +177,5 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None) ->
     _code_role(turns, utts, "therapist", m.therapist, coded)
     _code_role(turns, utts, "client", m.client, coded)
     order = sorted(coded)
-    return CodingResult(tuple(coded[i][0] for i in order), {utts[i].id: coded[i][1] for i in order},
-                        f"{SOURCE}-{m.meta.get('version', '?')}")
+    name = f"{SOURCE}-{m.meta.get('version', '?')}" + ("+minilm-context" if coding_encoder() else "")
+    return CodingResult(tuple(coded[i][0] for i in order), {utts[i].id: coded[i][1] for i in order}, name)
