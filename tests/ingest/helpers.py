@@ -26,6 +26,15 @@ def rows(t: Transcript) -> list[tuple]:
     return [(u.speaker, u.start, u.end, u.text) for u in t.utterances]
 
 
+def slips(t: Transcript) -> list[tuple[str, str]]:
+    """(where, problem) per utterance marked ``Timing.INCONSISTENT``, in source order."""
+    return [(s["where"], s["problem"]) for s in t.metadata.get("timing_slips", [])]
+
+
+def timings(t: Transcript) -> list[str]:
+    return [u.timing.value for u in t.utterances]
+
+
 # Labels every text-ish format can carry; texts free of layout characters (":" after a label
 # word, "-->", tags) that would make a text format ambiguous by construction.
 LABELS = st.sampled_from(["Therapist", "Client", "Speaker 2", "Dr. Lee", "SPEAKER_01", "T", "Mother"])
@@ -37,13 +46,19 @@ MS = st.integers(min_value=0, max_value=10_000_000).map(lambda ms: ms / 1000)
 
 @st.composite
 def transcripts(draw, *, with_words: bool = False) -> Transcript:
-    """Source-timed transcripts as the builder would produce them (ms times, ordered starts)."""
+    """Valid source-timed transcripts as the builder would produce them: ms times, ordered starts,
+    no two utterances with the same times, no gap near an hour (those are timing slips)."""
     n = draw(st.integers(1, 12))
-    starts = sorted(draw(st.lists(MS, min_size=n, max_size=n)))
+    steps = draw(st.lists(st.integers(0, 600_000), min_size=n, max_size=n))
+    starts = [sum(steps[: k + 1]) / 1000 for k in range(n)]
     utts = []
+    previous: tuple[float, float] | None = None
     for i, start in enumerate(starts, start=1):
         dur = draw(st.integers(0, 60_000)) / 1000
         end = round(start + dur, 3)
+        if (start, end) == previous:
+            end = round(end + 0.001, 3)
+        previous = (start, end)
         text = draw(TEXT)
         words: tuple[Word, ...] = ()
         if with_words and draw(st.booleans()):

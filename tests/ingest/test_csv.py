@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sessionlens.domain import Timing
-from sessionlens.errors import InputError, ParseError, TimestampError
+from sessionlens.errors import InputError, ParseError
 
-from .helpers import fixture, parse, rows
+from .helpers import fixture, parse, rows, slips, timings
 
 
 def test_annomi_like_layout_and_physical_lines():
@@ -64,19 +64,25 @@ def test_no_text_column():
         parse("a,b,c\n1,2,3\n", fmt="csv")
 
 
-def test_bad_time_cell_names_physical_line():
-    with pytest.raises(TimestampError, match=r"line 4: malformed timestamp \(not a time value\)"):
-        parse('speaker,start,text\nT,1,"multi\nline"\nC,soon,x\n', fmt="csv")
+def test_bad_time_cell_is_kept_and_named_by_physical_line():
+    t = parse('speaker,start,text\nT,1,"multi\nline"\nC,soon,x\n', fmt="csv")
+    assert [u.text for u in t.utterances] == ["multi line", "x"]
+    assert timings(t) == ["end_estimated", "inconsistent"]
+    assert slips(t) == [("line 4", "malformed timestamp (not a time value)")]
 
 
-def test_negative_time_cell():
-    with pytest.raises(TimestampError, match="line 2: negative time"):
-        parse("speaker,start,text\nT,-3,x\n", fmt="csv")
+def test_negative_time_cell_is_kept_untimed():
+    t = parse("speaker,start,text\nT,-3,x\nC,4,y\n", fmt="csv")
+    assert slips(t) == [("line 2", "negative time")]
+    assert timings(t) == ["inconsistent", "end_estimated"]
 
 
-def test_end_before_start():
-    with pytest.raises(TimestampError, match="line 2: negative duration"):
-        parse("speaker,start,end,text\nT,5,4,x\n", fmt="csv")
+def test_end_before_start_is_kept_and_marked():
+    t = parse("speaker,start,end,text\nT,1,2,a\nC,5,4,x\nT,6,7,b\n", fmt="csv")
+    assert [u.text for u in t.utterances] == ["a", "x", "b"]
+    assert timings(t) == ["source", "inconsistent", "source"]
+    assert slips(t) == [("line 3", "ends at 00:00:04.000 before it starts at 00:00:05.000")]
+    assert t.timing is Timing.SOURCE  # the rest of the session keeps its source times
 
 
 def test_one_tick_step_back_at_whole_seconds_is_data():
@@ -87,13 +93,14 @@ def test_one_tick_step_back_at_whole_seconds_is_data():
     assert all(u.end >= u.start for u in t.utterances)
 
 
-def test_bigger_step_back_or_finer_clock_is_an_error():
-    with pytest.raises(TimestampError, match="line 4: timestamps go backwards"):
-        parse("speaker,timestamp,text\nT,00:00:10,a\nC,00:00:12,b\nT,00:00:10,c\n", fmt="csv")
-    with pytest.raises(TimestampError, match="line 3: timestamps go backwards"):
-        parse("speaker,start,text\nT,12.000,a\nC,11.000,b\n", fmt="csv")
+def test_bigger_step_back_or_finer_clock_is_a_slip():
+    t = parse("speaker,timestamp,text\nT,00:00:10,a\nC,00:00:12,b\nT,00:00:10,c\n", fmt="csv")
+    assert slips(t) == [("line 4", "timestamps go backwards: 00:00:10.000 after 00:00:12.000 (line 3)")]
+    t = parse("speaker,start,text\nT,12.000,a\nC,11.000,b\n", fmt="csv")
+    assert slips(t) == [("line 3", "timestamps go backwards: 00:00:11.000 after 00:00:12.000 (line 2)")]
 
 
 def test_backsteps_do_not_accumulate():
-    with pytest.raises(TimestampError, match="line 4"):
-        parse("speaker,timestamp,text\nT,00:00:12,a\nC,00:00:11,b\nT,00:00:10,c\n", fmt="csv")
+    t = parse("speaker,timestamp,text\nT,00:00:12,a\nC,00:00:11,b\nT,00:00:10,c\n", fmt="csv")
+    assert timings(t) == ["end_estimated", "end_estimated", "inconsistent"]
+    assert slips(t) == [("line 4", "timestamps go backwards: 00:00:10.000 after 00:00:12.000 (line 2)")]

@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 
-from sessionlens.errors import InputError, ParseError, TimestampError
+from sessionlens.errors import InputError, ParseError
 
-from .helpers import parse, rows
+from .helpers import parse, rows, slips
 
 
 def make_docx(paragraphs=(), table=None) -> bytes:
@@ -51,10 +51,19 @@ def test_table_transcript():
     assert [u.source_line for u in t.utterances] == [2, 3]
 
 
-def test_table_bad_time_names_table_and_row():
+def test_table_bad_time_is_kept_and_named_by_table_and_row():
     data = make_docx(table=[["Speaker", "Start", "Text"], ["T", "00:01", "Hi."], ["C", "1:99", "x"]])
-    with pytest.raises(TimestampError, match="table 1, row 3: malformed timestamp"):
-        parse(data, name="s.docx")
+    t = parse(data, name="s.docx")
+    assert [u.text for u in t.utterances] == ["Hi.", "x"]
+    assert slips(t) == [("table 1, row 3", "malformed timestamp '1:99' (field out of range)")]
+
+
+def test_table_time_going_backwards_is_marked():
+    data = make_docx(table=[["Speaker", "Start", "Text"], ["T", "00:09", "Hi."], ["C", "00:02", "x"],
+                            ["T", "00:12", "y"]])
+    t = parse(data, name="s.docx")
+    assert [u.timing.value for u in t.utterances] == ["end_estimated", "inconsistent", "end_estimated"]
+    assert slips(t) == [("table 1, row 3", "timestamps go backwards: 00:00:02.000 after 00:00:09.000 (table 1, row 2)")]
 
 
 def test_no_labels():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sessionlens.domain import Timing
-from sessionlens.errors import ParseError, TimestampError
+from sessionlens.errors import ParseError
 
-from .helpers import fixture, parse, rows
+from .helpers import fixture, parse, rows, slips, timings
 
 
 def test_fixture_cues():
@@ -37,7 +37,17 @@ def test_text_before_first_cue():
         parse("hello\n\n1\n00:00:01,000 --> 00:00:02,000\nhi\n", fmt="srt")
 
 
-def test_decreasing_cues():
+def test_decreasing_cues_are_kept_and_marked():
     srt = "1\n00:00:05,000 --> 00:00:06,000\nA: x\n\n2\n00:00:01,000 --> 00:00:02,000\nB: y\n"
-    with pytest.raises(TimestampError, match="line 6: timestamps go backwards"):
-        parse(srt, fmt="srt")
+    t = parse(srt, fmt="srt")
+    assert [u.text for u in t.utterances] == ["x", "y"]
+    assert timings(t) == ["source", "inconsistent"]
+    assert slips(t) == [("line 6", "timestamps go backwards: 00:00:01.000 after 00:00:05.000 (line 2)")]
+
+
+def test_duplicate_cue_timing_is_marked():
+    srt = ("1\n00:00:05,000 --> 00:00:06,000\nA: x\n\n2\n00:00:05,000 --> 00:00:06,000\nB: y\n\n"
+           "3\n00:00:07,000 --> 00:00:08,000\nA: z\n")
+    t = parse(srt, fmt="srt")
+    assert timings(t) == ["source", "inconsistent", "source"]
+    assert slips(t) == [("line 6", "duplicate timestamp: the same times as line 2 (00:00:05.000 --> 00:00:06.000)")]

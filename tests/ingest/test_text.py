@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from sessionlens.domain import Role, Timing
-from sessionlens.errors import ParseError, TimestampError
+from sessionlens.errors import ParseError
 from sessionlens.ingest.formats._labels import is_label
 
-from .helpers import fixture, parse, rows
+from .helpers import fixture, parse, rows, slips, timings
 
 
 def test_inline_timestamps_all_bracket_styles():
@@ -52,7 +52,7 @@ def test_speech_rate_changes_estimates():
 def test_otter_label_line_then_text():
     t = parse(fixture("otter.txt"))
     assert [(u.speaker, u.start, u.source_line) for u in t.utterances] == [
-        ("Speaker 1", 3.0, 1), ("Speaker 2", 9.0, 4), ("Speaker 1", 3727.0, 8)]
+        ("Speaker 1", 3483.0, 1), ("Speaker 2", 3549.0, 4), ("Speaker 1", 3727.0, 8)]
     assert t.utterances[1].text == "I have not been sleeping well. It has been a few months now."
 
 
@@ -66,8 +66,8 @@ def test_rev_and_timestamp_first_headers():
 
 
 def test_fractional_timestamps_dot_and_comma():
-    t = parse("[00:00:01.5] A: x\n[00:00:02,25] B: y\n[1:02:03.004] A: z\n")
-    assert [u.start for u in t.utterances] == [1.5, 2.25, 3723.004]
+    t = parse("[00:59:01.5] A: x\n[00:59:02,25] B: y\n[1:02:03.004] A: z\n")
+    assert [u.start for u in t.utterances] == [3541.5, 3542.25, 3723.004]
 
 
 def test_label_then_bracketed_time_before_colon():
@@ -115,14 +115,30 @@ def test_no_labels_at_all_explains_the_layout():
         parse("just some prose\nwith no speakers at all\n")
 
 
-def test_malformed_header_timestamp_names_line():
-    with pytest.raises(TimestampError, match=r"t.txt, line 2: malformed timestamp '00:61:00'"):
-        parse("[00:00:01] T: a\n[00:61:00] C: b\n")
+def test_malformed_header_timestamp_is_kept_and_named_by_line():
+    t = parse("[00:00:01] T: a\n[00:61:00] C: b\n[00:00:09] T: c\n")
+    assert [u.text for u in t.utterances] == ["a", "b", "c"]
+    assert timings(t) == ["end_estimated", "inconsistent", "end_estimated"]
+    assert slips(t) == [("line 2", "malformed timestamp '00:61:00' (field out of range)")]
 
 
-def test_decreasing_timestamps_rejected_with_line():
-    with pytest.raises(TimestampError, match=r"line 2: timestamps go backwards: 00:00:05.000 after 00:00:10.000"):
-        parse("[00:00:10.0] T: a\n[00:00:05.0] C: b\n")
+def test_decreasing_timestamps_are_kept_and_marked_with_line():
+    t = parse("[00:00:10.0] T: a\n[00:00:05.0] C: b\n")
+    assert [u.text for u in t.utterances] == ["a", "b"]
+    assert timings(t) == ["end_estimated", "inconsistent"]
+    assert slips(t) == [("line 2", "timestamps go backwards: 00:00:05.000 after 00:00:10.000 (line 1)")]
+
+
+def test_a_typed_in_hour_is_a_gap_slip():
+    t = parse("[00:10:00] T: a\n[00:10:05] C: b\n[10:10:10] T: c\n[00:10:15] C: d\n[00:10:20] T: e\n")
+    assert timings(t) == ["end_estimated", "end_estimated", "inconsistent", "end_estimated", "end_estimated"]
+    assert slips(t) == [("line 3", "out of order: 10:10:10.000 comes before 00:10:15.000 (line 4)")]
+    assert t.duration < 700  # the stray hour does not stretch the session
+
+
+def test_a_gap_of_hours_marks_the_smaller_part():
+    t = parse("[00:00:01] T: a\n[00:00:05] C: b\n[00:00:09] T: c\n[02:00:00] C: d\n")
+    assert slips(t) == [("line 4", "02:00:00.000 lies more than 1 h away from the rest of the session")]
 
 
 def test_equal_starts_are_fine():

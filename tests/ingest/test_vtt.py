@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sessionlens.domain import Timing
-from sessionlens.errors import ParseError, TimestampError
+from sessionlens.errors import ParseError
 
-from .helpers import fixture, parse, rows
+from .helpers import fixture, parse, rows, slips, timings
 
 
 def test_fixture_cues():
@@ -32,14 +32,17 @@ def test_header_required():
         parse("00:01.000 --> 00:02.000\nhi\n", fmt="vtt")
 
 
-def test_malformed_cue_timing():
-    with pytest.raises(TimestampError, match="line 3: malformed cue timing"):
-        parse("WEBVTT\n\n00:01.000 --> soon\nhi\n", fmt="vtt")
+def test_malformed_cue_timing_keeps_the_cue():
+    t = parse("WEBVTT\n\n00:01.000 --> soon\nhi\n", fmt="vtt")
+    assert [u.text for u in t.utterances] == ["hi"]
+    assert slips(t) == [("line 3", "malformed cue timing (expected '00:00:01.000 --> 00:00:02.000')")]
+    assert t.timing is Timing.INCONSISTENT  # no cue's times fit: nothing timed is left
 
 
-def test_negative_duration():
-    with pytest.raises(TimestampError, match="line 3: negative duration"):
-        parse("WEBVTT\n\n00:05.000 --> 00:02.000\nhi\n", fmt="vtt")
+def test_cue_ending_before_it_starts_is_marked():
+    t = parse("WEBVTT\n\n00:01.000 --> 00:02.000\na\n\n00:05.000 --> 00:02.000\nhi\n", fmt="vtt")
+    assert timings(t) == ["source", "inconsistent"]
+    assert slips(t) == [("line 6", "ends at 00:00:02.000 before it starts at 00:00:05.000")]
 
 
 def test_header_only_is_no_utterances():

@@ -27,20 +27,31 @@ def silences_measurable(t: Transcript) -> str | None:
         return "the source has no times, so silences cannot be measured"
     if t.timing == Timing.END_ESTIMATED:
         return "the source gives start times only, so the end of speech (and the silence after it) is unknown"
+    if t.timing == Timing.INCONSISTENT:
+        return "no utterance's source times fit the session's timeline, so silences cannot be measured"
     return None
 
 
 def find_silences(t: Transcript, threshold: float) -> tuple[Silence, ...]:
-    """Every gap >= threshold seconds between the end of speech so far and the next utterance."""
+    """Every gap >= threshold seconds between the end of speech so far and the next utterance.
+
+    An utterance with inconsistent times may have been spoken anywhere in the gap around it, so
+    that gap is not measured (and the utterance itself is not used).
+    """
     if silences_measurable(t) is not None:
         return ()
     out: list[Silence] = []
     latest: Utterance | None = None  # the utterance whose end is the latest so far (handles overlaps)
+    unknown = False  # an inconsistent utterance since ``latest``: the gap to the next is unknown
     for u in t.utterances:
+        if u.timing == Timing.INCONSISTENT:
+            unknown = True
+            continue
         if u.start is None or u.end is None:
             continue
-        if latest is not None and latest.end is not None and u.start - latest.end >= threshold:
+        if latest is not None and latest.end is not None and not unknown and u.start - latest.end >= threshold:
             out.append(_silence(latest, u))
+        unknown = False
         if latest is None or (latest.end is not None and u.end > latest.end):
             latest = u
     return tuple(out)

@@ -27,8 +27,10 @@ class TalkStats:
 
 
 def _stats(
-    seconds: float, words: int, utterances: int, turns: list[Turn], total_s: float, total_w: int, rate_ok: bool
+    seconds: float, words: int, utterances: int, turns: list[Turn], total_s: float, total_w: int,
+    rate: tuple[int, float] | None,
 ) -> TalkStats:
+    """``rate`` is (words, seconds) of the utterances whose times can give a speech rate, or None."""
     durations = [d for d in (t.duration for t in turns) if d is not None]
     longest = max(turns, key=lambda t: t.duration or 0.0, default=None)
     return TalkStats(
@@ -38,7 +40,7 @@ def _stats(
         words_share=round(words / total_w, 4) if total_w else 0.0,
         utterances=utterances,
         turns=len(turns),
-        words_per_minute=round(words / (seconds / 60.0), 1) if rate_ok and seconds > 0 else None,
+        words_per_minute=round(rate[0] / (rate[1] / 60.0), 1) if rate and rate[1] > 0 else None,
         mean_turn_seconds=round(statistics.fmean(durations), 3) if durations else None,
         median_turn_seconds=round(statistics.median(durations), 3) if durations else None,
         longest_turn_seconds=round(longest.duration, 3) if longest and longest.duration is not None else None,
@@ -51,21 +53,27 @@ def _group(t: Transcript, turns: Iterable[Turn], key: str) -> dict[str, TalkStat
     seconds: dict[str, float] = {}
     words: dict[str, int] = {}
     count: dict[str, int] = {}
+    timed: dict[str, tuple[int, float]] = {}  # words and seconds of the utterances whose times fit
     by_turns: dict[str, list[Turn]] = {}
     for u in t.utterances:
         k = u.speaker if key == "speaker" else u.role.value
         seconds[k] = seconds.get(k, 0.0) + max(u.duration or 0.0, 0.0)
         words[k] = words.get(k, 0) + u.word_count
         count[k] = count.get(k, 0) + 1
+        if u.timing != Timing.INCONSISTENT:  # its duration is the assumed rate: it would only echo it
+            w, s = timed.get(k, (0, 0.0))
+            timed[k] = (w + u.word_count, s + max(u.duration or 0.0, 0.0))
     for turn in turns:
         k = turn.speaker if key == "speaker" else turn.role.value
         by_turns.setdefault(k, []).append(turn)
     total_s = sum(seconds.values())
     total_w = sum(words.values())
     # A speech rate computed from estimated times would only echo the assumed rate.
-    rate_ok = t.timing != Timing.ESTIMATED
+    rate_ok = t.timing not in (Timing.ESTIMATED, Timing.INCONSISTENT)
     return {
-        k: _stats(seconds[k], words[k], count[k], by_turns.get(k, []), total_s, total_w, rate_ok) for k in seconds
+        k: _stats(seconds[k], words[k], count[k], by_turns.get(k, []), total_s, total_w,
+                  timed.get(k) if rate_ok else None)
+        for k in seconds
     }
 
 

@@ -16,6 +16,7 @@ from .turns import derive_turns
 from .windows import session_map, talk_share_windows
 
 SOURCE = "timing.v1"
+_LISTED = 10  # slips named in the caveat itself; the JSON lists them all
 
 
 def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], tuple[Silence, ...], tuple[Finding, ...]]:
@@ -36,6 +37,7 @@ def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], t
         "overlaps": _overlap_summary(overlaps),
         "silence_summary": _silence_summary(silences, settings.silence_threshold),
         "session_map": session_map(turns),
+        "timing_slips": timing_slips(t),
         "unavailable": {
             k: v
             for k, v in {"silences": silences_measurable(t), "exchanges": exchanges_measurable(t)}.items()
@@ -46,11 +48,42 @@ def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], t
 
 
 def timing_caveats(t: Transcript) -> tuple[str, ...]:
+    out: tuple[str, ...] = ()
     if t.timing == Timing.ESTIMATED:
-        return ("The source has no timestamps: times are estimated from word counts at a typical speech rate.",)
-    if t.timing == Timing.END_ESTIMATED:
-        return ("The source gives start times only: each utterance is taken to end when the next begins.",)
-    return ()
+        out = ("The source has no timestamps: times are estimated from word counts at a typical speech rate.",)
+    elif t.timing == Timing.END_ESTIMATED:
+        out = ("The source gives start times only: each utterance is taken to end when the next begins.",)
+    slips = timing_slips(t)
+    return out + ((_slips_caveat(slips),) if slips else ())
+
+
+def timing_slips(t: Transcript) -> list[dict[str, str]]:
+    """The utterances whose source times do not fit the timeline: utterance id, where, problem.
+
+    Read from what the builder recorded; an utterance marked inconsistent without a record
+    (a hand-edited sessionlens transcript) is still listed, by its source line.
+    """
+    recorded = {s.get("utterance"): s for s in t.metadata.get("timing_slips") or () if isinstance(s, dict)}
+    out = []
+    for u in t.utterances:
+        if u.timing != Timing.INCONSISTENT:
+            continue
+        rec = recorded.get(u.id) or {}
+        where = str(rec.get("where") or (f"line {u.source_line}" if u.source_line is not None else u.id))
+        out.append({"utterance": u.id, "where": where, "problem": str(rec.get("problem") or "timing inconsistent")})
+    return out
+
+
+def _slips_caveat(slips: list[dict[str, str]]) -> str:
+    n = len(slips)
+    listed = "; ".join(f"{s['where']} — {s['problem']}" for s in slips[:_LISTED])
+    more = f"; and {n - _LISTED} more (metrics.timing_slips lists every one)" if n > _LISTED else ""
+    subject = "1 utterance has timestamps" if n == 1 else f"{n} utterances have timestamps"
+    return (
+        f"{subject} that do not fit the session's timeline. They are kept in order, placed between "
+        "their neighbours, counted in talk time from their word counts at a typical speech rate, and "
+        f"left out of silences, response latencies, overlaps and speech rate: {listed}{more}."
+    )
 
 
 def _silence_summary(silences: tuple[Silence, ...], threshold: float) -> dict[str, Any]:

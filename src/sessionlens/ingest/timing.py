@@ -8,6 +8,9 @@ Pure: takes (start, end, word count) spans in source order and returns complete 
 * start missing (all or a gap)   → placed from the neighbours: a run of untimed utterances is spread
                                    over the gap in proportion to word counts; with no neighbour on a side,
                                    at ``speech_rate_wpm``                                     → ESTIMATED
+* source times inconsistent      → placed like a missing start (the caller passes none), but lasting
+                                   its word-count estimate, so talk time counts it at
+                                   ``speech_rate_wpm`` whatever room its neighbours leave → INCONSISTENT
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from ..domain import Timing
 
 DEFAULT_SPEECH_RATE_WPM = 150.0
-_STRENGTH = (Timing.SOURCE, Timing.END_ESTIMATED, Timing.ESTIMATED, Timing.NONE)
+_STRENGTH = (Timing.SOURCE, Timing.END_ESTIMATED, Timing.ESTIMATED, Timing.INCONSISTENT, Timing.NONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class Span:
     start: float | None
     end: float | None
     words: int
+    inconsistent: bool = False  # the source's times were set aside (start and end are None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +49,7 @@ def fill_times(spans: Sequence[Span], speech_rate_wpm: float = DEFAULT_SPEECH_RA
     if not speech_rate_wpm > 0:
         raise ValueError("speech_rate_wpm must be positive")
     est = [max(s.words, 1) * 60.0 / speech_rate_wpm for s in spans]
-    starts: list[float | None] = [s.start for s in spans]
+    starts: list[float | None] = [None if s.inconsistent else s.start for s in spans]
     ends: list[float | None] = [None] * len(spans)
     estimated = [False] * len(spans)
     i = 0
@@ -54,7 +58,7 @@ def fill_times(spans: Sequence[Span], speech_rate_wpm: float = DEFAULT_SPEECH_RA
             i += 1
             continue
         j = i
-        while j < len(spans) and spans[j].start is None:
+        while j < len(spans) and starts[j] is None:
             j += 1
         _fill_gap(spans, est, starts, ends, i, j)
         for k in range(i, j):
@@ -110,6 +114,8 @@ def _finish(
 ) -> Timed:
     start = starts[k]
     assert start is not None
+    if spans[k].inconsistent:
+        return Timed(start, _ms(start + est[k]), Timing.INCONSISTENT)
     if estimated[k]:
         end = ends[k]
         assert end is not None

@@ -1,7 +1,7 @@
 """The one place raw parser rows become a validated :class:`Transcript`.
 
-Every parser yields :class:`RawRow` s in source order; :func:`build_transcript` checks their
-times, fills the missing ones (:mod:`sessionlens.ingest.timing`) and numbers the utterances.
+Every parser yields :class:`RawRow` s in source order; :func:`build_transcript` marks the rows
+whose times do not fit (:mod:`sessionlens.ingest.slips`), fills the missing ones (:mod:`sessionlens.ingest.timing`) and numbers the utterances.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain import Role, Speaker, Transcript, Utterance, Word
-from ...errors import TimestampError, TranscriptError
-from ..timing import Span, fill_times, weakest
-from ._timestamps import check_seconds, format_clock
-
-# Whole-second sources (AnnoMI) sometimes step back by one tick where a short backchannel
-# overlaps the previous utterance; within one tick of the clock that is data, not an error.
-_EPS = 1e-9
+from ...domain import Role, Speaker, Timing, Transcript, Utterance, Word
+from ...errors import TranscriptError
+from ..slips import MAX_GAP_SECONDS, Stamped, find_slips
+from ..timing import Span, Timed, fill_times, weakest
+from ._timestamps import Stamp, Unreadable
 
 
 @dataclass(slots=True)
@@ -38,6 +35,20 @@ class RawRow:
     confidence: float | None = None
     resolution: float = 0.001
     path: str = ""
+    unreadable: str = ""  # why the time could not be read (the row is kept, its timing inconsistent)
+
+
+def row_times(start: Stamp | Unreadable | None, end: Stamp | Unreadable | None = None) -> dict[str, Any]:
+    """RawRow's time fields from parsed stamps; an unreadable one leaves both times out."""
+    bad = [t.reason for t in (start, end) if isinstance(t, Unreadable)]
+    if bad:
+        return {"start": None, "end": None, "unreadable": "; ".join(bad)}
+    stamps = [t for t in (start, end) if isinstance(t, Stamp)]
+    return {
+        "start": start.seconds if isinstance(start, Stamp) else None,
+        "end": end.seconds if isinstance(end, Stamp) else None,
+        "resolution": max((t.resolution for t in stamps), default=0.001),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,7 @@ class Context:
     fmt: str
     speech_rate_wpm: float = 150.0
     transcript_id: str | None = None
+    max_gap_seconds: float = MAX_GAP_SECONDS
 
 
 def build_transcript(
@@ -57,16 +69,18 @@ def build_transcript(
     language: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> Transcript:
-    """Validate ``rows`` and turn them into a Transcript (ids ``u1, u2, …`` in source order).
+    """Turn ``rows`` into a Transcript (ids ``u1, u2, …`` in source order).
 
-    Rows without text or words are dropped. Tolerated one-tick steps back in start time are
-    listed (by line or path) in ``metadata["start_backsteps"]``.
+    Rows without text or words are dropped; every other row is kept, in order. Rows whose times
+    contradict the timeline (:mod:`sessionlens.ingest.slips`) are marked ``Timing.INCONSISTENT``
+    and listed in ``metadata["timing_slips"]`` (utterance, where, problem); tolerated one-tick
+    steps back in start time are listed (by line or path) in ``metadata["start_backsteps"]``.
     """
     kept = [r for r in rows if r.text.strip() or r.words]
     if not kept:
         raise TranscriptError("no utterances found", source=ctx.source)
-    backsteps = _validate(kept, ctx.source)
-    spans = [Span(r.start, r.end, _word_count(r)) for r in kept]
+    scan = find_slips([_stamped(r) for r in kept], ctx.max_gap_seconds)
+    spans = [Span(r.start, r.end, _word_count(r), inconsistent=i in scan.slips) for i, r in enumerate(kept)]
     timed = fill_times(spans, ctx.speech_rate_wpm)
     utterances = tuple(
         Utterance(
@@ -84,49 +98,34 @@ def build_transcript(
         for n, (r, t) in enumerate(zip(kept, timed, strict=True), start=1)
     )
     meta = dict(metadata or {})
-    if backsteps:
-        meta["start_backsteps"] = backsteps
+    if scan.backsteps:
+        meta["start_backsteps"] = [kept[i].path or (kept[i].line or 0) for i in scan.backsteps]
+    if scan.slips:
+        meta["timing_slips"] = [
+            {"utterance": f"u{i + 1}", "where": _where(kept[i]), "problem": why} for i, why in sorted(scan.slips.items())
+        ]
     return Transcript(
         utterances=utterances,
         speakers=_speakers(kept),
         source_format=ctx.fmt,
-        timing=weakest(t.timing for t in timed),
+        timing=_overall(timed),
         language=language,
         metadata=meta,
     )
 
 
-def _validate(rows: list[RawRow], source: str) -> list[int | str]:
-    """Raise TimestampError for negative, backwards or inverted times; return tolerated backsteps."""
-    backsteps: list[int | str] = []
-    latest: RawRow | None = None  # the row with the latest start so far
-    for r in rows:
-        line = r.line if not r.path else None
-        where = f"{r.path}: " if r.path else ""
-        for value, what in ((r.start, "start time"), (r.end, "end time")):
-            if value is not None:
-                check_seconds(value, source=source, line=line, what=where + what)
-        if r.start is not None and r.end is not None and r.end < r.start:
-            raise TimestampError(
-                f"{where}negative duration: ends at {format_clock(r.end)} before it starts at "
-                f"{format_clock(r.start)}",
-                source=source,
-                line=line,
-            )
-        if r.start is None:
-            continue
-        if latest is not None and latest.start is not None and r.start < latest.start:
-            if latest.start - r.start > max(latest.resolution, r.resolution) + _EPS:
-                raise TimestampError(
-                    f"{where}timestamps go backwards: {format_clock(r.start)} after "
-                    f"{format_clock(latest.start)}",
-                    source=source,
-                    line=line,
-                )
-            backsteps.append(r.path or (r.line or 0))
-            continue
-        latest = r
-    return backsteps
+def _overall(timed: list[Timed]) -> Timing:
+    """The weakest timing among the utterances whose times fit (INCONSISTENT when none does)."""
+    fitting = [t.timing for t in timed if t.timing != Timing.INCONSISTENT]
+    return weakest(fitting) if fitting else Timing.INCONSISTENT
+
+
+def _stamped(r: RawRow) -> Stamped:
+    return Stamped(r.start, r.end, _where(r), r.resolution, r.unreadable)
+
+
+def _where(r: RawRow) -> str:
+    return r.path or (f"line {r.line}" if r.line is not None else "")
 
 
 def complete_times(t: Transcript, speech_rate_wpm: float = 150.0) -> list[tuple[float, float]]:

@@ -6,11 +6,12 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from ...errors import ParseError, TimestampError
-from ._build import RawRow
+from ...errors import ParseError
+from ._build import RawRow, row_times
 from ._labels import is_label
-from ._timestamps import TS_PATTERN, parse_clock
+from ._timestamps import TS_PATTERN, Unreadable, parse_clock, soft
 
 ARROW = "-->"
 _TIMING = re.compile(rf"\s*({TS_PATTERN})\s*-->\s*({TS_PATTERN})(?:\s.*)?")
@@ -24,9 +25,7 @@ _NAME_PREFIX = re.compile(r"\s*(?:-\s*)?([^:\[\]()<>]{1,40}?)\s*:\s+")
 @dataclass(slots=True)
 class Cue:
     line: int  # the line of the timing
-    start: float
-    end: float
-    resolution: float
+    times: dict[str, Any]  # RawRow's time fields (an unreadable timing keeps the cue, times left out)
     payload: list[str]
 
 
@@ -45,19 +44,17 @@ def blocks(text: str) -> Iterator[tuple[int, list[str]]]:
         yield first, lines
 
 
-def parse_cue_block(first: int, lines: list[str], source: str) -> Cue | None:
+def parse_cue_block(first: int, lines: list[str]) -> Cue | None:
     """A cue if the block has a timing line in position 0 or 1 (after an id), else None."""
     for k in (0, 1):
         if k < len(lines) and ARROW in lines[k]:
             line_no = first + k
             m = _TIMING.fullmatch(lines[k])
             if m is None:
-                raise TimestampError("malformed cue timing (expected '00:00:01.000 --> 00:00:02.000')",
-                                     source=source, line=line_no)
-            start = parse_clock(m.group(1), source=source, line=line_no)
-            end = parse_clock(m.group(2), source=source, line=line_no)
-            resolution = max(start.resolution, end.resolution)
-            return Cue(line_no, start.seconds, end.seconds, resolution, lines[k + 1 :])
+                bad = Unreadable("malformed cue timing (expected '00:00:01.000 --> 00:00:02.000')")
+                return Cue(line_no, row_times(bad), lines[k + 1 :])
+            start, end = (soft(lambda ts=ts: parse_clock(ts, source=None, line=None)) for ts in m.group(1, 2))
+            return Cue(line_no, row_times(start, end), lines[k + 1 :])
     return None
 
 
@@ -69,14 +66,14 @@ def cues_to_rows(text: str, source: str, *, skip_first_block: bool, default_labe
     for i, (first, lines) in enumerate(blocks(text)):
         if (i == 0 and skip_first_block) or _is_meta_block(lines[0]):
             continue
-        cue = parse_cue_block(first, lines, source)
+        cue = parse_cue_block(first, lines)
         if cue is None:
             if not rows:
                 raise ParseError("expected a cue timing line ('00:00:01.000 --> 00:00:02.000')",
                                  source=source, line=first)
             parts[-1].extend(lines)
             continue
-        rows.append(RawRow("", cue.start, cue.end, "", cue.line, resolution=cue.resolution))
+        rows.append(RawRow(label="", text="", line=cue.line, **cue.times))
         parts.append(cue.payload)
     for row, payload in zip(rows, parts, strict=True):
         row.label, row.text = speaker_and_text(payload, default_label, unescape=unescape)

@@ -7,8 +7,8 @@ each with an optional ``.fff`` or ``,fff`` fraction. Fields may carry a stray le
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ...errors import TimestampError
@@ -26,7 +26,21 @@ class Stamp(NamedTuple):
     resolution: float
 
 
-def parse_clock(text: str, *, source: str, line: int | None, where: str = "") -> Stamp:
+class Unreadable(NamedTuple):
+    """A time the parser could not read; the row is kept and its timing marked inconsistent."""
+
+    reason: str
+
+
+def soft(parse: Callable[[], Stamp | None]) -> Stamp | Unreadable | None:
+    """Run a time parser (called without a source or line, so its message is the bare reason)."""
+    try:
+        return parse()
+    except TimestampError as exc:
+        return Unreadable(str(exc))
+
+
+def parse_clock(text: str, *, source: str | None, line: int | None, where: str = "") -> Stamp:
     """Parse ``h:mm:ss[.fff]`` / ``mm:ss[.fff]``; TimestampError when malformed or out of range.
 
     ``where`` prefixes the message when a line number cannot locate the value (``table 1, row 3``).
@@ -46,7 +60,7 @@ def parse_clock(text: str, *, source: str, line: int | None, where: str = "") ->
     return _with_fraction(total, frac)
 
 
-def parse_time_cell(text: str, *, source: str, line: int | None, where: str = "") -> Stamp | None:
+def parse_time_cell(text: str, *, source: str | None, line: int | None, where: str = "") -> Stamp | None:
     """A table cell holding a clock time or plain seconds (``12.5``); empty → None."""
     s = text.strip()
     if not s:
@@ -55,14 +69,6 @@ def parse_time_cell(text: str, *, source: str, line: int | None, where: str = ""
     if m is not None:
         return _with_fraction(int(m.group(1)), m.group(2))
     return parse_clock(s, source=source, line=line, where=where)
-
-
-def check_seconds(value: float, *, source: str, line: int | None, what: str = "time") -> None:
-    """Reject NaN, infinities and negative times."""
-    if not math.isfinite(value):
-        raise TimestampError(f"{what} is not a finite number", source=source, line=line)
-    if value < 0:
-        raise TimestampError(f"negative {what}", source=source, line=line)
 
 
 def format_clock(seconds: float, *, sep: str = ".") -> str:

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from ...domain import Transcript
 from ...errors import InputError, ParseError
 from ._base import LIKELY, PLAUSIBLE, Format, Sample
-from ._build import Context, RawRow, build_transcript
+from ._build import Context, RawRow, build_transcript, row_times
 from ._columns import Columns, expected_names, match_columns
-from ._timestamps import parse_time_cell
+from ._timestamps import parse_time_cell, soft
 
 DEFAULT_LABEL = "Speaker"
 _DELIMITERS = (",", ";", "\t", "|")
@@ -89,16 +89,13 @@ def _rows(text: str, delimiter: str, cols: Columns, ctx: Context) -> Iterator[tu
 
 
 def _row(cells: list[str], cols: Columns, line: int, source: str) -> RawRow:
-    start = parse_time_cell(_cell(cells, cols.start), source=source, line=line)
-    end = parse_time_cell(_cell(cells, cols.end), source=source, line=line)
-    resolution = max(s.resolution for s in (start, end) if s) if start or end else 0.001
+    start, end = (soft(lambda i=i: parse_time_cell(_cell(cells, i), source=None, line=None))
+                  for i in (cols.start, cols.end))
     return RawRow(
         label=_cell(cells, cols.speaker).strip() or DEFAULT_LABEL,
-        start=start.seconds if start else None,
-        end=end.seconds if end else None,
         text=_cell(cells, cols.text),
         line=line,
-        resolution=resolution,
+        **row_times(start, end),
     )
 
 

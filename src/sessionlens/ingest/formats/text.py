@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from ...domain import Transcript
 from ...errors import ParseError
 from ._base import PLAUSIBLE, Format, Sample
-from ._build import Context, RawRow, build_transcript
+from ._build import Context, RawRow, build_transcript, row_times
 from ._labels import is_label, is_speakerish
-from ._timestamps import TS_PATTERN, Stamp, format_clock, parse_clock
+from ._timestamps import TS_PATTERN, Stamp, Unreadable, format_clock, parse_clock, soft
 
 _LEAD_TS = re.compile(rf"[\[(]?({TS_PATTERN})[\])]?(?=\s|$|[\])])\s*(?:[-–—|]\s+)?")
 # "Label:" / "Label [00:01]:" — a colon followed by a digit is a time ("Speaker 2  0:12"), not a label end.
@@ -41,22 +41,22 @@ LAYOUT_HELP = (
 @dataclass(slots=True)
 class _Header:
     label: str
-    stamp: Stamp | None
+    stamp: Stamp | Unreadable | None
     text: str
 
 
-def rows_from_lines(lines: Iterable[tuple[int, str]], source: str) -> tuple[list[RawRow], int]:
+def rows_from_lines(lines: Iterable[tuple[int, str]]) -> tuple[list[RawRow], int]:
     """Turn numbered lines into rows; returns (rows, skipped preamble lines)."""
     rows: list[RawRow] = []
     parts: list[str] = []  # text of the open utterance; joined once, never concatenated in a loop
-    pending: Stamp | None = None
+    pending: Stamp | Unreadable | None = None
     skipped = 0
     for line_no, raw in lines:
         s = raw.strip()
         if not s:
             continue
-        header = _header(s, source, line_no)
-        if isinstance(header, Stamp):
+        header = _header(s)
+        if isinstance(header, Stamp | Unreadable):
             pending = header
             continue
         if header is None:
@@ -81,29 +81,23 @@ def _close(rows: list[RawRow], parts: list[str]) -> None:
     parts.clear()
 
 
-def _row(header: _Header, stamp: Stamp | None, line_no: int) -> RawRow:
-    return RawRow(
-        label=header.label,
-        start=stamp.seconds if stamp else None,
-        end=None,
-        text="",
-        line=line_no,
-        resolution=stamp.resolution if stamp else 0.001,
-    )
+def _row(header: _Header, stamp: Stamp | Unreadable | None, line_no: int) -> RawRow:
+    return RawRow(label=header.label, text="", line=line_no, **row_times(stamp))
 
 
-def _header(s: str, source: str, line_no: int) -> _Header | Stamp | None:
+def _header(s: str) -> _Header | Stamp | Unreadable | None:
     """A label header, a bare timestamp line, or None for plain text.
 
-    Timestamps are only parsed (and malformed ones reported) once the line is known to be a
-    header, so text that merely starts with a time ("5:30 was late") stays text.
+    Timestamps are only parsed once the line is known to be a header, so text that merely
+    starts with a time ("5:30 was late") stays text; a malformed one in a header is kept as
+    Unreadable (the utterance stays, its timing is marked inconsistent).
     """
     lead = _LEAD_TS.match(s)
     rest = s[lead.end() :] if lead else s
     lead_ts = lead.group(1) if lead else None
 
-    def clock(ts: str) -> Stamp:
-        return parse_clock(ts, source=source, line=line_no)
+    def clock(ts: str) -> Stamp | Unreadable | None:
+        return soft(lambda: parse_clock(ts, source=None, line=None))
 
     if lead_ts and not rest:
         return clock(lead_ts)
@@ -122,7 +116,7 @@ def _header(s: str, source: str, line_no: int) -> _Header | Stamp | None:
 
 def parse_text(text: str, ctx: Context, *, lines: Iterable[tuple[int, str]] | None = None) -> Transcript:
     numbered = lines if lines is not None else enumerate(text.split("\n"), start=1)
-    rows, skipped = rows_from_lines(numbered, ctx.source)
+    rows, skipped = rows_from_lines(numbered)
     if not rows and text.strip():
         raise ParseError(LAYOUT_HELP, source=ctx.source)
     meta = {"skipped_preamble_lines": skipped} if skipped else {}

@@ -57,13 +57,20 @@ def _row(seg: Obj, i: int) -> RawRow:
     words = tuple(w for w in words if w.text)
     return RawRow(
         label=seg.str("speaker", DEFAULT_LABEL).strip() or DEFAULT_LABEL,
-        start=seg.num("start", time=True),
-        end=seg.num("end", time=True),
         text=seg.str("text", ""),
         line=i + 1,
         words=words,
         path=seg.path,
+        **_times(seg),
     )
+
+
+def _times(seg: Obj) -> dict[str, Any]:
+    """The segment's start and end; a value that is not a usable time keeps the segment, untimed."""
+    try:
+        return {"start": seg.num("start", time=True), "end": seg.num("end", time=True)}
+    except ParseError:
+        return {"start": None, "end": None, "unreadable": "start or end is not a time (negative, not finite or not a number)"}
 
 
 def _word(w: Obj) -> Word:

@@ -17,9 +17,9 @@ from typing import Any
 from ...domain import Transcript
 from ...errors import InputError, ParseError
 from ._base import CERTAIN, Format, Sample
-from ._build import Context, RawRow, build_transcript
+from ._build import Context, RawRow, build_transcript, row_times
 from ._columns import match_columns
-from ._timestamps import parse_time_cell
+from ._timestamps import parse_time_cell, soft
 from .text import LAYOUT_HELP, render_lines, rows_from_lines
 
 MAX_UNPACKED = 200 * 1024 * 1024
@@ -69,11 +69,11 @@ def _open(data: bytes, source: str) -> Any:
 
 def _parse(sample: Sample, ctx: Context) -> Transcript:
     doc = _open(sample.data, ctx.source)
-    rows = list(_table_rows(doc, ctx.source))
+    rows = list(_table_rows(doc))
     if rows:
         return build_transcript(rows, ctx)
     lines = list(_paragraph_lines(doc))
-    rows, skipped = rows_from_lines(lines, ctx.source)
+    rows, skipped = rows_from_lines(lines)
     if not rows and any(s.strip() for _, s in lines):
         raise ParseError(LAYOUT_HELP + ", or a table with speaker and text columns", source=ctx.source)
     return build_transcript(rows, ctx, metadata={"skipped_preamble_lines": skipped} if skipped else {})
@@ -85,7 +85,7 @@ def _paragraph_lines(doc: Any) -> Iterator[tuple[int, str]]:
             yield n, line
 
 
-def _table_rows(doc: Any, source: str) -> Iterator[RawRow]:
+def _table_rows(doc: Any) -> Iterator[RawRow]:
     for t_no, table in enumerate(doc.tables, start=1):
         cells = [[c.text for c in row.cells] for row in table.rows]
         cols = match_columns(cells[0]) if cells else None
@@ -93,26 +93,22 @@ def _table_rows(doc: Any, source: str) -> Iterator[RawRow]:
             continue
         for r_no, row in enumerate(cells[1:], start=2):
             where = f"table {t_no}, row {r_no}"
-            yield _table_row(row, cols, where, r_no, source)
+            yield _table_row(row, cols, where, r_no)
 
 
-def _table_row(row: list[str], cols: Any, where: str, r_no: int, source: str) -> RawRow:
+def _table_row(row: list[str], cols: Any, where: str, r_no: int) -> RawRow:
     def cell(i: int | None) -> str:
         return row[i] if i is not None and i < len(row) else ""
 
     def time(i: int | None) -> Any:
-        return parse_time_cell(cell(i), source=source, line=None, where=where)
+        return soft(lambda: parse_time_cell(cell(i), source=None, line=None))
 
-    start, end = time(cols.start), time(cols.end)
-    stamps = [s for s in (start, end) if s]
     return RawRow(
         label=cell(cols.speaker).strip() or DEFAULT_LABEL,
-        start=start.seconds if start else None,
-        end=end.seconds if end else None,
         text=cell(cols.text),
         line=r_no,
-        resolution=max((s.resolution for s in stamps), default=0.001),
         path=where,
+        **row_times(time(cols.start), time(cols.end)),
     )
 
 
