@@ -1,9 +1,10 @@
-"""Every AnnoMI dev transcript imports through the CSV path (skipped without ../shared/data).
+"""Every AnnoMI dev transcript imports through the CSV path and is analysed (skipped without ../shared/data).
 
 Two quirks of the real data are pinned here on purpose (see the ingest report):
 * six rows in five transcripts start one second *before* the previous row (a short backchannel
   overlapping at 1-second resolution). That is within one tick of the source clock, so it is
-  accepted as data and listed in ``metadata["start_backsteps"]``; bigger steps back are errors.
+  accepted as data and listed in ``metadata["start_backsteps"]``; bigger steps back are timing
+  slips: the row is kept and its timing marked inconsistent (none in the dev transcripts).
 * transcript 38 has the timestamp ``00:09:025``, read numerically as 9 min 25 s.
 """
 
@@ -11,14 +12,23 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
+
+import jsonschema
 
 import pytest
 
+from sessionlens.analysis.timing_metrics import timing_caveats
+from sessionlens.domain import Timing
 from sessionlens.errors import InputError
 from sessionlens.ingest.formats import detect_format, parse_transcript
+from sessionlens.reports.document import analysis_document
+from sessionlens.services.analysis import analyze_transcript
 
-from ..conftest import require_shared
+from ..conftest import REPO, require_shared
+
+SCHEMA = json.loads((REPO / "docs" / "analysis.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +93,42 @@ def test_source_lines_point_at_the_physical_row(annomi):
     assert odd.speaker == "therapist"
     for u in t.utterances[:20]:
         assert lines[u.source_line - 1].startswith("38,")
+
+
+def test_every_transcript_is_analysed_with_every_utterance(annomi):
+    """Roles and timing measures for all 93; the JSON document keeps one entry per CSV row."""
+    _, data, by_id = annomi
+    for tid, expected in by_id.items():
+        t = parse_transcript(data, source="annomi.csv", transcript_id=tid)
+        doc = analysis_document(analyze_transcript(t, analyzers=()))
+        assert len(doc["utterances"]) == doc["metrics"]["utterances"] == len(expected), tid
+        assert doc["metrics"]["timing_slips"] == [], tid  # the real dev data has no slip beyond one tick
+    jsonschema.validate(doc, SCHEMA)
+
+
+def _slip(rows: list[dict[str, str]], k: int, seconds: int) -> list[dict[str, str]]:
+    """Row k's timestamp moved back ``seconds`` behind the row before it (as in the issue's report)."""
+    h, m, s = (int(x) for x in rows[k - 1]["timestamp"].split(":"))
+    back = max(h * 3600 + m * 60 + s - seconds, 0)
+    out = [dict(r) for r in rows]
+    out[k]["timestamp"] = f"{back // 3600:02d}:{back % 3600 // 60:02d}:{back % 60:02d}"
+    return out
+
+
+def test_a_slipped_annomi_transcript_is_analysed_with_a_caveat(annomi):
+    """The reported refusal ("line 191: timestamps go backwards") now reads the file, every row kept."""
+    _, _, by_id = annomi
+    tid = max(by_id, key=lambda i: len(by_id[i]))
+    rows = _slip(by_id[tid], 189, 9)  # data row 189 is physical line 191 (header, 1-based)
+    t = parse_transcript(_split(rows), source="slipped.csv")
+    assert len(t.utterances) == len(rows)
+    assert [u.text for u in t.utterances] == [" ".join(r["utterance_text"].split()) for r in rows]
+    marked = [u for u in t.utterances if u.timing is Timing.INCONSISTENT]
+    assert [u.source_line for u in marked] == [191]
+    (caveat,) = [c for c in timing_caveats(t) if "timeline" in c]
+    before = rows[188]["timestamp"]
+    assert caveat.endswith(f"line 191 — timestamps go backwards: {rows[189]['timestamp']}.000 after {before}.000 (line 190).")
+    a = analyze_transcript(t)  # every registered analyzer
+    doc = analysis_document(a)
+    jsonschema.validate(doc, SCHEMA)
+    assert len(doc["utterances"]) == len(rows) and caveat in doc["caveats"]
