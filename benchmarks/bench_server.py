@@ -31,8 +31,8 @@ import httpx
 from benchmarks.bench_web import _cookie
 from benchmarks.run import machine
 from sessionlens.config import Settings
-from sessionlens.jobs import records as R
-from sessionlens.jobs.keyring import RedisKeyring, load_secret
+from sessionlens.vault import job_rows as R
+from sessionlens.services.keyring import RedisKeyring, load_secret
 from sessionlens.jobs.runner import CeleryRunner
 from sessionlens.services import accounts, clients, consent, media_sessions, server_jobs, vaults
 from sessionlens.vault import keys, store, tenancy
@@ -187,7 +187,7 @@ def main() -> str:
             os.environ["SESSIONLENS_QUEUE"] = c.queue
             vault = tenancy.open_with_account(engine, _settings(), "alice", PASSWORD)
             alice = vaults.login(vault, "alice", PASSWORD)
-            from sessionlens.jobs import hold_keys
+            from sessionlens.services.keyring import hold_keys
 
             hold_keys(vault, alice.actor.id, keyring, "bench")
             for procs in (1, 2):

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from sessionlens.errors import NotFoundError
-from sessionlens.jobs import hold_keys, runner, stages
-from sessionlens.jobs import records as R
-from sessionlens.jobs.keyring import MemoryKeyring
+from sessionlens.jobs import runner, stages
+from sessionlens.services.keyring import hold_keys
+from sessionlens.vault import job_rows as R
+from sessionlens.services.keyring import MemoryKeyring
 from sessionlens.jobs.runner import InProcessRunner, run_once, wait_for
 from sessionlens.services import clients, consent, server_jobs, sessions
 from sessionlens.vault.models import audit_log, job_stages, jobs

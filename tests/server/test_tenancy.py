@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 import sessionlens.services as services_pkg
 from sessionlens.errors import NotFoundError
-from sessionlens.jobs.keyring import MemoryKeyring
+from sessionlens.services.keyring import MemoryKeyring
 from sessionlens.services import clients, consent, notes, server_jobs, sessions
 from sessionlens.vault.models import audit_log
 from sessionlens.web import create_app

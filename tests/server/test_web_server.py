@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from sessionlens.jobs.keyring import RedisKeyring, load_secret
+from sessionlens.services.keyring import RedisKeyring, load_secret
 from sessionlens.services import clients, consent
 from sessionlens.web import create_app
 

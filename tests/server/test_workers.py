@@ -7,8 +7,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from sessionlens.jobs import records as R
-from sessionlens.jobs.keyring import RedisKeyring, load_secret
+from sessionlens.vault import job_rows as R
+from sessionlens.services.keyring import RedisKeyring, load_secret
 from sessionlens.jobs.runner import CeleryRunner, wait_for
 from sessionlens.services import analyses, clients, consent, server_jobs
 from sessionlens.vault.models import job_stages, sessions

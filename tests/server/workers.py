@@ -70,7 +70,7 @@ class Cluster:
 
 @contextmanager
 def cluster(database_url: str, directory: Path) -> Iterator[Cluster]:
-    from sessionlens.jobs.keyring import write_secret
+    from sessionlens.services.keyring import write_secret
 
     c = Cluster(database_url, write_secret(directory / "keyring.secret"))
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from sessionlens.jobs import records as R
-from sessionlens.jobs.keyring import MemoryKeyring
+from sessionlens.vault import job_rows as R
+from sessionlens.services.keyring import MemoryKeyring
 from sessionlens.jobs.runner import InProcessRunner
 from sessionlens.vault import store
 

@@ -28,7 +28,7 @@ def worker(
         "--new-secret", help="Create the keyring secret file (0600) at this path and exit.")] = None,
 ) -> None:
     """Run Celery workers that execute processing jobs (needs PostgreSQL, Redis and the keyring secret)."""
-    from ..jobs.keyring import load_secret, write_secret
+    from ..services.keyring import load_secret, write_secret
 
     if new_secret is not None:
         try:

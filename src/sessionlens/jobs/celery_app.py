@@ -55,7 +55,7 @@ def make_app(settings: Settings | None = None) -> Celery:
 def _worker_state() -> tuple[Any, Settings, Any, str]:
     """Per worker process: the engine, settings and keyring (created after fork)."""
     from ..vault import store
-    from .keyring import RedisKeyring, load_secret
+    from ..services.keyring import RedisKeyring, load_secret
     from .runner import worker_name
 
     settings = Settings()

@@ -1,4 +1,4 @@
-"""The job interface: a job row is created (by services.server_jobs), then *dispatched* to a runner.
+"""The job runners: a job row is created (by services.server_jobs), then *dispatched* to a runner.
 
 Both runners execute the same :func:`run_once` — claim the lease, find the owner's keys, run or resume
 the stages — so the in-process default on one machine and Celery workers on a server behave the same:
@@ -20,17 +20,17 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
 from sqlalchemy import Engine
 
 from ..config import Settings
 from ..errors import SessionlensError
+from ..logs import event
+from ..services.keyring import Keyring
+from ..services.server_jobs import job_holder
+from ..vault import job_rows as R
 from ..vault import store, tenancy
 from ..vault.vault import KeysLockedError, Vault
-from . import records as R
-from .keyring import Keyring
-from ..logs import event
 from .stages import LeaseLost, execute, fail_message
 
 MAX_ATTEMPTS = 4
@@ -44,10 +44,6 @@ def backoff(attempt: int, base: float = 2.0, cap: float = 60.0) -> float:
 
 def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
-
-
-def job_holder(job_id: str) -> str:
-    return f"job:{job_id}"
 
 
 def _forget(vault: Vault) -> None:
@@ -130,12 +126,6 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     if state == R.DONE:
         _finish(keyring, job.owner_id, job_id)
     return state, 0.0
-
-
-class JobRunner(Protocol):
-    """Starts processing of a job row created by ``services.server_jobs``."""
-
-    def dispatch(self, job_id: str) -> None: ...
 
 
 class InProcessRunner:

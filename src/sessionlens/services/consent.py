@@ -19,7 +19,7 @@ from ..vault.ids import new_id, now_iso
 from ..vault.models import consents
 from ..vault.vault import Vault
 from .context import Ctx
-from .permissions import Action, client_row, unit_of_work
+from .permissions import Action, Refused, client_row, unit_of_work
 
 SCOPES = ("recording", "analysis", "supervision")
 DEFAULT_SCOPES = ("recording", "analysis")
@@ -51,6 +51,15 @@ def require_processing_consent(vault: Vault, conn: Connection, client_id: str) -
     if consent is None or not PROCESSING <= set(consent["scopes"]):
         raise ConsentError(f"client {client_id} has no recorded consent to recording and automated analysis; "
                            f"record it first: sessionlens consent record {client_id}")
+
+
+def consented(ctx: Ctx, conn: Connection, client_id: str, *, action: Action = Action.SESSION_IMPORT,
+              target: str | None = None) -> None:
+    """The one consent gate of a use case: no processing consent is a refusal, audited like a denial."""
+    try:
+        require_processing_consent(ctx.vault, conn, client_id)
+    except ConsentError as exc:
+        raise Refused(exc, action.value, target or client_id) from None
 
 
 def record_consent(ctx: Ctx, client_id: str, scopes: Iterable[str] = DEFAULT_SCOPES,

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, update
 
-from ..errors import ConsentError, InputError, NotFoundError
+from ..errors import InputError, NotFoundError
 from ..vault import blobs, records
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import sessions
-from .consent import require_processing_consent
+from .consent import consented
 from .context import Ctx
 from .permissions import Action, Refused, client_row, session_row, unit_of_work
 
@@ -46,10 +46,7 @@ def create_audio_session(ctx: Ctx, client_id: str, *, status: str, mime: str,
         raise InputError("the audio is empty")
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
-        try:
-            require_processing_consent(ctx.vault, conn, client_id)
-        except ConsentError as exc:
-            raise Refused(exc, Action.SESSION_IMPORT.value, client_id) from None
+        consented(ctx, conn, client_id)
         row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
                "key_version": client.key_version, "created_at": now_iso()}
         meta = {"source_format": "audio", "status": status, "mime": mime, "chunks": [], "utterances": 0,

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
-from ..errors import ConsentError, NotFoundError
+from ..errors import NotFoundError
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
 from ..vault import blobs, crypto, keys
@@ -25,7 +25,7 @@ from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import audit_log, clients, reflections, sessions
 from ..vault.vault import Vault
-from .consent import require_processing_consent
+from .consent import consented
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
 
@@ -97,13 +97,6 @@ def rows(conn: Connection, owner_id: str, kind: str, *, client_id: str | None = 
     return list(conn.execute(q.order_by(reflections.c.created_at, reflections.c.id)))
 
 
-def _consented(ctx: Ctx, conn: Connection, client_id: str, action: Action, target: str) -> None:
-    try:
-        require_processing_consent(ctx.vault, conn, client_id)
-    except ConsentError as exc:
-        raise Refused(exc, action.value, target) from None
-
-
 def _analysis(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
     blob_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
     if blob_id is None:
@@ -126,7 +119,7 @@ def record_impressions(ctx: Ctx, session_id: str, answers: Mapping[str, object])
     payload = imp.validate(answers)
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.REFLECTION_WRITE, session_id)
-        _consented(ctx, conn, row.client_id, Action.REFLECTION_WRITE, session_id)
+        consented(ctx, conn, row.client_id, action=Action.REFLECTION_WRITE, target=session_id)
         purge_orphans(conn)
         blind = not _seen_data(ctx, conn, session_id)
         rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind="impression", keyed_by=row, session_id=session_id,
@@ -184,7 +177,7 @@ def add_journal_entry(ctx: Ctx, session_id: str, text: str) -> dict[str, Any]:
     payload = journal.entry(text)
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.REFLECTION_WRITE, session_id)
-        _consented(ctx, conn, row.client_id, Action.REFLECTION_WRITE, session_id)
+        consented(ctx, conn, row.client_id, action=Action.REFLECTION_WRITE, target=session_id)
         rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind="journal", keyed_by=row, session_id=session_id,
                   payload=payload)
         ctx.vault.audit(conn, actor=ctx.who, action="journal.write", target=session_id, detail={"record": rec["id"]})

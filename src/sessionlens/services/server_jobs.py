@@ -9,26 +9,28 @@ anyone else asking for it gets "not found", and the attempt is audited.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from ..errors import ConsentError, InputError, NotFoundError
-from ..jobs import hold_keys
-from ..jobs import records as R
-from ..jobs.keyring import Keyring
-from ..jobs.runner import JobRunner, job_holder
-from ..jobs.stages import pack_input
-from .consent import require_processing_consent
+from ..errors import NotFoundError
+from ..vault import job_rows as R
+from .consent import consented
 from .context import Ctx
+from .keyring import Keyring, hold_keys
 from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
+from .pipeline import transcript_input
 
 JOB_KEYS_TTL = 24 * 3600  # an approved job keeps its keys at most this long; later it waits for a sign-in
 
 
-def _consent(ctx: Ctx, conn: Any, client_id: str) -> None:
-    try:
-        require_processing_consent(ctx.vault, conn, client_id)
-    except ConsentError as exc:
-        raise Refused(exc, Action.SESSION_IMPORT.value, client_id) from None
+class JobRunner(Protocol):
+    """Starts processing of a job row created here (``jobs.runner``: in this process, or Celery workers)."""
+
+    def dispatch(self, job_id: str) -> None: ...
+
+
+def job_holder(job_id: str) -> str:
+    """The keyring holder name of an approved job (released when the job ends)."""
+    return f"job:{job_id}"
 
 
 def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
@@ -39,14 +41,12 @@ def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> dict[s
 
 def submit_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, runner: JobRunner, keyring: Keyring,
                       fmt: str | None = None, therapist: Sequence[str] = ()) -> dict[str, Any]:
-    if not data:
-        raise InputError("the file is empty", source=source)
+    packed = transcript_input(client_id, data, source=source, fmt=fmt, therapist=therapist)
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
-        _consent(ctx, conn, client_id)
+        consented(ctx, conn, client_id)
         job_id = R.create(conn, owner_id=ctx.actor.id, kind="transcript", client_id=client_id, session_id=None)
-        R.save_stage(ctx.vault, conn, job_id, "input", client.key_id, client.key_version,
-                     pack_input({"source": source, "fmt": fmt, "therapist": list(therapist)}, data))
+        R.save_stage(ctx.vault, conn, job_id, "input", client.key_id, client.key_version, packed)
         ctx.vault.audit(conn, actor=ctx.who, action="job.submit", target=job_id,
                         detail={"client": client_id, "kind": "transcript", "bytes": len(data)})
     return _start(ctx, job_id, runner, keyring)
@@ -56,7 +56,7 @@ def submit_audio(ctx: Ctx, session_id: str, *, runner: JobRunner, keyring: Keyri
     """Transcribe and analyse a session's stored audio."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
-        _consent(ctx, conn, row.client_id)
+        consented(ctx, conn, row.client_id)
         job_id = R.create(conn, owner_id=ctx.actor.id, kind="audio", client_id=row.client_id, session_id=session_id)
         ctx.vault.audit(conn, actor=ctx.who, action="job.submit", target=job_id,
                         detail={"client": row.client_id, "session": session_id, "kind": "audio"})

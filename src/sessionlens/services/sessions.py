@@ -1,4 +1,4 @@
-"""Use cases: sessions — import (parse + analyse offline, store sealed), list, show, delete, share.
+"""Use cases: sessions — import (through :mod:`.pipeline`), attach media, list, show, delete, share.
 
 An import is one transaction: the session row, its sealed original bytes, transcript and
 analysis document, and the audit entry commit together or not at all. Processing runs under
@@ -9,80 +9,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from ..codec import transcript_to_dict
 from ..errors import ConsentError, InputError, NotFoundError
-from ..ingest import parse_transcript
-from ..offline import offline
-from ..reports.document import analysis_document
-from ..vault import accounts, blobs, records, store
+from ..vault import accounts, blobs, records
 from ..vault.accounts import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
-from .analysis import analyze_transcript
-from .consent import current_consent, require_processing_consent
+from .consent import current_consent
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
-
-
-def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _processed(ctx: Ctx, data: bytes, source: str, fmt: str | None, therapist: Sequence[str]) -> tuple[dict, dict]:
-    """Parse and analyse with the network refused; returns (transcript dict, analysis document)."""
-    settings = ctx.vault.settings
-    with offline(allow=store.network_hosts(ctx.vault.engine)):  # other threads may still need the DB
-        transcript = parse_transcript(data, source=source, fmt=fmt, speech_rate_wpm=settings.speech_rate_wpm)
-        analysis = analyze_transcript(transcript, settings, therapist=tuple(therapist))
-        return transcript_to_dict(analysis.transcript), analysis_document(analysis)
-
-
-def _check_consent(ctx: Ctx, conn: Connection, client_id: str) -> None:
-    try:
-        require_processing_consent(ctx.vault, conn, client_id)
-    except ConsentError as exc:
-        raise Refused(exc, Action.SESSION_IMPORT.value, client_id) from None
+from .pipeline import process_transcript, put_record
 
 
 def import_session(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
                    therapist: Sequence[str] = ()) -> dict[str, Any]:
     """Import a transcript file's bytes for a client with recorded consent; everything is stored sealed."""
-    if not data:
-        raise InputError("the file is empty", source=source)
-    with unit_of_work(ctx) as conn:
-        client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
-        _check_consent(ctx, conn, client_id)
-    transcript, document = _processed(ctx, data, source, fmt, therapist)
-    with unit_of_work(ctx) as conn:
-        client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
-        _check_consent(ctx, conn, client_id)  # it may have been revoked while we analysed
-        row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
-               "key_version": client.key_version, "created_at": now_iso()}
-        meta = {"source_name": PurePath(source).name, "source_format": transcript["source_format"],
-                "therapist": list(therapist), "utterances": len(transcript["utterances"]),
-                "imported_by": ctx.actor.id}
-        conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))
-        stored = [_put(ctx, conn, row, kind, payload) for kind, payload in (
-            (BlobKind.ORIGINAL, data), (BlobKind.TRANSCRIPT, _json_bytes(transcript)),
-            (BlobKind.ANALYSIS, _json_bytes(document)))]
-        ctx.vault.audit(conn, actor=ctx.who, action="session.import", target=row["id"],
-                        detail={"client": client_id, "blobs": [b.id for b in stored]})
-        from .retention import after_transcription  # local: retention uses this module's deletions
-
-        after_transcription(ctx, conn, row["id"])  # nothing yet for text imports; audio imports will need it
-    return {"id": row["id"], "client": client_id, "blobs": {b.kind.value: b.id for b in stored},
-            "utterances": meta["utterances"], "source_format": meta["source_format"]}
-
-
-def _put(ctx: Ctx, conn: Connection, session: dict[str, Any], kind: BlobKind, data: bytes) -> blobs.BlobInfo:
-    return blobs.put(ctx.vault, conn, client_id=session["client_id"], session_id=session["id"], kind=kind,
-                     data=data, key_id=session["key_id"], key_version=session["key_version"])
+    return process_transcript(ctx, client_id, data, source=source, fmt=fmt, therapist=therapist)
 
 
 def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKind.AUDIO) -> dict[str, Any]:
@@ -91,7 +37,7 @@ def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKi
         raise InputError(f"{kind.value} is not a media kind")
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
-        info = _put(ctx, conn, dict(row._mapping), kind, data)
+        info = put_record(ctx, conn, row, kind, data)
         ctx.vault.audit(conn, actor=ctx.who, action="media.attach", target=info.id,
                         detail={"session": session_id, "kind": kind.value, "bytes": len(data)})
     return {"id": info.id, "session": session_id, "kind": kind.value}

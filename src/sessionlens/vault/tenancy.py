@@ -199,7 +199,7 @@ def recover_account_keys(vault: Vault, conn: Connection, account_id: str, recove
 
 
 def grant_payload(vault: Vault, account_id: str, *, owner: bool) -> bytes:
-    """What a worker needs to act for this account (see jobs.keyring): kept in memory only, sealed in transit."""
+    """What a worker needs to act for this account (see services.keyring): kept in memory only, sealed in transit."""
     b = lambda x: x.hex()  # noqa: E731
     audit_key, row_key = vault.integrity_keys
     kek = vault.kek if owner else vault.account_kek(account_id)

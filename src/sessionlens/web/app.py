@@ -32,7 +32,7 @@ def _sweeper(state: WebState, stop: threading.Event) -> None:
 def create_app(settings: Settings | None = None, data_dir: str | Path | None = None, *, tls: bool = False) -> FastAPI:
     state = WebState(settings or Settings(), Path(data_dir) if data_dir else None)
     if state.settings.job_runner == "celery":  # practice server: durable jobs on `sessionlens worker` processes
-        from ..jobs.keyring import RedisKeyring, load_secret
+        from ..services.keyring import RedisKeyring, load_secret
         from ..jobs.runner import CeleryRunner
 
         if not state.settings.keyring_secret_file:

@@ -29,7 +29,7 @@ class WebState:
     sessions: SessionStore = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
     runner: Any = None  # the durable jobs.runner.JobRunner: Celery on a practice server, else in-process while open
-    keyring: Any = None  # where workers find the keys of signed-in clinicians (jobs.keyring)
+    keyring: Any = None  # where workers find the keys of signed-in clinicians (services.keyring)
     _published: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -69,7 +69,7 @@ class WebState:
         """The vault just opened: durable jobs run in this process, with keys in a memory-only keyring."""
         if not self.in_process or self.vault is None or self.runner is not None:
             return
-        from ..jobs.keyring import MemoryKeyring
+        from ..services.keyring import MemoryKeyring
         from ..jobs.runner import InProcessRunner
 
         self.keyring = MemoryKeyring()
@@ -87,7 +87,7 @@ class WebState:
         """Owners of unfinished in-process jobs that can run now (their keys are held): the vault stays open."""
         if not self.in_process or self.runner is None or self.vault is None:
             return set()
-        from ..jobs import records as R
+        from ..vault import job_rows as R
 
         with store.transaction(self.vault.engine) as conn:
             owners = R.active_owners(conn)
@@ -104,7 +104,7 @@ class WebState:
     def _publish(self, ctx: Ctx) -> None:
         """Hand the signed-in account's keys to the workers' keyring for as long as they stay signed in."""
         if self.keyring is not None and self.vault is not None:
-            from ..jobs import hold_keys
+            from ..services.keyring import hold_keys
 
             if hold_keys(self.vault, ctx.actor.id, self.keyring, "web", self.settings.web_session_hours * 3600):
                 self._published.add(ctx.actor.id)

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
-from ..vault import crypto
-from ..vault.ids import _ALPHABET, iso, now, now_iso
-from ..vault.models import job_stages, jobs
-from ..vault.vault import Vault
+from . import crypto
+from .ids import _ALPHABET, iso, now, now_iso
+from .models import job_stages, jobs
+from .vault import Vault
 
 QUEUED, RUNNING, WAITING, DONE, FAILED = "queued", "running", "waiting_for_keys", "done", "failed"
 ACTIVE = (QUEUED, RUNNING, WAITING)

@@ -1,4 +1,4 @@
-"""Where workers find a clinician's keys: only in memory, only while someone holds them.
+"""Where workers find a clinician's keys: only in memory, only while someone holds them (key lifetimes).
 
 A *grant* is what a worker needs to act for one account (that account's KEK, or the vault KEK for an
 account without its own keys, plus the integrity keys; see ``vault.tenancy.grant_payload``). It is held
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ConfigError
-from ..vault import crypto
+from ..vault import crypto, tenancy
+from ..vault.vault import Vault
 
 DEFAULT_TTL = 8 * 3600
 
@@ -142,3 +143,14 @@ class RedisKeyring:
 
     def ping(self) -> bool:
         return bool(self.client.ping())
+
+
+def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl: int = DEFAULT_TTL) -> bool:
+    """Publish the account's grant for workers while ``holder`` (a web session, a job) needs it.
+
+    False when this vault holds no keys for the account (e.g. an admin: nothing to process)."""
+    own = vault.account_kek(account_id) is not None
+    if not own and not vault.has_vault_kek:
+        return False
+    keyring.acquire(account_id, holder, tenancy.grant_payload(vault, account_id, owner=not own), ttl)
+    return True

@@ -1,0 +1,217 @@
+"""The one processing path: a transcript file is parsed, or a session's audio transcribed; then analysed; then stored.
+
+Each stage takes and returns JSON bytes — exactly what a durable job seals as its checkpoint — so the
+same functions serve every caller: ``jobs.stages`` runs them with leases and resumable checkpoints
+(web uploads, Celery workers), and :func:`process_transcript` / :func:`process_audio` run them in this
+thread (``session add``, tests, benchmarks). Nothing else in the product parses, transcribes, analyses
+or stores a session:
+
+* the speech settings become :class:`~sessionlens.speech.pipeline.SpeechOptions` only in
+  :func:`speech_options`;
+* processing runs under the network guard, which leaves reachable only the hosts :func:`network_hosts`
+  names from the settings (the database server; on a practice server, the broker);
+* :func:`store` is the one transaction that writes the results — session row, sealed records, audit
+  entry, retention — after checking again that the client's consent still stands.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, insert, update
+
+from ..errors import ConsentError, InputError
+from ..offline import offline
+from ..vault import blobs, records, store
+from ..vault.blobs import BlobKind
+from ..vault.ids import new_id, now_iso
+from ..vault.models import sessions
+from ..vault.vault import Vault
+from .consent import consented
+from .context import Ctx
+from .permissions import Action, Refused, allowed, client_row, session_row, unit_of_work
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..speech.pipeline import SpeechOptions
+
+STAGES = {"transcript": ("parse", "analyze", "store"), "audio": ("transcribe", "analyze", "store")}
+LABELS = {"parse": "reading the transcript", "transcribe": "transcribing the audio",
+          "analyze": "analysing the session", "store": "storing the results"}
+Progress = Callable[[float, float | None, str], None]
+
+
+def pack_input(meta: dict[str, Any], data: bytes) -> bytes:
+    """A transcript file and what the clinician said about it (source name, format, therapist labels)."""
+    head = json.dumps(meta).encode()
+    return len(head).to_bytes(4, "big") + head + data
+
+
+def unpack_input(blob: bytes) -> tuple[dict[str, Any], bytes]:
+    n = int.from_bytes(blob[:4], "big")
+    return json.loads(blob[4 : 4 + n]), blob[4 + n :]
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def network_hosts(vault: Vault) -> tuple[str, ...]:
+    """Hosts the guard leaves reachable while processing: the configured database and broker servers only."""
+    hosts = store.network_hosts(vault.engine)
+    if vault.settings.job_runner == "celery":
+        broker = urlsplit(vault.settings.broker_url).hostname
+        hosts += (broker,) if broker else ()
+    return hosts
+
+
+def speech_options(settings: Settings, voiceprint: Any = None) -> SpeechOptions:
+    """The speech_* settings as recogniser options: every path that transcribes gets them from here."""
+    from ..speech.pipeline import SpeechOptions
+
+    return SpeechOptions(model=settings.speech_model, language=settings.speech_language or None,
+                         speakers=settings.speech_speakers or None, chunk_seconds=settings.speech_chunk_seconds,
+                         threads=settings.speech_threads or None, voiceprint=voiceprint)
+
+
+# --- the stages ----------------------------------------------------------------------------------
+
+def parse_stage(vault: Vault, packed: bytes) -> bytes:
+    """A packed transcript file → ``{"transcript", "meta"}``."""
+    from ..codec import transcript_to_dict
+    from ..ingest import parse_transcript
+
+    meta, data = unpack_input(packed)
+    with offline(allow=network_hosts(vault)):
+        transcript = parse_transcript(data, source=meta["source"], fmt=meta.get("fmt"),
+                                      speech_rate_wpm=vault.settings.speech_rate_wpm)
+    return _json({"transcript": transcript_to_dict(transcript), "meta": meta})
+
+
+def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None) -> bytes:
+    """A session's sealed audio → ``{"transcript", "meta"}``, labelled with the clinician's enrolled voice.
+
+    The audio is read (audited) only with current processing consent, and decoded in memory."""
+    from ..codec import transcript_to_dict
+    from ..speech.pipeline import transcribe
+    from .voiceprints import voiceprint_for
+
+    with unit_of_work(ctx) as conn:
+        row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
+        consented(ctx, conn, row.client_id, target=session_id)
+        blob_id = blobs.find(conn, session_id, BlobKind.AUDIO)
+        if blob_id is None:
+            raise Refused(ConsentError("this session has no audio to transcribe"), "transcribe", session_id)
+        data = blobs.get(ctx.vault, conn, blob_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
+                        detail={"session": session_id, "purpose": "transcribe"})
+    voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
+    with offline(allow=network_hosts(ctx.vault)):
+        transcript = transcribe(data, speech_options(ctx.vault.settings, voice), progress=progress)
+    return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
+
+
+def analyze_stage(vault: Vault, prev: bytes) -> bytes:
+    """``{"transcript", "meta"}`` → ``{"transcript" (with roles), "document", "meta"}``."""
+    from ..codec import transcript_from_dict, transcript_to_dict
+    from ..reports.document import analysis_document
+    from .analysis import analyze_transcript
+
+    doc = json.loads(prev)
+    with offline(allow=network_hosts(vault)):
+        analysis = analyze_transcript(transcript_from_dict(doc["transcript"]), vault.settings,
+                                      therapist=tuple(doc["meta"].get("therapist", ())))
+        return _json({"transcript": transcript_to_dict(analysis.transcript), "document": analysis_document(analysis),
+                      "meta": doc["meta"]})
+
+
+# --- the one store transaction -------------------------------------------------------------------
+
+def put_record(ctx: Ctx, conn: Connection, row: Any, kind: BlobKind, data: bytes) -> blobs.BlobInfo:
+    m = row if isinstance(row, dict) else row._mapping
+    return blobs.put(ctx.vault, conn, client_id=m["client_id"], session_id=m["id"], kind=kind, data=data,
+                     key_id=m["key_id"], key_version=m["key_version"])
+
+
+def store_results(ctx: Ctx, conn: Connection, analysed: bytes, *, client_id: str | None = None,
+                  packed_input: bytes | None = None, session_id: str | None = None,
+                  job_id: str | None = None) -> dict[str, Any]:
+    """Write an analysed session inside the caller's transaction: a new session for a transcript file
+    (``client_id`` and ``packed_input``), or the transcript and analysis of an audio session (``session_id``)."""
+    from .retention import after_transcription  # retention deletes through services.sessions
+
+    doc = json.loads(analysed)
+    t_bytes, a_bytes = _json(doc["transcript"]), _json(doc["document"])
+    n = len(doc["transcript"]["utterances"])
+    job = {"job": job_id} if job_id else {}
+    if session_id is None:
+        assert client_id is not None and packed_input is not None
+        result = _store_import(ctx, conn, client_id, packed_input, doc, (t_bytes, a_bytes), job)
+    else:
+        row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
+        consented(ctx, conn, row.client_id)  # it may have been revoked while the session was processed
+        for kind, payload in ((BlobKind.TRANSCRIPT, t_bytes), (BlobKind.ANALYSIS, a_bytes)):
+            put_record(ctx, conn, row, kind, payload)
+        meta = records.open_row(ctx.vault, conn, "sessions", row)
+        meta.update(status="ready", status_note="", utterances=n)
+        conn.execute(update(sessions).where(sessions.c.id == session_id).values(
+            sealed=records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)))
+        ctx.vault.audit(conn, actor=ctx.who, action="session.transcribe", target=session_id,
+                        detail={"utterances": n, **job})
+        result = {"id": session_id, "utterances": n, "status": "ready"}
+    # Retention (default): a recording goes in the transaction that stores its transcript.
+    after_transcription(ctx, conn, result["id"])
+    return result
+
+
+def _store_import(ctx: Ctx, conn: Connection, client_id: str, packed_input: bytes, doc: dict[str, Any],
+                  sealed: tuple[bytes, bytes], job: dict[str, str]) -> dict[str, Any]:
+    client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
+    consented(ctx, conn, client_id)  # it may have been revoked while the file was analysed
+    meta_in, original = unpack_input(packed_input)
+    row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
+           "key_version": client.key_version, "created_at": now_iso()}
+    meta = {"source_name": PurePath(meta_in["source"]).name, "source_format": doc["transcript"]["source_format"],
+            "therapist": list(meta_in.get("therapist", ())), "utterances": len(doc["transcript"]["utterances"]),
+            "imported_by": ctx.actor.id}
+    conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))
+    stored = [put_record(ctx, conn, row, kind, payload) for kind, payload in (
+        (BlobKind.ORIGINAL, original), (BlobKind.TRANSCRIPT, sealed[0]), (BlobKind.ANALYSIS, sealed[1]))]
+    ctx.vault.audit(conn, actor=ctx.who, action="session.import", target=row["id"],
+                    detail={"client": client_id, "blobs": [b.id for b in stored], **job})
+    return {"id": row["id"], "client": client_id, "blobs": {b.kind.value: b.id for b in stored},
+            "utterances": meta["utterances"], "source_format": meta["source_format"]}
+
+
+# --- the stages run in this thread (no job row) --------------------------------------------------
+
+def transcript_input(client_id: str, data: bytes, *, source: str, fmt: str | None,
+                     therapist: Sequence[str]) -> bytes:
+    if not data:
+        raise InputError("the file is empty", source=source)
+    return pack_input({"source": source, "fmt": fmt, "therapist": list(therapist)}, data)
+
+
+def process_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
+                       therapist: Sequence[str] = ()) -> dict[str, Any]:
+    """Parse, analyse and store a transcript file now; permission and consent are checked before and after."""
+    packed = transcript_input(client_id, data, source=source, fmt=fmt, therapist=therapist)
+    with unit_of_work(ctx) as conn:
+        client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
+        consented(ctx, conn, client_id)
+    analysed = analyze_stage(ctx.vault, parse_stage(ctx.vault, packed))
+    with unit_of_work(ctx) as conn:
+        return store_results(ctx, conn, analysed, client_id=client_id, packed_input=packed)
+
+
+def process_audio(ctx: Ctx, session_id: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Transcribe, analyse and store a session's audio now."""
+    with unit_of_work(ctx) as conn:  # refuse early, before the audio is decoded
+        session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
+    analysed = analyze_stage(ctx.vault, transcribe_stage(ctx, session_id, progress))
+    with unit_of_work(ctx) as conn:
+        return store_results(ctx, conn, analysed, session_id=session_id)
