@@ -91,7 +91,7 @@ def _mark_duplicates(rows: Sequence[Stamped], slips: dict[int, str]) -> None:
 
 def _mark_out_of_order(rows: Sequence[Stamped], slips: dict[int, str]) -> list[int]:
     timed = _timed(rows, slips)
-    keep = _longest_run([rows[i].start for i in timed])  # type: ignore[misc]
+    keep = _longest_run([_start(rows[i]) for i in timed])
     kept = [timed[k] for k in keep]
     kept_set = set(kept)
     backsteps: list[int] = []
@@ -110,18 +110,19 @@ def _mark_out_of_order(rows: Sequence[Stamped], slips: dict[int, str]) -> list[i
 
 
 def _order_fault(rows: Sequence[Stamped], i: int, before: int | None, after: int | None) -> str:
-    r = rows[i]
-    s = r.start
-    assert s is not None
-    if before is not None:
+    r, s = rows[i], _start(rows[i])
+    if before is not None and s < _start(rows[before]) - _tolerance(r, rows[before]):
         b = rows[before]
-        if s < b.start - _tolerance(r, b):  # type: ignore[operator]
-            return f"timestamps go backwards: {format_clock(s)} after {format_clock(b.start)} ({b.where})"  # type: ignore[arg-type]
-    if after is not None:
+        return f"timestamps go backwards: {format_clock(s)} after {format_clock(_start(b))} ({b.where})"
+    if after is not None and s > _start(rows[after]) + _tolerance(r, rows[after]):
         a = rows[after]
-        if s > a.start + _tolerance(r, a):  # type: ignore[operator]
-            return f"out of order: {format_clock(s)} comes before {format_clock(a.start)} ({a.where})"  # type: ignore[arg-type]
+        return f"out of order: {format_clock(s)} comes before {format_clock(_start(a))} ({a.where})"
     return ""
+
+
+def _start(r: Stamped) -> float:
+    assert r.start is not None  # only timed rows are compared
+    return r.start
 
 
 def _tolerance(a: Stamped, b: Stamped) -> float:
@@ -161,8 +162,7 @@ def _mark_gaps(rows: Sequence[Stamped], slips: dict[int, str], max_gap: float) -
     reach = -math.inf  # the latest moment of speech so far
     for i in _timed(rows, slips):
         r = rows[i]
-        start = r.start
-        assert start is not None
+        start = _start(r)
         if not parts or start - reach > max_gap:
             parts.append([])
         parts[-1].append(i)
@@ -174,11 +174,11 @@ def _mark_gaps(rows: Sequence[Stamped], slips: dict[int, str], max_gap: float) -
         if p == main:
             continue
         for i in part:
-            slips[i] = f"{format_clock(rows[i].start)} lies more than {_span(max_gap)} away from the rest of the session"  # type: ignore[arg-type]
+            slips[i] = f"{format_clock(_start(rows[i]))} lies more than {_span(max_gap)} away from the rest of the session"
 
 
 def _times(r: Stamped) -> str:
-    start = format_clock(r.start)  # type: ignore[arg-type]
+    start = format_clock(_start(r))
     return start if r.end is None else f"{start} --> {format_clock(r.end)}"
 
 
