@@ -32,7 +32,8 @@ class Latency:
 
 def exchanges_measurable(t: Transcript) -> str | None:
     if t.timing == Timing.INCONSISTENT:
-        return "no utterance's source times fit the session's timeline, so overlaps and response gaps are unknown"
+        return ("no utterance's source times fit the session's timeline, so overlaps and response gaps "
+                "are unknown")
     if t.timing != Timing.SOURCE:
         return "the source does not give both start and end times, so overlaps and response gaps are unknown"
     return None
@@ -48,7 +49,9 @@ def response_latency(t: Transcript, turns: Sequence[Turn]) -> dict[str, Latency]
     unsure = _inconsistent(t)
     gaps: dict[str, list[float]] = {}
     for prev, nxt in zip(turns, turns[1:]):
-        if prev.end is None or nxt.start is None or unsure.intersection(prev.utterance_ids + nxt.utterance_ids):
+        if prev.end is None or nxt.start is None:
+            continue
+        if not unsure.isdisjoint(prev.utterance_ids + nxt.utterance_ids):
             continue
         gaps.setdefault(nxt.role.value, []).append(max(nxt.start - prev.end, 0.0))
     return {

@@ -49,8 +49,9 @@ def find_silences(t: Transcript, threshold: float) -> tuple[Silence, ...]:
             continue
         if u.start is None or u.end is None:
             continue
-        if latest is not None and latest.end is not None and not unknown and u.start - latest.end >= threshold:
-            out.append(_silence(latest, u))
+        if latest is not None and latest.end is not None and not unknown:
+            if u.start - latest.end >= threshold:
+                out.append(_silence(latest, u))
         unknown = False
         if latest is None or (latest.end is not None and u.end > latest.end):
             latest = u

@@ -50,7 +50,8 @@ def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], t
 def timing_caveats(t: Transcript) -> tuple[str, ...]:
     out: tuple[str, ...] = ()
     if t.timing == Timing.ESTIMATED:
-        out = ("The source has no timestamps: times are estimated from word counts at a typical speech rate.",)
+        out = ("The source has no timestamps: times are estimated from word counts at a typical speech "
+               "rate.",)
     elif t.timing == Timing.END_ESTIMATED:
         out = ("The source gives start times only: each utterance is taken to end when the next begins.",)
     slips = timing_slips(t)
@@ -70,7 +71,8 @@ def timing_slips(t: Transcript) -> list[dict[str, str]]:
             continue
         rec = recorded.get(u.id) or {}
         where = str(rec.get("where") or (f"line {u.source_line}" if u.source_line is not None else u.id))
-        out.append({"utterance": u.id, "where": where, "problem": str(rec.get("problem") or "timing inconsistent")})
+        problem = str(rec.get("problem") or "timing inconsistent")
+        out.append({"utterance": u.id, "where": where, "problem": problem})
     return out
 
 

@@ -83,7 +83,8 @@ def _mark_duplicates(rows: Sequence[Stamped], slips: dict[int, str]) -> None:
     prev: Stamped | None = None
     for i in _timed(rows, slips):
         r = rows[i]
-        if prev is not None and r.end is not None and r.resolution < 1.0 and (r.start, r.end) == (prev.start, prev.end):
+        fine = r.end is not None and r.resolution < 1.0
+        if prev is not None and fine and (r.start, r.end) == (prev.start, prev.end):
             slips[i] = f"duplicate timestamp: the same times as {prev.where} ({_times(r)})"
             continue
         prev = r
@@ -174,7 +175,8 @@ def _mark_gaps(rows: Sequence[Stamped], slips: dict[int, str], max_gap: float) -
         if p == main:
             continue
         for i in part:
-            slips[i] = f"{format_clock(_start(rows[i]))} lies more than {_span(max_gap)} away from the rest of the session"
+            at = format_clock(_start(rows[i]))
+            slips[i] = f"{at} lies more than {_span(max_gap)} away from the rest of the session"
 
 
 def _times(r: Stamped) -> str:

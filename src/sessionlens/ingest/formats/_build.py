@@ -1,7 +1,8 @@
 """The one place raw parser rows become a validated :class:`Transcript`.
 
 Every parser yields :class:`RawRow` s in source order; :func:`build_transcript` marks the rows
-whose times do not fit (:mod:`sessionlens.ingest.slips`), fills the missing ones (:mod:`sessionlens.ingest.timing`) and numbers the utterances.
+whose times do not fit (:mod:`sessionlens.ingest.slips`), fills the missing ones
+(:mod:`sessionlens.ingest.timing`) and numbers the utterances.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def build_transcript(
         meta["start_backsteps"] = [kept[i].path or (kept[i].line or 0) for i in scan.backsteps]
     if scan.slips:
         meta["timing_slips"] = [
-            {"utterance": f"u{i + 1}", "where": _where(kept[i]), "problem": why} for i, why in sorted(scan.slips.items())
+            {"utterance": f"u{i + 1}", "where": _where(kept[i]), "problem": why}
+            for i, why in sorted(scan.slips.items())
         ]
     return Transcript(
         utterances=utterances,

@@ -70,7 +70,8 @@ def _times(seg: Obj) -> dict[str, Any]:
     try:
         return {"start": seg.num("start", time=True), "end": seg.num("end", time=True)}
     except ParseError:
-        return {"start": None, "end": None, "unreadable": "start or end is not a time (negative, not finite or not a number)"}
+        why = "start or end is not a time (negative, not finite or not a number)"
+        return {"start": None, "end": None, "unreadable": why}
 
 
 def _word(w: Obj) -> Word:
