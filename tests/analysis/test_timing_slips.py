@@ -45,7 +45,8 @@ CAVEAT = (
     "2 utterances have timestamps that do not fit the session's timeline. They are kept in order, placed "
     "between their neighbours, counted in talk time from their word counts at a typical speech rate, and "
     "left out of silences, response latencies, overlaps and speech rate: line 12 — timestamps go backwards: "
-    "00:00:07.000 after 00:00:16.000 (line 9); line 15 — ends at 00:00:22.000 before it starts at 00:00:30.000."
+    "00:00:07.000 after 00:00:16.000 (line 9); line 15 — ends at 00:00:22.000 before it starts at "
+    "00:00:30.000."
 )
 
 
@@ -77,7 +78,8 @@ def test_long_lists_are_cut_in_the_caveat_and_whole_in_the_metrics():
     metrics, _, _ = timing_metrics(t, Settings())
     assert len(metrics["timing_slips"]) == 14
     (caveat,) = timing_caveats(t)
-    assert caveat.count(" — ") == 10 and caveat.endswith("; and 4 more (metrics.timing_slips lists every one).")
+    assert caveat.count(" — ") == 10
+    assert caveat.endswith("; and 4 more (metrics.timing_slips lists every one).")
 
 
 def test_exact_time_measures_leave_inconsistent_utterances_out():
@@ -91,8 +93,10 @@ def test_exact_time_measures_leave_inconsistent_utterances_out():
     assert metrics["response_latency"]["client"]["count"] == 1
     assert metrics["response_latency"]["therapist"]["count"] == 1
     assert metrics["timing_slips"] == [
-        {"utterance": "u4", "where": "line 12", "problem": "timestamps go backwards: 00:00:07.000 after 00:00:16.000 (line 9)"},
-        {"utterance": "u5", "where": "line 15", "problem": "ends at 00:00:22.000 before it starts at 00:00:30.000"},
+        {"utterance": "u4", "where": "line 12",
+         "problem": "timestamps go backwards: 00:00:07.000 after 00:00:16.000 (line 9)"},
+        {"utterance": "u5", "where": "line 15",
+         "problem": "ends at 00:00:22.000 before it starts at 00:00:30.000"},
     ]
 
 

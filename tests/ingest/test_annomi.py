@@ -127,7 +127,9 @@ def test_a_slipped_annomi_transcript_is_analysed_with_a_caveat(annomi):
     assert [u.source_line for u in marked] == [191]
     (caveat,) = [c for c in timing_caveats(t) if "timeline" in c]
     before = rows[188]["timestamp"]
-    assert caveat.endswith(f"line 191 — timestamps go backwards: {rows[189]['timestamp']}.000 after {before}.000 (line 190).")
+    slipped = rows[189]["timestamp"]
+    expected = f"line 191 — timestamps go backwards: {slipped}.000 after {before}.000 (line 190)."
+    assert caveat.endswith(expected)
     a = analyze_transcript(t)  # every registered analyzer
     doc = analysis_document(a)
     jsonschema.validate(doc, SCHEMA)

@@ -63,7 +63,8 @@ def test_table_time_going_backwards_is_marked():
                             ["T", "00:12", "y"]])
     t = parse(data, name="s.docx")
     assert [u.timing.value for u in t.utterances] == ["end_estimated", "inconsistent", "end_estimated"]
-    assert slips(t) == [("table 1, row 3", "timestamps go backwards: 00:00:02.000 after 00:00:09.000 (table 1, row 2)")]
+    assert slips(t) == [
+        ("table 1, row 3", "timestamps go backwards: 00:00:02.000 after 00:00:09.000 (table 1, row 2)")]
 
 
 def test_no_labels():

@@ -97,7 +97,8 @@ def test_every_row_slipped_is_still_a_transcript():
 
 def test_inconsistent_utterance_lasts_its_word_estimate():
     """Talk time counts it at the speech rate whatever room its neighbours leave."""
-    t = parse("speaker,start,end,text\nT,1,2,a\nC,50,51,one two three four five\nT,3,4,b\nC,5,6,c\n", fmt="csv")
+    t = parse("speaker,start,end,text\nT,1,2,a\nC,50,51,one two three four five\nT,3,4,b\nC,5,6,c\n",
+              fmt="csv")
     u = t.utterances[1]
     assert u.timing is Timing.INCONSISTENT and u.duration == pytest.approx(5 * 60 / 150)
     assert 2 <= u.start <= 3  # placed between its neighbours
@@ -155,7 +156,8 @@ def _check_kept(original: Transcript, back: Transcript) -> None:
     assert len(back.utterances) == len(original.utterances)
     assert [u.id for u in back.utterances] == [f"u{k}" for k in range(1, len(original.utterances) + 1)]
     assert [u.speaker for u in back.utterances] == [u.speaker for u in original.utterances]
-    assert [" ".join(u.text.split()) for u in back.utterances] == [" ".join(u.text.split()) for u in original.utterances]
+    assert [" ".join(u.text.split()) for u in back.utterances] == [
+        " ".join(u.text.split()) for u in original.utterances]
     lines = [u.source_line for u in back.utterances]
     assert lines == sorted(lines)  # source order
     for u in back.utterances:

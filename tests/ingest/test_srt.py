@@ -50,4 +50,5 @@ def test_duplicate_cue_timing_is_marked():
            "3\n00:00:07,000 --> 00:00:08,000\nA: z\n")
     t = parse(srt, fmt="srt")
     assert timings(t) == ["source", "inconsistent", "source"]
-    assert slips(t) == [("line 6", "duplicate timestamp: the same times as line 2 (00:00:05.000 --> 00:00:06.000)")]
+    assert slips(t) == [
+        ("line 6", "duplicate timestamp: the same times as line 2 (00:00:05.000 --> 00:00:06.000)")]

@@ -47,7 +47,8 @@ def test_backwards_segment_named_by_path():
     doc = '{"segments": [{"start": 5, "end": 6, "text": "a"}, {"start": 1, "end": 2, "text": "b"}]}'
     t = parse(doc, fmt="whisper_json")
     assert timings(t) == ["source", "inconsistent"]
-    assert slips(t) == [("segments[1]", "timestamps go backwards: 00:00:01.000 after 00:00:05.000 (segments[0])")]
+    assert slips(t) == [
+        ("segments[1]", "timestamps go backwards: 00:00:01.000 after 00:00:05.000 (segments[0])")]
 
 
 def test_segment_time_that_is_not_a_time_keeps_the_segment():
