@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from ..config import Settings
 from ..errors import AuthError, InputError, NotFoundError
-from ..vault import accounts, home, store, tenancy
+from ..vault import accounts, home, passphrase_rules, store, tenancy
 from ..vault.accounts import Role
 from ..vault.vault import Vault
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
+
+
+class VaultExists(InputError):
+    """Set-up was asked for where a vault already is (409 on the web)."""
+
+    http_status = 409
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +37,52 @@ def init_vault(passphrase: str, owner: str, *, role: Role = Role.CLINICIAN, data
     """Create a vault and its owner account; the recovery key is returned once and never stored."""
     settings = settings or Settings()
     accounts.check_username(owner)
+    passphrase_rules.check(passphrase, settings)  # before any file is made
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
     if url.startswith("sqlite"):
         home.prepare(directory)
     try:
         vault, recovery = Vault.create(store.make_engine(url), passphrase, settings)
-    except InputError as exc:
-        if "already exists" in str(exc):
+    except (InputError, sqlalchemy.exc.IntegrityError) as exc:  # the latter: a concurrent create won the row
+        if isinstance(exc, sqlalchemy.exc.IntegrityError) or "already exists" in str(exc):
             where = directory if url.startswith("sqlite") else "the configured database"
-            raise InputError(f"a vault already exists in {where}") from None
+            raise VaultExists(f"a vault already exists in {where}") from None
         raise
     with vault.transaction() as conn:
         account = accounts.create(vault, conn, owner, role, None, owner=True)
         vault.audit(conn, actor="system", action="account.create", target=account.id,
                     detail={"role": role.value, "owner": True})
     return Created(Ctx(vault, account), recovery, directory)
+
+
+def vault_exists(*, data_dir: str | Path | None = None, settings: Settings | None = None) -> bool:
+    """Whether a vault has been created in the data directory or configured database (creates nothing)."""
+    settings = settings or Settings()
+    directory = home.data_dir(settings, data_dir)
+    url = home.database_url(settings, directory)
+    if url.startswith("sqlite") and not (directory / home.DB_FILENAME).is_file():
+        return False
+    engine = store.make_engine(url)
+    try:
+        return Vault.exists(engine)
+    finally:
+        engine.dispose()
+
+
+def default_owner() -> str:
+    """The owner account's name when none is given: the login name, if it is a valid account name."""
+    name = (getpass.getuser() or "").lower()
+    try:
+        return accounts.check_username(name)
+    except InputError:
+        return "owner"
+
+
+def passphrase_strength(passphrase: str, settings: Settings, *, context: tuple[str, ...] = ()
+                        ) -> passphrase_rules.Strength:
+    """The rule `init` applies (acceptable or why not) and a strength estimate to show while typing."""
+    return passphrase_rules.assess(passphrase, settings, context=context)
 
 
 def open_vault(*, passphrase: str | None = None, recovery_key: str | None = None,
@@ -87,6 +128,29 @@ def login(vault: Vault, username: str, password: str) -> Ctx:
     if failure is not None:
         raise failure
     return Ctx(vault, account)
+
+
+@contextmanager
+def signed_in(passphrase: str, *, settings: Settings, data_dir: Path, user: str | None = None,
+              password: Callable[[], str] | None = None) -> Iterator[Ctx]:
+    """Unlock with the passphrase and sign in as the owner, or as ``user`` (``password()`` asked only then);
+    the vault's keys are dropped when the block ends. The CLI's one way in."""
+    vault = open_vault(passphrase=passphrase, data_dir=data_dir, settings=settings)
+    try:
+        ctx = sign_in_owner(vault)
+        if user and user != ctx.actor.username:
+            if password is None:
+                raise InputError(f"a password is needed to act as {user}")
+            ctx = login(vault, user, password())
+        yield ctx
+    finally:
+        vault.close()
+
+
+def exists(settings: Settings, data_dir: Path) -> bool:
+    """Whether a vault can be there: a database server is configured, or the SQLite file exists."""
+    url = home.database_url(settings, data_dir)
+    return not url.startswith("sqlite") or (data_dir / home.DB_FILENAME).exists()
 
 
 def _account_id(vault: Vault, conn, username: str) -> str | None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from ..config import Settings
 from ..errors import AuthError, InputError, IntegrityError, NotFoundError
-from . import audit, crypto, keys, store
+from . import audit, crypto, keys, passphrase_rules, store
 from .ids import new_id, now_iso
 from .models import client_keys, vault_meta
 
@@ -54,8 +54,7 @@ class Vault:
         """Create a vault in an empty database; returns it and the recovery key (show it once)."""
         settings = settings or Settings()
         params = kdf_params(settings)
-        if len(passphrase) < settings.min_passphrase_length:
-            raise InputError(f"the passphrase must have at least {settings.min_passphrase_length} characters")
+        passphrase_rules.check(passphrase, settings)
         store.migrate(engine)
         with engine.connect() as conn:
             if conn.execute(select(vault_meta.c.id)).first():
@@ -80,6 +79,14 @@ class Vault:
 
             tenancy.create_escrow(vault, conn, recovery)
         return vault, recovery
+
+    @staticmethod
+    def exists(engine: Engine) -> bool:
+        """Whether a vault was created in this database (reads only)."""
+        if not store.has_schema(engine):
+            return False
+        with engine.connect() as conn:
+            return conn.execute(select(vault_meta.c.id)).first() is not None
 
     @classmethod
     def open(cls, engine: Engine, *, passphrase: str | None = None, recovery_key: str | None = None,
@@ -109,8 +116,7 @@ class Vault:
         return cls(engine, meta.vault_id, kek, settings)
 
     def change_passphrase(self, new_passphrase: str) -> None:
-        if len(new_passphrase) < self.settings.min_passphrase_length:
-            raise InputError(f"the passphrase must have at least {self.settings.min_passphrase_length} characters")
+        passphrase_rules.check(new_passphrase, self.settings)
         params, salt = kdf_params(self.settings), keys.new_salt()
         pkey = keys.derive_passphrase_key(new_passphrase, salt, params)
         with self.transaction() as conn:
