@@ -79,11 +79,29 @@ BAD_INPUTS = {
     "empty": b"",
     "binary": bytes(range(256)) * 8,
     "latin1": "Therapist: caf\xe9 ol\xe9\nClient: s\xed\n".encode("latin-1"),
-    "decreasing": b"[00:00:10] Therapist: Hello?\n[00:00:05] Client: Hi.\n",
     "malformed_time": b"[00:99:xx] Therapist: Hello?\n[00:00:05] Client: Hi.\n",
     "one_speaker": b"Therapist: Hello?\nTherapist: Anyone?\n",
-    "negative_vtt": b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v A>Hello?\n\n00:00:06.000 --> 00:00:07.000\n<v B>Hi.\n",
 }
+
+# Timestamp slips are read, not refused (issue 13): every utterance kept, the line named in a caveat.
+SLIPPED = {
+    "decreasing": (b"[00:00:10] Therapist: Hello?\n[00:00:05] Client: Hi.\n",
+                   "line 2 — timestamps go backwards"),
+    "negative_vtt": (b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v A>Hello?\n\n"
+                     b"00:00:06.000 --> 00:00:07.000\n<v B>Hi.\n",
+                     "line 3 — ends at 00:00:01.000 before it starts at 00:00:05.000"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SLIPPED))
+def test_slipped_timestamps_are_read_with_a_caveat(name, tmp_path, capsys):
+    data, caveat = SLIPPED[name]
+    p = tmp_path / f"{name}.txt"
+    p.write_bytes(data)
+    assert run(["analyze", str(p), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, SCHEMA)
+    assert len(doc["utterances"]) == 2 and any(caveat in c for c in doc["caveats"])
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
@@ -120,11 +138,12 @@ def test_bad_arguments_one_line_exit_2(args, session_file, capsys):
 
 
 def test_subprocess_no_traceback_and_no_content_in_errors(tmp_path):
-    p = tmp_path / "s.txt"
-    p.write_text("[00:00:10] Therapist: CANARY-7731 hello\n[00:00:05] Client: CANARY-7731\n", encoding="utf-8")
+    p = tmp_path / "s.vtt"
+    p.write_text("WEBVTT\n\nCANARY-7731 hello\n\n00:00:01.000 --> 00:00:02.000\nCANARY-7731\n",
+                 encoding="utf-8")
     code, out, err = cli("analyze", str(p))
     assert code == 2 and "Traceback" not in err and "CANARY-7731" not in err
-    assert "line 2" in err
+    assert "line 3" in err
 
 
 def test_help_runs():
