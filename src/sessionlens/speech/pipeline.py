@@ -63,6 +63,7 @@ class _Collected:
     regions: list[tuple[float, float]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     guard: GuardReport = field(default_factory=GuardReport)
+    pitch_errors: list[str] = field(default_factory=list)  # chunks whose pitch could not be measured
     duration: float = 0.0
     stereo: bool = False
 
@@ -129,6 +130,8 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     mono = chunk.mono
     words = _recognise(asr, mono, regions, acc.guard)
     tracks = prosody.tracks(mono, 0.0)
+    if tracks.pitch_error:
+        acc.pitch_errors.append(tracks.pitch_error)
     spans = window_spans(regions)
     acc.win_spans.extend((s + chunk.offset, e + chunk.offset) for s, e in spans)
     acc.win_embs.append(encoder.embed_segments(mono, _samples(spans)))
@@ -205,6 +208,9 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
         "speech_seconds": round(acc.speech_seconds, 2),
         "vocal_events": acc.events,
     }
+    if acc.pitch_errors:
+        meta["notes"] = [f"pitch could not be measured in {len(acc.pitch_errors)} chunk(s) "
+                         f"({', '.join(sorted(set(acc.pitch_errors)))}): pitch cues there are missing, not flat"]
     if not acc.words:
         meta["message"] = ("no speech was recognised in this recording" if acc.speech_seconds < 1 else
                            "speech-like sound was found but no words could be recognised reliably")

@@ -31,6 +31,7 @@ class Tracks:
     offset: float  # seconds of frame 0 in the session
     f0: np.ndarray  # Hz, 0 where unvoiced
     energy_db: np.ndarray  # dBFS
+    pitch_error: str = ""  # the exception type when pitch could not be measured (f0 then reads all unvoiced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def tracks(mono: np.ndarray, offset: float) -> Tracks:
         return Tracks(offset, np.zeros(n), np.full(n, -100.0))
     frames = mono[: n * int(STEP * SAMPLE_RATE)].reshape(n, -1).astype(np.float64)
     energy = 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-10)
-    f0 = np.zeros(n)
+    f0, error = np.zeros(n), ""
     try:
         import parselmouth
 
@@ -60,9 +61,9 @@ def tracks(mono: np.ndarray, offset: float) -> Tracks:
         values = pitch.selected_array["frequency"]
         idx = np.clip(np.round((pitch.xs() - STEP / 2) / STEP).astype(int), 0, n - 1)
         f0[idx] = values
-    except Exception:  # noqa: BLE001 - pitch is a cue, never a reason to fail a transcript
-        pass
-    return Tracks(offset, f0, energy)
+    except Exception as exc:  # noqa: BLE001 - pitch is a cue, never a reason to fail a transcript: say so instead
+        error = type(exc).__name__
+    return Tracks(offset, f0, energy, error)
 
 
 def _span(t: Tracks, start: float, end: float) -> slice:
