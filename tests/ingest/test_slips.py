@@ -104,6 +104,19 @@ def test_inconsistent_utterance_lasts_its_word_estimate():
     assert 2 <= u.start <= 3  # placed between its neighbours
 
 
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(st.integers(0, 600_000), min_size=3, max_size=40), k=st.data(),
+       value=st.integers(0, 40 * 3_600_000))
+def test_one_slipped_stamp_marks_one_row_or_its_neighbour_too(steps, k, value):
+    """A single wrong start never marks the rows after it: at most itself and one neighbour
+    (when the two contradict only each other, which of them is wrong cannot be told)."""
+    starts = [sum(steps[: j + 1]) / 1000 for j in range(len(steps))]
+    i = k.draw(st.integers(0, len(starts) - 1))
+    starts[i] = value / 1000
+    marked = find_slips([Stamped(s, None, f"line {j}") for j, s in enumerate(starts)]).slips
+    assert len(marked) <= 2 and all(abs(j - i) <= 1 for j in marked)
+
+
 # --- properties over every format -----------------------------------------------------------
 
 def _corrupt(draw, times: list[tuple[float, float]]) -> list[tuple[float, float]]:
