@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ..errors import AuthError
+from ..errors import AuthError, SessionlensError
+from ..services import vaults
 from ..services.context import Ctx
 from .bodies import check_token, read_form
 from .state import WebState
@@ -43,9 +45,20 @@ def see_other(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def needs_setup(state: WebState) -> bool:
+    """No vault has been created yet (first run): pages lead to /setup instead of the sign-in page."""
+    if state.vault is not None:
+        return False
+    try:
+        return not vaults.vault_exists(data_dir=state.data_dir, settings=state.settings)
+    except SessionlensError:  # the database cannot be read: the sign-in page says what is wrong
+        return False
+
+
 async def sign_in_required(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         from starlette.responses import JSONResponse
 
         return JSONResponse({"detail": "Sign in first (or again: the session has ended)."}, status_code=401)
-    return see_other("/signin")
+    first_run = await run_in_threadpool(needs_setup, web_state(request))
+    return see_other("/setup" if first_run else "/signin")

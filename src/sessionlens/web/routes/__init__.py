@@ -12,3 +12,5 @@ from . import reflection_pages, supervision_pages  # noqa: E402  (reflection, pa
 ROUTERS += [reflection_pages.router, supervision_pages.router]
 from . import code_corrections  # correct codes: review form, API, agreement, export
 ROUTERS.append(code_corrections.router)
+from . import setup_pages  # first run: the vault made in the browser
+ROUTERS.append(setup_pages.router)

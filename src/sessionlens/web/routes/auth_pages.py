@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...errors import AuthError, NotFoundError
 from .. import headers as H
 from ..bodies import check_token, read_form
-from ..deps import see_other, web_state
+from ..deps import needs_setup, see_other, web_state
 from ..middleware import cookies
 from ..render import render
 
@@ -25,11 +25,15 @@ def _secure(request: Request) -> bool:
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return see_other("/clients" if getattr(request.state, "web_session", None) else "/signin")
+    if getattr(request.state, "web_session", None):
+        return see_other("/clients")
+    return see_other("/setup" if needs_setup(web_state(request)) else "/signin")
 
 
 @router.get("/signin")
 def signin_page(request: Request, ended: str = "") -> Response:
+    if needs_setup(web_state(request)):  # first run: nothing to unlock yet
+        return see_other("/setup")
     return _form(request, "Your session has ended; please sign in again." if ended else "", 200)
 
 
@@ -50,7 +54,7 @@ async def signin(request: Request) -> Response:
     try:
         ctx = await run_in_threadpool(state.sign_in, form.get("username", "").strip(), form.get("secret", ""))
     except (AuthError, NotFoundError) as exc:
-        message = "The vault has not been created yet: run `sessionlens init` first." \
+        message = "The vault has not been created yet: set it up at /setup (or run `sessionlens init`)." \
             if isinstance(exc, NotFoundError) else str(exc)
         return _form(request, message, 401)
     old = cookies({"cookie": request.headers.get("cookie", "")}).get(H.SESSION_COOKIE)
