@@ -25,8 +25,16 @@ def test_migrations_create_exactly_the_model_schema(world):
 
 @BACKENDS
 def test_migrate_is_idempotent(world):
+    _, session = client_with_session(world)
+    with world.engine.connect() as conn:
+        before = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     store.migrate(world.engine)
     store.migrate(world.engine)
+    with world.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == before
+        assert len(before) == 1
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        assert conn.execute(text("SELECT id FROM sessions")).scalars().all() == [session]  # data untouched
 
 
 def test_sqlite_runs_wal_synchronous_full_secure_delete(world):

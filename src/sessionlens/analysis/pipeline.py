@@ -54,7 +54,8 @@ def register(analyzer: Analyzer) -> Analyzer:
 
 
 def _load_builtin_analyzers() -> None:
-    # Imported here so each analyzer module registers itself; a missing optional one is skipped.
+    # Imported here (not at module load) so each shipped analyzer module registers itself on first use;
+    # every one of them is required: a missing one is an ImportError, never a silently shorter report.
     from . import builtin  # noqa: F401
 
 
