@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -43,8 +45,11 @@ def serve(
     database: Annotated[Optional[str], typer.Option(
         "--database", help="Vault database URL, e.g. postgresql://user@host/db for a practice server "
         "(default: SESSIONLENS_DATABASE_URL, else SQLite in the data directory).")] = None,
+    open_browser: Annotated[bool, typer.Option(
+        "--open", help="Open the app in the default web browser once the server listens.")] = False,
 ) -> None:
-    """Run the local web app. Open the address it prints and sign in with the vault passphrase."""
+    """Run the local web app. Open the address it prints and sign in with the vault passphrase (on the first
+    run, with no vault yet, the page sets one up)."""
     import uvicorn
 
     from ..web import create_app
@@ -57,7 +62,27 @@ def serve(
     tls = bool(settings.web_tls_cert and settings.web_tls_key)
     web = create_app(settings, data_dir, tls=tls)
     scheme = "https" if tls else "http"
-    typer.echo(f"sessionlens is serving on {scheme}://{settings.web_host}:{settings.web_port}/ (Ctrl+C stops it)")
-    uvicorn.run(web, host=settings.web_host, port=settings.web_port, workers=1, log_level="warning",
-                ssl_certfile=settings.web_tls_cert or None, ssl_keyfile=settings.web_tls_key or None,
-                server_header=False, date_header=False)
+    url = f"{scheme}://{settings.web_host}:{settings.web_port}/"
+    typer.echo(f"sessionlens is serving on {url} (Ctrl+C stops it)")
+    server = uvicorn.Server(uvicorn.Config(
+        web, host=settings.web_host, port=settings.web_port, workers=1, log_level="warning",
+        ssl_certfile=settings.web_tls_cert or None, ssl_keyfile=settings.web_tls_key or None,
+        server_header=False, date_header=False))
+    if open_browser:
+        threading.Thread(target=open_when_listening, args=(server, url), daemon=True, name="sl-open").start()
+    server.run()
+
+
+def open_when_listening(server: Any, url: str, timeout: float = 60.0) -> bool:
+    """Open ``url`` in the default browser (Python's webbrowser, which honours $BROWSER) once ``server`` listens."""
+    import webbrowser
+
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or getattr(server, "should_exit", False):
+            return False
+        time.sleep(0.05)
+    if not webbrowser.open(url):
+        typer.echo(f"no web browser could be opened here; open {url} yourself", err=True)
+        return False
+    return True
