@@ -61,7 +61,7 @@ def vault_exists(*, data_dir: str | Path | None = None, settings: Settings | Non
     settings = settings or Settings()
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
-    if url.startswith("sqlite") and not (directory / home.DB_FILENAME).is_file():
+    if url.startswith("sqlite") and not (directory / store.DB_FILENAME).is_file():
         return False
     engine = store.make_engine(url)
     try:

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..errors import InputError
 
 MAX_LENGTH = 1024  # a bound on what Argon2id is handed; far beyond any typed passphrase
-ESTIMATE_PREFIX = 100  # zxcvbn's cost grows faster than linearly; 100 characters already reach its top score
+ESTIMATE_PREFIX = 72  # zxcvbn refuses longer input (its cost grows faster than linearly); 72 reach its top score
 LABELS = ("very weak", "weak", "fair", "strong", "very strong")
 
 
