@@ -1,7 +1,7 @@
-"""First run in the browser (issue 13, item 3): with no vault every page leads to /setup; the passphrase is judged
-by the same rule as `sessionlens init`; the vault is made by the same service; the recovery key is shown once and
-confirmed before the session cookie is handed over; a second tab, a second post and hostile input are refused
-with a 4xx, never a 500 and never a second vault; a practice server keeps `sessionlens init`.
+"""First run in the browser (issue 13, item 3): with no vault every page leads to /setup; the passphrase is
+judged by the same rule as `sessionlens init`; the vault is made by the same service; the recovery key is
+shown once and confirmed before the session cookie is handed over; a second tab, a second post and hostile
+input are refused with a 4xx, never a 500 and never a second vault; a practice server keeps `init`.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def exists(home: Path) -> bool:
     return vaults.vault_exists(data_dir=home, settings=settings())
 
 
-# --- no vault: every page leads to the set-up page ---------------------------------------------------------------
+# --- no vault: every page leads to the set-up page ----------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/", "/signin", "/clients", "/settings", "/reflection", "/packets"])
 def test_every_page_leads_to_setup(home: Path, path: str) -> None:
@@ -81,7 +81,7 @@ def test_signin_page_returns_once_a_vault_exists(home: Path) -> None:
     assert client.get("/signin").status_code == 200
 
 
-# --- the passphrase: the init rule, the live strength, the confirmation ------------------------------------------
+# --- the passphrase: the init rule, the live strength, the confirmation -------------------------------------
 
 def test_strength_is_the_rule_of_init(home: Path) -> None:
     client = client_for(home)
@@ -102,7 +102,8 @@ def test_strength_is_the_rule_of_init(home: Path) -> None:
 def test_web_and_init_accept_and_refuse_the_same(tmp_path: Path, length: int) -> None:
     passphrase = ("river stone " * 100)[:length]
     try:
-        vaults.init_vault(passphrase, "alice", data_dir=tmp_path / "cli", settings=settings()).ctx.vault.close()
+        made = vaults.init_vault(passphrase, "alice", data_dir=tmp_path / "cli", settings=settings())
+        made.ctx.vault.close()
         cli_ok = True
     except InputError:
         cli_ok = False
@@ -130,7 +131,7 @@ def test_mismatch_is_refused_and_makes_nothing(home: Path) -> None:
     assert post_setup(client, pre_token(answer.text)).status_code == 200  # the fresh form works
 
 
-# --- the whole first run -----------------------------------------------------------------------------------------
+# --- the whole first run ------------------------------------------------------------------------------------
 
 def test_first_run_to_a_first_client(home: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -170,10 +171,11 @@ def test_setup_cookie_is_no_session_cookie(home: Path) -> None:
     post_setup(client, open_form(client))
     client.cookies.delete(setup_pages.SETUP_COOKIE)
     answer = client.post("/setup/stored", data={"csrf": "x", "stored": "on"})
-    assert answer.status_code == 303 and answer.headers["location"] == "/signin"
+    assert answer.status_code == 403 and "sign in with your passphrase" in answer.text
+    assert "sl_session" not in answer.headers.get("set-cookie", "")
 
 
-# --- once a vault exists: refused ----------------------------------------------------------------------------------
+# --- once a vault exists: refused ---------------------------------------------------------------------------
 
 def test_second_tab_is_refused(home: Path) -> None:
     first, second = client_for(home), client_for(home)
@@ -190,6 +192,16 @@ def test_second_tab_is_refused(home: Path) -> None:
     reopened = vaults.open_vault(passphrase=PASSPHRASE, data_dir=home, settings=settings())
     assert reopened.vault_id == vault_id  # the same vault, the first passphrase
     reopened.close()
+
+
+def test_second_tab_of_the_same_browser_is_refused(home: Path) -> None:
+    """Tabs share cookies: both forms carry the browser's one token; the later post is refused, not a 403."""
+    browser_ = client_for(home)
+    first, second = open_form(browser_), open_form(browser_)
+    assert first == second
+    assert post_setup(browser_, first).status_code == 200
+    answer = post_setup(browser_, second, "another passphrase entirely")
+    assert answer.status_code == 409 and message(answer.text).startswith("A vault already exists here")
 
 
 def test_two_concurrent_posts_make_one_vault(home: Path) -> None:
@@ -215,7 +227,7 @@ def test_two_concurrent_posts_make_one_vault(home: Path) -> None:
 
 
 def test_the_database_refuses_a_second_create_without_the_web_lock(home: Path) -> None:
-    """Two `init`s racing in two threads (no web lock): one vault and a clear VaultExists, no database error."""
+    """Two `init`s racing in two threads (no web lock): one vault and VaultExists, no database error."""
     outcomes: list[object] = []
     go = threading.Barrier(2)
 
@@ -236,7 +248,7 @@ def test_the_database_refuses_a_second_create_without_the_web_lock(home: Path) -
     assert sorted(map(str, outcomes)) == sorted(["made", str(vaults.VaultExists)])
 
 
-# --- hostile input: a 4xx with a plain message, never a 500 ----------------------------------------------------
+# --- hostile input: a 4xx with a plain message, never a 500 -------------------------------------------------
 
 def test_hostile_and_huge_input(home: Path) -> None:
     client = client_for(home)
@@ -245,7 +257,8 @@ def test_hostile_and_huge_input(home: Path) -> None:
                        headers={"content-type": "application/x-www-form-urlencoded"})
     assert huge.status_code == 413
     long = post_setup(client, pre, "b" * 5000)
-    assert long.status_code == 400 and message(long.text) == "The passphrase must have at most 1024 characters."
+    assert long.status_code == 400
+    assert message(long.text) == "The passphrase must have at most 1024 characters."
     assert post_setup(client, "not-the-token").status_code == 403
     assert client.post("/setup", data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE}).status_code == 403
     assert client.post("/setup", json={"pre": pre}).status_code == 400
@@ -258,7 +271,7 @@ def test_hostile_and_huge_input(home: Path) -> None:
     assert not exists(home)
 
 
-# --- a practice server keeps `sessionlens init` -------------------------------------------------------------------
+# --- a practice server keeps `sessionlens init` -------------------------------------------------------------
 
 def test_practice_server_keeps_init(home: Path) -> None:
     from ..server.conftest import drop_schema, pg_schema
@@ -270,8 +283,9 @@ def test_practice_server_keeps_init(home: Path) -> None:
         page = client.get("/setup")
         assert page.status_code == 200 and "sessionlens init --role admin" in page.text
         assert 'id="setup-form"' not in page.text
-        refused = client.post("/setup", data={"pre": "t", "passphrase": PASSPHRASE, "confirm": PASSPHRASE},
-                              cookies={"__Host-sl_pre": "t"})
+        client.cookies.set("__Host-sl_pre", "t" * 43)
+        form = {"pre": "t" * 43, "passphrase": PASSPHRASE, "confirm": PASSPHRASE}
+        refused = client.post("/setup", data=form)
         assert refused.status_code == 403 and "practice server" in refused.text
         assert not vaults.vault_exists(settings=settings(database_url=url))
     finally:

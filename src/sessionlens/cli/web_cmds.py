@@ -74,7 +74,8 @@ def serve(
 
 
 def open_when_listening(server: Any, url: str, timeout: float = 60.0) -> bool:
-    """Open ``url`` in the default browser (Python's webbrowser, which honours $BROWSER) once ``server`` listens."""
+    """Open ``url`` in the default browser (Python's webbrowser: $BROWSER is honoured) once ``server``
+    listens."""
     import webbrowser
 
     deadline = time.monotonic() + timeout

@@ -9,12 +9,13 @@ guesses it takes) is guidance shown while typing, never a reason to refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Settings
 from ..errors import InputError
 
 MAX_LENGTH = 1024  # a bound on what Argon2id is handed; far beyond any typed passphrase
-ESTIMATE_PREFIX = 72  # zxcvbn refuses longer input (its cost grows faster than linearly); 72 reach its top score
+ESTIMATE_PREFIX = 72  # zxcvbn refuses longer input (its cost grows faster than linearly); 72 reach the top
 LABELS = ("very weak", "weak", "fair", "strong", "very strong")
 
 
@@ -38,7 +39,7 @@ class Strength:
     acceptable: bool  # meets the rule (the only thing that refuses)
     score: int  # zxcvbn 0-4
     label: str
-    advice: str  # the rule's reason when not acceptable, else zxcvbn's generic advice (never quotes the input)
+    advice: str  # the rule's reason when not acceptable, else zxcvbn's generic advice (never the input)
     length: int
     minimum: int
 
@@ -48,12 +49,14 @@ def assess(passphrase: str, settings: Settings, *, context: tuple[str, ...] = ()
     from zxcvbn import zxcvbn  # loaded only when a strength is asked for
 
     reason = problem(passphrase, settings)
-    result = zxcvbn(passphrase[:ESTIMATE_PREFIX], user_inputs=["sessionlens", *context]) if passphrase else None
+    words = ["sessionlens", *context]
+    result = zxcvbn(passphrase[:ESTIMATE_PREFIX], user_inputs=words) if passphrase else None
     score = int(result["score"]) if result else 0
     advice = reason or (_advice(result["feedback"]) if result else "")
-    return Strength(reason is None, score, LABELS[score], advice, len(passphrase), settings.min_passphrase_length)
+    return Strength(reason is None, score, LABELS[score], advice, len(passphrase),
+                    settings.min_passphrase_length)
 
 
-def _advice(feedback: dict[str, object]) -> str:
-    parts = [str(feedback.get("warning") or "")] + [str(s) for s in feedback.get("suggestions") or []]  # type: ignore[attr-defined]
+def _advice(feedback: dict[str, Any]) -> str:
+    parts = [str(feedback.get("warning") or ""), *(str(s) for s in feedback.get("suggestions") or [])]
     return " ".join(p for p in parts if p)

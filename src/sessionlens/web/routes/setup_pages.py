@@ -13,6 +13,7 @@ no other page accepts.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 
@@ -23,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from ...errors import InputError
 from ...services import vaults
 from .. import headers as H
-from ..bodies import check_token, read_form
+from ..bodies import CsrfError, check_token, read_form
 from ..deps import needs_setup, see_other, web_state
 from ..middleware import cookies
 from ..render import render
@@ -32,6 +33,7 @@ from ..state import WebState
 router = APIRouter(include_in_schema=False)
 
 SETUP_COOKIE = "__Host-sl_setup"  # the new owner's session token until the recovery key is confirmed
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
 CREATING = threading.Lock()  # one creation at a time in this process; the database refuses a second row too
 EXISTS = "A vault already exists here, so it cannot be set up again. Sign in with its passphrase."
 CONFIRM = "Tick \u201cI have stored it\u201d once the recovery key is kept somewhere safe, then continue."
@@ -44,9 +46,11 @@ def _cookie(request: Request, name: str) -> str | None:
 
 
 def _page(request: Request, mode: str, message: str = "", status: int = 200) -> Response:
-    """The set-up page: ``form`` (with a fresh double-submit token), ``exists`` or ``server``."""
+    """The set-up page: ``form`` (with the browser's double-submit token, so that tabs share it),
+    ``exists`` or ``server``."""
     state = web_state(request)
-    token = secrets.token_urlsafe(32) if mode == "form" else ""
+    kept = _cookie(request, H.PRE_COOKIE) or ""
+    token = (kept if TOKEN.fullmatch(kept) else secrets.token_urlsafe(32)) if mode == "form" else ""
     response = render(request, "setup.html.j2", {
         "mode": mode, "message": message, "pre": token, "minimum": state.settings.min_passphrase_length,
         "exists": EXISTS, "server": SERVER}, status=status)
@@ -89,7 +93,7 @@ async def strength(request: Request) -> Response:
 
 @router.post("/setup")
 async def setup(request: Request) -> Response:
-    form = await _checked(request)
+    form = await _checked(request)  # the browser's token stays after set-up: a second tab gets the 409 below
     state = web_state(request)
     mode = await run_in_threadpool(_mode, state)
     if mode != "form":  # a second tab, or a practice server
@@ -106,7 +110,6 @@ async def setup(request: Request) -> Response:
     token, csrf, recovery_key = ticket
     response = render(request, "setup_recovery.html.j2", {"recovery_key": recovery_key, "ticket_csrf": csrf})
     response.headers.append("set-cookie", H.cookie(SETUP_COOKIE, token, secure=True, max_age=3600))
-    response.headers.append("set-cookie", H.cookie(H.PRE_COOKIE, "", secure=True, max_age=0))
     return response
 
 
@@ -129,8 +132,8 @@ async def stored(request: Request) -> Response:
     form = await read_form(request)
     token = _cookie(request, SETUP_COOKIE)
     session = web_state(request).sessions.get(token)
-    if session is None:
-        return see_other("/signin")
+    if session is None:  # no set-up under way in this browser (or it idled out): refused like a missing token
+        raise CsrfError("This set-up has ended or was finished in another tab: sign in with your passphrase.")
     check_token(session.csrf, form.get("csrf"))
     if form.get("stored") != "on":  # the key is not shown again: only the confirmation is asked for
         return render(request, "setup_recovery.html.j2", {"recovery_key": None, "ticket_csrf": session.csrf,
