@@ -290,3 +290,55 @@ def test_practice_server_keeps_init(home: Path) -> None:
         assert not vaults.vault_exists(settings=settings(database_url=url))
     finally:
         drop_schema(schema)
+
+
+# --- sessionlens serve --open -------------------------------------------------------------------------------
+
+def test_serve_open_hands_the_url_to_the_default_browser(tmp_path: Path) -> None:
+    """A real `sessionlens serve --open` process: $BROWSER (python's webbrowser) gets the URL once it listens,
+    and that URL leads a newcomer to set-up; nothing is written to the empty home."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .live import free_port
+
+    home, opened, script = tmp_path / "home", tmp_path / "opened.txt", tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{opened}"\n')
+    script.chmod(0o700)
+    env = {**os.environ, "SESSIONLENS_HOME": str(home), "BROWSER": str(script)}
+    env.pop("SESSIONLENS_DATABASE_URL", None)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sessionlens", "serve", "--port", str(port), "--open"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (opened.exists() and opened.read_text()):
+            assert proc.poll() is None and time.monotonic() < deadline, "--open never opened a browser"
+            time.sleep(0.1)
+        assert opened.read_text() == f"http://127.0.0.1:{port}/"
+
+        class Keep(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                return None
+
+        try:
+            urllib.request.build_opener(Keep).open(opened.read_text(), timeout=10)
+            raise AssertionError("expected a redirect")
+        except urllib.error.HTTPError as redirect:
+            assert redirect.code == 303 and redirect.headers["location"] == "/setup"
+        assert not home.exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_open_gives_up_when_the_server_never_listens() -> None:
+    from types import SimpleNamespace
+
+    from sessionlens.cli.web_cmds import open_when_listening
+
+    stopped = SimpleNamespace(started=False, should_exit=True)
+    assert open_when_listening(stopped, "http://127.0.0.1:1/") is False
