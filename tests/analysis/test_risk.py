@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sessionlens.analysis.risk import NOT_ASSESSED, NOT_DISCUSSED, find_risk, risk_findings, scan_text
+from sessionlens.analysis.risk import (
+    MENTIONED,
+    NOT_ASSESSED,
+    NOT_DISCUSSED,
+    find_risk,
+    risk_findings,
+    scan_text,
+)
+from sessionlens.analysis.risk.rules import load_rules
+from sessionlens.analysis.textcues import norm
 from sessionlens.analysis.risk.detect import scan_utterance
 from sessionlens.domain import Role, Transcript, Utterance, Word
 
@@ -17,7 +26,7 @@ from .affect_helpers import C, T, demo_transcript, session
 
 
 def cats(text: str) -> set[str]:
-    return {c for c, _, _ in scan_text(text)}
+    return {c for c, _, _, _ in scan_text(text)}
 
 
 @pytest.mark.parametrize(
@@ -121,14 +130,34 @@ def test_non_english_transcript_is_not_assessed_rather_than_not_discussed() -> N
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=400))
-def test_any_text_never_crashes(text: str) -> None:
+def test_any_text_gives_a_status_that_agrees_with_its_findings(text: str) -> None:
     findings, summary = risk_findings(session((C, text or " ")))
-    assert summary["status"] in (NOT_DISCUSSED, NOT_ASSESSED, "mentioned — for review")
+    if findings:
+        assert summary["status"] == MENTIONED and summary["mentions"] == len(findings)
+        known = {r.id for r in load_rules()}
+        for f in findings:
+            assert f.data["words"] in norm(text) and set(f.data["rules"]) <= known and f.data["rules"]
+    else:
+        assert summary["status"] in (NOT_DISCUSSED, NOT_ASSESSED) and summary["mentions"] == 0
 
 
-@pytest.mark.parametrize("text", ["", "ok", "Je ne veux plus vivre.", "死にたい", "word " * 20000])
-def test_edge_inputs(text: str) -> None:
-    risk_findings(session((C, text)))
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("", NOT_ASSESSED),  # nothing to read is not "not discussed"
+        ("ok", NOT_DISCUSSED),
+        ("Je ne veux plus vivre.", NOT_ASSESSED),  # French: the rules are English only
+        ("死にたい", NOT_ASSESSED),
+    ],
+)
+def test_edge_inputs(text: str, status: str) -> None:
+    findings, summary = risk_findings(session((C, text)))
+    assert findings == [] and summary["status"] == status
+
+
+def test_huge_input_raises_no_flag() -> None:
+    findings, summary = risk_findings(session((C, "word " * 20000)))
+    assert findings == [] and summary["status"] != MENTIONED
 
 
 def test_demo_passive_statement_and_safety_questions() -> None:

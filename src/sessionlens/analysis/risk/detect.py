@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
 from ..textcues import Hit, is_question, mostly_english, negator_before, norm, span_times
-from .broad import BROAD_RX
 from .lexicon import (
     CATEGORIES,
     CATEGORY_NAMES,
-    CUES,
     DENIAL,
     HYPOTHETICAL,
     IDIOMS,
-    PREFILTER,
     REPORTED,
     STRENGTH_CONFIDENCE,
     SUICIDAL_IDEATION,
 )
+from .rules import Rule, load_rules
 
-SOURCE = "risk-lexicon-v2"
+SOURCE = "risk-rules-v3"  # each finding also names its rule ids (data["rules"]) from rules.json
 CONTEXT_REACH = 4  # utterances within which a plan/means word counts as suicidal-ideation context
 NOT_DISCUSSED = "not discussed"
 NOT_ASSESSED = "not assessed"  # the transcript does not look English; the lexicons are English only
@@ -44,10 +43,24 @@ class RiskHit:
     negated: str | None  # the negating word, if any
     hypothetical: bool
     reported: bool
+    rules: tuple[str, ...] = ()  # ids of the rules whose matches make up this quote
 
 
-def scan_text(text: str) -> list[tuple[str, str, Hit]]:
-    """(category, strength, hit) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest.
+# (category, strength, hit, rule ids): one cue match, or overlapping matches of one category merged
+Found = tuple[str, str, Hit, tuple[str, ...]]
+
+
+@cache
+def _tiers() -> tuple[tuple[Rule, ...], tuple[Rule, ...], re.Pattern[str]]:
+    """Fixed rules, broad rules, and one prefilter over the fixed ones (most text holds no cue)."""
+    rules = load_rules()
+    fixed = tuple(r for r in rules if r.tier != "broad")
+    prefilter = re.compile(r"\b(?:" + "|".join(r.pattern for r in fixed) + r")\b", re.IGNORECASE)
+    return fixed, tuple(r for r in rules if r.tier == "broad"), prefilter
+
+
+def scan_text(text: str) -> list[Found]:
+    """(category, strength, hit, rule ids) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest.
 
     Broad-tier hits (concept co-occurrence, see ``broad``) are added only where no fixed cue of the same
     category already covers that part of the text, so quotes stay short when a fixed cue fired.
@@ -56,21 +69,9 @@ def scan_text(text: str) -> list[tuple[str, str, Hit]]:
     if not t:
         return []
     idioms = [(m.start(), m.end()) for m in IDIOMS.finditer(t)]
-    found: list[tuple[str, str, Hit]] = []
-    if PREFILTER.search(t):
-        for cat, groups in CUES.items():
-            for strength, rxs in groups.items():
-                for m in (m for rx in rxs for m in rx.finditer(t)):
-                    if not _in_idiom(m, idioms):
-                        found.append((cat, strength, Hit(cat, m.group(0), m.start(), m.end())))
-    strong = _merge(t, found)
-    broad = [
-        (cat, "broad", Hit(cat, m.group(0), m.start(), m.end()))
-        for cat, rxs in BROAD_RX.items()
-        for rx in rxs
-        for m in rx.finditer(t)
-        if not _in_idiom(m, idioms)
-    ]
+    fixed_rules, broad_rules, prefilter = _tiers()
+    strong = _merge(t, _matches(t, fixed_rules, idioms) if prefilter.search(t) else [])
+    broad = _matches(t, broad_rules, idioms)
     fixed = [
         k for k in strong if k[1] != "context"
     ]  # context cues may be dropped later; broad ones stand alone
@@ -82,35 +83,44 @@ def scan_text(text: str) -> list[tuple[str, str, Hit]]:
     return sorted(strong + broad, key=lambda f: (f[2].start, f[0]))
 
 
+def _matches(t: str, rules: tuple[Rule, ...], idioms: list[tuple[int, int]]) -> list[Found]:
+    return [
+        (r.concept, r.tier, Hit(r.concept, m.group(0), m.start(), m.end()), (r.id,))
+        for r in rules
+        for m in r.rx.finditer(t)
+        if not _in_idiom(m, idioms)
+    ]
+
+
 def _in_idiom(m: re.Match[str], idioms: list[tuple[int, int]]) -> bool:
     return any(s < m.end() and m.start() < e for s, e in idioms)
 
 
-def _merge(text: str, found: list[tuple[str, str, Hit]]) -> list[tuple[str, str, Hit]]:
+def _merge(text: str, found: list[Found]) -> list[Found]:
     """Overlapping hits of one category become one span (quoted whole) with the strongest strength."""
     order = {"explicit": 0, "indirect": 1, "context": 2, "broad": 3}
     found.sort(key=lambda f: (f[0], f[2].start))
-    merged: list[tuple[str, str, Hit]] = []
-    for cat, strength, h in found:
+    merged: list[Found] = []
+    for cat, strength, h, ids in found:
         if merged and merged[-1][0] == cat and h.start < merged[-1][2].end:
-            _, s0, h0 = merged[-1]
+            _, s0, h0, ids0 = merged[-1]
             start, end = h0.start, max(h0.end, h.end)
             best = s0 if order[s0] <= order[strength] else strength
-            merged[-1] = (cat, best, Hit(cat, text[start:end], start, end))
+            merged[-1] = (cat, best, Hit(cat, text[start:end], start, end), ids0 + tuple(i for i in ids if i not in ids0))
         else:
-            merged.append((cat, strength, h))
+            merged.append((cat, strength, h, ids))
     return sorted(merged, key=lambda f: (f[2].start, f[0]))
 
 
 def scan_utterance(u: Utterance) -> list[RiskHit]:
     t = norm(u.text)
     hits = []
-    for cat, strength, h in scan_text(u.text):
+    for cat, strength, h, ids in scan_text(u.text):
         neg = negator_before(t, h.start) or _denial_before(t, h.start)
         clause = t[max(0, h.start - 60) : h.start]
         hits.append(
             RiskHit(
-                u, cat, strength, h, neg, bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause))
+                u, cat, strength, h, neg, bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause)), ids
             )
         )
     return hits
@@ -147,6 +157,7 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
         "negated": h.negated is not None,
         "words": h.hit.words,
         "strength": h.strength,
+        "rules": list(h.rules),
         "hypothetical": h.hypothetical,
         "reported": h.reported,
         "speaker_role": u.role.value,
@@ -163,7 +174,7 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
 
 
 def _explain(h: RiskHit, asked: bool) -> str:
-    parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}"']
+    parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}" (rule {", ".join(h.rules)})']
     if asked:
         parts.append("asked by the therapist")
     if h.negated:
