@@ -75,11 +75,14 @@ def _encoder_section(sessions) -> str:
     rows = [[f"{r['w']:.1f}" + (" (shipped)" if r["w"] == ENCODER_WEIGHT else ""), f"{r['therapist']:.3f}",
              f"{r['client']:.3f}", f"{r['advice_sub']:.3f}", f"{r['advice_e2e']:.3f}", f"{r['question']:.3f}",
              f"{r['reflection']:.3f}", f"{r['therapist_input']:.3f}"] for r in res["table"]]
-    parts = [f"{res['n']} AnnoMI dev utterances, 5 folds grouped by transcript; w = 0 is the linear coder alone, "
+    done = res["folds_done"]
+    partial = ("" if len(done) == 5 else f" **Only folds {', '.join(str(k + 1) for k in done)} of 5 finished** "
+               "(CPU time ran out on the shared machine); the rows are those folds' held-out transcripts.")
+    parts = [f"{res['n']} AnnoMI dev utterances, 5 folds grouped by transcript.{partial} w = 0 is the linear coder alone, "
              "w = 1 the encoder alone, between them a weighted mean of the two probability vectors (chosen on "
              "this same CV, so the blend's row is slightly optimistic).", _table(head, rows)]
-    fold_rows = [[k + 1, *(f"{f[m][r]:.3f}" for m in ("encoder", "linear") for r in ("therapist", "client"))]
-                 for k, f in enumerate(res["per_fold"])]
+    fold_rows = [[done[j] + 1, *(f"{f[m][r]:.3f}" for m in ("encoder", "linear") for r in ("therapist", "client"))]
+                 for j, f in enumerate(res["per_fold"])]
     parts.append("Per fold (macro-F1):\n\n" + _table(["fold", "encoder therapist", "encoder client",
                                                        "linear therapist", "linear client"], fold_rows))
     shipped = coding_encoder_cv.blend(res["enc"], res["lin"], ENCODER_WEIGHT)

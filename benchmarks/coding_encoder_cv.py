@@ -21,8 +21,9 @@ WEIGHTS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 1.0)  # encoder share of the blended pr
 
 
 def fold_files(folds: int = FOLDS) -> list[Path] | None:
+    """The finished folds (a partial run is reported as such), or None when none has finished."""
     files = [CV_CACHE / config_key() / f"fold{k}.npz" for k in range(folds)]
-    return files if all(f.exists() for f in files) else None
+    return files if any(f.exists() for f in files) else None
 
 
 def encoder_oof(n: int, files: list[Path]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
@@ -30,6 +31,8 @@ def encoder_oof(n: int, files: list[Path]) -> tuple[dict[str, np.ndarray], dict[
     ys = {h: np.full(n, -1) for h in HEADS}
     fold = np.full(n, -1)
     for k, f in enumerate(files):
+        if not f.exists():
+            continue
         with np.load(f) as z:
             te = z["test"]
             fold[te] = k
@@ -44,7 +47,7 @@ def linear_oof(sessions, keys: list[tuple[str, int]], fold: np.ndarray) -> dict[
     where = {k: j for j, k in enumerate(keys)}
     out = {h: np.zeros((len(keys), len(v))) for h, v in HEADS.items()}
     tid_fold = {keys[j][0]: int(fold[j]) for j in range(len(keys))}
-    for k in range(FOLDS):
+    for k in sorted(set(fold.tolist()) - {-1}):
         train = [t for t in sessions if tid_fold.get(t) != k]
         test = [t for t in sessions if tid_fold.get(t) == k]
         for role in ("therapist", "client"):
@@ -92,6 +95,9 @@ def evaluate(sessions) -> dict | None:
         return None
     keys = example_keys(sessions)
     enc, ys, fold = encoder_oof(len(keys), files)
+    done = fold >= 0
+    if not done.all():  # only the finished folds' held-out rows count
+        ys = {h: np.where(done, y, -1) for h, y in ys.items()}
     lin = linear_oof(sessions, keys, fold)
     table = []
     for w in WEIGHTS:
@@ -102,9 +108,10 @@ def evaluate(sessions) -> dict | None:
         row["advice_sub"] = row["therapist_input_per_class"][SUB_LABELS["therapist_input"].index("advice")]
         table.append(row)
     per_fold = []
-    for k in range(FOLDS):
+    for k in sorted(set(fold.tolist()) - {-1}):
         sel = fold == k
         per_fold.append({name: {h: scores(ys[h][sel], src[h][sel], len(HEADS[h]))[0]
                                 for h in ("therapist", "client")} for name, src in (("encoder", enc), ("linear", lin))})
-    return {"table": table, "per_fold": per_fold, "enc": enc, "lin": lin, "ys": ys, "n": len(keys),
+    return {"table": table, "per_fold": per_fold, "enc": enc, "lin": lin, "ys": ys, "n": int(done.sum()),
+            "folds_done": sorted(set(fold.tolist()) - {-1}),
             "labels": LABELS}
