@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from ..analysis.result import SessionAnalysis
 from ..errors import InputError
 from . import cues
-from .extract import View, find_concerns, is_question
+from ..analysis.textcues import is_question
+from .extract import View, find_concerns
 from .text import quote, sentences
 
 PROPOSED, ACCEPTED, REJECTED = "proposed", "accepted", "rejected"

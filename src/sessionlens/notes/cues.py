@@ -145,11 +145,6 @@ SCREEN = {
     "harm to others": rx(r"hurt(?:ing)? (?:someone|anyone|others|him|her)", r"harm(?:ing)? (?:someone|anyone|others)"),
     "safety at home": rx(r"safe at home", r"feel safe", r"anyone hurting you", r"hit you"),
 }
-CLIENT_RISK = rx(r"suicid", r"kill myself", r"end(?:ing)? my life", r"end it all", r"want to die", r"better off dead",
-                 r"better off without me", r"what(?:'s| is)? the point of (?:it all|any of it|anything|living|life)",
-                 r"(?:don't|do not) want to (?:be alive|live|be here|exist|wake up)", r"hurt(?:ing)? myself",
-                 r"harm(?:ing)? myself", r"cut(?:ting)? myself", r"self[- ]harm", r"no reason to live",
-                 r"can't go on", r"hurt (?:him|her|them|someone)", r"kill (?:him|her|them)")
 NEGATIVE_REPLY = re.compile(r"^\W*(?:no\b|nope|never|not\b|i haven't|i have not|i wouldn't|i would never|nothing "
                             r"like that|i don't)", re.IGNORECASE)
 POSITIVE_REPLY = re.compile(r"^\W*(?:yes|yeah|sometimes|i have|a little|kind of|maybe)\b", re.IGNORECASE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..analysis.textcues import is_question
 from ..domain import Role, Transcript, Utterance
 from . import cues
 from .text import sentences
@@ -86,10 +87,6 @@ class View:
 
 def topics_of(text: str) -> tuple[str, ...]:
     return tuple(k for k, (_, rx) in cues.TOPICS.items() if rx.search(text))
-
-
-def is_question(text: str) -> bool:
-    return text.rstrip(" \"')").endswith("?")
 
 
 # --- concerns ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..analysis.result import SessionAnalysis
+from ..analysis.risk.detect import scan_text
 from . import cues, moments
 from .extract import View, client_plans
 from .model import ABSENCE, CLINICIAN, UNSUPPORTED, Note, Section, Sentence
@@ -26,19 +27,30 @@ MODES = ("remove", "mark")
 FRAMING = set("""
 a an the and or but of to in on at for with by from as is are was were be been being it its this that these those
 they them their themself there here client client's therapist therapist's session sessions reported stated said
-says described describe asked asking answered answer agreed agree committed commit discussed presented presenting
+says described describe asked asking answered answer discussed presented presenting
 concerns concern about regarding specified offered offer used using questions question reflective reflections
 listening information permission explore explored exploring affirmed efforts values suggestions suggestion direct
-directly scaling safety step proposal themes theme main linked reflected close mood words affect transcript records
-thought content risk denied denies plan plans planning summarised summarized confirmed collaborative action steps
+directly scaling proposal themes theme main linked reflected close mood words affect transcript records
+thought content denied denies summarised summarized collaborative action
 next invited relationship moment voiced discomfort direction acknowledged replied experience strain alliance
 responded exchange continued replies run met also not any none no yes which what when how who whether would could
 will can may might should further new during while before after then than so very more most less some many other
-another one two three first last end start set shared agenda goal goals homework coded behaviours behaviors
+another one two three first last end start set shared agenda goal goals coded behaviours behaviors
 most identified documented domains mental status listed later choice chose leave week weeks include included
 included including statements statement favour favor change keeping things follow-up up emotion model indications
 speech review clinician clinician's determine assessed assessment reflection approach towards toward into out
 """.split())
+# Claim words assert that something happened, so the evidence itself must carry each one: the word
+# (or its stem) in the cited utterances, or an analysis finding resting on them whose label names it;
+# an agreement word also needs an agreeing client reply. Never waved through as framing, so "Client
+# agreed a safety plan." fails unless its evidence shows a safety plan agreed.
+CLAIMS = set("""
+agreed agree agrees committed commit commits confirmed confirm safety plan plans planning homework step steps
+risk referral referred refer appointment crisis contract
+""".split())
+_AGREEMENT = {"agreed", "agree", "agrees", "confirmed", "confirm", "committed", "commit", "commits"}
+_AGREE_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|sounds good|that works|i can|i will|i'll|"
+                          r"absolutely|definitely|fine|deal|agreed|right|i think so|no,? that's it)\b", re.IGNORECASE)
 _NUM = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _SKIP_NUM = re.compile(r"\([^)]*\)|\b\d{1,2}:\d{2}(?::\d{2})?\b|\b\d+(?:\.\d+)?%")
 _NUM_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -65,8 +77,8 @@ class Verdict:
 # --- absence checks: re-run over the transcript ------------------------------------------------
 
 def _no_risk(a: SessionAnalysis, v: View) -> bool:
-    return (not [f for f in a.findings if f.kind == "risk"] and not moments.client_risk_talk(v)
-            and not moments.screening(v))
+    """Risk is "not discussed" exactly when the risk analysis found nothing (its one detector)."""
+    return not [f for f in a.findings if f.kind == "risk"]
 
 
 ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
@@ -92,9 +104,12 @@ def _finding_words(a: SessionAnalysis, ids: set[str]) -> set[str]:
     return out
 
 
-def _supported_word(w: str, cited_stems: set[str], cited_text: str, labels: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
-    if w in FRAMING or stem(w) in cited_stems or w in labels:
+def _supported_word(w: str, cited_stems: set[str], cited_text: str, labels: frozenset[str] | set[str] = frozenset()
+                    ) -> bool:
+    if stem(w) in cited_stems or w in labels or (w in FRAMING and w not in CLAIMS):
         return True
+    if w in CLAIMS:
+        return False
     # a topic's prose label ("grief", "alcohol") is supported when a cited utterance is on that topic
     return any(w in label.split() and rx.search(cited_text) for label, rx in cues.TOPICS.values())
 
@@ -130,7 +145,34 @@ def check_sentence(s: Sentence, a: SessionAnalysis, v: View) -> Verdict:
     if _DENY.search(s.text) and not any(u.role.value == "client" and cues.NEGATIVE_REPLY.search(u.text)
                                         for u in utts):
         return Verdict(False, "says 'denied' without a client 'no' in the evidence")
+    return _claims_ok(s, a, utts, stems)
+
+
+def _claims_ok(s: Sentence, a: SessionAnalysis, utts: list, stems: set[str]) -> Verdict:  # type: ignore[type-arg]
+    said = set(words(s.text))
+    labels = _finding_words(a, set(s.evidence))
+    unsupported = [w for w in (said & CLAIMS) - _AGREEMENT if stem(w) not in stems and w not in labels]
+    if unsupported:
+        return Verdict(False, "makes a claim (" + ", ".join(sorted(unsupported)) + ") its evidence does not carry")
+    if said & _AGREEMENT and not any(u.role.value == "client" and _AGREE_REPLY.search(u.text) for u in utts) \
+            and not any(stem(w) in stems for w in said & _AGREEMENT):
+        return Verdict(False, "says the client agreed without an agreeing client reply in the evidence")
+    if scan_text(_without_labels(s.text, a, set(s.evidence))) and not _risk_rests_on(a, set(s.evidence)):
+        return Verdict(False, "names risk language where the risk analysis found none")
     return Verdict(True)
+
+
+def _without_labels(text: str, a: SessionAnalysis, ids: set[str]) -> str:
+    """The sentence less the labels of the findings it rests on ("confrontation then withdrawal" names a
+    rupture, not substance withdrawal): the analysis's own names are not risk talk."""
+    for f in a.findings:
+        if f.kind != "risk" and {i for e in f.evidence for i in e.utterance_ids} & ids and f.label:
+            text = re.sub(re.escape(f.label), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def _risk_rests_on(a: SessionAnalysis, ids: set[str]) -> bool:
+    return any(f.kind == "risk" and {i for e in f.evidence for i in e.utterance_ids} & ids for f in a.findings)
 
 
 @dataclass(frozen=True, slots=True)

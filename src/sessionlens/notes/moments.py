@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ..domain import Role
 from . import cues
-from .extract import View, is_question, topics_of
+from ..analysis.textcues import is_question
+from .extract import View, topics_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +157,6 @@ def screening(v: View) -> list[Moment]:
                     "yes" if cues.POSITIVE_REPLY.search(reply.text) else "unclear")
         out.append(Moment("screening", (u.id, reply.id), {"asked": asked, "polarity": polarity,
                                                           "reply": reply.text}))
-    return out
-
-
-def client_risk_talk(v: View) -> list[Moment]:
-    out = []
-    for _, u in v.clients():
-        m = cues.CLIENT_RISK.search(u.text)
-        if m:
-            out.append(Moment("risk_talk", (u.id,), {"words": m.group(0), "text": u.text}))
     return out
 
 

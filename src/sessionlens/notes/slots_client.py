@@ -129,7 +129,7 @@ def proposal(prompt: str) -> str:
 def plan_sentence(ctx: Compose, p: Statement) -> Sentence:
     if p.kind == "summary":
         items = strip_stop(re.sub(r"^\W*(?:okay,?\s*)?so\b\W*", "", p.words, flags=re.IGNORECASE))
-        return ctx.s(f"Plan summarised by the therapist and confirmed by the client: {person_swap_you(items)}.", p.ids)
+        return ctx.s(f"Summarised by the therapist and confirmed by the client: {person_swap_you(items)}.", p.ids)
     if p.kind == "commitment":
         return _commitment(ctx, p)
     if p.kind == "answer":

@@ -58,13 +58,9 @@ def thought_content(ctx: Compose) -> list[Sentence]:
     talk = [f for f in ctx.kind("risk") if f.data.get("speaker_role") == "client" and not f.data.get("negated")]
     if talk:
         words = [quote(f.data.get("words", ""), 12) for f in talk[:2]]
-        return [ctx.s(f"Thought content: client used the words {' and '.join(words)} (see Risk).",
+        return [ctx.s(f"Thought content: client used the words {' and '.join(words)}.",
                       [i for f in talk[:2] for i in finding_ids(f)[:1]])]
-    fallback = moments.client_risk_talk(ctx.view)
-    if fallback:
-        return [ctx.s(f"Thought content: client used the words {quote(fallback[0].data['words'], 12)} (see Risk).",
-                      fallback[0].ids)]
-    return []
+    return []  # risk talk comes from the risk analysis only: a note never contradicts its "not discussed"
 
 
 def mental_status(ctx: Compose) -> list[Sentence]:
@@ -130,7 +126,7 @@ def interventions(ctx: Compose) -> list[Sentence]:
         out.append(ctx.s(f"Therapist asked directly about {join_list(asked)}.", [m.ids[0] for m in screened]))
     planning = [p for p in ctx.said.plans if p.kind in ("answer", "summary")]
     if planning:
-        out.append(ctx.s("Therapist supported collaborative action planning and summarised the agreed steps.",
+        out.append(ctx.s("Therapist summarised what the client would do and checked it with them.",
                          [i for p in planning for i in p.ids[:1]]))
     return out
 
@@ -258,13 +254,10 @@ def _client_risk(ctx: Compose) -> list[Sentence]:
     asked_ids = {f.data.get("reply_utterance") for f in ctx.kind("risk") if f.data.get("asked_by_therapist")}
     talk = [f for f in ctx.kind("risk") if f.data.get("speaker_role") == "client"
             and finding_ids(f)[0] not in asked_ids]
-    if talk:
-        return [ctx.s(f"Client used language related to {RISK_NAMES.get(f.label, f.label.replace('_', ' '))}"
+    return [ctx.s(f"Client used language related to {RISK_NAMES.get(f.label, f.label.replace('_', ' '))}"
                       f"{' (negated)' if f.data.get('negated') else ''}: "
                       f"{quote(_cue_sentence(ctx.text(finding_ids(f)[0]), f.data.get('words', '')), 30)}.",
                       finding_ids(f)[:1]) for f in talk[:4]]
-    return [ctx.s(f"Client said {quote(_cue_sentence(m.data['text'], m.data['words']), 30)}.", m.ids)
-            for m in moments.client_risk_talk(ctx.view)[:3]]
 
 
 def _cue_sentence(text: str, words: str) -> str:
@@ -273,10 +266,10 @@ def _cue_sentence(text: str, words: str) -> str:
 
 def risk(ctx: Compose) -> list[Sentence]:
     v = ctx.view
-    out = _client_risk(ctx) + [_screen_sentence(ctx, m) for m in moments.screening(v)]
-    if not out:
+    if not ctx.kind("risk"):  # the risk analysis reports "not discussed": the note says the same, nothing else
         return [ctx.absent("Risk: not assessed in this session.", "no_risk_talk")]
+    out = _client_risk(ctx) + [_screen_sentence(ctx, m) for m in moments.screening(v)]
     for m in moments.safety_agreement(v):
-        out.append(ctx.s(f"Client agreed ({quote(m.data['reply'], 8)}) to a safety step: "
+        out.append(ctx.s(f"Client agreed ({quote(m.data['reply'], 8)}) to the therapist's proposal "
                          f"{quote(proposal(m.data['proposal']), 24)}.", m.ids))
     return out
