@@ -251,6 +251,14 @@ SETTINGS: tuple[Setting, ...] = (
         "soap, dap, birp or girp",
     ),
     Setting(
+        "note_detail",
+        "concise",
+        "Length of a drafted note: concise (clinical length, chosen by salience) or full (everything found).",
+        str.lower,
+        lambda v: v in ("concise", "full"),
+        "concise or full",
+    ),
+    Setting(
         "note_grounding",
         "remove",
         "What the grounding check does with a sentence the transcript does not support: remove or mark.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..analysis.result import SessionAnalysis
+from ..errors import InputError
+from .concise import DETAILS, condense, dedupe_quotes
 from .formats import get_format
 from .grounding import ground
 from .model import Note
@@ -12,10 +14,17 @@ from .writer_default import DefaultWriter, NoteWriter
 
 
 def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWriter | None = None,
-               grounding: str = "remove") -> Note:
-    """Write a note and keep only what the transcript supports (or mark the rest, ``grounding="mark"``)."""
+               grounding: str = "remove", detail: str = "concise") -> Note:
+    """Write a note and keep only what the transcript supports (or mark the rest, ``grounding="mark"``).
+
+    ``detail="concise"`` selects by salience to a clinical length; ``"full"`` keeps the exhaustive draft."""
     spec = get_format(fmt)
-    note = (writer or DefaultWriter()).write(analysis, spec)
+    if detail not in DETAILS:
+        raise InputError(f"unknown note detail {detail!r}; choose one of: {', '.join(DETAILS)}")
+    note = dedupe_quotes((writer or DefaultWriter()).write(analysis, spec))
+    if detail == "concise":
+        minutes = (analysis.metrics.get("duration_seconds") or 0) / 60 or None
+        note = condense(note, minutes)
     grounded, report = ground(note, analysis, grounding)
     messages = list(grounded.messages)
     if report.removed:
@@ -23,5 +32,5 @@ def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWrit
     if report.marked:
         messages.append(f"Grounding check: {report.marked} unsupported sentence(s) marked for review.")
     return replace(grounded, draft=grounded.sections, messages=tuple(messages),
-                   meta={**grounded.meta, "grounding": {"checked": report.checked, "kept": report.kept,
+                   meta={**grounded.meta, "detail": detail, "grounding": {"checked": report.checked, "kept": report.kept,
                                                         "unsupported": len(report.reasons)}})
