@@ -9,18 +9,20 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from ..analysis.result import SessionAnalysis
 from ..config import Settings
 from ..errors import InputError
-from ..ingest import FORMATS, parse_transcript
-from ..reports.document import analysis_document
-from ..reports.html import render_html
-from ..reports.markdown import render_markdown
-from ..reports.terminal import render_terminal
-from ..services.analysis import analyze_file, analyze_transcript
+from ..lazy import lazy
 from .app import app
+
+_console = lazy("rich.console")
+_result = lazy("sessionlens.analysis.result")
+_ingest = lazy("sessionlens.ingest")
+_document = lazy("sessionlens.reports.document")
+_html = lazy("sessionlens.reports.html")
+_markdown = lazy("sessionlens.reports.markdown")
+_terminal = lazy("sessionlens.reports.terminal")
+_analysis = lazy("sessionlens.services.analysis")
 
 DEMO_RESOURCE = "demo_session.vtt"
 
@@ -38,17 +40,17 @@ def write_report(path: Path, text: str) -> Path:
     return path
 
 
-def emit(a: SessionAnalysis, *, as_json: bool, as_markdown: bool, html: Path | None, quiet_terminal: bool) -> None:
+def emit(a: _result.SessionAnalysis, *, as_json: bool, as_markdown: bool, html: Path | None, quiet_terminal: bool) -> None:
     if html is not None:
-        write_report(html, render_html(a))
+        write_report(html, _html.render_html(a))
     if as_json:
-        sys.stdout.write(json.dumps(analysis_document(a), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(_document.analysis_document(a), ensure_ascii=False, indent=2) + "\n")
     elif as_markdown:
-        sys.stdout.write(render_markdown(a))
+        sys.stdout.write(_markdown.render_markdown(a))
     elif not quiet_terminal:
-        render_terminal(a, Console())
+        _terminal.render_terminal(a, _console.Console())
     if html is not None and not as_json and not as_markdown:
-        Console(stderr=True).print(f"HTML report written to {html.resolve()}")
+        _console.Console(stderr=True).print(f"HTML report written to {html.resolve()}")
 
 
 @app.command()
@@ -67,22 +69,23 @@ def analyze(
     """Report who talked how much, how the turns went and where the silences fell."""
     if as_json and markdown:
         raise InputError("choose one of --json and --markdown")
-    if fmt is not None and fmt not in FORMATS:
-        raise InputError(f"--format must be one of: {', '.join(sorted(FORMATS))}")
+    if fmt is not None and fmt not in _ingest.FORMATS:
+        raise InputError(f"--format must be one of: {', '.join(sorted(_ingest.FORMATS))}")
     settings = Settings({"silence_threshold": silence_threshold, "window_seconds": window})
-    from .speech_cmds import analyze_audio, is_media_file  # audio/video, detected by content
+    from ..ingest.audio import is_media_file  # audio/video, detected by content
+    from .speech_cmds import analyze_audio
 
     if fmt is None and is_media_file(file):
         a = analyze_audio(file, settings, therapist=therapist or (), client=client or ())
     else:
-        a = analyze_file(file, settings, therapist=therapist or (), client=client or (), fmt=fmt,
+        a = _analysis.analyze_file(file, settings, therapist=therapist or (), client=client or (), fmt=fmt,
                          transcript_id=transcript_id)
     emit(a, as_json=as_json, as_markdown=markdown, html=html, quiet_terminal=False)
 
 
-def demo_analysis() -> SessionAnalysis:
+def demo_analysis() -> _result.SessionAnalysis:
     data = resources.files("sessionlens.data").joinpath(DEMO_RESOURCE).read_bytes()
-    return analyze_transcript(parse_transcript(data, source=f"demo:{DEMO_RESOURCE}"))
+    return _analysis.analyze_transcript(_ingest.parse_transcript(data, source=f"demo:{DEMO_RESOURCE}"))
 
 
 @app.command()
@@ -94,10 +97,10 @@ def demo(
         raise InputError("exists and is not a folder", source=str(out))
     out.mkdir(parents=True, exist_ok=True)
     a = demo_analysis()
-    console = Console()
-    render_terminal(a, console)
-    html = write_report(out / "demo-report.html", render_html(a))
-    doc = write_report(out / "demo-analysis.json", json.dumps(analysis_document(a), ensure_ascii=False, indent=2))
+    console = _console.Console()
+    _terminal.render_terminal(a, console)
+    html = write_report(out / "demo-report.html", _html.render_html(a))
+    doc = write_report(out / "demo-analysis.json", json.dumps(_document.analysis_document(a), ensure_ascii=False, indent=2))
     console.print(f"\nDemo session analysed (a fictional session written for sessionlens).")
     console.print(f"HTML report: {html.resolve()}")
     console.print(f"JSON:        {doc.resolve()}")

@@ -10,12 +10,18 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InputError, SessionlensError
-from ..ingest.formats import read_file
-from ..services import analyses, clients, consent, exports, sessions
-from ..vault.backup import write_new_file
+from ..files import write_new_file
+from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, Json, User, confirm, emit, inside, interactive, line_from_user, settings_for, \
     signed_in
+
+_formats = lazy("sessionlens.ingest.formats")
+analyses = lazy("sessionlens.services.analyses")
+clients = lazy("sessionlens.services.clients")
+consent = lazy("sessionlens.services.consent")
+exports = lazy("sessionlens.services.exports")
+sessions = lazy("sessionlens.services.sessions")
 
 client_app = typer.Typer(help="Clients (names are encrypted; commands use pseudonymous ids).", no_args_is_help=True)
 consent_app = typer.Typer(help="Consent to recording, automated analysis and supervision.", no_args_is_help=True)
@@ -144,7 +150,7 @@ def session_add(
         result = _add_recording(file, client, data_dir, user)
         emit(result, as_json, f"session {result['id']} transcribed for {client}: {result['utterances']} utterances")
         return
-    data = read_file(file)
+    data = _formats.read_file(file)
     with signed_in(data_dir, user) as ctx:
         result = sessions.import_session(ctx, client, data, source=str(file), fmt=fmt, therapist=therapist or ())
     emit(result, as_json, f"session {result['id']} imported for {client}: {result['utterances']} utterances")
@@ -154,7 +160,7 @@ def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | N
     from ..services import media_sessions, transcription
     from .speech_cmds import progress_bar
 
-    data = read_file(file)
+    data = _formats.read_file(file)
     with signed_in(data_dir, user) as ctx:
         created = media_sessions.create_audio_session(ctx, client, status="awaiting_transcription",
                                                       mime="application/octet-stream", data=data)

@@ -14,10 +14,12 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from ..services import code_corrections as cc
-from ..vault.backup import write_new_file
+from ..files import write_new_file
+from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, Json, User, emit, inside, line_from_user, settings_for, signed_in
+
+cc = lazy("sessionlens.services.code_corrections")
 
 code_app = typer.Typer(help="Correct intervention / client-talk codes; agreement with the model; export for "
                        "re-training.", no_args_is_help=True)

@@ -16,22 +16,27 @@ import typer
 
 from ..config import Settings
 from ..errors import InputError
-from ..notes import conceptualization as concept
-from ..notes import draft_note, workflow
-from ..notes.export import EXPORTERS, export_note
-from ..notes.export.markdown import render as render_markdown
-from ..notes.formats import FORMATS
-from ..notes.model import Note, note_to_dict
-from ..notes.templates import render_template
-from ..notes.writer_default import NoteWriter
-from ..notes.writer_llm import LLMConfig, LLMWriter
-from ..offline import offline
-from ..services import formulation_decisions as fd
-from ..services import note_workflow as nw
-from ..services.analysis import analyze_file
-from ..vault.backup import write_new_file
+from ..files import write_new_file
+from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, User, inside, interactive, settings_for, signed_in
+
+concept = lazy("sessionlens.notes.conceptualization")
+_notes = lazy("sessionlens.notes")
+workflow = lazy("sessionlens.notes.workflow")
+_export = lazy("sessionlens.notes.export")
+_markdown = lazy("sessionlens.notes.export.markdown")
+_formats = lazy("sessionlens.notes.formats")
+_model = lazy("sessionlens.notes.model")
+_templates = lazy("sessionlens.notes.templates")
+_writer_default = lazy("sessionlens.notes.writer_default")
+_writer_llm = lazy("sessionlens.notes.writer_llm")
+_offline = lazy("sessionlens.offline")
+fd = lazy("sessionlens.services.formulation_decisions")
+nw = lazy("sessionlens.services.note_workflow")
+_analysis = lazy("sessionlens.services.analysis")
+# Named here so that `--help` does not load the PDF and DOCX writers; a test keeps it equal to EXPORTERS.
+EXPORT_NAMES = ("markdown", "text", "pdf", "docx", "fhir-composition", "fhir-documentreference")
 
 note_app = typer.Typer(help="Progress notes whose every sentence shows its evidence.", no_args_is_help=True)
 app.add_typer(note_app, name="note")
@@ -48,7 +53,7 @@ def _is_file(target: str) -> bool:
     return Path(target).is_file()
 
 
-def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, timeout: float | None) -> NoteWriter | None:
+def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, timeout: float | None) -> _writer_default.NoteWriter | None:
     s = Settings()
     url = llm_url or s.note_llm_url
     model = str(llm_model) if llm_model else s.note_llm_model
@@ -56,39 +61,31 @@ def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, tim
         raise InputError("choose one of --llm-model and --llm-url")
     cfg_timeout = timeout if timeout is not None else s.note_llm_timeout
     if model:
-        return LLMWriter(LLMConfig("llama_cpp", model_path=model, timeout=cfg_timeout))
+        return _writer_llm.LLMWriter(_writer_llm.LLMConfig("llama_cpp", model_path=model, timeout=cfg_timeout))
     if url:
-        return LLMWriter(LLMConfig("openai", url=url, allow_remote=allow_remote or s.note_llm_allow_remote,
+        return _writer_llm.LLMWriter(_writer_llm.LLMConfig("openai", url=url, allow_remote=allow_remote or s.note_llm_allow_remote,
                                    timeout=cfg_timeout))
     return None
 
 
-def _show(note: Note, as_json: bool, template: Path | None) -> None:
+def _show(note: _model.Note, as_json: bool, template: Path | None) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(note_to_dict(note), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(_model.note_to_dict(note), ensure_ascii=False, indent=2) + "\n")
     elif template is not None:
         try:
             source = template.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             raise InputError("cannot read the template (a UTF-8 text file)", source=str(template)) from None
-        sys.stdout.write(render_template(source, note, Settings().note_template_timeout))
+        sys.stdout.write(_templates.render_template(source, note, Settings().note_template_timeout))
     else:
-        sys.stdout.write(render_markdown(note))
+        sys.stdout.write(_markdown.render(note))
     for m in note.messages:
         sys.stderr.write(f"sessionlens: {m}\n")
 
 
-def _draft_file(path: Path, fmt: str, writer: NoteWriter | None, grounding: str, llm_url: str | None) -> Note:
-    from urllib.parse import urlsplit
-    allow = (urlsplit(llm_url).hostname or "",) if llm_url else ()
-    analysis = analyze_file(path)
-    with offline(allow=allow):
-        return draft_note(analysis, fmt, writer=writer, grounding=grounding)
-
-
 def _check_format(fmt: str, grounding: str) -> None:
-    if fmt.lower() not in FORMATS:
-        raise InputError(f"--format must be one of: {', '.join(FORMATS)}")
+    if fmt.lower() not in _formats.FORMATS:
+        raise InputError(f"--format must be one of: {', '.join(_formats.FORMATS)}")
     if grounding not in ("remove", "mark"):
         raise InputError("--grounding must be remove or mark")
 
@@ -107,19 +104,25 @@ def draft(
                                                    "on this computer (sends session excerpts there).")] = False,
     llm_timeout: Annotated[Optional[float], typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Discard the stored draft (and its edits).")] = False,
+    detail: Annotated[Optional[str], typer.Option("--detail", help="concise (clinical length, the default) or full "
+                                                  "(everything found); setting note_detail.")] = None,
     as_json: AsJson = False, template: Template = None, data_dir: DataDir = None, user: User = None,
 ) -> None:
     """Draft a progress note; every sentence cites the utterances it rests on."""
     s = Settings()
     fmt, grounding = (fmt or s.note_format).lower(), grounding or s.note_grounding
     _check_format(fmt, grounding)
+    detail = (detail or s.note_detail).lower()
+    if detail not in ("concise", "full"):
+        raise InputError("--detail must be concise or full")
     writer = _writer(llm_model, llm_url, llm_allow_remote, llm_timeout)
     if _is_file(target):
-        note = _draft_file(Path(target), fmt, writer, grounding, llm_url or s.note_llm_url)
+        note = nw.draft_file_note(Path(target), fmt, writer=writer, grounding=grounding,
+                                    llm_url=llm_url or s.note_llm_url, detail=detail)
     else:
         with signed_in(data_dir, user) as ctx:
             result = nw.draft_session_note(ctx, target, fmt, writer=writer, grounding=grounding,
-                                           replace_draft=replace, llm_url=llm_url or s.note_llm_url)
+                                           replace_draft=replace, llm_url=llm_url or s.note_llm_url, detail=detail)
         from ..notes.model import note_from_dict
         note = note_from_dict(result["note"])
     _show(note, as_json, template)
@@ -212,19 +215,20 @@ def _write_out(data: bytes, output: Path | None, data_dir: Path | None) -> None:
 @note_app.command("export")
 def export(
     target: Target,
-    to: Annotated[str, typer.Option("--to", help=f"One of: {', '.join(EXPORTERS)}.")] = "markdown",
+    to: Annotated[str, typer.Option("--to", help=f"One of: {', '.join(EXPORT_NAMES)}.")] = "markdown",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="A new file (else standard output).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="For a transcript file: soap, dap, birp or girp.")] = None,
     data_dir: DataDir = None, user: User = None,
 ) -> None:
     """Export a note: Markdown, plain text for EHR fields, PDF, DOCX, FHIR R4 Composition/DocumentReference."""
-    if to not in EXPORTERS:
-        raise InputError(f"--to must be one of: {', '.join(EXPORTERS)}")
+    if to not in _export.EXPORTERS:
+        raise InputError(f"--to must be one of: {', '.join(_export.EXPORTERS)}")
     if _is_file(target):
         s = Settings()
         f = (fmt or s.note_format).lower()
         _check_format(f, s.note_grounding)
-        data = export_note(_draft_file(Path(target), f, None, s.note_grounding, None), to)
+        data = _export.export_note(nw.draft_file_note(Path(target), f, grounding=s.note_grounding,
+                                                                detail=s.note_detail), to)
     else:
         with signed_in(data_dir, user) as ctx:
             data = nw.export_session_note(ctx, target, to)
@@ -248,7 +252,7 @@ def formulation(
     if all(_is_file(t) for t in targets):
         if decisions:
             raise InputError("decisions are stored only for a client in the vault")
-        f = concept.conceptualize([(Path(t).name, analyze_file(t)) for t in targets], model)
+        f = concept.conceptualize([(Path(t).name, _analysis.analyze_file(t)) for t in targets], model)
     elif len(targets) == 1:
         with signed_in(data_dir, user) as ctx:
             for item_id, decision in decisions:

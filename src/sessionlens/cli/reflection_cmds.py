@@ -14,13 +14,16 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from ..reflection import impressions as imp
-from ..reflection import measures as ms
-from ..reflection import standing, wellbeing
-from ..services import reflection as rf
+from ..lazy import lazy
 from .app import app
 from .note_cmds import _typed, _write_out
 from .vault_common import DataDir, Json, User, emit, interactive, signed_in
+
+imp = lazy("sessionlens.reflection.impressions")
+ms = lazy("sessionlens.reflection.measures")
+standing = lazy("sessionlens.reflection.standing")
+wellbeing = lazy("sessionlens.reflection.wellbeing")
+rf = lazy("sessionlens.services.reflection")
 
 reflect_app = typer.Typer(help="Self-reflection: memory against data, journal, markers, measures, trends, "
                           "check-ins.", no_args_is_help=True)

@@ -10,20 +10,21 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .. import __version__
-from ..analysis.result import SessionAnalysis
-from ..codec import speaker_to_dict, utterance_to_dict
 from ..config import Settings
-from ..domain import Transcript
 from ..errors import InputError
-from ..ingest import render_transcript
-from ..ingest.audio import is_media_file
-from ..speech.pipeline import Progress as ProgressFn
-from ..speech.pipeline import SpeechOptions, transcribe as run_pipeline
+from ..lazy import lazy
 from .app import app
+
+_console = lazy("rich.console")
+_progress = lazy("rich.progress")
+_result = lazy("sessionlens.analysis.result")
+_codec = lazy("sessionlens.codec")
+_domain = lazy("sessionlens.domain")
+_ingest = lazy("sessionlens.ingest")
+_audio = lazy("sessionlens.ingest.audio")
+_pipeline = lazy("sessionlens.speech.pipeline")
 
 __all__ = ["analyze_audio", "is_media_file", "transcribe", "transcript_document"]
 
@@ -31,26 +32,26 @@ _FORMATS = {"vtt": "vtt", "srt": "srt", "txt": "text"}
 
 
 def speech_options(settings: Settings, *, model: str | None = None, speakers: int | None = None,
-                   language: str | None = None) -> SpeechOptions:
+                   language: str | None = None) -> _pipeline.SpeechOptions:
     """CLI options over settings (env) over defaults."""
     count = speakers if speakers is not None else settings.speech_speakers
     if count is not None and not 0 <= count <= 8:
         raise InputError("--speakers must be between 1 and 8 (0: detect)")
-    return SpeechOptions(model=model or settings.speech_model, speakers=count or None,
+    return _pipeline.SpeechOptions(model=model or settings.speech_model, speakers=count or None,
                          language=language or settings.speech_language or None,
                          chunk_seconds=settings.speech_chunk_seconds, threads=settings.speech_threads or None)
 
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
+def progress_bar(enabled: bool = True) -> Iterator[_pipeline.Progress]:
     """A progress bar with a time estimate on stderr (silent when stderr is not a terminal)."""
-    console = Console(stderr=True)
+    console = _console.Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield lambda done, total, stage: None
         return
-    columns = (TextColumn("{task.description:<18}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-               TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    columns = (_progress.TextColumn("{task.description:<18}"), _progress.BarColumn(), _progress.TextColumn("{task.percentage:>3.0f}%"),
+               _progress.TimeElapsedColumn(), _progress.TextColumn("left"), _progress.TimeRemainingColumn())
+    with _progress.Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("loading models", total=None)
 
         def update(done: float, total: float | None, stage: str) -> None:
@@ -59,8 +60,8 @@ def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
         yield update
 
 
-def transcribe_file(path: Path, options: SpeechOptions, *, show_progress: bool = True) -> Transcript:
-    if not is_media_file(path) and path.is_file() and path.stat().st_size > 0:
+def transcribe_file(path: Path, options: _pipeline.SpeechOptions, *, show_progress: bool = True) -> _domain.Transcript:
+    if not _audio.is_media_file(path) and path.is_file() and path.stat().st_size > 0:
         # Let FFmpeg judge formats without a known signature, but refuse obvious text early.
         with path.open("rb") as fh:
             head = fh.read(512)
@@ -68,10 +69,10 @@ def transcribe_file(path: Path, options: SpeechOptions, *, show_progress: bool =
             raise InputError("is a text file, not audio or video (for a transcript use `sessionlens analyze`)",
                              source=str(path))
     with progress_bar(show_progress) as report:
-        return run_pipeline(path, options, report)
+        return _pipeline.transcribe(path, options, report)
 
 
-def transcript_document(t: Transcript) -> dict[str, Any]:
+def transcript_document(t: _domain.Transcript) -> dict[str, Any]:
     """The transcript in the shape of the analysis document's ``speakers`` and ``utterances``."""
     cues = t.metadata.get("paralinguistics", {})
     meta = {k: v for k, v in t.metadata.items() if k not in ("paralinguistics", "vocal_events")}
@@ -81,8 +82,8 @@ def transcript_document(t: Transcript) -> dict[str, Any]:
         "source_format": t.source_format,
         "timing": t.timing.value,
         "language": t.language,
-        "speakers": [speaker_to_dict(s) for s in t.speakers],
-        "utterances": [{**utterance_to_dict(u), "paralinguistics": cues.get(u.id)} for u in t.utterances],
+        "speakers": [_codec.speaker_to_dict(s) for s in t.speakers],
+        "utterances": [{**_codec.utterance_to_dict(u), "paralinguistics": cues.get(u.id)} for u in t.utterances],
         "vocal_events": t.metadata.get("vocal_events", []),
         "speech": meta,
     }
@@ -93,7 +94,7 @@ def _clock(t: float | None) -> str:
     return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:04.1f}"
 
 
-def readable(t: Transcript) -> str:
+def readable(t: _domain.Transcript) -> str:
     """Plain reading view: every turn, with long pauses and wordless sounds shown, not smoothed away."""
     if not t.utterances:
         return f"({t.metadata.get('message', 'no speech')})\n"
@@ -142,17 +143,17 @@ def transcribe(
     options = speech_options(Settings(), model=model, speakers=speakers, language=language)
     t = transcribe_file(audio, _with_enrolled_voice(options), show_progress=not quiet)
     if not t.utterances:
-        Console(stderr=True).print(f"sessionlens: {t.metadata.get('message', 'no speech found')}")
+        _console.Console(stderr=True).print(f"sessionlens: {t.metadata.get('message', 'no speech found')}")
     fmt = chosen[0] if chosen else None
     if fmt == "json":
         _write(json.dumps(transcript_document(t), ensure_ascii=False, indent=2) + "\n", out)
     elif fmt is not None:
-        _write(render_transcript(t, _FORMATS[fmt]).decode("utf-8") if t.utterances else "", out)
+        _write(_ingest.render_transcript(t, _FORMATS[fmt]).decode("utf-8") if t.utterances else "", out)
     else:
         _write(readable(t), out)
 
 
-def _with_enrolled_voice(options: SpeechOptions) -> SpeechOptions:
+def _with_enrolled_voice(options: _pipeline.SpeechOptions) -> _pipeline.SpeechOptions:
     """The vault's enrolled voice when SESSIONLENS_PASSPHRASE unlocks one (docs/speech.md), else as it was."""
     from dataclasses import replace
 
@@ -163,7 +164,7 @@ def _with_enrolled_voice(options: SpeechOptions) -> SpeechOptions:
 
 
 def analyze_audio(path: Path, settings: Settings, *, therapist: Sequence[str] = (),
-                  client: Sequence[str] = ()) -> SessionAnalysis:
+                  client: Sequence[str] = ()) -> _result.SessionAnalysis:
     """`sessionlens analyze RECORDING`: transcribe, then the same analysis as for a transcript."""
     from ..services.analysis import analyze_transcript
 

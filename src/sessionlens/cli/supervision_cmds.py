@@ -10,13 +10,15 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from ..services import supervision as sv
-from ..supervision.packet import as_text
-from ..supervision.pdf import render_pdf
-from ..vault.backup import write_new_file
+from ..files import write_new_file
+from ..lazy import lazy
 from .app import app
 from .note_cmds import _typed, _write_out
 from .vault_common import DataDir, Json, User, emit, interactive, signed_in
+
+sv = lazy("sessionlens.services.supervision")
+_packet = lazy("sessionlens.supervision.packet")
+_pdf = lazy("sessionlens.supervision.pdf")
 
 packet_app = typer.Typer(help="De-identified supervision packets.", no_args_is_help=True)
 app.add_typer(packet_app, name="packet")
@@ -59,7 +61,7 @@ def show(packet: Packet, data_dir: DataDir = None, user: User = None) -> None:
     """The packet as text, with line numbers for edits."""
     with signed_in(data_dir, user) as ctx:
         out = sv.show_packet(ctx, packet)
-    sys.stdout.write(as_text(out))
+    sys.stdout.write(_packet.as_text(out))
 
 
 @packet_app.command("edit")
@@ -121,6 +123,6 @@ def open_(file: Annotated[Path, typer.Argument(help="A sealed packet file.")], p
     with signed_in(data_dir, user) as ctx:
         out = sv.open_packet_file(ctx, data)
     if pdf is not None:
-        write_new_file(pdf, render_pdf(out))
+        write_new_file(pdf, _pdf.render_pdf(out))
     else:
-        sys.stdout.write(as_text(out))
+        sys.stdout.write(_packet.as_text(out))

@@ -11,12 +11,18 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InputError, IntegrityError
-from ..services import accounts, audit, backup, retention, vaults
-from ..vault.accounts import Role
-from ..vault.backup import write_new_file
+from ..files import write_new_file
+from ..lazy import lazy
+from ..services.roles import Role
 from . import clinical_cmds as _clinical  # noqa: F401  (registers client/consent/session)
 from .app import app
 from .vault_common import DataDir, Json, User, emit, passphrase, secret, settings_for, signed_in
+
+accounts = lazy("sessionlens.services.accounts")
+audit = lazy("sessionlens.services.audit")
+backup = lazy("sessionlens.services.backup")
+retention = lazy("sessionlens.services.retention")
+vaults = lazy("sessionlens.services.vaults")
 
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 account_app = typer.Typer(help="Accounts: clinician, supervisor, admin (admins and the owner manage them).",

@@ -15,15 +15,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from ..config import Settings
 from ..errors import InputError
-from ..services import vaults
-from ..services.context import Ctx
-from ..vault import home
+from ..lazy import lazy
+from ..services import locations as home
+
+if TYPE_CHECKING:
+    from ..services.context import Ctx
+
+vaults = lazy("sessionlens.services.vaults")  # SQLAlchemy and the crypto load when a command opens a vault
 
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Vault data directory (default: "
                                                  "SESSIONLENS_HOME, else the platform user data directory).")]
@@ -72,14 +76,9 @@ def settings_for(data_dir: Path | None) -> tuple[Settings, Path]:
 def signed_in(data_dir: Path | None, user: str | None = None) -> Iterator[Ctx]:
     """Unlock the vault with the passphrase and sign in (owner, or ``user`` with their password)."""
     settings, directory = settings_for(data_dir)
-    vault = vaults.open_vault(passphrase=passphrase(), data_dir=directory, settings=settings)
-    try:
-        ctx = vaults.sign_in_owner(vault)
-        if user and user != ctx.actor.username:
-            ctx = vaults.login(vault, user, secret("SESSIONLENS_PASSWORD", f"Password for {user}"))
+    with vaults.signed_in(passphrase(), settings=settings, data_dir=directory, user=user,
+                          password=lambda: secret("SESSIONLENS_PASSWORD", f"Password for {user}")) as ctx:
         yield ctx
-    finally:
-        vault.close()
 
 
 def emit(result: Any, as_json: bool, human: str | None = None) -> None:

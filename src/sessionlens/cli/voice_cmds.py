@@ -13,15 +13,16 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
 from ..errors import InputError, SessionlensError
-from ..services import vaults
-from ..services.voiceprints import MAX_ENROLL_BYTES, enroll_voice, forget_voice, voice_status, voiceprint_for
-from ..vault import home, store
+from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, Json, User, emit, settings_for, signed_in
+
+np = lazy("numpy")
+vaults = lazy("sessionlens.services.vaults")
+_voiceprints = lazy("sessionlens.services.voiceprints")
 
 voice_app = typer.Typer(help="Your voice: enroll it once and your sessions label you as the therapist.",
                         no_args_is_help=True)
@@ -33,8 +34,8 @@ def _read(path: Path) -> bytes:
         raise InputError("file not found", source=str(path))
     if path.is_dir():
         raise InputError("is a directory, not an audio file", source=str(path))
-    if path.stat().st_size > MAX_ENROLL_BYTES:
-        raise InputError(f"is larger than {MAX_ENROLL_BYTES // 2**20} MB; enroll with a short recording "
+    if path.stat().st_size > _voiceprints.MAX_ENROLL_BYTES:
+        raise InputError(f"is larger than {_voiceprints.MAX_ENROLL_BYTES // 2**20} MB; enroll with a short recording "
                          "(10-60 s of your voice alone)", source=str(path))
     try:
         return path.read_bytes()
@@ -50,7 +51,7 @@ def voice_enroll(
     """Store your voiceprint, sealed; later sessions label the speaker with your voice as the therapist."""
     data = _read(file)
     with signed_in(data_dir, user) as ctx:
-        result = enroll_voice(ctx, data, file.name)
+        result = _voiceprints.enroll_voice(ctx, data, file.name)
     verb = "replaced" if result["replaced"] else "enrolled"
     emit(result, as_json, f"voice {verb} for {result['account']} (from {result['source']}); sessions you "
                           "transcribe from now on label your voice as the therapist")
@@ -60,7 +61,7 @@ def voice_enroll(
 def voice_status_cmd(data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Whether your voice is enrolled (the voiceprint itself is never shown)."""
     with signed_in(data_dir, user) as ctx:
-        result = voice_status(ctx)
+        result = _voiceprints.voice_status(ctx)
     if result["enrolled"]:
         human = f"voice enrolled for {result['account']} on {result['enrolled_at'][:10]} (from {result['source']})"
     else:
@@ -72,9 +73,16 @@ def voice_status_cmd(data_dir: DataDir = None, user: User = None, as_json: Json 
 def voice_forget(data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Delete your voiceprint (sessions already stored keep their labels)."""
     with signed_in(data_dir, user) as ctx:
-        result = forget_voice(ctx)
+        result = _voiceprints.forget_voice(ctx)
     emit(result, as_json, f"voice forgotten for {result['account']}" if result["forgotten"]
          else f"no voice was enrolled for {result['account']}; nothing to forget")
+
+
+def _env_password(user: str) -> str:
+    password = os.environ.get("SESSIONLENS_PASSWORD")
+    if not password:
+        raise InputError(f"SESSIONLENS_PASSWORD is not set for {user}")
+    return password
 
 
 def ambient_voiceprint() -> np.ndarray | None:
@@ -86,25 +94,15 @@ def ambient_voiceprint() -> np.ndarray | None:
     if not os.environ.get("SESSIONLENS_PASSPHRASE"):
         return None
     settings, directory = settings_for(None)
-    url = home.database_url(settings, directory)
-    if url.startswith("sqlite") and not (directory / store.DB_FILENAME).exists():
+    if not vaults.exists(settings, directory):
         return None
-    user = os.environ.get("SESSIONLENS_USER")
     try:
-        vault = vaults.open_vault(passphrase=os.environ["SESSIONLENS_PASSPHRASE"], data_dir=directory,
-                                  settings=settings)
-        try:
-            ctx = vaults.sign_in_owner(vault)
-            if user and user != ctx.who:
-                password = os.environ.get("SESSIONLENS_PASSWORD")
-                if not password:
-                    raise InputError(f"SESSIONLENS_PASSWORD is not set for {user}")
-                ctx = vaults.login(vault, user, password)
+        with vaults.signed_in(os.environ["SESSIONLENS_PASSPHRASE"], settings=settings, data_dir=directory,
+                              user=os.environ.get("SESSIONLENS_USER"),
+                              password=lambda: _env_password(os.environ.get("SESSIONLENS_USER", ""))) as ctx:
             if ctx.role.value != "clinician":
                 return None
-            return voiceprint_for(ctx, purpose="cli")
-        finally:
-            vault.close()
+            return _voiceprints.voiceprint_for(ctx, purpose="cli")
     except SessionlensError as exc:
         sys.stderr.write(f"sessionlens: note: the enrolled voice was not used ({exc}); roles are guessed "
                          "from what is said\n")

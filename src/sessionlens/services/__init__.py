@@ -6,6 +6,14 @@ vault and the signed-in account) first, except those that open or restore a vaul
 
 from __future__ import annotations
 
-from .context import Ctx
+from typing import Any
 
 __all__ = ["Ctx"]
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: `import sessionlens.services.x` stays cheap (CLI start-up)
+    if name == "Ctx":
+        from .context import Ctx
+
+        return Ctx
+    raise AttributeError(name)

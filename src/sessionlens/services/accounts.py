@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
+
+from ..errors import InputError, NotFoundError
 from ..vault import accounts, tenancy
 from ..vault.accounts import Role
 from .context import Ctx
@@ -56,3 +59,14 @@ def set_password(ctx: Ctx, username: str, password: str) -> None:
             tenancy.rotate_account_keys(ctx.vault, conn, target.id, password)  # a fresh KEK, DEKs rewrapped
         ctx.vault.audit(conn, actor=ctx.who, action="account.password", target=accounts.get(ctx.vault, conn,
                                                                                              username).id)
+
+
+def supervisor_named(ctx: Ctx, conn: Connection, username: str) -> accounts.Account:
+    """The supervisor account ``username`` (to share with or seal for); InputError for any other."""
+    try:
+        grantee = accounts.get(ctx.vault, conn, username)
+    except NotFoundError:
+        raise InputError(f"no supervisor account named {username}") from None
+    if grantee.role is not Role.SUPERVISOR:
+        raise InputError(f"{username} is not a supervisor account")
+    return grantee

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import InputError, IntegrityError
+from ..files import write_new_file
 from ..vault import backup, home, store
 from ..vault.ids import now_iso
 from ..vault.vault import Vault
@@ -22,7 +23,7 @@ def create_backup(ctx: Ctx, path: str | Path) -> dict[str, Any]:
         require(ctx, Action.BACKUP)
         ctx.vault.audit(conn, actor=ctx.who, action="backup.create", target=ctx.vault.vault_id)
         data, plain = backup.seal_backup(conn, ctx.vault.kek, now_iso())
-        backup.write_new_file(target, data)
+        write_new_file(target, data)
         if backup.open_backup(target.read_bytes(), ctx.vault.kek) != plain:
             target.unlink(missing_ok=True)
             raise IntegrityError("record backup does not read back byte for byte; it was removed")

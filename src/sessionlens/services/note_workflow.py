@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,9 +66,24 @@ def _analyse(ctx: Ctx, transcript, allow: tuple[str, ...] = ()) -> SessionAnalys
         return run_analysis(transcript, ctx.vault.settings)
 
 
+def _llm_hosts(llm_url: str | None) -> tuple[str, ...]:
+    """The one host a local LLM server adds to the network guard (none for the default writer)."""
+    return (urlsplit(llm_url).hostname or "",) if llm_url else ()
+
+
+def draft_file_note(path: Path, fmt: str = "soap", *, writer: NoteWriter | None = None, grounding: str = "remove",
+                    llm_url: str | None = None, detail: str = "concise") -> Note:
+    """A draft for a transcript file (no vault, nothing stored), under the same guard as a stored session's."""
+    from .analysis import analyze_file
+
+    analysis = analyze_file(path)
+    with offline(allow=_llm_hosts(llm_url)):
+        return draft_note(analysis, fmt, writer=writer, grounding=grounding, detail=detail)
+
+
 def draft_session_note(ctx: Ctx, session_id: str, fmt: str = "soap", *, writer: NoteWriter | None = None,
                        grounding: str = "remove", replace_draft: bool = False,
-                       llm_url: str = "") -> dict[str, Any]:
+                       llm_url: str = "", detail: str = "concise") -> dict[str, Any]:
     """Write a grounded draft for a stored session and store it. A stored draft (which may hold the
     clinician's edits) is replaced only with ``replace_draft``; a signed note never."""
     with unit_of_work(ctx) as conn:
@@ -75,9 +91,9 @@ def draft_session_note(ctx: Ctx, session_id: str, fmt: str = "soap", *, writer: 
         transcript = _transcript(ctx, conn, session_id)
         ctx.vault.audit(conn, actor=ctx.who, action="transcript.read", target=session_id,
                         detail={"session": session_id, "purpose": "note.draft"})
-    allow = (urlsplit(llm_url).hostname or "",) if llm_url else ()
+    allow = _llm_hosts(llm_url)
     with offline(allow=allow):
-        note = draft_note(_analyse(ctx, transcript, allow), fmt, writer=writer, grounding=grounding)
+        note = draft_note(_analyse(ctx, transcript, allow), fmt, writer=writer, grounding=grounding, detail=detail)
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.NOTE_WRITE, session_id)
         current = _current(ctx, conn, session_id)

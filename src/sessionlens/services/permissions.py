@@ -56,6 +56,7 @@ class Action(str, Enum):
     MARKERS_READ = "markers.read"
     PACKET_WRITE = "packet.write"
     PACKET_OPEN = "packet.open"
+    DEIDENTIFY = "deidentify"
 
 
 POLICY: dict[Action, frozenset[object]] = {
@@ -92,6 +93,8 @@ POLICY: dict[Action, frozenset[object]] = {
     Action.MARKERS_READ: frozenset({C, S}),
     Action.PACKET_WRITE: frozenset({C}),
     Action.PACKET_OPEN: frozenset({S}),
+    # De-identifying a file the user brings (nothing stored): any signed-in account, audited.
+    Action.DEIDENTIFY: frozenset({C, S, A, OWNER}),
 }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from ..errors import NotFoundError
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
-from ..vault import blobs, crypto, keys
+from ..vault import blobs, records
 from ..vault.accounts import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
@@ -45,21 +45,21 @@ def _aad(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _key(vault: Vault, conn: Connection, row: Mapping[str, Any]) -> tuple[bytes, str, int]:
     if row["key_id"] is None:
-        return keys.subkey(vault.kek, f"sessionlens-reflection-v1:{row['owner_id']}"), "self", 0
+        return records.derived_key(vault.kek, f"sessionlens-reflection-v1:{row['owner_id']}"), "self", 0
     return vault.client_key(conn, row["key_id"], row["key_version"]), row["key_id"], row["key_version"]
 
 
 def seal(vault: Vault, conn: Connection, row: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
     key, key_id, version = _key(vault, conn, row)
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return crypto.seal(key, data, key_id=key_id, key_version=version, record_id=row["id"], extra=_aad(row))
+    return records.seal_json(key, payload, key_id=key_id, key_version=version, record_id=row["id"], aad=_aad(row))
 
 
 def unseal(vault: Vault, conn: Connection, row: Any) -> dict[str, Any]:
     m = row._mapping
     key, key_id, version = _key(vault, conn, m)
-    return json.loads(crypto.open_sealed(key, m["sealed"], key_id=key_id, key_version=version, record_id=m["id"],
-                                         extra=_aad(m)))
+    opened: dict[str, Any] = records.open_json(key, m["sealed"], key_id=key_id, key_version=version,
+                                               record_id=m["id"], aad=_aad(m))
+    return opened
 
 
 def put(vault: Vault, conn: Connection, *, owner_id: str, kind: str, payload: Mapping[str, Any],

@@ -19,6 +19,7 @@ from ..vault.accounts import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
+from .accounts import supervisor_named
 from .consent import current_consent
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
@@ -111,12 +112,7 @@ def share_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
         if consent is None or "supervision" not in consent["scopes"]:
             raise Refused(ConsentError(f"client {row.client_id} has not consented to supervision"),
                           Action.SESSION_SHARE.value, session_id)
-        try:
-            grantee = accounts.get(ctx.vault, conn, username)
-        except NotFoundError:
-            raise InputError(f"no supervisor account named {username}") from None
-        if grantee.role is not Role.SUPERVISOR:
-            raise InputError(f"{username} is not a supervisor account")
+        grantee = supervisor_named(ctx, conn, username)
         values = {"id": new_id("share"), "session_id": session_id, "grantee_id": grantee.id,
                   "granted_by": ctx.actor.id, "created_at": now_iso()}
         if not conn.execute(select(shares.c.id).where(shares.c.session_id == session_id,

@@ -21,6 +21,7 @@ from ..supervision.pdf import render_pdf
 from ..vault import accounts, records, store
 from ..vault.accounts import Role
 from ..vault.models import client_keys, reflections
+from .accounts import supervisor_named
 from .consent import current_consent
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
@@ -111,13 +112,19 @@ def _reviewed(payload: dict[str, Any], packet_id: str) -> None:
         raise InputError(f"packet {packet_id} has not been reviewed: read it, then approve it before exporting")
 
 
+def _for_export(ctx: Ctx, conn: Connection, packet_id: str) -> tuple[Any, dict[str, Any]]:
+    """The actor's own reviewed packet (row, payload), checked for export (after the PACKET_WRITE check)."""
+    row = _own(ctx, conn, packet_id)
+    require(ctx, Action.EXPORT, packet_id)
+    payload = unseal(ctx.vault, conn, row)
+    _reviewed(payload, packet_id)
+    return row, payload
+
+
 def export_packet_pdf(ctx: Ctx, packet_id: str) -> bytes:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_WRITE, packet_id)
-        row = _own(ctx, conn, packet_id)
-        require(ctx, Action.EXPORT, packet_id)
-        payload = unseal(ctx.vault, conn, row)
-        _reviewed(payload, packet_id)
+        _, payload = _for_export(ctx, conn, packet_id)
         data = render_pdf(payload)
         ctx.vault.audit(conn, actor=ctx.who, action="export", target=packet_id,
                         detail={"what": "packet.pdf", "bytes": len(data)})
@@ -128,16 +135,8 @@ def seal_packet(ctx: Ctx, packet_id: str, supervisor: str) -> bytes:
     """A file only ``supervisor`` (a supervisor account of this vault) can open, through sessionlens."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_WRITE, packet_id)
-        row = _own(ctx, conn, packet_id)
-        require(ctx, Action.EXPORT, packet_id)
-        payload = unseal(ctx.vault, conn, row)
-        _reviewed(payload, packet_id)
-        try:
-            grantee = accounts.get(ctx.vault, conn, supervisor)
-        except NotFoundError:
-            raise InputError(f"no supervisor account named {supervisor}") from None
-        if grantee.role is not Role.SUPERVISOR:
-            raise InputError(f"{supervisor} is not a supervisor account")
+        row, payload = _for_export(ctx, conn, packet_id)
+        grantee = supervisor_named(ctx, conn, supervisor)
         payload["status"] = "sealed"
         conn.execute(update(reflections).where(reflections.c.id == row.id).values(recipient_id=grantee.id))
         row = conn.execute(select(reflections).where(reflections.c.id == row.id)).first()

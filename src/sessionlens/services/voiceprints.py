@@ -15,7 +15,6 @@ found" and audited, exactly like a record that does not exist.
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import PurePath
 from typing import Any
 
@@ -24,7 +23,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 
 from ..errors import InputError, IntegrityError, NotFoundError
 from ..offline import offline
-from ..vault import crypto, store
+from ..vault import records, store
 from ..vault.ids import now_iso
 from ..vault.models import voiceprints
 from .context import Ctx
@@ -46,9 +45,8 @@ def _aad(account_id: str, created_at: str) -> dict[str, str]:
 
 def _seal(ctx: Ctx, conn: Connection, row: dict[str, Any], payload: dict[str, Any]) -> bytes:
     key = ctx.vault.client_key(conn, row["key_id"], row["key_version"])
-    data = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return crypto.seal(key, data, key_id=row["key_id"], key_version=row["key_version"],
-                       record_id=f"voiceprint:{row['account_id']}", extra=_aad(row["account_id"], row["created_at"]))
+    return records.seal_json(key, payload, key_id=row["key_id"], key_version=row["key_version"],
+                             record_id=f"voiceprint:{row['account_id']}", aad=_aad(row["account_id"], row["created_at"]))
 
 
 def _open(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
@@ -56,9 +54,10 @@ def _open(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
         key = ctx.vault.client_key(conn, row.key_id, row.key_version)
     except NotFoundError:  # the key is gone (or was swapped): the record cannot be trusted or opened
         raise IntegrityError(f"record voiceprint:{row.account_id} has no key; enroll again") from None
-    data = crypto.open_sealed(key, row.sealed, key_id=row.key_id, key_version=row.key_version,
-                              record_id=f"voiceprint:{row.account_id}", extra=_aad(row.account_id, row.created_at))
-    return json.loads(data)
+    opened: dict[str, Any] = records.open_json(key, row.sealed, key_id=row.key_id, key_version=row.key_version,
+                                               record_id=f"voiceprint:{row.account_id}",
+                                               aad=_aad(row.account_id, row.created_at))
+    return opened
 
 
 def _vector(payload: dict[str, Any]) -> np.ndarray:

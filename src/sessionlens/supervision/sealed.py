@@ -14,21 +14,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
-from ..vault import crypto, keys
+from ..vault import records
 
 MAGIC = b"SLPACKET1\n"
 MAX_HEADER = 4096
 
 
 def file_key(client_key: bytes, header: Mapping[str, Any]) -> bytes:
-    return keys.subkey(client_key, f"sessionlens-packet-file-v1:{header['packet']}:{header['recipient']}")
+    return records.derived_key(client_key, f"sessionlens-packet-file-v1:{header['packet']}:{header['recipient']}")
 
 
 def seal_file(client_key: bytes, header: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
     head = json.dumps(dict(header), sort_keys=True, separators=(",", ":")).encode()
-    body = crypto.seal(file_key(client_key, header), json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                       key_id=header["key_id"], key_version=header["key_version"], record_id=header["packet"],
-                       extra=dict(header))
+    body = records.seal_json(file_key(client_key, header), payload, key_id=header["key_id"],
+                             key_version=header["key_version"], record_id=header["packet"], aad=header)
     return MAGIC + len(head).to_bytes(4, "big") + head + body
 
 
@@ -50,6 +49,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
 
 def open_file(client_key: bytes, header: Mapping[str, Any], body: bytes) -> dict[str, Any]:
     """Decrypt; IntegrityError (from crypto) if any byte or the header was changed."""
-    plain = crypto.open_sealed(file_key(client_key, header), body, key_id=header["key_id"],
-                               key_version=header["key_version"], record_id=header["packet"], extra=dict(header))
-    return json.loads(plain)
+    opened: dict[str, Any] = records.open_json(file_key(client_key, header), body, key_id=header["key_id"],
+                                               key_version=header["key_version"], record_id=header["packet"],
+                                               aad=header)
+    return opened

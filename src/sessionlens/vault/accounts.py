@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import Enum
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Row
 from ..errors import AuthError, InputError, NotFoundError
 from .ids import iso, new_id, now, now_iso, parse_iso
 from .models import accounts
+from .roles import Role
 from .vault import Vault
 
 _HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
@@ -28,12 +28,6 @@ _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 12
 # The fields the row MAC covers: everything that decides who may do what.
 _MAC_FIELDS = ("username", "role", "is_owner", "password_hash", "disabled", "failed_attempts", "locked_until")
-
-
-class Role(str, Enum):
-    CLINICIAN = "clinician"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
 
 
 @dataclass(frozen=True, slots=True)

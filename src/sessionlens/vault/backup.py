@@ -119,24 +119,6 @@ def open_backup(data: bytes, kek: bytes) -> bytes:
                               extra=_aad(header_bytes))
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (refusing to overwrite), private to the user, durably."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise InputError("already exists; refusing to overwrite", source=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be created ({exc.strerror})", source=str(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise InputError(f"cannot be written ({exc.strerror})", source=str(path)) from None
-
-
 def restore_into(engine: Engine, plain: bytes) -> None:
     """Load a dump into an empty database; commit only if it reads back byte for byte."""
     if store.has_schema(engine):

@@ -8,7 +8,12 @@ from pathlib import Path
 import platformdirs
 
 from ..config import Settings
-from . import store
+
+DB_FILENAME = "vault.db"  # the SQLite file in the data directory (store.py builds its URL from this)
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{Path(data_dir) / DB_FILENAME}"
 
 
 def data_dir(settings: Settings, override: str | Path | None = None) -> Path:
@@ -21,13 +26,15 @@ def data_dir(settings: Settings, override: str | Path | None = None) -> Path:
 
 
 def database_url(settings: Settings, directory: Path) -> str:
-    return settings.database_url or store.sqlite_url(directory)
+    return settings.database_url or sqlite_url(directory)
 
 
 def prepare(directory: Path) -> None:
     """Create the directory private to the user; pre-create the SQLite file 0600 so WAL/SHM inherit it."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(directory, 0o700)
-    db = directory / store.DB_FILENAME
-    if not db.exists():
+    db = directory / DB_FILENAME
+    try:
         os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # already there (or another process created it a moment ago): keep it
+        pass

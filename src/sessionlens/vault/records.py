@@ -1,7 +1,9 @@
-"""Sealed JSON rows (clients, consents, sessions): the payload under the client's key, the row bound in.
+"""Sealed JSON records — the one place a record is sealed: the payload under a key, its identity bound in.
 
-The associated data holds the table name and the row's plaintext columns, so editing any of
-them — or moving the ciphertext to another row — makes the record fail authentication with an
+:func:`seal_json` / :func:`open_json` are the primitive every sealed record uses (reflections,
+voiceprints, supervision packet files, and the table rows below). For table rows (clients, consents,
+sessions) the associated data holds the table name and the row's plaintext columns, so editing any
+of them — or moving the ciphertext to another row — makes the record fail authentication with an
 IntegrityError naming its id.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Row
 
-from . import crypto
+from . import crypto, keys
 from .vault import Vault
 
 # Plaintext columns bound into each table's associated data.
@@ -26,17 +28,35 @@ def _aad(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     return {"table": table, **{k: row[k] for k in BOUND[table]}}
 
 
+def seal_json(key: bytes, payload: Mapping[str, Any], *, key_id: str, key_version: int, record_id: str,
+              aad: Mapping[str, Any]) -> bytes:
+    """AES-GCM over the payload's JSON, bound to the key id and version, the record id and ``aad``."""
+    data = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return crypto.seal(key, data, key_id=key_id, key_version=key_version, record_id=record_id, extra=dict(aad))
+
+
+def open_json(key: bytes, sealed: bytes, *, key_id: str, key_version: int, record_id: str,
+              aad: Mapping[str, Any]) -> Any:
+    """The payload; IntegrityError if any byte, the key or any bound value differs."""
+    return json.loads(crypto.open_sealed(key, sealed, key_id=key_id, key_version=key_version, record_id=record_id,
+                                         extra=dict(aad)))
+
+
+def derived_key(key: bytes, label: str) -> bytes:
+    """A key for one purpose, derived from a data key or the vault key (HKDF; see keys.subkey)."""
+    return keys.subkey(key, label)
+
+
 def seal_row(vault: Vault, conn: Connection, table: str, row: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
     """Encrypt ``payload`` for ``row`` (which must hold id, key_id, key_version and the bound columns)."""
     key = vault.client_key(conn, row["key_id"], row["key_version"])
-    data = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return crypto.seal(key, data, key_id=row["key_id"], key_version=row["key_version"], record_id=row["id"],
-                       extra=_aad(table, row))
+    return seal_json(key, payload, key_id=row["key_id"], key_version=row["key_version"], record_id=row["id"],
+                     aad=_aad(table, row))
 
 
 def open_row(vault: Vault, conn: Connection, table: str, row: Row) -> dict[str, Any]:
     m = row._mapping
     key = vault.client_key(conn, m["key_id"], m["key_version"])
-    data = crypto.open_sealed(key, m["sealed"], key_id=m["key_id"], key_version=m["key_version"],
-                              record_id=m["id"], extra=_aad(table, m))
-    return json.loads(data)
+    opened: dict[str, Any] = open_json(key, m["sealed"], key_id=m["key_id"], key_version=m["key_version"],
+                                       record_id=m["id"], aad=_aad(table, m))
+    return opened

@@ -14,19 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from ..errors import InputError
+from .home import DB_FILENAME, sqlite_url  # noqa: F401  (callers of store use them too)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DB_FILENAME = "vault.db"
-
-
-def sqlite_url(data_dir: Path) -> str:
-    return f"sqlite:///{Path(data_dir) / DB_FILENAME}"
 
 
 def make_engine(url: str) -> Engine:
@@ -58,6 +52,9 @@ def _sqlite_on_begin(conn: Connection) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision (idempotent)."""
+    from alembic import command  # only when migrating: opening a vault stays light
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse
 
 from ...logs import event
 from ...services import server_jobs
-from ...vault import home, store
 from ..deps import ctx, web_state
 
 router = APIRouter(tags=["meta"])
@@ -20,16 +19,7 @@ def _checks(request: Request) -> dict[str, bool]:
     state = web_state(request)
     checks: dict[str, bool] = {}
     try:
-        if state.vault is not None:
-            engine, dispose = state.vault.engine, False
-        else:
-            engine, dispose = store.make_engine(home.database_url(state.settings, home.data_dir(state.settings,
-                                                                                                  state.data_dir))), True
-        try:
-            checks["database"] = bool(store.has_schema(engine))  # connects, and the vault's schema is there
-        finally:
-            if dispose:
-                engine.dispose()
+        checks["database"] = state.keeper.database_ready()  # connects, and the vault's schema is there
     except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
         event("ready.check_failed", check="database", error=type(exc).__name__)
         checks["database"] = False

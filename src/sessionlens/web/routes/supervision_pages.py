@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from ...deid import NOTICE, deidentify_bytes
+from ...deid import NOTICE
 from ...errors import InputError
-from ...offline import offline
 from ...services import sessions
 from ...services import supervision as sv
 from ...services.context import Ctx
-from ...vault.accounts import Role
+from ...services.deidentify import deidentify_file
+from ...services.roles import Role
 from ..bodies import read_capped
 from ..deps import checked_form, ctx, see_other, web_state
 from ..ids import ClientId
@@ -99,17 +99,11 @@ def deidentify_page(request: Request, c: Ctx = Depends(ctx)) -> Response:
              summary="De-identify a transcript (raw body); answers the copy in its own format as text")
 async def deidentify_api(request: Request, name: str = Header(default="", alias="X-Upload-Name", max_length=255)
                          ) -> Response:
-    ctx(request)  # signed in
+    c = ctx(request)  # signed in
     data = await read_capped(request, web_state(request).settings.web_transcript_max_mib * 1024 * 1024)
     ext = re.sub(r"[^a-z0-9.]", "", name.lower().rsplit("/", 1)[-1])[-8:]
     source = f"upload{ext[ext.rfind('.'):] if '.' in ext else ''}"
-
-    def work() -> tuple[bytes, str, dict[str, int]]:
-        with offline():
-            out, fmt, counts = deidentify_bytes(data, source=source)
-        return out, fmt, dict(counts)
-
-    out, fmt, counts = await run_in_threadpool(work)
+    out, fmt, counts = await run_in_threadpool(deidentify_file, c, data, source=source)
     if fmt == "docx":
         raise InputError("a DOCX copy is binary: use `sessionlens deidentify FILE -o copy.docx`")
     return JSONResponse({"format": fmt, "replaced": counts, "notice": NOTICE, "text": out.decode("utf-8")})
