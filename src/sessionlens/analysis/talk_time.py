@@ -1,4 +1,9 @@
-"""Talk time, words, speech rate and turn statistics per speaker and per role."""
+"""Talk time, words, speech rate and turn statistics per speaker and per role.
+
+For a recording, talk time is the length of the speech turns (``metadata.speech_turns``: voice
+activity x speaker, untranscribed speech included), not of the utterances that hold the
+recognised words; everything else (words, rate, turn statistics) comes from the utterances.
+"""
 
 from __future__ import annotations
 
@@ -66,15 +71,32 @@ def _group(t: Transcript, turns: Iterable[Turn], key: str) -> dict[str, TalkStat
     for turn in turns:
         k = turn.speaker if key == "speaker" else turn.role.value
         by_turns.setdefault(k, []).append(turn)
+    voiced = voiced_seconds(t, key)
+    if voiced is not None:
+        seconds = voiced
     total_s = sum(seconds.values())
     total_w = sum(words.values())
     # A speech rate computed from estimated times would only echo the assumed rate.
     rate_ok = t.timing not in (Timing.ESTIMATED, Timing.INCONSISTENT)
     return {
-        k: _stats(seconds[k], words[k], count[k], by_turns.get(k, []), total_s, total_w,
+        k: _stats(seconds[k], words.get(k, 0), count.get(k, 0), by_turns.get(k, []), total_s, total_w,
                   timed.get(k) if rate_ok else None)
         for k in seconds
     }
+
+
+def voiced_seconds(t: Transcript, key: str = "speaker") -> dict[str, float] | None:
+    """Seconds of speech per speaker (or role) from a recording's speech turns; None without them."""
+    turns = t.metadata.get("speech_turns") if isinstance(t.metadata, dict) else None
+    if not isinstance(turns, list):
+        return None
+    roles = {s.id: s.role.value for s in t.speakers}
+    out: dict[str, float] = {}
+    for turn in turns:
+        who = str(turn.get("speaker"))
+        k = who if key == "speaker" else roles.get(who, Role.OTHER.value)
+        out[k] = out.get(k, 0.0) + max(0.0, float(turn.get("end", 0.0)) - float(turn.get("start", 0.0)))
+    return out
 
 
 def talk_by_speaker(t: Transcript, turns: Iterable[Turn]) -> dict[str, TalkStats]:

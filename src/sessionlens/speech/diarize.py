@@ -79,12 +79,17 @@ def cluster(embs: np.ndarray, n_speakers: int | None = None, *, threshold: float
 
     stride = max(1, int(np.ceil(n / MAX_LINKAGE)))
     sample = embs[::stride]
-    tree = linkage(sample, method="average", metric="cosine")
     if n_speakers:
-        labels = fcluster(tree, t=min(n_speakers, len(sample)), criterion="maxclust") - 1
-    else:
-        labels = fcluster(tree, t=threshold, criterion="distance") - 1
-        labels = _fold_small(sample, labels, max_speakers)
+        # A known count is honoured exactly: when the voices found unaided number that many, they stand;
+        # otherwise k-means (unlike average linkage, which spends clusters on a few odd windows) splits
+        # the windows into that many groups.
+        unaided = cluster(embs, None, threshold=threshold, max_speakers=max(max_speakers, n_speakers))
+        if unaided.count == n_speakers:
+            return unaided
+        return _kmeans(embs, sample, min(n_speakers, len(sample)))
+    tree = linkage(sample, method="average", metric="cosine")
+    labels = fcluster(tree, t=threshold, criterion="distance") - 1
+    labels = _fold_small(sample, labels, max_speakers)
     k = int(labels.max()) + 1
     cents = _centroids(sample, labels, k)
     # Assign every window (not only the sample) to its nearest centroid, then refine once.
@@ -94,6 +99,20 @@ def cluster(embs: np.ndarray, n_speakers: int | None = None, *, threshold: float
     full = _relabel(np.argmax(embs @ cents.T, axis=1))
     k = int(full.max()) + 1
     return Clusters(full, _centroids(embs, full, k))
+
+
+def _kmeans(embs: np.ndarray, sample: np.ndarray, k: int) -> Clusters:
+    """Exactly ``k`` clusters (spherical k-means on unit vectors, fixed seed: same input, same answer)."""
+    from sklearn.cluster import KMeans
+
+    km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(_normalise(sample))
+    cents = _normalise(km.cluster_centers_)
+    full = np.argmax(embs @ cents.T, axis=1)
+    cents = np.stack([_normalise(embs[full == i].mean(axis=0)) if np.any(full == i) else cents[i]
+                      for i in range(k)])
+    full = np.argmax(embs @ cents.T, axis=1)
+    order = list(dict.fromkeys(int(x) for x in full)) + [i for i in range(k) if i not in set(full.tolist())]
+    return Clusters(np.array([order.index(int(x)) for x in full]), cents[order])
 
 
 def _fold_small(embs: np.ndarray, labels: np.ndarray, max_speakers: int) -> np.ndarray:

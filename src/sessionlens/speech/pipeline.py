@@ -26,6 +26,7 @@ from .chunking import Chunk, iter_chunks
 from .diarize import cluster, window_spans
 from .embeddings import VoiceEncoder, voice_encoder
 from .resegment import emissions, phrases, viterbi, window_scores
+from .turns import SpeechTurn, speaker_at, speech_turns
 from .vad import SileroVad, speech_regions
 
 SPLIT_PAUSE = prosody.LONG_PAUSE  # a same-speaker pause this long starts a new utterance
@@ -59,6 +60,7 @@ class _Collected:
     phrase_of_word: list[int] = field(default_factory=list)
     phrase_embs: list[np.ndarray] = field(default_factory=list)
     phrase_len: list[float] = field(default_factory=list)
+    phrase_spans: list[tuple[float, float]] = field(default_factory=list)
     speech_seconds: float = 0.0
     regions: list[tuple[float, float]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -144,6 +146,7 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     for g_i, g in enumerate(groups):
         acc.phrase_of_word.extend([base + g_i] * (g.last - g.first + 1))
         acc.phrase_len.append(g.end - g.start)
+        acc.phrase_spans.append((g.start + chunk.offset, g.end + chunk.offset))
     for w in words:
         acc.stats.append(prosody.word_stats(tracks, w.start, w.end))  # type: ignore[arg-type]
         acc.chan_db.append(_channel_db(chunk.audio, w.start, w.end))  # type: ignore[arg-type]
@@ -214,41 +217,77 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
     if not acc.words:
         meta["message"] = ("no speech was recognised in this recording" if acc.speech_seconds < 1 else
                            "speech-like sound was found but no words could be recognised reliably")
-        return Transcript((), (), source_format="audio", timing=Timing.SOURCE, language=asr.language, metadata=meta)
-    labels, method, centroids = _speakers_of_words(acc, options)
-    meta["diarization"] = {"method": method, "speakers": int(labels.max()) + 1, "requested": options.speakers}
+        if not acc.win_embs or sum(len(w) for w in acc.win_embs) == 0:
+            return Transcript((), (), source_format="audio", timing=Timing.SOURCE, language=asr.language,
+                              metadata=meta)
+    labels, method, centroids, turns = _speakers_of_words(acc, options)
     utterances, cues = _utterances(acc, labels)
     utterances = _widen_to_speech(utterances, acc.regions)
+    if not turns:  # speakers told apart by channel: the turns are the utterances
+        turns = [SpeechTurn(int(u.speaker.split("_")[1]) - 1, u.start or 0.0, u.end or 0.0, True, False)
+                 for u in utterances]
+    heard = sorted({t.speaker for t in turns} | set(labels.tolist()))
+    meta["diarization"] = {"method": method, "speakers": len(heard), "requested": options.speakers}
+    if options.speakers and len(heard) < options.speakers:
+        meta.setdefault("notes", []).append(
+            f"{options.speakers} people were said to be in the room but only {len(heard)} voice(s) were heard: "
+            "the others never spoke (or could not be told apart)")
+    meta["speech_turns"] = [{"speaker": f"SPEAKER_{t.speaker + 1}", "start": t.start, "end": t.end,
+                             "transcribed": t.transcribed, "overlap": t.overlap} for t in turns]
     meta["paralinguistics"] = cues
     meta["vocal_events"] = [_attach(ev, utterances) for ev in acc.events]
-    speakers = _speaker_list(labels, centroids, options, meta)
+    speakers = _speaker_list(heard, centroids, options, meta)
     roles = {s.id: s.role for s in speakers}
     utts = tuple(replace(u, role=roles[u.speaker]) for u in utterances)
     return Transcript(utts, speakers, source_format="audio", timing=Timing.SOURCE,
                       language=asr.language, metadata=meta)
 
 
-def _speakers_of_words(acc: _Collected, options: SpeechOptions) -> tuple[np.ndarray, str, np.ndarray | None]:
+def _speakers_of_words(acc: _Collected, options: SpeechOptions
+                       ) -> tuple[np.ndarray, str, np.ndarray | None, list[SpeechTurn]]:
+    """Speaker per word, method, centroids, and the speech turns over all voice activity.
+    Speakers are numbered by first appearance in the turns (SPEAKER_1 spoke first)."""
     if acc.stereo and options.speakers in (None, 2):
         by_channel = _channel_labels(np.array(acc.chan_db))
         if by_channel is not None:
-            return by_channel, "channels", None
+            return by_channel, "channels", None, []
     win = np.concatenate(acc.win_embs) if acc.win_embs else np.zeros((0, 256), np.float32)
-    phr = np.stack(acc.phrase_embs)
-    basis = win if len(win) >= 2 else phr
+    phr = np.stack(acc.phrase_embs) if acc.phrase_embs else np.zeros((0, win.shape[1]), np.float32)
+    basis = win if len(win) >= 2 or not len(phr) else phr
     clusters = cluster(basis, options.speakers)
     if clusters.count <= 1:
-        return np.zeros(len(acc.words), int), "single voice", clusters.centroids
+        turns = [SpeechTurn(0, s, e, _said(acc, s, e), False) for s, e in acc.regions]
+        return np.zeros(len(acc.words), int), "single voice", clusters.centroids, turns
+    cents = clusters.centroids
+    win_sims = win @ cents.T if len(win) else np.zeros((0, clusters.count))
+    by_word = _word_viterbi(acc, cents, win, phr)
+    spans = np.array([(w.start, w.end) for w in acc.words], float).reshape(-1, 2)
+    turns = speech_turns(acc.regions, np.array(acc.win_spans, float).reshape(-1, 2), win_sims,
+                         np.array(acc.phrase_spans, float).reshape(-1, 2), phr @ cents.T, spans, by_word)
+    placed = [speaker_at(turns, s, e) for s, e in spans]  # words go to the turn they fall in
+    word_labels = np.array([fb if lab is None else lab for lab, fb in zip(placed, by_word)], int)
+    order = _appearance_order(np.array([t.speaker for t in turns] + word_labels.tolist()))
+    rank = {lab: i for i, lab in enumerate(order)}
+    turns = [replace(t, speaker=rank[t.speaker]) for t in turns]
+    return (np.array([rank[int(x)] for x in word_labels], int), "voice embeddings",
+            cents[order], turns)
+
+
+def _said(acc: _Collected, start: float, end: float) -> bool:
+    return any((w.end or 0) > start and (w.start or 0) < end for w in acc.words)
+
+
+def _word_viterbi(acc: _Collected, cents: np.ndarray, win: np.ndarray, phr: np.ndarray) -> np.ndarray:
+    """Speaker per word from the windows over it and its own phrase (a lone "yes" speaks for itself)."""
+    if not acc.words:
+        return np.zeros(0, int)
     starts = np.array([w.start for w in acc.words], float)
     ends = np.array([w.end for w in acc.words], float)
-    win_sims = win @ clusters.centroids.T if len(win) else np.zeros((0, clusters.count))
+    win_sims = win @ cents.T if len(win) else np.zeros((0, len(cents)))
     w_scores = window_scores(starts, ends, np.array(acc.win_spans, float).reshape(-1, 2), win_sims)
     p_idx = np.array(acc.phrase_of_word)
-    p_scores = (phr @ clusters.centroids.T)[p_idx]
-    scores = emissions(w_scores, p_scores, np.array(acc.phrase_len)[p_idx])
-    gaps = np.concatenate([[10.0], starts[1:] - ends[:-1]])
-    labels = viterbi(scores, gaps)
-    return _first_appearance(labels), "voice embeddings", clusters.centroids[_appearance_order(labels)]
+    scores = emissions(w_scores, (phr @ cents.T)[p_idx], np.array(acc.phrase_len)[p_idx])
+    return viterbi(scores, np.concatenate([[10.0], starts[1:] - ends[:-1]]))
 
 
 def _appearance_order(labels: np.ndarray) -> list[int]:
@@ -325,14 +364,13 @@ def _attach(event: dict[str, Any], utts: list[Utterance]) -> dict[str, Any]:
     return {**event, "after_utterance": before[-1] if before else None}
 
 
-def _speaker_list(labels: np.ndarray, centroids: np.ndarray | None, options: SpeechOptions,
+def _speaker_list(heard: list[int], centroids: np.ndarray | None, options: SpeechOptions,
                   meta: dict[str, Any]) -> tuple[Speaker, ...]:
     from .voice_roles import match_voiceprint
 
-    count = int(labels.max()) + 1
-    speakers = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in range(count)]
+    speakers = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in heard]
     if options.voiceprint is not None and centroids is not None:
-        speakers, match = match_voiceprint(speakers, centroids, options.voiceprint)
+        speakers, match = match_voiceprint(speakers, centroids[heard], options.voiceprint)
         meta["voiceprint"] = match
     return tuple(speakers)
 

@@ -66,15 +66,17 @@ def emissions(win: np.ndarray, phrase: np.ndarray, phrase_len: np.ndarray) -> np
     return SCALE * both
 
 
-def viterbi(scores: np.ndarray, gaps: np.ndarray) -> np.ndarray:
-    """Best speaker per word; ``gaps[i]`` is the silence before word i."""
+def viterbi(scores: np.ndarray, gaps: np.ndarray, *, fluent: float = SWITCH_FLUENT, pause: float = SWITCH_PAUSE,
+            boundary: float = PHRASE_GAP) -> np.ndarray:
+    """Best speaker per item (word or frame); ``gaps[i]`` is the silence before item i. A change costs
+    ``pause`` across a silence of at least ``boundary``, ``fluent`` otherwise."""
     n, k = scores.shape
     if n == 0 or k <= 1:
         return np.zeros(n, int)
     back = np.zeros((n, k), int)
     total = scores[0].copy()
     for i in range(1, n):
-        cost = SWITCH_PAUSE if gaps[i] >= PHRASE_GAP else SWITCH_FLUENT
+        cost = pause if gaps[i] >= boundary else fluent
         trans = total[:, None] - cost * (1 - np.eye(k))
         back[i] = np.argmax(trans, axis=0)
         total = trans[back[i], np.arange(k)] + scores[i]
