@@ -1,6 +1,8 @@
-"""Notes benchmark: draft time for a 60-minute session (default writer), share of sentences with
-valid evidence, and how many of the client's stated plans and goals the note captures on 10 AnnoMI
-dev transcripts (labels: benchmarks/data/notes_plans.json; text read from ../shared/data)."""
+"""Notes benchmark: draft time for a 60-minute session (default writer); per format and detail
+(concise default vs ``--detail full``) on the demo and the 93 AnnoMI dev sessions: words per note
+(median, max, per minute), sentences with valid evidence, repeated quotes, quotes per note; and how
+many of the client's stated plans and goals the note captures on 10 labelled AnnoMI dev transcripts
+(labels: benchmarks/data/notes_plans.json; text read from ../shared/data)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sessionlens.config import Settings
 from sessionlens.domain import Transcript
 from sessionlens.ingest import load_transcript, parse_transcript
 from sessionlens.notes import FORMATS, draft_note
+from sessionlens.notes.concise import DETAILS, quotes_of
 from sessionlens.notes import slots_client as sc
 from sessionlens.notes.compose import Compose
 from sessionlens.notes.extract import View
@@ -65,6 +68,64 @@ def timing() -> tuple[dict[str, float], SessionAnalysis]:
             "draft_median_s": statistics.median(runs), "draft_max_s": max(runs)}, a
 
 
+def _repeats_any(q: str, earlier: list[str]) -> bool:
+    """Same words, or a quote of four words or more inside another."""
+    for p in earlier:
+        short, long_ = sorted((q, p), key=len)
+        if short == long_ or (len(short.split()) >= 4 and short[:40] in long_):
+            return True
+    return False
+
+
+def note_stats(note, a: SessionAnalysis) -> dict[str, float]:
+    """Words, valid sentences, quotes and repeated quotes of one drafted note."""
+    good, count = _valid(note, a)
+    quotes = [q for s in note.sentences() for q in quotes_of(s.text)]
+    repeated = sum(_repeats_any(q, quotes[:k]) for k, q in enumerate(quotes))
+    minutes = max(1.0, (a.metrics.get("duration_seconds") or 60) / 60)
+    words = sum(len(s.text.split()) for s in note.sentences())
+    return {"words": words, "per_min": words / minutes, "good": good, "sentences": count,
+            "quotes": len(quotes), "repeated": repeated}
+
+
+def format_table(pool: list[SessionAnalysis]) -> list[str]:
+    rows = ["| format | detail | words median | words max | words per minute (median) | valid evidence | "
+            "repeated quotes | quotes per note (median) |", "|---|---|---|---|---|---|---|---|"]
+    for fmt in FORMATS:
+        for detail in reversed(DETAILS):  # full (before) then concise (after)
+            st = [note_stats(draft_note(a, fmt, detail=detail), a) for a in pool]
+            good, n = sum(x["good"] for x in st), sum(x["sentences"] for x in st)
+            rows.append(f"| {fmt} | {detail} | {statistics.median(x['words'] for x in st):.0f} | "
+                        f"{max(x['words'] for x in st):.0f} | {statistics.median(x['per_min'] for x in st):.1f} | "
+                        f"{good}/{n} = {good / max(1, n):.1%} | {sum(x['repeated'] for x in st)} | "
+                        f"{statistics.median(x['quotes'] for x in st):.0f} |")
+    return rows
+
+
+def demo_words() -> list[str]:
+    a = analyze_transcript(demo(), Settings())
+    return [f"{fmt} {d}: {note_stats(draft_note(a, fmt, detail=d), a)['words']:.0f}"
+            for fmt in FORMATS for d in reversed(DETAILS)]
+
+
+def note_recall(labels: list[dict], notes: list[tuple]) -> dict[str, tuple[int, int]]:
+    """Labels whose utterances a sentence of the finished note (any section) cites, per detail (SOAP)."""
+    out = {}
+    for detail in DETAILS:
+        hit = total = 0
+        for tid, _, _, a in notes:
+            cited = {i for s in draft_note(a, "soap", detail=detail).sentences() for i in s.evidence}
+            labs = [lab for lab in labels if lab["transcript"] == tid]
+            hit, total = hit + sum(bool(cited & set(lab["utterances"])) for lab in labs), total + len(labs)
+        out[detail] = (hit, total)
+    return out
+
+
+def dev_pool(csv: Path) -> list[SessionAnalysis]:
+    ids = (csv.parent / "transcript_ids.txt").read_text(encoding="utf-8").split()
+    return [analyze_transcript(load_transcript(csv, transcript_id=tid), Settings()) for tid in ids]
+
+
 def capture(labels: list[dict], csv: Path) -> dict[str, object]:
     per_t: dict[str, list[dict]] = {}
     for lab in labels:
@@ -85,7 +146,7 @@ def capture(labels: list[dict], csv: Path) -> dict[str, object]:
 
 
 def main() -> str:
-    lines = ["## Notes (issue 7)", "", f"Machine: {machine()}. Command: `make bench BENCH=notes`.", ""]
+    lines = ["## Notes (issues 7, 18)", "", f"Machine: {machine()}. Command: `make bench BENCH=notes`.", ""]
     t, long_a = timing()
     lines += [f"- Draft time, default writer + grounding check, {t['minutes']:.0f}-minute session "
               f"({t['utterances']} utterances, the demo repeated): median **{t['draft_median_s']:.2f} s** "
@@ -121,6 +182,15 @@ def main() -> str:
                   f"- Goal/plan sentences that cite a labelled utterance: {cap['cited']}/{cap['sentences']} "
                   f"= {cap['cited'] / max(1, cap['sentences']):.0%} (the rest cite unlabelled statements, e.g. "
                   f"agreements or therapist follow-ups)."]
+        rec = note_recall(labels, cap["notes"])
+        lines.append("- The same labels cited anywhere in the finished SOAP note: " + "; ".join(
+            f"{d} {h}/{n} = {h / max(1, n):.0%}" for d, (h, n) in rec.items()) + " (target >= 90 %).")
+    lines += ["", "Demo session (16 minutes), words per note: " + ", ".join(demo_words()) + ".", ""]
+    if csv.exists():
+        dev = dev_pool(csv)
+        lines += [f"Per format on the demo and the {len(dev)} AnnoMI dev sessions (full = the exhaustive draft, "
+                  f"as before issue 18; concise = the default now; budget 250 words at <= 15 minutes, 400 at "
+                  f">= 50):", ""] + format_table([analyze_transcript(demo(), Settings())] + dev)
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,7 @@ from .helpers import demo, demo_with_findings
 
 @pytest.fixture(scope="module", params=[demo, demo_with_findings], ids=["pipeline", "with-findings"])
 def plan(request):
-    return draft_note(request.param(), "soap").section("plan").sentences
+    return draft_note(request.param(), "soap", detail="full").section("plan").sentences
 
 
 def _cites(plan, *ids):

@@ -51,7 +51,7 @@ def test_unknown_format_is_a_clear_input_error():
 
 
 def test_relational_section_names_rupture_and_repair_from_findings():
-    note = draft_note(demo_with_findings(), "soap")
+    note = draft_note(demo_with_findings(), "soap", detail="full")
     rel = note.section("relational")
     ids = {i for s in rel.sentences for i in s.evidence}
     assert {"u61", "u62"} <= ids  # rupture at #61, repair from #62

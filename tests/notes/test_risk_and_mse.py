@@ -22,7 +22,7 @@ def test_risk_not_assessed_without_risk_talk():
 
 def test_risk_section_holds_the_demo_risk_statement_and_safety_questions():
     for a in (demo(), demo_with_findings()):
-        risk = draft_note(a, "soap").section("risk").sentences
+        risk = draft_note(a, "soap", detail="full").section("risk").sentences
         cited = {i for s in risk for i in s.evidence}
         assert {"u96", "u97", "u98", "u99", "u100"} <= cited
         denied = [s for s in risk if "denied" in s.text]
@@ -37,15 +37,16 @@ def test_denial_only_when_the_client_said_no():
 
 
 def test_mental_status_only_with_evidence():
-    note = draft_note(analysis(NO_RISK), "soap")
-    obj = [s.text for s in note.section("objective").sentences]
-    assert not any(w in " ".join(obj).lower() for w in ("oriented", "within normal limits", "well groomed",
-                                                       "denies si", "appropriate"))
+    for detail in ("concise", "full"):
+        note = draft_note(analysis(NO_RISK), "soap", detail=detail)
+        obj = [s.text for s in note.section("objective").sentences]
+        assert not any(w in " ".join(obj).lower() for w in ("oriented", "within normal limits", "well groomed",
+                                                           "denies si", "appropriate"))
     assert "Mental-status domains not listed here are not documented from this session's transcript." in obj
 
 
 def test_demo_mental_status_items_cite_the_client():
-    obj = draft_note(demo(), "soap").section("objective").sentences
+    obj = draft_note(demo(), "soap", detail="full").section("objective").sentences
     mood = next(s for s in obj if s.text.startswith("Mood"))
     assert "u4" in mood.evidence and "Tired" in mood.text
     affect = next(s for s in obj if s.text.startswith("Affect"))

@@ -17,7 +17,7 @@ WHEN = "2026-11-27T20:00:00+00:00"
 
 @pytest.fixture(scope="module")
 def draft():
-    return draft_note(demo(), "soap")
+    return draft_note(demo(), "soap", detail="full")
 
 
 def test_sign_unchanged_draft(draft):

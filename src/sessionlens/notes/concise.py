@@ -44,27 +44,31 @@ def quotes_of(text: str) -> list[str]:
 
 
 def _repeats(text: str, seen: list[str]) -> bool:
-    """True when a quote in ``text`` repeats (or contains, or is contained in) one already used."""
+    """True when a quote in ``text`` repeats one already used: the same words, or one containing the
+    other's first words (a quote of four words or more; "Tired." inside a longer reply is no repeat)."""
     for q in quotes_of(text):
-        head = q[:40]
-        if any(head in s or s[:40] in q for s in seen):
-            return True
+        for s in seen:
+            short, long_ = sorted((q, s), key=len)
+            if short == long_ or (len(short.split()) >= 4 and short[:40] in long_):
+                return True
     return False
 
 
 def dedupe_quotes(note: Note) -> Note:
-    """Drop a sentence whose quote repeats one earlier in the note: never the same words twice."""
+    """Drop a sentence whose quote repeats one used elsewhere in the note: never the same words twice.
+    Risk is read first, so a quote it needs is kept there and dropped from the other sections."""
     seen: list[str] = []
-    sections = []
-    for sec in note.sections:
-        kept = []
-        for s in sec.sentences:
+    order = sorted(range(len(note.sections)), key=lambda k: note.sections[k].key != "risk")
+    kept: dict[int, tuple[Sentence, ...]] = {}
+    for k in order:
+        out = []
+        for s in note.sections[k].sentences:
             if _repeats(s.text, seen):
                 continue
             seen += quotes_of(s.text)
-            kept.append(s)
-        sections.append(replace(sec, sentences=tuple(kept)))
-    return replace(note, sections=tuple(sections))
+            out.append(s)
+        kept[k] = tuple(out)
+    return replace(note, sections=tuple(replace(sec, sentences=kept[k]) for k, sec in enumerate(note.sections)))
 
 
 _DANGLING = re.compile(r"(?:said|specified|answered|replied|reflected|proposal|words|about|that|to)\.$", re.IGNORECASE)
