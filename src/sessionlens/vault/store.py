@@ -10,12 +10,13 @@ from the same migrations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import InputError
 from .home import DB_FILENAME, sqlite_url  # noqa: F401  (callers of store use them too)
@@ -50,8 +51,34 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_REVISION = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.M)
+
+
+def head_revision() -> str:
+    """The newest migration's id, read from the migration files (Alembic itself is not loaded)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision") or "")
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads")
+    return heads.pop()
+
+
+def _at_head(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
+    except SQLAlchemyError:  # no version table yet (a new database): Alembic creates everything
+        return False
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision (idempotent)."""
+    """Bring the schema to the latest revision (idempotent; a vault already there does not load Alembic)."""
+    if _at_head(engine):
+        return
     from alembic import command  # only when migrating: opening a vault stays light
     from alembic.config import Config
 
