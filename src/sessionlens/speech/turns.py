@@ -46,7 +46,7 @@ def frames(regions: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray, 
         for i in range(n):
             starts.append(s + i * step)
             ends.append(s + (i + 1) * step)
-            gaps.append(10.0 if last is None else (s - last if i == 0 else 0.0))
+            gaps.append(0.0 if i else (10.0 if last is None else s - last))
         last = e
     return np.array(starts), np.array(ends), np.array(gaps)
 
