@@ -72,17 +72,21 @@ def read_rttm(path: Path) -> dict[str, list[tuple[float, float, str]]]:
     return out
 
 
+def _annotation(items: list[tuple[float, float, str]]):  # type: ignore[no-untyped-def]
+    from pyannote.core import Annotation, Segment
+
+    a = Annotation()
+    for s, e, who in items:
+        if e > s:
+            a[Segment(s, e)] = who
+    return a
+
+
 def der(ref: list[tuple[float, float, str]], hyp: list[tuple[float, float, str]], uem: tuple[float, float]) -> dict:
-    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.core import Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    def ann(items: list[tuple[float, float, str]]) -> Annotation:
-        a = Annotation()
-        for s, e, who in items:
-            if e > s:
-                a[Segment(s, e)] = who
-        return a
-
+    ann = _annotation
     metric = DiarizationErrorRate(collar=COLLAR, skip_overlap=False)
     comp = metric(ann(ref), ann(hyp), uem=Timeline([Segment(*uem)]), detailed=True)
     total = comp["total"] or 1.0
@@ -118,21 +122,12 @@ def talk_share_errors(ref: list[tuple[float, float, str]], hyp: list[tuple[float
                       uem: tuple[float, float]) -> dict[str, float]:
     """Per reference speaker: |share of speaking time in ref - share of the matched hyp speaker|, in points,
     after the best one-to-one mapping (the one pyannote's DER uses: most time in common)."""
-    from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    def ann(items: list[tuple[float, float, str]]) -> Annotation:
-        a = Annotation()
-        for s, e, who in items:
-            if e > s:
-                a[Segment(s, e)] = who
-        return a
-
-    mapping = DiarizationErrorRate().optimal_mapping(ann(ref), ann(hyp)) if hyp else {}
-    to_ref = {h: r for h, r in mapping.items()}
+    mapping = DiarizationErrorRate().optimal_mapping(_annotation(ref), _annotation(hyp)) if hyp else {}
     r_sec, h_sec = _seconds(ref, uem), _seconds(hyp, uem)
     r_tot, h_tot = sum(r_sec.values()) or 1.0, sum(h_sec.values()) or 1.0
-    matched = {r: h for h, r in to_ref.items()}
+    matched = {r: h for h, r in mapping.items()}
     return {r: 100 * abs(r_sec[r] / r_tot - h_sec.get(matched.get(r, ""), 0.0) / h_tot) for r in r_sec if r_sec[r] > 0}
 
 
