@@ -3,7 +3,9 @@
 Reproduce: `make bench BENCH=cli_start`. Targets (issue 16): `--help` ≤ 0.5 s; `client list` ≤ 1 s plus the
 deliberate passphrase key derivation (Argon2id, measured on its own here with the vault's parameters).
 Each command runs as a fresh process (as a user runs it), REPEAT times; medians are reported (the machine
-is shared). A throwaway vault with one client is created in a temporary folder.
+is shared). A throwaway vault with one client is created in a temporary folder. With
+``BENCH_CLI_BEFORE=<git revision>`` the same `--help` is also timed on that revision's source (same venv,
+same run), for a before/after ratio.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ REPEAT = 9
 PASSPHRASE = "benchmark passphrase, not a secret"
 HELP_TARGET_S, LIST_TARGET_S = 0.5, 1.0
 EXE = [sys.executable, "-m", "sessionlens"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _before_help_s(rev: str, env: dict[str, str]) -> float:
+    with tempfile.TemporaryDirectory(prefix="sessionlens-before-") as tree:
+        archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        return statistics.median(_runs(["--help"], {**env, "PYTHONPATH": str(Path(tree) / "src")}))
 
 
 def _runs(argv: list[str], env: dict[str, str]) -> list[float]:
@@ -50,7 +62,10 @@ def main() -> str:
         help_s = statistics.median(_runs(["--help"], env))
         list_s = statistics.median(_runs(["client", "list"], env))
         kdf_s = _derivation_s(env)
+        before = os.environ.get("BENCH_CLI_BEFORE", "")
+        before_s = _before_help_s(before, env) if before else None
     rest = list_s - kdf_s
+    before_row = [f"| `sessionlens --help` at {before} (before) | {before_s:.2f} s | |"] if before_s else []
     return "\n".join([
         "## CLI start-up",
         "",
@@ -59,6 +74,7 @@ def main() -> str:
         "",
         "| what | median | target |",
         "|---|---|---|",
+        *before_row,
         f"| `sessionlens --help` | {help_s:.2f} s | ≤ {HELP_TARGET_S} s |",
         f"| `sessionlens client list` (whole) | {list_s:.2f} s | |",
         f"| of which passphrase key derivation (Argon2id, vault parameters) | {kdf_s:.2f} s | deliberate |",
