@@ -20,7 +20,7 @@ GOOD = """{{ note.title }} ({{ note.status }})
 
 @pytest.fixture(scope="module")
 def note():
-    return draft_note(demo(), "soap")
+    return draft_note(demo(), "soap", detail="full")  # the long note: loops over it run away
 
 
 def test_a_practice_template_renders(note):
