@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -147,25 +147,45 @@ class Head:
 
 
 @dataclass(frozen=True)
+class EncoderHead:
+    """Logistic heads on the base MiniLM sentence vector, mixed into the TF-IDF head's probabilities."""
+
+    coef: np.ndarray  # (384, n_labels)
+    intercept: np.ndarray
+    weight: float  # encoder share of the blended probabilities (tuned on GoEmotions dev)
+
+    def mix(self, vectors: np.ndarray, p: np.ndarray) -> np.ndarray:
+        q = 1.0 / (1.0 + np.exp(-np.clip(vectors @ self.coef + self.intercept, -30, 30)))
+        return self.weight * q + (1 - self.weight) * p
+
+
+@dataclass(frozen=True)
 class EmotionModel:
     featurizer: Featurizer
     goemotions: Head
     ekman: Head
     meta: dict[str, Any]
+    encoder: dict[str, EncoderHead] | None = None  # "goemotions"/"ekman" -> heads on the MiniLM vector
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(28-label probabilities, Ekman probabilities), one row per text."""
         if not texts:
             return np.zeros((0, len(LABELS))), np.zeros((0, len(EKMAN)))
         x = self.featurizer.transform(texts)
-        return self.goemotions.proba(x), self.ekman.proba(x)
+        p28, p7 = self.goemotions.proba(x), self.ekman.proba(x)
+        if self.encoder:
+            from .encoder import encode  # the same cached vectors themes use: each utterance encoded once
+
+            v = encode(list(texts)).astype(np.float64)
+            p28, p7 = self.encoder["goemotions"].mix(v, p28), self.encoder["ekman"].mix(v, p7)
+        return p28, p7
 
 
 def model_dir() -> Path:
     return models_dir("emotions")
 
 
-def load(directory: Path | None = None) -> EmotionModel:
+def load(directory: Path | None = None, encoder_dir: Path | None = None) -> EmotionModel:
     directory = directory or model_dir()
     artifact = ManifestDir.open(directory, "emotion model")
     files = artifact.read_all(MODEL_FILES)  # verified bytes: nothing is re-read after the check
@@ -180,7 +200,27 @@ def load(directory: Path | None = None) -> EmotionModel:
             )
             for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
         }
-    return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], artifact.manifest)
+    encoder, meta = _encoder_heads(encoder_dir or models_dir("emotions_encoder")), dict(artifact.manifest)
+    if encoder:
+        heads = {name: replace(h, thresholds=encoder[name][1]) for name, h in heads.items()}
+        meta["encoder_blend"] = encoder["meta"]
+    enc = {name: encoder[name][0] for name in heads} if encoder else None
+    return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], meta, enc)
+
+
+def _encoder_heads(directory: Path) -> dict[str, Any] | None:
+    """name -> (EncoderHead, blended thresholds), plus "meta"; None where this install has no such folder."""
+    if not (directory / "manifest.json").exists():
+        return None
+    artifact = ManifestDir.open(directory, "emotion encoder heads")
+    with np.load(io.BytesIO(artifact.read("heads.npz")), allow_pickle=False) as w:
+        out: dict[str, Any] = {
+            name: (EncoderHead(w[f"{name}_coef"].astype(np.float64), w[f"{name}_intercept"].astype(np.float64),
+                               float(w[f"{name}_weight"])), w[f"{name}_thresholds"].astype(np.float64))
+            for name in ("goemotions", "ekman")
+        }
+    out["meta"] = {k: v for k, v in artifact.manifest.items() if k not in ("files", "sha256")}
+    return out
 
 
 @lru_cache(maxsize=1)

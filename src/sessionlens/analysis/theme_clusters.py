@@ -36,6 +36,7 @@ class _Item:
     session: str
     mention: Mention
     words: tuple[str, ...]
+    text: str  # the whole utterance: the vector emotions already computed for it is reused
 
 
 def _content_words(text: str) -> tuple[str, ...]:
@@ -48,7 +49,7 @@ def _items(transcripts: Sequence[tuple[str, Transcript]]) -> list[_Item]:
         for u in t.utterances:
             words = _content_words(u.text or "")
             if u.role == Role.CLIENT and len(_WORD.findall((u.text or "").lower())) >= MIN_WORDS and words:
-                out.append(_Item(label, Mention(u.id, u.role, u.start, u.end, (), quote(u.text)), words))
+                out.append(_Item(label, Mention(u.id, u.role, u.start, u.end, (), quote(u.text)), words, u.text))
     return out
 
 
@@ -76,7 +77,7 @@ def meaning_themes(transcripts: Sequence[tuple[str, Transcript]]) -> list[ThemeT
     items = _items(transcripts)
     if len(items) < MIN_UTTERANCES:
         return []
-    labels = _clusters(encode([it.mention.text for it in items]))
+    labels = _clusters(encode([it.text for it in items]))
     df = Counter(w for it in items for w in set(it.words))
     order = [label for label, _ in transcripts]
     out = []
