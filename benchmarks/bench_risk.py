@@ -4,6 +4,7 @@ Reproduce: `make bench BENCH=risk`. Held-out data: benchmarks/data/risk_heldout_
 benchmarks/data/README.md for how it was written: after the last rule change, committed before its first and only
 scoring). Sets 1–4 are development data now and are reported as such. Target: overall recall >= 0.95.
 Each sentence is analysed alone, as a one-utterance client session, exactly as the analyzer would see it.
+The model tier (issue 15) is scored on set 6, written after it was frozen: see benchmarks/risk_model_section.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import risk_model_section
 from benchmarks.run import ROOT, machine
 from sessionlens.analysis.risk import CATEGORIES, find_risk
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
@@ -31,18 +33,18 @@ def load(path: Path = DATA) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def flags(text: str) -> list:
+def flags(text: str, model: bool = False) -> list:
     u = Utterance("u1", "C", Role.CLIENT, 0.0, 5.0, text)
-    return find_risk(Transcript((u,), (Speaker("C", "C", Role.CLIENT),)))
+    return find_risk(Transcript((u,), (Speaker("C", "C", Role.CLIENT),)), model=model)
 
 
-def evaluate(items: list[dict]) -> dict:
+def evaluate(items: list[dict], model: bool = False) -> dict:
     tp, fp, fn = Counter(), Counter(), Counter()
     neg_ok = neg_total = 0
     any_tp = any_fp = any_fn = 0
     misses, false_alarms = [], []
     for it in items:
-        hits = flags(it["text"])
+        hits = flags(it["text"], model)
         got = {h.category for h in hits}
         want = it["category"]
         for c in got:
@@ -70,7 +72,7 @@ def evaluate(items: list[dict]) -> dict:
         "precision": _ratio(any_tp, any_tp + any_fp),
         "negation_agreement": _ratio(neg_ok, neg_total),
         "misses": misses,
-        "any_misses": [it for it in misses if not flags(it["text"])],
+        "any_misses": [it for it in misses if not flags(it["text"], model)],
         "false_alarms": false_alarms,
         "n": len(items),
     }
@@ -128,7 +130,8 @@ rules) — {firsts}. Today, as development data (the rules were fitted to these;
 Caveat: the same team wrote the rules and the sets. Fitting the rules to a set lifts it to about 1.0 while the
 next fresh set lands between 0.52 and 0.81: hand-written rules do not reach 0.95 on new wording, and real
 transcripts (ASR errors, disfluency, context across turns) will do worse than one-sentence examples.
-"""
+
+{risk_model_section.section()}"""
 
 
 if __name__ == "__main__":

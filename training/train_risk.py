@@ -7,9 +7,9 @@ Data (all written by the project, or public with a licence that allows training)
   * AnnoMI utterances of the even-numbered transcripts as extra negatives (real conversation, many about
     drinking; upstream README: public domain), read from ../shared/data at run time and never copied. The
     odd-numbered transcripts stay out, for the flooding check in benchmarks/bench_risk.py.
-Protocol: leave-one-set-out over sets 1-5 (train on four sets plus the AnnoMI negatives, score the fifth: wording
-the model has not seen); the threshold is the highest at which that pooled recall is >= RECALL_GOAL. The shipped
-model is then fit on everything. Set 6 is written only after this model is frozen and scored once.
+Protocol: leave-one-set-out over sets 1-5 (train on four sets plus the AnnoMI negatives, score the fifth:
+wording the model has not seen); the threshold is the highest at which that pooled recall is >= RECALL_GOAL.
+The shipped model is then fit on everything. Set 6 is written only after this model is frozen and scored once.
 """
 
 from __future__ import annotations
@@ -46,12 +46,13 @@ def load_set(name: str) -> list[dict]:
 
 
 def annomi_negatives(parity: int) -> list[str]:
-    """Utterances of AnnoMI transcripts whose id has this parity (0: training negatives, 1: flooding check)."""
+    """AnnoMI utterances of transcripts with this id parity (0: training negatives, 1: flooding check)."""
     if not ANNOMI.exists():
         sys.exit(f"AnnoMI not found at {ANNOMI}: the risk model needs it for its negatives")
     with ANNOMI.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return [r["utterance_text"] for r in rows if int(r["transcript_id"]) % 2 == parity and len(r["utterance_text"]) >= 3]
+    return [r["utterance_text"] for r in rows
+            if int(r["transcript_id"]) % 2 == parity and len(r["utterance_text"]) >= 3]
 
 
 def vectors(tag: str, texts: list[str]) -> np.ndarray:
@@ -60,12 +61,14 @@ def vectors(tag: str, texts: list[str]) -> np.ndarray:
 
     cache = Path(os.environ.get("SESSIONLENS_TRAIN_CACHE", "/tmp/sessionlens-train"))
     cache.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(("\n".join(texts) + json.dumps(base_model().meta, sort_keys=True)).encode()).hexdigest()
+    seed = "\n".join(texts) + json.dumps(base_model().meta, sort_keys=True)
+    key = hashlib.sha256(seed.encode()).hexdigest()
     path = cache / f"risk-{tag}-{key[:12]}.npy"
     if path.exists():
         return np.load(path)
     t0 = time.time()
-    out = np.vstack([base_model().run(texts[s:s + 256], ["embedding"])["embedding"] for s in range(0, len(texts), 256)])
+    out = np.vstack([base_model().run(texts[s:s + 256], ["embedding"])["embedding"]
+                     for s in range(0, len(texts), 256)])
     np.save(path, out)
     sys.stderr.write(f"encoded {tag}: {len(texts)} texts in {time.time() - t0:.0f} s\n")
     return out
@@ -79,7 +82,9 @@ def risk_score(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
     return 1.0 - model.predict_proba(x)[:, list(model.classes_).index("none")]
 
 
-def leave_one_set_out(xs: list[np.ndarray], ys: list[np.ndarray], xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def leave_one_set_out(
+    xs: list[np.ndarray], ys: list[np.ndarray], xa: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Pooled (score, is_risk) over the five sets, each scored by a model that never saw it."""
     scores, truth = [], []
     for k in range(len(xs)):
@@ -118,7 +123,8 @@ def main() -> None:
     np.savez(OUT / "weights.npz", coef=model.coef_[order].astype(np.float32),
              intercept=model.intercept_[order].astype(np.float32))
     meta = {"classes": list(CLASSES), "threshold": th, "encoder": "sessionlens/models/encoder (base MiniLM)",
-            "cv": {"protocol": "leave one of sets 1-5 out", "recall": round(rec, 3), "precision": round(prec, 3)},
+            "cv": {"protocol": "leave one of sets 1-5 out", "recall": round(rec, 3),
+                   "precision": round(prec, 3)},
             "train": {"sentences": int(sum(map(len, ys))), "annomi_negatives": len(xa), "C": C}}
     write_manifest(OUT, ["weights.npz"], meta, key="sha256")
     print(f"wrote {OUT}")

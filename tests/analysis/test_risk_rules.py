@@ -36,12 +36,15 @@ def test_merged_quote_names_every_rule_in_it() -> None:
     findings, _ = risk_findings(session((C, "I took a whole packet of tablets at once.")))
     ids = [i for f in findings for i in f.data["rules"]]
     assert len(ids) == len(set(ids)) >= 1
-    assert all(any(r.id == i and r.rx.search(f.data["words"]) for r in RULES) for f in findings for i in f.data["rules"])
+    by_id = {r.id: r for r in RULES}
+    assert all(by_id[i].rx.search(f.data["words"]) for f in findings for i in f.data["rules"])
 
 
 def test_denied_and_not_discussed_stay_distinct() -> None:
-    denied, summary = risk_findings(session((T, "Any thoughts of suicide?"), (C, "No, I've never thought about suicide.")))
-    assert summary["categories"]["suicidal_ideation"]["negated"] == 1 and any(f.data["negated"] for f in denied)
+    asked = session((T, "Any thoughts of suicide?"), (C, "No, I've never thought about suicide."))
+    denied, summary = risk_findings(asked)
+    assert summary["categories"]["suicidal_ideation"]["negated"] == 1
+    assert any(f.data["negated"] for f in denied)
     none, quiet = risk_findings(session((C, "We talked about the garden.")))
     assert none == [] and quiet["status"] == "not discussed" and "no risk" not in quiet["note"].lower()
 

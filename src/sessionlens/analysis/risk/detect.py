@@ -25,6 +25,7 @@ from .lexicon import (
     STRENGTH_CONFIDENCE,
     SUICIDAL_IDEATION,
 )
+from .model import MODEL_ID, load_model, score_texts
 from .rules import Rule, load_rules
 
 SOURCE = "risk-rules-v3"  # each finding also names its rule ids (data["rules"]) from rules.json
@@ -60,7 +61,8 @@ def _tiers() -> tuple[tuple[Rule, ...], tuple[Rule, ...], re.Pattern[str]]:
 
 
 def scan_text(text: str) -> list[Found]:
-    """(category, strength, hit, rule ids) for every risk cue in ``text`` not inside an idiom; overlaps keep the strongest.
+    """(category, strength, hit, rule ids) for every risk cue in ``text`` not inside an idiom; overlaps keep
+    the strongest.
 
     Broad-tier hits (concept co-occurrence, see ``broad``) are added only where no fixed cue of the same
     category already covers that part of the text, so quotes stay short when a fixed cue fired.
@@ -106,7 +108,8 @@ def _merge(text: str, found: list[Found]) -> list[Found]:
             _, s0, h0, ids0 = merged[-1]
             start, end = h0.start, max(h0.end, h.end)
             best = s0 if order[s0] <= order[strength] else strength
-            merged[-1] = (cat, best, Hit(cat, text[start:end], start, end), ids0 + tuple(i for i in ids if i not in ids0))
+            both = ids0 + tuple(i for i in ids if i not in ids0)
+            merged[-1] = (cat, best, Hit(cat, text[start:end], start, end), both)
         else:
             merged.append((cat, strength, h, ids))
     return sorted(merged, key=lambda f: (f[2].start, f[0]))
@@ -133,8 +136,12 @@ def _denial_before(text: str, start: int) -> str | None:
     return m.group(0) if m else None
 
 
-def find_risk(t: Transcript) -> list[RiskHit]:
-    """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue."""
+def find_risk(t: Transcript, model: bool = False) -> list[RiskHit]:
+    """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue.
+
+    With ``model`` (off in the analyzer: on conversation it flags too many ordinary utterances, see
+    BENCHMARKS.md), an utterance no rule flags but the model tier scores over its threshold gets one hit of
+    strength "model" quoting the whole utterance (the model cannot point at words or see negation)."""
     per_utt = [scan_utterance(u) for u in t.utterances]
     anchors = [
         i
@@ -145,7 +152,24 @@ def find_risk(t: Transcript) -> list[RiskHit]:
     for i, hs in enumerate(per_utt):
         near = any(abs(i - a) <= CONTEXT_REACH for a in anchors)
         out.extend(h for h in hs if h.strength != "context" or near)
+    if model:
+        flagged = {h.utterance.id for h in out}
+        out.extend(_model_hits([u for u in t.utterances if u.id not in flagged and norm(u.text)]))
+        order = {u.id: i for i, u in enumerate(t.utterances)}
+        out.sort(key=lambda h: (order[h.utterance.id], h.hit.start))
     return out
+
+
+def _model_hits(utts: list[Utterance]) -> list[RiskHit]:
+    threshold = load_model().threshold
+    hits = []
+    for u, (score, concept) in zip(utts, score_texts([u.text for u in utts]), strict=True):
+        if score >= threshold:
+            t = norm(u.text)
+            clause = t[:60]
+            hits.append(RiskHit(u, concept, "model", Hit(concept, t, 0, len(t)), None,
+                                bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause)), (MODEL_ID,)))
+    return hits
 
 
 def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
@@ -174,7 +198,11 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
 
 
 def _explain(h: RiskHit, asked: bool) -> str:
-    parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}" (rule {", ".join(h.rules)})']
+    if h.strength == "model":
+        parts = [f"the risk model ({MODEL_ID}) reads this utterance as possible {CATEGORY_NAMES[h.category]}; "
+                 "no rule matched, so no words are singled out and negation was not checked"]
+    else:
+        parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}" (rule {", ".join(h.rules)})']
     if asked:
         parts.append("asked by the therapist")
     if h.negated:

@@ -132,7 +132,7 @@ IDIOMS = compile_cues(
     ]
 )
 
-STRENGTH_CONFIDENCE = {"explicit": 0.9, "indirect": 0.6, "context": 0.5, "broad": 0.35}
+STRENGTH_CONFIDENCE = {"explicit": 0.9, "indirect": 0.6, "context": 0.5, "broad": 0.35, "model": 0.3}
 # Words that make a cue hypothetical or reported rather than a first-hand statement (kept as data).
 HYPOTHETICAL = compile_cues([r"if", r"what if", r"imagine", r"suppose", r"hypothetically", r"would you ever"])
 REPORTED = compile_cues(

@@ -2,8 +2,8 @@
 
 Each rule has an ``id`` (named in every finding), the ``concept`` it flags, a ``tier`` (``explicit`` names the
 act, ``indirect`` is a common way of saying it, ``context`` is a plan/means word that counts only near another
-ideation cue, ``broad`` is a concept co-occurrence for unanticipated wording), a regex ``pattern``, at least one
-``positive`` and one ``negative`` example (a test runs each against its rule), and its ``source`` (the
+ideation cue, ``broad`` is a concept co-occurrence for unanticipated wording), a regex ``pattern``, at least
+one ``positive`` and one ``negative`` example (a test runs each against its rule), and its ``source`` (the
 development round and the reason it was added). Patterns may name shared word fields as ``{NAME}``; the
 ``fragments`` table holds them, and may itself name smaller fragments.
 """
