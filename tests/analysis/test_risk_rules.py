@@ -60,6 +60,8 @@ def test_denied_and_not_discussed_stay_distinct() -> None:
           "negative": ["b"], "source": "s"}, "unknown tier"),
         ({"id": "x-1", "concept": "self_harm", "tier": "broad", "pattern": "a", "positive": ["a"],
           "negative": ["b"], "source": ""}, "source"),
+        ({"id": "x-1", "concept": "self_harm", "tier": "broad", "pattern": "(unclosed", "positive": ["a"],
+          "negative": ["b"], "source": "s"}, "does not compile"),
     ],
 )
 def test_malformed_rule_is_refused_naming_its_id(broken: dict, message: str) -> None:

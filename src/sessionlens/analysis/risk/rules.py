@@ -43,9 +43,12 @@ def expand(pattern: str, fragments: dict[str, str]) -> str:
     raise ValueError("risk rules: fragments nest too deeply (a cycle?)")
 
 
-def _compile(pattern: str, tier: str) -> re.Pattern[str]:
+def _compile(rid: str, pattern: str, tier: str) -> re.Pattern[str]:
     # Fixed cues are whole words; broad patterns carry their own boundaries.
-    return re.compile(pattern if tier == "broad" else rf"\b(?:{pattern})\b", re.IGNORECASE)
+    try:
+        return re.compile(pattern if tier == "broad" else rf"\b(?:{pattern})\b", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"risk rule {rid}: pattern does not compile ({exc})") from exc
 
 
 def parse(doc: dict) -> tuple[Rule, ...]:
@@ -61,7 +64,7 @@ def parse(doc: dict) -> tuple[Rule, ...]:
         pattern = expand(r["pattern"], fragments)
         rules.append(
             Rule(rid, r["concept"], r["tier"], pattern, tuple(r["positive"]), tuple(r["negative"]),
-                 r["source"], _compile(pattern, r["tier"]))
+                 r["source"], _compile(rid, pattern, r["tier"]))
         )
     return tuple(rules)
 
