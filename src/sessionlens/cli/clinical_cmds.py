@@ -13,8 +13,8 @@ from ..errors import InputError, SessionlensError
 from ..files import write_new_file
 from ..lazy import lazy
 from .app import app
-from .vault_common import DataDir, Json, User, confirm, emit, inside, interactive, line_from_user, settings_for, \
-    signed_in
+from .vault_common import DataDir, Json, User, confirm, emit, inside, interactive, line_from_user, run_signed_in, \
+    settings_for, signed_in
 
 _formats = lazy("sessionlens.ingest.formats")
 analyses = lazy("sessionlens.services.analyses")
@@ -222,27 +222,24 @@ def session_delete(session_id: str, yes: Annotated[bool, typer.Option("--yes", h
                    data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Delete a session and all its records."""
     confirm(f"Delete session {session_id} for good?", yes)
-    with signed_in(data_dir, user) as ctx:
-        result = sessions.delete_session(ctx, session_id)
-    emit(result, as_json, f"session {session_id} deleted")
+    run_signed_in(data_dir, user, as_json, lambda ctx: sessions.delete_session(ctx, session_id),
+                  f"session {session_id} deleted")
 
 
 @session_app.command("share")
 def session_share(session_id: str, grantee: Annotated[str, typer.Option("--with", help="Supervisor account.")],
                   data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Share a session with a supervisor (needs the client's consent to supervision)."""
-    with signed_in(data_dir, user) as ctx:
-        result = sessions.share_session(ctx, session_id, grantee)
-    emit(result, as_json, f"session {session_id} shared with {grantee}")
+    run_signed_in(data_dir, user, as_json, lambda ctx: sessions.share_session(ctx, session_id, grantee),
+                  f"session {session_id} shared with {grantee}")
 
 
 @session_app.command("unshare")
 def session_unshare(session_id: str, grantee: Annotated[str, typer.Option("--with", help="Supervisor account.")],
                     data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Stop sharing a session with a supervisor."""
-    with signed_in(data_dir, user) as ctx:
-        result = sessions.unshare_session(ctx, session_id, grantee)
-    emit(result, as_json, f"session {session_id} no longer shared with {grantee}")
+    run_signed_in(data_dir, user, as_json, lambda ctx: sessions.unshare_session(ctx, session_id, grantee),
+                  f"session {session_id} no longer shared with {grantee}")
 
 
 @session_app.command("transcript")

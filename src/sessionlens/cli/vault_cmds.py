@@ -16,7 +16,7 @@ from ..lazy import lazy
 from ..services.roles import Role
 from . import clinical_cmds as _clinical  # noqa: F401  (registers client/consent/session)
 from .app import app
-from .vault_common import DataDir, Json, User, emit, passphrase, secret, settings_for, signed_in
+from .vault_common import DataDir, Json, User, emit, passphrase, run_signed_in, secret, settings_for, signed_in
 
 accounts = lazy("sessionlens.services.accounts")
 audit = lazy("sessionlens.services.audit")
@@ -160,17 +160,15 @@ def account_unlock(username: str, data_dir: DataDir = None, user: User = None, a
 @account_app.command("disable")
 def account_disable(username: str, data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Disable an account (it can no longer sign in)."""
-    with signed_in(data_dir, user) as ctx:
-        result = accounts.disable_account(ctx, username, True)
-    emit(result, as_json, f"account {username} disabled")
+    run_signed_in(data_dir, user, as_json, lambda ctx: accounts.disable_account(ctx, username, True),
+                  f"account {username} disabled")
 
 
 @account_app.command("enable")
 def account_enable(username: str, data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Re-enable a disabled account."""
-    with signed_in(data_dir, user) as ctx:
-        result = accounts.disable_account(ctx, username, False)
-    emit(result, as_json, f"account {username} enabled")
+    run_signed_in(data_dir, user, as_json, lambda ctx: accounts.disable_account(ctx, username, False),
+                  f"account {username} enabled")
 
 
 # --- retention ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -79,6 +79,14 @@ def signed_in(data_dir: Path | None, user: str | None = None) -> Iterator[Ctx]:
     with vaults.signed_in(passphrase(), settings=settings, data_dir=directory, user=user,
                           password=lambda: secret("SESSIONLENS_PASSWORD", f"Password for {user}")) as ctx:
         yield ctx
+
+
+def run_signed_in(data_dir: Path | None, user: str | None, as_json: bool, use_case: Callable[[Ctx], Any],
+                  human: str) -> None:
+    """The common command: sign in, run one use case, print its result (JSON or ``human``)."""
+    with signed_in(data_dir, user) as ctx:
+        result = use_case(ctx)
+    emit(result, as_json, human)
 
 
 def emit(result: Any, as_json: bool, human: str | None = None) -> None:
