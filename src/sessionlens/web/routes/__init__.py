@@ -14,3 +14,5 @@ from . import code_corrections  # correct codes: review form, API, agreement, ex
 ROUTERS.append(code_corrections.router)
 from . import setup_pages  # first run: the vault made in the browser
 ROUTERS.append(setup_pages.router)
+from . import jobs_pages  # the processing jobs page
+ROUTERS.append(jobs_pages.router)

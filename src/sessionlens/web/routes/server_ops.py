@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from ...logs import event
 from ...services import server_jobs
+from ...services.keyring import MemoryKeyring
 from ..deps import ctx, web_state
 
 router = APIRouter(tags=["meta"])
@@ -23,7 +24,8 @@ def _checks(request: Request) -> dict[str, bool]:
     except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
         event("ready.check_failed", check="database", error=type(exc).__name__)
         checks["database"] = False
-    if state.keyring is not None:
+    # the laptop's in-process keyring is no broker: only a real one (Redis) is checked and reported
+    if state.keyring is not None and not isinstance(state.keyring, MemoryKeyring):
         try:
             checks["broker"] = bool(state.keyring.ping())
         except Exception as exc:  # noqa: BLE001
