@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ConfigError
-from ..vault import crypto, tenancy
+from ..vault import crypto, records, tenancy
 from ..vault.vault import Vault
 
 DEFAULT_TTL = 8 * 3600
@@ -123,7 +123,7 @@ class RedisKeyring:
         return [f"{self.prefix}:holders:{account_id}", f"{self.prefix}:grant:{account_id}"]
 
     def _seal(self, account_id: str, grant: bytes) -> bytes:
-        return crypto.seal(self.secret, grant, key_id="keyring", key_version=1, record_id=f"grant:{account_id}")
+        return records.seal_bytes(self.secret, grant, key_id="keyring", key_version=1, record_id=f"grant:{account_id}")
 
     def acquire(self, account_id: str, holder: str, grant: bytes, ttl: int = DEFAULT_TTL) -> None:
         self._acquire(keys=self._keys(account_id), args=[holder, self._seal(account_id, grant), int(ttl)])
@@ -135,7 +135,7 @@ class RedisKeyring:
         sealed = self.client.get(self._keys(account_id)[1])
         if sealed is None:
             return None
-        return crypto.open_sealed(self.secret, sealed, key_id="keyring", key_version=1,
+        return records.open_bytes(self.secret, sealed, key_id="keyring", key_version=1,
                                   record_id=f"grant:{account_id}")
 
     def holders(self, account_id: str) -> set[str]:

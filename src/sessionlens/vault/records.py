@@ -28,18 +28,30 @@ def _aad(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     return {"table": table, **{k: row[k] for k in BOUND[table]}}
 
 
+def seal_bytes(key: bytes, data: bytes, *, key_id: str, key_version: int, record_id: str,
+               aad: Mapping[str, Any] | None = None) -> bytes:
+    """AES-GCM over raw bytes, bound to the key id and version, the record id and ``aad``."""
+    return crypto.seal(key, data, key_id=key_id, key_version=key_version, record_id=record_id,
+                       extra=dict(aad) if aad else None)
+
+
+def open_bytes(key: bytes, sealed: bytes, *, key_id: str, key_version: int, record_id: str,
+               aad: Mapping[str, Any] | None = None) -> bytes:
+    return crypto.open_sealed(key, sealed, key_id=key_id, key_version=key_version, record_id=record_id,
+                              extra=dict(aad) if aad else None)
+
+
 def seal_json(key: bytes, payload: Mapping[str, Any], *, key_id: str, key_version: int, record_id: str,
               aad: Mapping[str, Any]) -> bytes:
     """AES-GCM over the payload's JSON, bound to the key id and version, the record id and ``aad``."""
     data = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return crypto.seal(key, data, key_id=key_id, key_version=key_version, record_id=record_id, extra=dict(aad))
+    return seal_bytes(key, data, key_id=key_id, key_version=key_version, record_id=record_id, aad=aad)
 
 
 def open_json(key: bytes, sealed: bytes, *, key_id: str, key_version: int, record_id: str,
               aad: Mapping[str, Any]) -> Any:
     """The payload; IntegrityError if any byte, the key or any bound value differs."""
-    return json.loads(crypto.open_sealed(key, sealed, key_id=key_id, key_version=key_version, record_id=record_id,
-                                         extra=dict(aad)))
+    return json.loads(open_bytes(key, sealed, key_id=key_id, key_version=key_version, record_id=record_id, aad=aad))
 
 
 def derived_key(key: bytes, label: str) -> bytes:
