@@ -57,3 +57,31 @@ def test_jobs_page_shows_only_the_accounts_own_jobs(vault) -> None:
         other = TestClient(client.app, base_url=BASE, follow_redirects=False)  # carol signs in on the same server
         sign_in(other, "carol", CAROL_PASSWORD)
         assert "No processing jobs yet" in other.get("/jobs").text
+
+
+def test_revoke_consent_and_delete_needs_the_typed_confirmation(vault) -> None:
+    from sessionlens.vault import audit, store
+
+    directory, ids = vault
+    target = f"/clients/{ids['client']}/revoke-delete"
+    with browser(directory) as client:
+        csrf = sign_in(client)
+        assert target in client.get(f"/clients/{ids['client']}").text
+        page = client.get(target)
+        assert page.status_code == 200 and "cannot be undone" in page.text
+        other = TestClient(client.app, base_url=BASE, follow_redirects=False)  # carol: not her client
+        carol_csrf = sign_in(other, "carol", CAROL_PASSWORD)
+        assert other.post(target, data={"csrf": carol_csrf, "confirm": "delete"}).status_code == 404
+        assert client.post(target, data={"confirm": "delete"}).status_code == 403  # no CSRF token
+        for word in ("", "yes", "x" * 5000, "dele\x00te"):
+            refused = client.post(target, data={"csrf": csrf, "confirm": word})
+            assert refused.status_code == 400 and "type 'delete' to confirm" in html.unescape(refused.text)
+        assert client.get(f"/clients/{ids['client']}").status_code == 200  # nothing deleted yet
+        done = client.post(target, data={"csrf": csrf, "confirm": " Delete "})
+        assert done.status_code == 200 and "Deletion receipt" in done.text, done.text
+        assert "Dana Example" not in done.text
+        assert client.get(f"/clients/{ids['client']}").status_code == 404
+        assert client.get(f"/sessions/{ids['session']}").status_code == 404
+        with store.transaction(client.app.state.web.vault.engine) as conn:
+            actions = [e.action for e in audit.entries_for(conn, ids["client"])]
+    assert actions.index("consent.revoke") < actions.index("client.shred")  # the receipt, after the revocation

@@ -16,3 +16,5 @@ from . import setup_pages  # first run: the vault made in the browser
 ROUTERS.append(setup_pages.router)
 from . import jobs_pages  # the processing jobs page
 ROUTERS.append(jobs_pages.router)
+from . import consent_pages  # revoke consent and delete
+ROUTERS.append(consent_pages.router)
