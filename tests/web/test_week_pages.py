@@ -85,3 +85,32 @@ def test_revoke_consent_and_delete_needs_the_typed_confirmation(vault) -> None:
         with store.transaction(client.app.state.web.vault.engine) as conn:
             actions = [e.action for e in audit.entries_for(conn, ids["client"])]
     assert actions.index("consent.revoke") < actions.index("client.shred")  # the receipt, after the revocation
+
+
+def test_addendum_to_a_signed_note(vault) -> None:
+    directory, ids = vault
+    sid = ids["session"]
+    target = f"/sessions/{sid}/note/addenda"
+    with browser(directory) as client:
+        csrf = sign_in(client)
+        h = {"x-csrf-token": csrf}
+        assert client.post(f"/api/sessions/{sid}/note/draft", json={"format": "soap"}, headers=h).status_code == 201
+        early = client.post(target, data={"csrf": csrf, "text": "Too early."})
+        assert early.status_code == 400 and "addenda are for signed notes" in early.text  # a draft is edited instead
+        assert client.post(f"/api/sessions/{sid}/note/sign", headers=h).status_code == 200
+        assert 'action="/sessions/' + sid + '/note/addenda"' in client.get(f"/sessions/{sid}/note").text
+        assert client.post(target, data={"text": "No token."}).status_code == 403
+        for bad in ("", "   ", "x" * 4001):
+            refused = client.post(target, data={"csrf": csrf, "text": bad})
+            assert refused.status_code == 400 and "characters" in refused.text
+        too_big = client.post(target, content=b"csrf=" + csrf.encode() + b"&text=" + b"y" * 70_000,
+                              headers={"content-type": "application/x-www-form-urlencoded"})
+        assert 400 <= too_big.status_code < 500
+        added = client.post(target, data={"csrf": csrf, "text": "Client phoned next day; plan unchanged."})
+        assert added.status_code == 303 and added.headers["location"].endswith("/note#addenda")
+        note = client.get(f"/api/sessions/{sid}/note").json()
+        other = TestClient(client.app, base_url=BASE, follow_redirects=False)
+        carol_csrf = sign_in(other, "carol", CAROL_PASSWORD)
+        assert other.post(target, data={"csrf": carol_csrf, "text": "Not mine."}).status_code == 404
+    assert [a["text"] for a in note["addenda"]] == ["Client phoned next day; plan unchanged."]
+    assert note["addenda"][0]["author"] == "alice" and note["status"] == "signed"

@@ -18,3 +18,5 @@ from . import jobs_pages  # the processing jobs page
 ROUTERS.append(jobs_pages.router)
 from . import consent_pages  # revoke consent and delete
 ROUTERS.append(consent_pages.router)
+from . import addenda_pages  # addenda to a signed note
+ROUTERS.append(addenda_pages.router)
