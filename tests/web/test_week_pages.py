@@ -7,7 +7,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, sign_in
+from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, csrf_of, sign_in
 
 
 def _upload(client, client_id: str, data: bytes, name: str, csrf: str) -> dict:
@@ -114,3 +114,41 @@ def test_addendum_to_a_signed_note(vault) -> None:
         assert other.post(target, data={"csrf": carol_csrf, "text": "Not mine."}).status_code == 404
     assert [a["text"] for a in note["addenda"]] == ["Client phoned next day; plan unchanged."]
     assert note["addenda"][0]["author"] == "alice" and note["status"] == "signed"
+
+
+def test_accounts_page_for_admins_without_clinical_content(vault) -> None:
+    directory, ids = vault
+    with browser(directory) as owner:
+        csrf = sign_in(owner)
+        page = owner.get("/accounts")
+        assert page.status_code == 200 and "carol" in page.text and "Dana Example" not in page.text
+        assert owner.post("/accounts", data={"username": "bob", "role": "admin",
+                                             "password": "bob-admin-pass-1"}).status_code == 403  # no token
+        for bad in ({"username": "bob", "role": "root", "password": "bob-admin-pass-1"},
+                    {"username": "b o b!" * 40, "role": "admin", "password": "bob-admin-pass-1"},
+                    {"username": "bob", "role": "admin", "password": ""}):
+            refused = owner.post("/accounts", data={"csrf": csrf, **bad})
+            assert 400 <= refused.status_code < 500 and "\n" not in html.unescape(refused.text).split(
+                'class="message"')[-1].split("</p>")[0].strip(), refused.text
+        added = owner.post("/accounts", data={"csrf": csrf, "username": "bob", "role": "admin",
+                                              "password": "bob-admin-pass-1"})
+        assert added.status_code == 303, added.text
+        assert owner.post("/accounts/carol/explode", data={"csrf": csrf}).status_code == 400
+        assert owner.post("/accounts/" + "c" * 500 + "/disable", data={"csrf": csrf}).status_code == 400
+        assert owner.post("/accounts/nobody/disable", data={"csrf": csrf}).status_code == 404
+        admin = TestClient(owner.app, base_url=BASE, follow_redirects=False)
+        sign_in(admin, "bob", "bob-admin-pass-1")
+        assert "bob" in admin.get("/accounts").text
+        assert "Dana Example" not in admin.get("/clients").text  # an admin sees no clinical content
+        assert admin.get(f"/sessions/{ids['session']}").status_code in (403, 404)
+        carol = TestClient(owner.app, base_url=BASE, follow_redirects=False)
+        sign_in(carol, "carol", CAROL_PASSWORD)
+        assert carol.get("/accounts").status_code == 403  # clinicians do not manage accounts
+        admin_csrf = csrf_of(admin)
+        assert admin.post("/accounts/carol/disable", data={"csrf": admin_csrf}).status_code == 303
+        assert "disabled" in admin.get("/accounts").text
+        reset = admin.post("/accounts/carol/password", data={"csrf": admin_csrf, "password": "carol-new-pass-22"})
+        assert reset.status_code == 303, reset.text
+        assert admin.post("/accounts/carol/enable", data={"csrf": admin_csrf}).status_code == 303
+        again = TestClient(owner.app, base_url=BASE, follow_redirects=False)
+        sign_in(again, "carol", "carol-new-pass-22")

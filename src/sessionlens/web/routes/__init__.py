@@ -20,3 +20,5 @@ from . import consent_pages  # revoke consent and delete
 ROUTERS.append(consent_pages.router)
 from . import addenda_pages  # addenda to a signed note
 ROUTERS.append(addenda_pages.router)
+from . import accounts_pages  # account management (admins)
+ROUTERS.append(accounts_pages.router)
