@@ -16,7 +16,7 @@ from .helpers import browser, sign_in
 
 PUBLIC = {"/api/health", "/api/ready", "/api/openapi.json"}
 FILL = {"client_id": "c-abcdefgh", "session_id": "s-abcdefgh", "job_id": "abcdefgh12", "seq": "0",
-        "what": "analysis", "kind": "markdown", "packet_id": "p-abcdefgh"}
+        "what": "analysis", "kind": "markdown", "packet_id": "p-abcdefgh", "username": "carol", "action": "disable"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
