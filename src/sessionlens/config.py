@@ -267,6 +267,13 @@ SETTINGS: tuple[Setting, ...] = (
         "remove or mark",
     ),
     Setting(
+        "coding_encoder",
+        False,
+        "Also code interventions and change talk with the fine-tuned MiniLM encoder (reads the previous turns; "
+        "about ten times slower than the linear coder alone, roughly a minute for a 60-minute session on 2 cores).",
+        lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
+    ),
+    Setting(
         "note_llm_model",
         "",
         "GGUF model file for the optional LLM note writer (empty: the offline default writer).",

@@ -75,7 +75,7 @@ def test_clear_cases_are_coded_as_written():
         ("t", "So part of you is ready to make a change with the drinking."),
         ("c", "I don't see the point, I like drinking and I'm not going to stop."),
         ("t", "You should just stop going to the bar after work."),
-    ))
+    ), use_encoder=True)
     got = {uid: c["therapist_behaviour"] or c["client_talk"] for uid, c in coding.codes.items()}
     assert got == {"u0": "question", "u1": "change", "u2": "reflection", "u3": "sustain",
                    "u4": "therapist_input"}
@@ -86,7 +86,8 @@ def test_clear_cases_are_coded_as_written():
 @needs_model
 def test_each_code_names_the_model_and_its_context():
     coding = code_transcript(transcript(("c", "What should I do about the cravings at night?"),
-                                        ("t", "One thing that helps some people is keeping no alcohol at home.")))
+                                        ("t", "One thing that helps some people is keeping no alcohol at home.")),
+                             use_encoder=True)
     why = coding.findings[1].explanation
     assert "model 0." in why and "words 0." in why
     assert "context: client asked for ideas ('what should i')" in why
@@ -101,3 +102,15 @@ def test_a_tampered_coding_encoder_is_refused(tmp_path):
     (target / "model.onnx").write_bytes(bytes(data))
     with pytest.raises(IntegrityError, match="model.onnx"):
         load_text_model(target, "coding encoder", truncate=False)
+
+
+@needs_model
+def test_the_encoder_is_used_only_when_the_setting_asks():
+    from sessionlens.analysis.coding_analyzer import CodingAnalyzer
+    from sessionlens.config import Settings
+
+    t = transcript(("t", "What brings you in today?"), ("c", "I want to cut back on drinking."))
+    off = CodingAnalyzer()(t, Settings())
+    on = CodingAnalyzer()(t, Settings({"coding_encoder": "true"}))
+    assert not off.metrics["model"].endswith("+minilm-context")
+    assert on.metrics["model"].endswith("+minilm-context")

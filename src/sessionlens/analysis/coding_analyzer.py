@@ -19,7 +19,7 @@ class CodingAnalyzer:
     title = "Interventions and change talk"
 
     def __call__(self, transcript: Transcript, settings: Settings) -> AnalyzerOutput:
-        coding = code_transcript(transcript)
+        coding = code_transcript(transcript, use_encoder=bool(settings["coding_encoder"]))
         flags = premature_advice(transcript, coding)
         measures = mi_measures(transcript, coding)
         return AnalyzerOutput(

@@ -71,14 +71,14 @@ def _adjust(text: str, model: RoleModel, label: str, p: float, role: str) -> tup
 
 
 def _code_role(turns: list[Turn], utts: tuple[Utterance, ...], role: str, model: RoleModel,
-               out: dict[int, tuple[Finding, dict]]) -> None:
+               out: dict[int, tuple[Finding, dict]], use_encoder: bool) -> None:
     idx, docs, dense = session_rows(turns, role)
     if not idx:
         return
     x = model.featurizer.transform(docs, dense)
     probs = model.head.proba(x)
     subprobs = {main: head.proba(x) for main, head in model.subheads.items()}
-    enc = _encoder(turns, idx, role, model)
+    enc = _encoder(turns, idx, role, model) if use_encoder else {}
     for r, i in enumerate(idx):
         parts = {name: p[r] for name, p in enc.items()}
         prob = _mix(probs[r], parts.get(role))
@@ -164,8 +164,12 @@ def _subcodes(turns, i, label, model, row, subprob, why) -> tuple[list[str], dic
     return [head.labels[j]], {head.labels[j]: round(float(p[j]), 4)}, why
 
 
-def code_transcript(transcript: Transcript, model: CodingModel | None = None) -> CodingResult:
+def code_transcript(transcript: Transcript, model: CodingModel | None = None, *,
+                    use_encoder: bool = False) -> CodingResult:
     """Code each therapist utterance (behaviour + sub-codes) and each client utterance (talk type).
+
+    ``use_encoder`` blends in the fine-tuned MiniLM coder where it is installed (the ``coding_encoder``
+    setting; off by default: about ten times slower for a gain not yet shown on AnnoMI).
 
     Utterances of other speakers get nothing. Never raises on odd text: empty or unreadable
     turns fall back to other / neutral with low confidence.
@@ -174,8 +178,8 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None) ->
     utts = transcript.utterances
     turns = [Turn(_role(u), u.text or "") for u in utts]
     coded: dict[int, tuple[Finding, dict]] = {}
-    _code_role(turns, utts, "therapist", m.therapist, coded)
-    _code_role(turns, utts, "client", m.client, coded)
+    _code_role(turns, utts, "therapist", m.therapist, coded, use_encoder)
+    _code_role(turns, utts, "client", m.client, coded, use_encoder)
     order = sorted(coded)
-    name = f"{SOURCE}-{m.meta.get('version', '?')}" + ("+minilm-context" if coding_encoder() else "")
+    name = f"{SOURCE}-{m.meta.get('version', '?')}" + ("+minilm-context" if use_encoder and coding_encoder() else "")
     return CodingResult(tuple(coded[i][0] for i in order), {utts[i].id: coded[i][1] for i in order}, name)
