@@ -9,7 +9,7 @@ from starlette.responses import Response
 from ...errors import InputError
 from ...services import accounts
 from ...services.context import Ctx
-from ...vault.roles import Role
+from ...services.roles import Role
 from ..deps import checked_form, ctx, see_other
 from ..render import render
 
