@@ -26,8 +26,11 @@ def confirm_page(request: Request, client_id: ClientId, c: Ctx = Depends(ctx)) -
 @router.post("/clients/{client_id}/revoke-delete")
 async def revoke_and_delete(request: Request, client_id: ClientId) -> Response:
     form = await checked_form(request)
+    c = ctx(request)
+    # Permission first: another clinician's client is "not found" (and audited) whatever the form holds.
+    await run_in_threadpool(clients.show_client, c, client_id)
     if form.get("confirm", "").strip().lower() != CONFIRM_WORD:
         raise InputError(f"type '{CONFIRM_WORD}' to confirm that every record of this client is deleted")
-    result = await run_in_threadpool(consent.revoke_consent, ctx(request), client_id, delete=True)
+    result = await run_in_threadpool(consent.revoke_consent, c, client_id, delete=True)
     # the receipt (counts, ids) is in the audit trail as client.shred; the page repeats it, no client content
     return render(request, "revoke_deleted.html.j2", {"result": result})
