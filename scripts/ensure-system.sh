@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Machine set-up the test suite needs, done by the project itself (idempotent, quiet when all is there):
 #  - Debian's chromium for the browser tests (test tools' own browser downloads fail offline);
+#  - Debian's caddy, so a browser test can sign in through the shipped deploy/Caddyfile (loopback only);
 #  - PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering, started if they are installed but down.
 set -u
 
@@ -18,6 +19,16 @@ ensure_chromium() {
         || { as_root apt-get update -q >/dev/null 2>&1 \
              && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } \
         || say "could not install chromium: browser tests will skip"
+}
+
+ensure_caddy() {
+    command -v caddy >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || { say "caddy missing and no apt-get: the proxy sign-in test will skip"; return 0; }
+    say "installing Debian's caddy for the proxy sign-in test"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends caddy >/dev/null 2>&1 \
+        || say "could not install caddy: the proxy sign-in test will skip"
+    # Debian starts a caddy service on :80; the test runs its own on loopback ports only.
+    as_root systemctl disable --now caddy >/dev/null 2>&1 || true
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -42,6 +53,7 @@ ensure_redis() {
 }
 
 ensure_chromium
+ensure_caddy
 ensure_postgres
 ensure_redis
 exit 0
