@@ -9,7 +9,7 @@ shares) carry an HMAC under a key derived from the KEK instead.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -126,6 +126,16 @@ blobs = Table(
     Column("content", LargeBinary, nullable=False),
 )
 
+# The sealed chunks of a blob (vault/chunks.py): read by range, written as the bytes arrive.
+blob_chunks = Table(
+    "blob_chunks",
+    metadata,
+    Column("blob_id", String(32), ForeignKey("blobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", BigInteger, nullable=False),  # plaintext offset of the chunk's first byte (authenticated)
+    Column("content", LargeBinary, nullable=False),
+)
+
 shares = Table(
     "shares",
     metadata,
@@ -227,6 +237,6 @@ Index("ix_shares_session_grantee", shares.c.session_id, shares.c.grantee_id, uni
 
 # Order matters for dump/restore: parents before children.
 TABLES: tuple[Table, ...] = (
-    vault_meta, accounts, key_escrow, account_keys, client_keys, clients, consents, sessions, blobs, shares, audit_log,
-    audit_head, reflections,
+    vault_meta, accounts, key_escrow, account_keys, client_keys, clients, consents, sessions, blobs, blob_chunks,
+    shares, audit_log, audit_head, reflections,
 )
