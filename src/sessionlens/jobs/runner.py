@@ -79,7 +79,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     lease = float(settings.job_lease_seconds)
     with store.transaction(engine) as conn:
         job = R.get(conn, job_id)
-    if job is None or job.state in (R.DONE, R.FAILED):
+    if job is None or job.state in R.FINAL:
         return (job.state if job else R.FAILED), 0.0
     grant = keyring.get(job.owner_id)
     if grant is None:
@@ -147,7 +147,7 @@ class InProcessRunner:
             except Exception as exc:  # noqa: BLE001 - e.g. the database briefly unreachable: back off
                 event("job.error", logging.WARNING, job=job_id, error=type(exc).__name__)
                 outcome, wait = "retry", backoff(1)
-            if outcome in (R.DONE, R.FAILED):
+            if outcome in R.FINAL:
                 return
             if self._stop.wait(wait):
                 return

@@ -137,6 +137,8 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
         return pipeline.parse_stage(ctx.vault, packed)
     if name == "transcribe":
         def report(done: float, total: float | None, stage: str) -> None:
+            if hb.lost:  # cancelled, or taken over: stop transcribing now rather than at the next stage
+                raise LeaseLost(job.id)
             hb.step = stage[:64]
             if total:
                 hb.progress = 0.6 * min(done / total, 1.0)

@@ -23,7 +23,9 @@ from .models import job_stages, jobs
 from .vault import Vault
 
 QUEUED, RUNNING, WAITING, DONE, FAILED = "queued", "running", "waiting_for_keys", "done", "failed"
+CANCELLED = "cancelled"
 ACTIVE = (QUEUED, RUNNING, WAITING)
+FINAL = (DONE, FAILED, CANCELLED)  # a runner stops at these; only a person's retry moves a failed job on
 
 
 def new_job_id() -> str:
@@ -116,6 +118,21 @@ def set_state(conn: Connection, job_id: str, state: str, *, step: str | None = N
     if state == DONE:
         values["progress"] = 1000
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+
+
+def cancel(conn: Connection, job_id: str) -> bool:
+    """Stop an active job: a worker holding it loses its lease at its next fenced write. False if not active."""
+    result = conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state.in_(ACTIVE)).values(
+        state=CANCELLED, step="cancelled", worker=None, lease_until=None, updated_at=now_iso()))
+    return result.rowcount == 1
+
+
+def requeue(conn: Connection, job_id: str) -> bool:
+    """A failed job queued again with a fresh count of attempts (its checkpoints are kept). False if not failed."""
+    result = conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state == FAILED).values(
+        state=QUEUED, step="waiting for a worker", message="", attempts=0, worker=None, lease_until=None,
+        updated_at=now_iso()))
+    return result.rowcount == 1
 
 
 def add_history(conn: Connection, job_id: str, entry: dict[str, Any]) -> None:
