@@ -11,7 +11,7 @@ LLM := $(VENV)/.llm-stamp
 DEV := $(VENV)/.dev-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: demo test llm bench install clean
+.PHONY: demo test typecheck lint llm bench install clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ demo: $(RUNTIME)
 test: $(DEV)
 	@bash scripts/ensure-system.sh
 	@$(PY) -m pytest -q
+
+# mypy (strict on domain.py, services/, vault/; settings in pyproject.toml) and ruff over src and tests.
+typecheck: $(DEV)
+	@$(PY) -m mypy
+
+lint: $(DEV)
+	@$(PY) -m ruff check src tests
 
 $(BENCH_STAMP): $(DEV)
 	@$(PIP) install -q -c constraints.txt -e '.[dev,llm,bench]'
