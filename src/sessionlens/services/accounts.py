@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from ..errors import InputError, NotFoundError
 from ..vault import accounts, tenancy
 from ..vault.accounts import Role
+from ..vault.models import clients
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
 
@@ -45,6 +46,27 @@ def disable_account(ctx: Ctx, username: str, disabled: bool = True) -> dict[str,
         account = accounts.set_disabled(ctx.vault, conn, username, disabled)
         ctx.vault.audit(conn, actor=ctx.who, action="account.disable" if disabled else "account.enable",
                         target=account.id)
+    return account.public()
+
+
+def change_role(ctx: Ctx, username: str, role: Role | str) -> dict[str, Any]:
+    """Admins change another account's role. A clinician who still has clients keeps the role: their
+    clients would be left with no one allowed to see them."""
+    new = Role(role)
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.ACCOUNT_MANAGE, username)
+        if username == ctx.who:
+            raise InputError("an account cannot change its own role; ask another admin")
+        before = accounts.get(ctx.vault, conn, username)
+        if before.role is Role.CLINICIAN and new is not Role.CLINICIAN:
+            owned = conn.execute(select(func.count()).select_from(clients)
+                                 .where(clients.c.owner_id == before.id)).scalar_one()
+            if owned:
+                raise InputError(f"{username} still has {owned} client(s): a clinician with clients keeps the "
+                                 "clinician role")
+        account = accounts.set_role(ctx.vault, conn, username, new)
+        ctx.vault.audit(conn, actor=ctx.who, action="account.role", target=account.id,
+                        detail={"from": before.role.value, "to": new.value})
     return account.public()
 
 

@@ -165,6 +165,14 @@ def set_disabled(vault: Vault, conn: Connection, username: str, disabled: bool) 
     return get(vault, conn, username)
 
 
+def set_role(vault: Vault, conn: Connection, username: str, role: Role) -> Account:
+    row = _row(conn, username)
+    if _checked(vault, row).is_owner:
+        raise InputError("the vault owner's role is set when the vault is made")
+    _save(vault, conn, row, role=role.value)
+    return get(vault, conn, username)
+
+
 def set_password(vault: Vault, conn: Connection, username: str, password: str) -> None:
     row = _row(conn, username)
     if _checked(vault, row).is_owner:
