@@ -110,6 +110,14 @@ SETTINGS: tuple[Setting, ...] = (
         "between 8 and 1024 characters",
     ),
     Setting(
+        "audit_anchor_dir",
+        "",
+        "Directory outside the database for the signed audit anchor, escrow pin and shred list (empty: 'anchor' "
+        "beside a SQLite file, else in the data directory). On a practice server put it where database users "
+        "cannot write.",
+        str,
+    ),
+    Setting(
         "lockout_attempts",
         5,
         "Failed password attempts after which an account is locked.",
