@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Machine set-up the test suite needs, done by the project itself (idempotent, quiet when all is there):
 #  - Debian's chromium for the browser tests (test tools' own browser downloads fail offline);
+#  - Debian's poppler-utils (pdftoppm), so the export test renders the note PDF's pages to images;
 #  - Debian's caddy, so a browser test can sign in through the shipped deploy/Caddyfile (loopback only);
 #  - PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering, started if they are installed but down.
 set -u
@@ -31,6 +32,17 @@ ensure_caddy() {
     as_root systemctl disable --now caddy >/dev/null 2>&1 || true
 }
 
+ensure_poppler() {
+    command -v pdftoppm >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || { say "pdftoppm missing and no apt-get: the PDF page test will skip"; return 0; }
+    say "installing Debian's poppler-utils for the PDF page test"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends poppler-utils >/dev/null 2>&1 \
+        || { as_root apt-get update -q >/dev/null 2>&1 \
+             && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends poppler-utils \
+                >/dev/null 2>&1; } \
+        || say "could not install poppler-utils: the PDF page test will skip"
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_postgres() {
@@ -53,6 +65,7 @@ ensure_redis() {
 }
 
 ensure_chromium
+ensure_poppler
 ensure_caddy
 ensure_postgres
 ensure_redis
