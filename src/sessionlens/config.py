@@ -135,11 +135,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "retention_audio",
-        "after_transcription",
-        "When session audio is deleted: after_transcription (default) or keep.",
+        "until_signed",
+        "When a client's session audio is deleted, unless the client has a choice of their own: until_signed "
+        "(default: kept for listening during the review, deleted when the note is signed), after_transcription, "
+        "or keep.",
         str,
-        lambda v: v in ("after_transcription", "keep"),
-        "after_transcription or keep",
+        lambda v: v in ("until_signed", "after_transcription", "keep"),
+        "until_signed, after_transcription or keep",
+    ),
+    Setting(
+        "audio_max_minutes",
+        240,
+        "Longest recording (minutes) accepted, uploaded or recorded in the room.",
+        int,
+        lambda v: 1 <= v <= 1440,
+        "between 1 and 1440 minutes",
     ),
     Setting(
         "retention_days",
