@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ..codec import utterance_from_dict
+from ..domain import Transcript
 from .language import kind
 from .measures import change, instrument
 
@@ -62,6 +64,31 @@ def theme_timeline(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-len(r["sessions"]), r["sessions"][0], r["theme"]))
 
 
+MEANING_QUOTES = 2  # quotes shown per session a meaning theme appears in
+
+
+def meaning_timeline(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Recurring themes by meaning over (session id, analysis document) pairs, oldest first: clusters of the
+    client's own utterances by base-MiniLM similarity (``analysis.theme_clusters``), labelled with their key words,
+    numbered 1-based like :func:`theme_timeline`, each with the quotes it rests on."""
+    from ..analysis.theme_clusters import meaning_themes  # the encoder loads only when trends are asked for
+
+    number = {sid: n for n, (sid, _) in enumerate(docs, 1)}
+    transcripts = [(sid, Transcript(tuple(utterance_from_dict(u) for u in doc.get("utterances", ())), ()))
+                   for sid, doc in docs]
+    rows = []
+    for tl in meaning_themes(transcripts):
+        present = [e for e in tl.entries if e.marker]
+        rows.append({
+            "theme": tl.theme, "words": tl.theme.removeprefix("about: ").split(", "),
+            "sessions": [number[e.session] for e in present],
+            "status": "recurring" if tl.recurring else "once",
+            "evidence": [{"session": number[e.session], "utterance": m.utterance_id, "quote": m.text}
+                         for e in present for m in e.evidence[:MEANING_QUOTES]],
+        })
+    return rows
+
+
 def measure_series(measures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     by: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for m in sorted(measures, key=lambda m: m["taken_on"]):
@@ -75,9 +102,12 @@ def measure_series(measures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def client_trends(points: Sequence[Mapping[str, Any]], measures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def client_trends(points: Sequence[Mapping[str, Any]], measures: Sequence[Mapping[str, Any]],
+                  docs: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> dict[str, Any]:
+    """``docs``: the (session id, analysis document) pairs behind ``points``, for the themes by meaning."""
     emotions = Counter(e for p in points for e in p["emotions"])
     return {"sessions": list(points), "themes": theme_timeline(points), "measures": measure_series(measures),
+            "meaning_themes": meaning_timeline(docs) if docs else [],
             "client_emotions": [e for e, _ in emotions.most_common(5)]}
 
 

@@ -254,12 +254,12 @@ def list_measures(ctx: Ctx, client_id: str) -> list[dict[str, Any]]:
 # --- trends -------------------------------------------------------------------------------------
 
 
+def _docs(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[tuple[Any, dict[str, Any]]]:
+    return [(s, _analysis(ctx, conn, s.id)) for s in session_rows if blobs.find(conn, s.id, BlobKind.ANALYSIS)]
+
+
 def _points(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[dict[str, Any]]:
-    out = []
-    for s in session_rows:
-        if blobs.find(conn, s.id, BlobKind.ANALYSIS):
-            out.append(trends.session_point(s.id, s.client_id, s.created_at, _analysis(ctx, conn, s.id)))
-    return out
+    return [trends.session_point(s.id, s.client_id, s.created_at, doc) for s, doc in _docs(ctx, conn, session_rows)]
 
 
 def client_trends(ctx: Ctx, client_id: str) -> dict[str, Any]:
@@ -267,9 +267,10 @@ def client_trends(ctx: Ctx, client_id: str) -> dict[str, Any]:
         client_row(ctx, conn, Action.REFLECTION_READ, client_id)
         srows = conn.execute(select(sessions).where(sessions.c.client_id == client_id)
                              .order_by(sessions.c.created_at, sessions.c.id)).all()
-        points, ms = _points(ctx, conn, srows), _measures(ctx, conn, client_id)
+        docs, ms = _docs(ctx, conn, srows), _measures(ctx, conn, client_id)
+        points = [trends.session_point(s.id, s.client_id, s.created_at, doc) for s, doc in docs]
         ctx.vault.audit(conn, actor=ctx.who, action="trends.read", target=client_id, detail={"sessions": len(points)})
-    return {"client": client_id, **trends.client_trends(points, ms)}
+    return {"client": client_id, **trends.client_trends(points, ms, [(s.id, doc) for s, doc in docs])}
 
 
 def clinician_trends(ctx: Ctx) -> dict[str, Any]:
