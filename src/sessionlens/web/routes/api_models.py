@@ -48,6 +48,9 @@ class NoteIn(Strict):
 
 class DraftIn(Strict):
     format: Literal["soap", "dap", "birp", "girp"] = "soap"
+    detail: Literal["concise", "full"] | None = Field(
+        default=None, description="concise: clinical length by salience; full: everything found. "
+                                  "Omitted: the note_detail setting.")
 
 
 class JobOut(BaseModel):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from ...notes.model import note_to_dict
 from ...services import note_workflow
 from ...services.context import Ctx
-from ..deps import ctx
+from ..deps import ctx, web_state
 from ..ids import SessionId
 from ..views.note import edits
 from .api_models import DraftIn, NoteIn
@@ -21,8 +21,9 @@ def read_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
     return note_to_dict(note_workflow.read_session_note(c, session_id))
 
 @router.post("/{session_id}/note/draft", status_code=201, summary="Write a grounded first draft")
-def draft_note(session_id: SessionId, body: DraftIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return note_workflow.draft_session_note(c, session_id, body.format)
+def draft_note(request: Request, session_id: SessionId, body: DraftIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+    detail = body.detail or web_state(request).settings.note_detail
+    return note_workflow.draft_session_note(c, session_id, body.format, detail=detail)
 
 @router.put("/{session_id}/note", summary="Save the clinician's edits to the draft (refused once signed)")
 def save_note(session_id: SessionId, body: NoteIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
