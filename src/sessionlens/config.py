@@ -306,6 +306,14 @@ SETTINGS: tuple[Setting, ...] = (
         "empty or an http(s):// URL",
     ),
     Setting(
+        "note_llm_name",
+        "local",
+        "Model name sent to the LLM server (Ollama needs the name it knows, e.g. llama3.2; llama-server ignores it).",
+        str,
+        lambda v: 0 < len(v) <= 200,
+        "1 to 200 characters",
+    ),
+    Setting(
         "note_llm_allow_remote",
         False,
         "Allow an LLM server that is not on this computer (sends session excerpts to it).",
