@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from ...services import analyses, media_sessions, sessions, speaker_corrections
 from ...services.context import Ctx
 from ..deps import ctx
 from ..ids import ID_PATTERN, SessionId
+from ..ranges import byte_range
 from .api_models import SpeakersIn
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+STREAM_ABOVE = 4 * 1024 * 1024  # larger ranges are sent piece by piece, never decrypted whole
 
 
 @router.get("", summary="Sessions (of one client with ?client=)")
@@ -45,17 +45,24 @@ def correct_speakers(session_id: SessionId, body: SpeakersIn, c: Ctx = Depends(c
 
 
 @router.get("/{session_id}/audio", summary="The session's audio (supports Range)",
-            responses={200: {"content": {"audio/*": {}}}, 206: {"content": {"audio/*": {}}}})
+            responses={200: {"content": {"audio/*": {}}}, 206: {"content": {"audio/*": {}}},
+                       416: {"description": "the Range cannot be served"}})
 def audio(session_id: SessionId, request: Request, c: Ctx = Depends(ctx)) -> Response:
-    data, mime = media_sessions.read_audio(c, session_id)
-    size = len(data)
-    match = RANGE.match(request.headers.get("range", "").strip())
-    if not match or not any(match.groups()):
-        return Response(data, media_type=mime, headers={"accept-ranges": "bytes"})
-    first, last = match.groups()
-    start = int(first) if first else max(size - int(last), 0)
-    end = min(int(last), size - 1) if first and last else size - 1
-    if start >= size or start > end:
-        return Response(status_code=416, headers={"content-range": f"bytes */{size}"})
-    return Response(data[start:end + 1], status_code=206, media_type=mime,
-                    headers={"accept-ranges": "bytes", "content-range": f"bytes {start}-{end}/{size}"})
+    """Served from the streaming blob store: a range decrypts only the chunks that hold it."""
+    header = request.headers.get("range")
+    if header is None:
+        ref, pieces = media_sessions.stream_audio(c, session_id, 0)
+        return StreamingResponse(pieces, media_type=ref.mime,
+                                 headers={"accept-ranges": "bytes", "content-length": str(ref.size)})
+    ref = media_sessions.audio_info(c, session_id)
+    span = byte_range(header, ref.size)
+    if span is None:
+        return Response(status_code=416, headers={"content-range": f"bytes */{ref.size}"})
+    start, end = span
+    headers = {"accept-ranges": "bytes", "content-range": f"bytes {start}-{end}/{ref.size}"}
+    if end + 1 - start <= STREAM_ABOVE:
+        data, ref = media_sessions.read_audio_range(c, session_id, start, end + 1)
+        return Response(data, status_code=206, media_type=ref.mime, headers=headers)
+    ref, pieces = media_sessions.stream_audio(c, session_id, start, end + 1)
+    return StreamingResponse(pieces, status_code=206, media_type=ref.mime,
+                             headers={**headers, "content-length": str(end + 1 - start)})
