@@ -1,0 +1,193 @@
+"""The ``data`` payload of each finding kind (``Finding.data``), keyed by ``Finding.kind``.
+
+Producers build these; ``FINDING_DATA`` maps each typed kind to its payload, and a test checks every
+finding the analysis emits against it. Fields may be added, never renamed or removed.
+"""
+
+from typing import Literal
+
+from typing_extensions import NotRequired, TypedDict
+
+RoleName = Literal["therapist", "client", "other"]
+
+
+class RoleAssignmentData(TypedDict):
+    """Which speaker a role guess is about."""
+
+    speaker: str
+
+
+class InterruptionData(TypedDict):
+    """Who started speaking over whom, and for how long."""
+
+    speaker: str
+    over_speaker: str
+    overlap_seconds: float
+
+
+class RuleHitData(TypedDict):
+    """A MITI behaviour found by a rule (no training labels exist for these)."""
+
+    code: str
+    confidence: float
+    why: str
+
+
+class CodeData(TypedDict):
+    """A coded utterance: the class probabilities and, for the therapist, subcodes and rule hits."""
+
+    probabilities: dict[str, float]
+    subcodes: list[str]
+    subcode_confidence: dict[str, float]
+    rules: list[RuleHitData]
+
+
+class PrematureAdviceData(TypedDict):
+    """Advice given right after the client's concerns, without a reflection in between."""
+
+    utterance_id: str
+    concern_ids: list[str]
+
+
+class EmotionSegment(TypedDict):
+    """One fifth of a role's speech: its dominant emotion and intensity (``None`` where nobody spoke)."""
+
+    utterances: int
+    dominant: str | None
+    intensity: float | None
+    peak_utterance: str | None
+    ekman_group: NotRequired[str]
+    top: NotRequired[dict[str, float]]
+    ekman: NotRequired[dict[str, float]]
+
+
+class EmotionArcData(TypedDict):
+    """A role's emotion over the session."""
+
+    segments: list[EmotionSegment]
+    mean_intensity: float | None
+
+
+class EmotionPeakData(TypedDict):
+    """One utterance of high emotional intensity."""
+
+    role: str
+    intensity: float
+    labels: list[str]
+
+
+class ThemeData(TypedDict):
+    """A theme: how often, by whom, first where, on which cue words."""
+
+    mentions: int
+    by_client: int
+    by_therapist: int
+    first_utterance: str
+    first_start: float | None
+    cue_words: dict[str, int]
+    utterance_ids: list[str]
+
+
+class SilenceContextData(TypedDict):
+    """What a silence followed and who broke it."""
+
+    context: str
+    broken_by: str
+    duration: float
+    cue: str | None
+    before_role: RoleName
+    within_turn: bool
+
+
+class YesButData(TypedDict):
+    """Suggestions answered with "yes, but", chained."""
+
+    pairs: int
+    suggestions: list[str]
+    replies: list[str]
+
+
+class MarkerData(TypedDict):
+    """One rupture marker or repair move in an utterance."""
+
+    utterance_id: str
+    kind: str
+    cue: str
+
+
+class RuptureData(TypedDict):
+    """A rupture episode: its markers and the silences inside it."""
+
+    markers: list[MarkerData]
+    silence_seconds: list[float]
+
+
+class RepairData(TypedDict):
+    """The therapist's repair moves after a rupture."""
+
+    rupture_utterance: str
+    moves: list[MarkerData]
+    kinds: list[str]
+
+
+class HereAndNowData(TypedDict):
+    """Talk about the relationship in the room."""
+
+    role: str
+    cues: list[str]
+
+
+class ClientTopicData(TypedDict):
+    """A topic the client brought up."""
+
+    theme: str
+    cue: str
+
+
+class SelfDisclosureData(TypedDict):
+    """The therapist's first-person cues."""
+
+    cues: list[str]
+
+
+class RiskData(TypedDict):
+    """A risk cue: its rule ids and matched words, and how it was said."""
+
+    category: str
+    negated: bool
+    words: str
+    strength: Literal["explicit", "indirect", "context", "broad", "model"]
+    rules: list[str]
+    hypothetical: bool
+    reported: bool
+    speaker_role: RoleName
+    asked_by_therapist: bool
+    word_times: Literal["exact", "estimated"]
+    reply_utterance: NotRequired[str]
+
+
+FindingData = (
+    RoleAssignmentData | InterruptionData | CodeData | PrematureAdviceData | EmotionArcData | EmotionPeakData
+    | ThemeData | SilenceContextData | YesButData | RuptureData | RepairData | HereAndNowData | ClientTopicData
+    | SelfDisclosureData | RiskData
+)
+
+# Finding kind -> the TypedDict its ``data`` follows.
+FINDING_DATA: dict[str, type] = {
+    "role_assignment": RoleAssignmentData,
+    "interruption": InterruptionData,
+    "therapist_behaviour": CodeData,
+    "client_talk": CodeData,
+    "premature_advice": PrematureAdviceData,
+    "emotion_arc": EmotionArcData,
+    "emotion_peak": EmotionPeakData,
+    "theme": ThemeData,
+    "silence_context": SilenceContextData,
+    "yes_but_chain": YesButData,
+    "rupture": RuptureData,
+    "repair": RepairData,
+    "here_and_now": HereAndNowData,
+    "client_initiated_topic": ClientTopicData,
+    "self_disclosure": SelfDisclosureData,
+    "risk": RiskData,
+}
