@@ -22,3 +22,5 @@ from . import addenda_pages  # addenda to a signed note
 ROUTERS.append(addenda_pages.router)
 from . import accounts_pages  # account management (admins)
 ROUTERS.append(accounts_pages.router)
+from . import api_retention  # a client's audio retention
+ROUTERS.append(api_retention.router)
