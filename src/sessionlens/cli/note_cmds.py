@@ -34,6 +34,7 @@ _writer_llm = lazy("sessionlens.notes.writer_llm")
 _offline = lazy("sessionlens.offline")
 fd = lazy("sessionlens.services.formulation_decisions")
 nw = lazy("sessionlens.services.note_workflow")
+_exports = lazy("sessionlens.services.exports")
 _analysis = lazy("sessionlens.services.analysis")
 # Named here so that `--help` does not load the PDF and DOCX writers; a test keeps it equal to EXPORTERS.
 EXPORT_NAMES = ("markdown", "text", "pdf", "docx", "fhir-composition", "fhir-documentreference")
@@ -53,7 +54,8 @@ def _is_file(target: str) -> bool:
     return Path(target).is_file()
 
 
-def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, timeout: float | None) -> _writer_default.NoteWriter | None:
+def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, timeout: float | None,
+            name: str | None = None, detail: str = "concise") -> _writer_default.NoteWriter | None:
     s = Settings()
     url = llm_url or s.note_llm_url
     model = str(llm_model) if llm_model else s.note_llm_model
@@ -61,10 +63,13 @@ def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, tim
         raise InputError("choose one of --llm-model and --llm-url")
     cfg_timeout = timeout if timeout is not None else s.note_llm_timeout
     if model:
-        return _writer_llm.LLMWriter(_writer_llm.LLMConfig("llama_cpp", model_path=model, timeout=cfg_timeout))
+        return _writer_llm.LLMWriter(_writer_llm.LLMConfig("llama_cpp", model_path=model, timeout=cfg_timeout,
+                                                           detail=detail))
     if url:
-        return _writer_llm.LLMWriter(_writer_llm.LLMConfig("openai", url=url, allow_remote=allow_remote or s.note_llm_allow_remote,
-                                   timeout=cfg_timeout))
+        # A remote host (allowed explicitly) is named in a warning on every draft: issue 17, finding 11.
+        return _writer_llm.LLMWriter(_writer_llm.LLMConfig(
+            "openai", url=url, model_name=name or s.note_llm_name, allow_remote=allow_remote or s.note_llm_allow_remote,
+            timeout=cfg_timeout, detail=detail))
     return None
 
 
@@ -103,6 +108,8 @@ def draft(
     llm_allow_remote: Annotated[bool, typer.Option("--llm-allow-remote", help="Allow an LLM server that is not "
                                                    "on this computer (sends session excerpts there).")] = False,
     llm_timeout: Annotated[Optional[float], typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")] = None,
+    llm_name: Annotated[Optional[str], typer.Option("--llm-name", help="Model name for the --llm-url server "
+                                                    "(Ollama: e.g. llama3.2); setting note_llm_name.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Discard the stored draft (and its edits).")] = False,
     detail: Annotated[Optional[str], typer.Option("--detail", help="concise (clinical length, the default) or full "
                                                   "(everything found); setting note_detail.")] = None,
@@ -115,7 +122,7 @@ def draft(
     detail = (detail or s.note_detail).lower()
     if detail not in ("concise", "full"):
         raise InputError("--detail must be concise or full")
-    writer = _writer(llm_model, llm_url, llm_allow_remote, llm_timeout)
+    writer = _writer(llm_model, llm_url, llm_allow_remote, llm_timeout, llm_name, detail)
     if _is_file(target):
         note = nw.draft_file_note(Path(target), fmt, writer=writer, grounding=grounding,
                                     llm_url=llm_url or s.note_llm_url, detail=detail)
@@ -218,20 +225,31 @@ def export(
     to: Annotated[str, typer.Option("--to", help=f"One of: {', '.join(EXPORT_NAMES)}.")] = "markdown",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="A new file (else standard output).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="For a transcript file: soap, dap, birp or girp.")] = None,
+    client: Annotated[str, typer.Option("--client", help="Show the client by pseudonym (the record id, default) "
+                                        "or name.")] = "pseudonym",
+    appendix: Annotated[bool, typer.Option("--appendix", help="Add the evidence appendix: times and short quotes "
+                                           "of the moments each sentence rests on.")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="Date of service, YYYY-MM-DD (default: the "
+                                                "session record's date).")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="Start time, HH:MM (default: the session "
+                                                 "record's time).")] = None,
+    clinician: Annotated[Optional[str], typer.Option("--clinician", help="The clinician as the record should "
+                                                     "name them (default: the signer).")] = None,
     data_dir: DataDir = None, user: User = None,
 ) -> None:
-    """Export a note: Markdown, plain text for EHR fields, PDF, DOCX, FHIR R4 Composition/DocumentReference."""
+    """Export a note with a header and signature block: Markdown, plain text for EHR fields, PDF, DOCX, FHIR R4."""
     if to not in _export.EXPORTERS:
         raise InputError(f"--to must be one of: {', '.join(_export.EXPORTERS)}")
+    choice = _exports.NoteExportChoice(client=client, appendix=appendix, date=date or "", start=start or "",
+                                       clinician=clinician or "")
     if _is_file(target):
         s = Settings()
         f = (fmt or s.note_format).lower()
         _check_format(f, s.note_grounding)
-        data = _export.export_note(nw.draft_file_note(Path(target), f, grounding=s.note_grounding,
-                                                                detail=s.note_detail), to)
+        data = _exports.export_file_note(Path(target), f, to, choice, grounding=s.note_grounding, detail=s.note_detail)
     else:
         with signed_in(data_dir, user) as ctx:
-            data = nw.export_session_note(ctx, target, to)
+            data = _exports.export_session_note(ctx, target, to, choice)
     if output is None and to in ("pdf", "docx") and sys.stdout.isatty():
         raise InputError(f"--to {to} is binary: give --output FILE")
     _write_out(data, output, data_dir)

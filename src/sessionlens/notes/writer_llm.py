@@ -1,14 +1,16 @@
-"""The optional LLM writer: a local model rephrases each section from the needed excerpts only.
+"""The optional LLM writer: a local model rewrites the grounded draft concisely, section by section,
+seeing only the draft and the excerpts that section cites.
 
 Backends sit behind ``LLMBackend`` with a registry (``BACKENDS``): ``llama_cpp`` runs a GGUF file the
 user supplies (llama-cpp-python, extra ``sessionlens[llm]``); ``openai`` talks to an
-OpenAI-compatible server the user runs (Ollama, llama.cpp server, LM Studio) by URL, loopback only
-unless the user explicitly allows another host.
+OpenAI-compatible server the user runs (Ollama, llama.cpp's llama-server, LM Studio; docs/notes-llm.md)
+by URL, loopback only unless the user explicitly allows another host — and then every draft warns.
 
-Whatever the model writes goes through the same grounding check as the default writer. Risk and
-mental status stay with the default writer (their wording is safety-relevant), and any section the
-model fails on — server down, slow, garbage, nothing supported — falls back to the default writer's
-text with a plain message saying so. The session's text is never put into a message or log.
+Every sentence the model writes is re-checked against its evidence with the grounding check; one that
+fails is marked unsupported, so the grounding step removes it or leaves it marked, by setting. Risk
+stays with the default writer (its wording is safety-relevant), and any section the model fails on —
+server down, slow, garbage, nothing supported, not shorter — keeps the draft's text with a plain
+message saying so. The session's text is never put into a message or log.
 """
 
 from __future__ import annotations
@@ -32,8 +34,7 @@ from ..errors import InputError
 from .extract import View
 from .formats import FormatSpec
 from .grounding import check_sentence
-from .model import Note, Section, Sentence
-from .writer_default import DefaultWriter
+from .model import UNSUPPORTED, Note, Section, Sentence
 
 KEEP_DEFAULT = ("risk",)  # sections whose wording stays the default writer's
 MAX_EXCERPT_WORDS = 700  # small local models have small context windows
@@ -57,6 +58,7 @@ class LLMConfig:
     max_tokens: int = 300
     sections: tuple[str, ...] = ()  # section keys the model writes (empty: all but KEEP_DEFAULT)
     excerpt_words: int = MAX_EXCERPT_WORDS
+    detail: str = "concise"  # the grounded draft the model rewrites: concise or full
 
 
 class LLMBackend(Protocol):
@@ -67,18 +69,23 @@ class LLMBackend(Protocol):
 
 # --- backends ----------------------------------------------------------------------------------
 
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1): this computer."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_local_url(url: str, allow_remote: bool) -> str:
     """The URL if it is http(s) to a loopback host (or another host the user explicitly allowed)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError("the LLM server URL must be http://HOST:PORT (e.g. http://127.0.0.1:8080)")
     host = parts.hostname
-    local = host == "localhost"
-    try:
-        local = local or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    if not local and not allow_remote:
+    if not is_loopback(host) and not allow_remote:
         raise InputError(f"refusing to send session excerpts to {host}: not this computer. "
                          "Run the model locally, or pass --llm-allow-remote if you really mean it")
     return url.rstrip("/")
@@ -191,14 +198,14 @@ def make_backend(cfg: LLMConfig) -> LLMBackend:
 
 # --- the writer ----------------------------------------------------------------------------------
 
-SYSTEM = ("You write progress notes for a licensed therapist. Write short, factual, clinical sentences in the "
-          "third person ('Client ...', 'Therapist ...'). Use ONLY the transcript excerpts given. End EVERY "
-          "sentence with the ids of the excerpts it rests on in square brackets, e.g. [u12, u13]. Never add "
-          "diagnoses, risk statements or anything not in the excerpts.")
+SYSTEM = ("You edit progress notes for a licensed therapist. Rewrite the draft section you are given as a "
+          "shorter clinical paragraph in the third person ('Client ...', 'Therapist ...'). Use ONLY the draft "
+          "and the transcript excerpts. End EVERY sentence with the ids of the excerpts it rests on in square "
+          "brackets, e.g. [u12, u13]. Never add diagnoses, risk statements or anything not in the excerpts.")
 
 
 def excerpts(section: Section, v: View, limit: int = MAX_EXCERPT_WORDS) -> tuple[str, set[str]]:
-    """The utterances the default draft of this section cites — all the model gets to see."""
+    """The utterances the draft of this section cites — all the model gets to see of the session."""
     ids = sorted({i for s in section.sentences for i in s.evidence if i in v.index}, key=v.index.__getitem__)
     lines, used, n = [], set(), 0
     for i in ids:
@@ -209,6 +216,13 @@ def excerpts(section: Section, v: View, limit: int = MAX_EXCERPT_WORDS) -> tuple
         lines.append(f"[{u.id}] {u.role.value.capitalize()}: {u.text}")
         used.add(u.id)
     return "\n".join(lines), used
+
+
+def rewrite_prompt(section: Section, text: str) -> str:
+    draft = "\n".join(f"- {s.text} [{', '.join(s.evidence)}]" for s in section.sentences if s.evidence)
+    return (f"Section: {section.title}\nDraft:\n{draft}\n\nTranscript excerpts:\n{text}\n\n"
+            f"Rewrite the {section.title} section more concisely, in at most {max(1, len(section.sentences))} "
+            "sentences, each ending with its excerpt ids in square brackets.")
 
 
 def parse_sentences(raw: str, allowed: set[str]) -> list[Sentence]:
@@ -223,7 +237,22 @@ def parse_sentences(raw: str, allowed: set[str]) -> list[Sentence]:
     return out
 
 
+def remote_warning(cfg: LLMConfig) -> str | None:
+    """A plain warning when session excerpts go to a server that is not this computer (allowed explicitly)."""
+    if cfg.backend != "openai" or not cfg.allow_remote:
+        return None
+    host = urlsplit(cfg.url).hostname or "?"
+    if is_loopback(host):
+        return None
+    return (f"LLM writer: session excerpts are sent to {host}, which is not this computer "
+            "(allowed by --llm-allow-remote or the note_llm_allow_remote setting).")
+
+
 class LLMWriter:
+    """Rewrites the grounded draft, section by section, with a local model; every sentence it writes is
+    re-checked against its evidence. Failing sentences are marked unsupported, so the grounding step
+    that follows removes them or leaves them marked for review, as the clinician's setting says."""
+
     name = "llm"
 
     def __init__(self, cfg: LLMConfig, backend: LLMBackend | None = None) -> None:
@@ -231,37 +260,53 @@ class LLMWriter:
         self.backend = backend or make_backend(cfg)
 
     def write(self, analysis: SessionAnalysis, spec: FormatSpec) -> Note:
-        base = DefaultWriter().write(analysis, spec)
+        from .service import draft_note  # the grounded default draft is what the model rewrites
+
+        base = draft_note(analysis, spec.name, detail=self.cfg.detail)
         v = View(analysis.transcript)
-        sections, messages, down = [], list(base.messages), False
+        warning = remote_warning(self.cfg)
+        sections, messages, down = [], list(base.messages) + ([warning] if warning else []), False
+        stats = {"sections_sent": 0, "sentences_returned": 0, "supported": 0, "unsupported": 0}
         for sec in base.sections:
             wanted = sec.key in self.cfg.sections if self.cfg.sections else True
             if down or not wanted or sec.key in KEEP_DEFAULT or not any(s.evidence for s in sec.sentences):
                 sections.append(sec)
                 continue
             try:
-                sections.append(self._section(sec, analysis, v, messages))
+                sections.append(self._section(sec, analysis, v, messages, stats))
             except LLMUnavailable as exc:
                 messages.append(f"LLM writer: {exc}; the default writer's text is used instead.")
                 sections.append(sec)
                 down = True  # don't wait on a failing server once per section
         return replace(base, sections=tuple(sections), draft=tuple(sections), writer=f"llm:{self.backend.name}",
-                       messages=tuple(messages))
+                       messages=tuple(messages), meta={**base.meta, "llm": stats})
 
-    def _section(self, sec: Section, a: SessionAnalysis, v: View, messages: list[str]) -> Section:
+    def _section(self, sec: Section, a: SessionAnalysis, v: View, messages: list[str], stats: dict[str, int]
+                 ) -> Section:
         text, allowed = excerpts(sec, v, self.cfg.excerpt_words)
-        prompt = f"Section: {sec.title}\nTranscript excerpts:\n{text}\n\nWrite the {sec.title} section."
-        written = parse_sentences(self.backend.complete(SYSTEM, prompt), allowed)
-        with_times = [_timed(s, v) for s in written]
-        kept = [s for s in with_times if check_sentence(s, a, v).ok]
-        dropped = len(written) - len(kept)
-        if dropped:
-            messages.append(f"LLM writer: {dropped} unsupported sentence(s) removed from {sec.title}.")
-        if not kept:
+        stats["sections_sent"] += 1
+        written = [_timed(s, v) for s in parse_sentences(self.backend.complete(SYSTEM, rewrite_prompt(sec, text)),
+                                                         allowed)]
+        ok = [check_sentence(s, a, v).ok for s in written]
+        stats["sentences_returned"] += len(written)
+        stats["supported"] += sum(ok)
+        stats["unsupported"] += len(ok) - sum(ok)
+        if not any(ok):
             messages.append(f"LLM writer: nothing usable for {sec.title}; the default writer's text is used.")
             return sec
+        if sum(len(s.text.split()) for s, good in zip(written, ok) if good) > _words(sec):
+            messages.append(f"LLM writer: the rewrite of {sec.title} was not shorter; the draft is kept.")
+            return sec
+        if len(ok) > sum(ok):
+            messages.append(f"LLM writer: {len(ok) - sum(ok)} of {len(ok)} rewritten sentence(s) in {sec.title} "
+                            "failed the evidence check.")
         absences = tuple(s for s in sec.sentences if not s.evidence)  # e.g. "not documented" statements
-        return Section(sec.key, sec.title, tuple(kept) + absences)
+        flagged = tuple(s if good else replace(s, status=UNSUPPORTED) for s, good in zip(written, ok))
+        return Section(sec.key, sec.title, flagged + absences)
+
+
+def _words(sec: Section) -> int:
+    return sum(len(s.text.split()) for s in sec.sentences if s.evidence)
 
 
 def _timed(s: Sentence, v: View) -> Sentence:

@@ -24,7 +24,6 @@ from ..codec import transcript_from_dict
 from ..errors import InputError, NotFoundError
 from ..notes import conceptualization as concept
 from ..notes import workflow
-from ..notes.export import EXPORTERS, export_note
 from ..notes.model import SIGNED, Note, note_from_dict, note_to_dict
 from ..notes.service import draft_note
 from ..notes.writer_default import NoteWriter
@@ -144,20 +143,11 @@ def add_session_addendum(ctx: Ctx, session_id: str, text: str) -> Note:
         return _change(ctx, conn, row, lambda n: workflow.add_addendum(n, ctx.who, now_iso(), text), "note.addendum")
 
 
-def export_session_note(ctx: Ctx, session_id: str, kind: str) -> bytes:
-    """The note as Markdown, text, PDF, DOCX or FHIR JSON — plaintext leaving the vault, so audited."""
-    if kind not in EXPORTERS:
-        raise InputError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTERS)}")
-    with unit_of_work(ctx) as conn:
-        session_row(ctx, conn, Action.EXPORT, session_id)
-        note = _current(ctx, conn, session_id)
-        if note is None:
-            raise NotFoundError(f"session {session_id} has no note yet (draft one first)")
-        workflow.verify(note)
-        data = export_note(note, kind)
-        ctx.vault.audit(conn, actor=ctx.who, action="export", target=session_id,
-                        detail={"session": session_id, "what": f"note:{kind}", "bytes": len(data)})
-    return data
+def export_session_note(ctx: Ctx, session_id: str, kind: str, choice: Any = None) -> bytes:
+    """The note as Markdown, text, PDF, DOCX or FHIR JSON, with its header: see ``exports.export_session_note``."""
+    from . import exports
+
+    return exports.export_session_note(ctx, session_id, kind, choice)
 
 
 def client_conceptualization(ctx: Ctx, client_id: str, model: str = "5p") -> concept.Formulation:

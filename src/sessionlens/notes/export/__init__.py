@@ -1,5 +1,6 @@
 """Note exports: Markdown, plain text for EHR fields, PDF, DOCX, FHIR R4 JSON. A registry maps a
-name to a function ``Note -> bytes`` (plus the file suffix and media type)."""
+name to a function ``(Note, ExportOptions) -> bytes`` (plus the file suffix and media type); the
+options carry the header (client, date of service, clinician ...) and the optional evidence appendix."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from dataclasses import dataclass
 from ...errors import InputError
 from ..model import Note
 from . import docx, fhir, markdown, pdf, text
+from .header import ExportHeader, ExportOptions
 
 
 @dataclass(frozen=True, slots=True)
 class Exporter:
-    render: Callable[[Note], bytes]
+    render: Callable[[Note, ExportOptions], bytes]
     suffix: str
     media_type: str
 
@@ -28,8 +30,12 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-def export_note(note: Note, kind: str) -> bytes:
+def export_note(note: Note, kind: str, options: ExportOptions | None = None) -> bytes:
     try:
-        return EXPORTERS[kind].render(note)
+        exporter = EXPORTERS[kind]
     except KeyError:
         raise InputError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTERS)}") from None
+    return exporter.render(note, options or ExportOptions())
+
+
+__all__ = ["EXPORTERS", "ExportHeader", "ExportOptions", "Exporter", "export_note"]

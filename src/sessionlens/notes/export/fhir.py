@@ -15,6 +15,7 @@ from typing import Any
 from ..model import Note
 from . import text as plain
 from .common import cite, title
+from .header import NOT_RECORDED, ExportOptions
 
 LOINC_PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
 
@@ -59,8 +60,8 @@ def composition(note: Note, subject: str = "Client") -> dict[str, Any]:
     return res
 
 
-def document_reference(note: Note, subject: str = "Client") -> dict[str, Any]:
-    data = plain.render_bytes(note)
+def document_reference(note: Note, subject: str = "Client", opts: ExportOptions | None = None) -> dict[str, Any]:
+    data = plain.render_bytes(note, opts)
     return {
         "resourceType": "DocumentReference",
         "id": str(uuid.uuid4()),
@@ -78,9 +79,15 @@ def document_reference(note: Note, subject: str = "Client") -> dict[str, Any]:
     }
 
 
-def composition_bytes(note: Note) -> bytes:
-    return (json.dumps(composition(note), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def _subject(opts: ExportOptions | None) -> str:
+    client = opts.header.client if opts else NOT_RECORDED
+    return "Client" if client == NOT_RECORDED else client
 
 
-def document_reference_bytes(note: Note) -> bytes:
-    return (json.dumps(document_reference(note), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def composition_bytes(note: Note, opts: ExportOptions | None = None) -> bytes:
+    return (json.dumps(composition(note, _subject(opts)), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def document_reference_bytes(note: Note, opts: ExportOptions | None = None) -> bytes:
+    doc = document_reference(note, _subject(opts), opts)
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

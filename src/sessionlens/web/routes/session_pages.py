@@ -9,12 +9,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ...errors import InputError, NotFoundError
+from ...notes.concise import DETAILS
 from ...notes.export import EXPORTERS
 from ...notes.formats import FORMATS
 from ...notes.model import note_to_dict
 from ...services import analyses, exports, media_sessions, note_workflow
 from ...services.context import Ctx
-from ..deps import checked_form, ctx, see_other
+from ..deps import checked_form, ctx, see_other, web_state
 from ..ids import SessionId
 from ..render import render
 from ..views import note as note_view
@@ -40,19 +41,24 @@ def note_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) ->
     try:
         note = note_to_dict(note_workflow.read_session_note(c, session_id))
     except NotFoundError:
-        return render(request, "note_start.html.j2", {"info": info, "formats": FORMATS})
+        return render(request, "note_start.html.j2", {"info": info, "formats": FORMATS, "details": DETAILS,
+                                                      "detail": web_state(request).settings.note_detail})
     evidence = note_view.evidence_index(analyses.read_analysis(c, session_id))
     return render(request, "note.html.j2", {"info": info, "note": note, "evidence": evidence,
-                                             "exports": list(EXPORTERS)})
+                                             "exports": list(EXPORTERS), "formats": FORMATS, "details": DETAILS})
 
 
 @router.post("/sessions/{session_id}/note/draft")
 async def note_draft(request: Request, session_id: SessionId) -> Response:
     form = await checked_form(request)
     fmt = form.get("format", "soap")
+    detail = form.get("detail") or web_state(request).settings.note_detail
     if fmt not in FORMATS:
         raise InputError("choose one of the note formats offered")
-    await run_in_threadpool(note_workflow.draft_session_note, ctx(request), session_id, fmt)
+    if detail not in DETAILS:
+        raise InputError("choose concise or full detail")
+    await run_in_threadpool(lambda: note_workflow.draft_session_note(
+        ctx(request), session_id, fmt, detail=detail, replace_draft=form.get("replace") == "on"))
     return see_other(f"/sessions/{session_id}/note")
 
 
@@ -64,8 +70,26 @@ def export(session_id: SessionId, what: Literal["analysis", "transcript"], c: Ct
 
 
 @router.get("/sessions/{session_id}/note/export/{kind}")
-def export_note(session_id: SessionId, kind: str, c: Ctx = Depends(ctx)) -> Response:
-    data = note_workflow.export_session_note(c, session_id, kind)
+def export_note(session_id: SessionId, kind: str, client: Literal["pseudonym", "name"] = "pseudonym",
+                appendix: bool = False, c: Ctx = Depends(ctx)) -> Response:
+    """A download; the query carries only choices (never a date or a name: URLs land in logs)."""
+    data = exports.export_session_note(c, session_id, kind, exports.NoteExportChoice(client=client, appendix=appendix))
+    return _download(session_id, kind, data)
+
+
+@router.post("/sessions/{session_id}/note/export")
+async def export_note_form(request: Request, session_id: SessionId) -> Response:
+    """The export form: header choices (date of service, start, clinician) travel in the body, CSRF-checked."""
+    form = await checked_form(request)
+    kind = form.get("kind", "")
+    choice = exports.NoteExportChoice(client=form.get("client", "pseudonym"), appendix=form.get("appendix") == "on",
+                                      date=form.get("date", ""), start=form.get("start", ""),
+                                      clinician=form.get("clinician", "").strip())
+    data = await run_in_threadpool(exports.export_session_note, ctx(request), session_id, kind, choice)
+    return _download(session_id, kind, data)
+
+
+def _download(session_id: str, kind: str, data: bytes) -> Response:
     exporter = EXPORTERS[kind]
     return Response(data, media_type=exporter.media_type, headers={
-        "content-disposition": f'attachment; filename="{session_id}-note{exporter.suffix}"'})
+        "content-disposition": f'attachment; filename="{session_id}-note{exporter.suffix}"', "cache-control": "no-store"})

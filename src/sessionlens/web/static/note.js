@@ -1,6 +1,18 @@
-// Note editor: save the draft, add sentences, evidence on hover or click, sign after confirming.
+// Note editor: save the draft, add sentences, evidence on hover or click, sign after confirming,
+// redraft (concise or full) after confirming.
 "use strict";
 (function () {
+  // A new draft replaces this one and the clinician's edits: ask first.
+  const redraft = document.getElementById("redraft-form");
+  if (redraft) {
+    redraft.addEventListener("submit", function (ev) {
+      const detail = redraft.querySelector("input[name=detail]:checked");
+      const what = detail ? detail.value : "concise";
+      if (!window.confirm("Write a new " + what + " draft? This draft and your edits to it are discarded.")) {
+        ev.preventDefault();
+      }
+    });
+  }
   const form = document.getElementById("note-form");
   if (!form) { return; }
   const session = form.dataset.session;
