@@ -355,7 +355,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "keyring_secret_file",
         "",
-        "File with the 32-byte secret sealing key grants in Redis (mode 0600; `sessionlens worker --new-secret`).",
+        "Workers: file with the 32-byte private key that opens per-job key grants (mode 0600; "
+        "`sessionlens worker --new-secret`).",
+        str,
+    ),
+    Setting(
+        "keyring_public_file",
+        "",
+        "Web server: file with the workers' 32-byte public key (`<secret>.pub`) that seals per-job key grants.",
+        str,
+    ),
+    Setting(
+        "broker_password_file",
+        "",
+        "File holding the Redis password of this process's ACL user (the user is named in broker_url).",
         str,
     ),
     Setting(
