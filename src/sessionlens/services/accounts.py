@@ -58,6 +58,8 @@ def change_role(ctx: Ctx, username: str, role: Role | str) -> dict[str, Any]:
         if username == ctx.who:
             raise InputError("an account cannot change its own role; ask another admin")
         before = accounts.get(ctx.vault, conn, username)
+        if before.is_owner:
+            raise InputError("the vault owner's role is set when the vault is made")
         if before.role is Role.CLINICIAN and new is not Role.CLINICIAN:
             owned = conn.execute(select(func.count()).select_from(clients)
                                  .where(clients.c.owner_id == before.id)).scalar_one()
