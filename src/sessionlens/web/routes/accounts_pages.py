@@ -1,4 +1,5 @@
-"""Page: accounts (admins and the vault owner): add, disable/enable, unlock, reset a password. No clinical content."""
+"""Page: accounts (admins and the vault owner): add, disable/enable, unlock, reset a password, change a role.
+No clinical content."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ async def account_add(request: Request) -> Response:
 ACTIONS = {"disable": lambda c, u, f: accounts.disable_account(c, u, True),
            "enable": lambda c, u, f: accounts.disable_account(c, u, False),
            "unlock": lambda c, u, f: accounts.unlock_account(c, u),
-           "password": lambda c, u, f: accounts.set_password(c, u, f.get("password", ""))}
+           "password": lambda c, u, f: accounts.set_password(c, u, f.get("password", "")),
+           "role": lambda c, u, f: accounts.change_role(c, u, _role(f.get("role", "")))}
 
 
 @router.post("/accounts/{username}/{action}")
