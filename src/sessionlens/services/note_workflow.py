@@ -131,10 +131,15 @@ def edit_session_note(ctx: Ctx, session_id: str, change: Callable[[Note], Note])
 
 
 def sign_session_note(ctx: Ctx, session_id: str) -> Note:
-    """Lock the note: signer (the signed-in account), time, content hash; keeps the draft difference."""
+    """Lock the note: signer (the signed-in account), time, content hash; keeps the draft difference.
+    The recording goes in the same transaction unless the client's retention keeps it."""
+    from .retention import after_signing
+
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.NOTE_WRITE, session_id)
-        return _change(ctx, conn, row, lambda n: workflow.sign(n, ctx.who, now_iso()), "note.sign")
+        signed = _change(ctx, conn, row, lambda n: workflow.sign(n, ctx.who, now_iso()), "note.sign")
+        after_signing(ctx, conn, session_id)
+        return signed
 
 
 def add_session_addendum(ctx: Ctx, session_id: str, text: str) -> Note:
