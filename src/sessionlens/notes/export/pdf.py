@@ -77,6 +77,9 @@ def _appendix(pdf: FPDF, opts: ExportOptions) -> None:
           "I", 8)
     current = ""
     for e in opts.appendix:
+        needed = (9 if e.section != current else 0) + 5 + 4.5 * len(e.quotes) * 1.5  # lines may wrap
+        if pdf.get_y() + needed > pdf.page_break_trigger:  # keep a sentence with its moments
+            pdf.add_page()
         if e.section != current:
             _heading(pdf, e.section, 11)
             current = e.section
