@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .domain import Evidence, Finding, Role, Speaker, Timing, Transcript, Utterance, Word
+from .payloads.document import EvidenceJson, FindingJson, SpeakerJson, TranscriptJson, UtteranceJson, WordJson
 
 FORMAT_NAME = "sessionlens"
 FORMAT_VERSION = 1
@@ -17,7 +18,7 @@ def _round(t: float | None) -> float | None:
     return None if t is None else round(float(t), 3)
 
 
-def word_to_dict(w: Word) -> dict[str, Any]:
+def word_to_dict(w: Word) -> WordJson:
     return {"text": w.text, "start": _round(w.start), "end": _round(w.end), "confidence": w.confidence}
 
 
@@ -25,8 +26,8 @@ def word_from_dict(d: dict[str, Any]) -> Word:
     return Word(text=str(d["text"]), start=d.get("start"), end=d.get("end"), confidence=d.get("confidence"))
 
 
-def utterance_to_dict(u: Utterance) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def utterance_to_dict(u: Utterance) -> UtteranceJson:
+    out: UtteranceJson = {
         "id": u.id,
         "speaker": u.speaker,
         "role": u.role.value,
@@ -56,7 +57,7 @@ def utterance_from_dict(d: dict[str, Any]) -> Utterance:
     )
 
 
-def speaker_to_dict(s: Speaker) -> dict[str, Any]:
+def speaker_to_dict(s: Speaker) -> SpeakerJson:
     return {
         "id": s.id,
         "name": s.name,
@@ -76,7 +77,7 @@ def speaker_from_dict(d: dict[str, Any]) -> Speaker:
     )
 
 
-def transcript_to_dict(t: Transcript) -> dict[str, Any]:
+def transcript_to_dict(t: Transcript) -> TranscriptJson:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -100,7 +101,7 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
     )
 
 
-def evidence_to_dict(e: Evidence) -> dict[str, Any]:
+def evidence_to_dict(e: Evidence) -> EvidenceJson:
     return {
         "utterance_ids": list(e.utterance_ids),
         "start": _round(e.start),
@@ -115,7 +116,7 @@ def evidence_from_dict(d: dict[str, Any]) -> Evidence:
     )
 
 
-def finding_to_dict(f: Finding) -> dict[str, Any]:
+def finding_to_dict(f: Finding) -> FindingJson:
     return {
         "kind": f.kind,
         "label": f.label,

@@ -8,18 +8,22 @@ Add fields freely; never rename or remove one.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Final, cast
 
 from .. import __version__
 from ..analysis.result import SessionAnalysis
 from ..codec import finding_to_dict, speaker_to_dict, utterance_to_dict
+from ..payloads.document import AnalysisDocument, AnalysisSettings, SilenceJson, UtteranceJson
+from ..payloads.metrics import Metrics
 
 SCHEMA_ID = "https://sessionlens.invalid/schema/analysis-1.json"  # an identifier, never fetched
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION: Final = 1
 
 
-def analysis_document(a: SessionAnalysis) -> dict[str, Any]:
+def analysis_document(a: SessionAnalysis) -> AnalysisDocument:
     t = a.transcript
+    # The analyzers' sections and per-utterance fields are assembled by name at run time; their shapes are
+    # the payload types, checked against real analyses by tests/test_schema.py.
     return {
         "$schema": SCHEMA_ID,
         "document_version": DOCUMENT_VERSION,
@@ -27,11 +31,12 @@ def analysis_document(a: SessionAnalysis) -> dict[str, Any]:
         "source_format": t.source_format,
         "timing": t.timing.value,
         "caveats": list(a.caveats),
-        "settings": dict(a.settings),
+        "settings": cast(AnalysisSettings, dict(a.settings)),
         "speakers": [speaker_to_dict(s) for s in t.speakers],
-        "utterances": [{**utterance_to_dict(u), **a.utterance_fields.get(u.id, {})} for u in t.utterances],
-        "metrics": a.metrics,
-        "silences": [{**asdict(s), "before_role": s.before_role.value, "after_role": s.after_role.value}
-                     for s in a.silences],
+        "utterances": [cast(UtteranceJson, {**utterance_to_dict(u), **a.utterance_fields.get(u.id, {})})
+                       for u in t.utterances],
+        "metrics": cast(Metrics, a.metrics),
+        "silences": [cast(SilenceJson, {**asdict(s), "before_role": s.before_role.value,
+                                        "after_role": s.after_role.value}) for s in a.silences],
         "findings": [finding_to_dict(f) for f in a.findings],
     }
