@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 from .payloads import document, findings, metrics
 
@@ -25,9 +25,10 @@ def _kind_branch(kind: str, data: type) -> type:
     """The finding TypedDict whose ``kind`` is ``kind`` and whose ``data`` is ``data``."""
     name = "".join(p.title() for p in kind.split("_")) + "Finding"
     fields = {**document.FindingJson.__annotations__, "kind": Literal[kind], "data": data}
-    branch: Any = TypedDict(name, fields)  # type: ignore[operator]  # a TypedDict built from data
+    make: Any = TypedDict  # called with a computed name, which the static TypedDict form cannot take
+    branch: type = make(name, fields)
     branch.__doc__ = f"A {kind.replace('_', ' ')} finding."
-    return branch  # type: ignore[no-any-return]  # TypedDict() returns a class typed as Any here
+    return branch
 
 
 def _use_attribute_docstrings() -> None:

@@ -26,7 +26,7 @@ class Turn:
 def derive_turns(t: Transcript) -> tuple[Turn, ...]:
     """Group consecutive utterances of one speaker into turns, in order."""
     turns: list[Turn] = []
-    current: list = []  # type: ignore[type-arg]
+    current: list = []
     for u in t.utterances:
         if current and current[-1].speaker != u.speaker:
             turns.append(_close(current))
@@ -37,7 +37,7 @@ def derive_turns(t: Transcript) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
-def _close(utts: list) -> Turn:  # type: ignore[type-arg]
+def _close(utts: list) -> Turn:
     starts = [u.start for u in utts if u.start is not None]
     ends = [u.end for u in utts if u.end is not None]
     return Turn(

@@ -156,7 +156,7 @@ def session_add(
     emit(result, as_json, f"session {result['id']} imported for {client}: {result['utterances']} utterances")
 
 
-def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | None) -> dict:  # type: ignore[type-arg]
+def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | None) -> dict:
     from ..services import media_sessions, transcription
     from .speech_cmds import progress_bar
 

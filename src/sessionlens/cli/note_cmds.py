@@ -168,10 +168,10 @@ def edit(
         text = _typed("New sentence")
         change = lambda n: workflow.add_sentence(n, section, text)  # noqa: E731
     elif delete:
-        change = lambda n: workflow.delete_sentence(n, section, sentence)  # type: ignore[arg-type]  # noqa: E731
+        change = lambda n: workflow.delete_sentence(n, section, sentence)  # noqa: E731
     else:
         text = _typed("Replacement sentence")
-        change = lambda n: workflow.edit_sentence(n, section, sentence, text)  # type: ignore[arg-type]  # noqa: E731
+        change = lambda n: workflow.edit_sentence(n, section, sentence, text)  # noqa: E731
     with signed_in(data_dir, user) as ctx:
         note = nw.edit_session_note(ctx, session, change)
     _show(note, as_json, None)

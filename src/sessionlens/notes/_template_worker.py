@@ -23,7 +23,7 @@ class Budget:
             raise SecurityError("the template loops too much")
 
 
-def _env(budget: Budget):  # type: ignore[no-untyped-def]
+def _env(budget: Budget):
     from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -31,7 +31,7 @@ def _env(budget: Budget):  # type: ignore[no-untyped-def]
     class Env(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**"})
 
-        def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+        def call_binop(self, context, operator, left, right):
             if operator == "**":
                 raise SecurityError("the ** operator is not allowed in note templates")
             size = [len(x) * y for x, y in ((left, right), (right, left))
@@ -43,7 +43,7 @@ def _env(budget: Budget):  # type: ignore[no-untyped-def]
     # StrictUndefined: a refused attribute raises instead of printing as empty text
     env = Env(autoescape=False, keep_trailing_newline=True, undefined=StrictUndefined)
 
-    def limited_range(*args: int):  # type: ignore[no-untyped-def]
+    def limited_range(*args: int):
         r = range(*args)
         budget.spend(len(r))
         return list(r)
@@ -52,18 +52,18 @@ def _env(budget: Budget):  # type: ignore[no-untyped-def]
     return env
 
 
-class Counted(list):  # type: ignore[type-arg]
+class Counted(list):
     """A list whose iteration is paid for from the loop budget (nested loops cannot explode)."""
 
     budget: Budget
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         for x in super().__iter__():
             self.budget.spend()
             yield x
 
 
-def wrap(value, budget: Budget):  # type: ignore[no-untyped-def]
+def wrap(value, budget: Budget):
     if isinstance(value, dict):
         return {k: wrap(v, budget) for k, v in value.items()}
     if isinstance(value, list):

@@ -34,8 +34,8 @@ def _annotations(a: SessionAnalysis) -> dict[str, list[str]]:
     return out
 
 
-def _moments(a: SessionAnalysis) -> dict[str, list]:  # type: ignore[type-arg]
-    groups: dict[str, list] = {}  # type: ignore[type-arg]
+def _moments(a: SessionAnalysis) -> dict[str, list]:
+    groups: dict[str, list] = {}
     for f in a.findings:
         if f.kind not in ANNOTATION_KINDS | HIDDEN_KINDS:
             groups.setdefault(f.kind.replace("_", " "), []).append(f)

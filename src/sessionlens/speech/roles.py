@@ -140,7 +140,7 @@ def assign_roles(
     return transcript.with_speakers(new_speakers), findings
 
 
-def _rest_are_clients(speakers: Sequence[Speaker], decided: dict) -> None:  # type: ignore[type-arg]
+def _rest_are_clients(speakers: Sequence[Speaker], decided: dict) -> None:
     therapist_conf = [c for r, c, *_ in decided.values() if r == Role.THERAPIST]
     # With two speakers the client is as certain as the therapist; with more, less so.
     conf = min(therapist_conf, default=0.5) * (1.0 if len(speakers) == 2 else 0.8)
@@ -149,7 +149,7 @@ def _rest_are_clients(speakers: Sequence[Speaker], decided: dict) -> None:  # ty
             decided[s.id] = (Role.CLIENT, round(conf, 3), "not the therapist, so taken as a client", ())
 
 
-def _guess_therapist(t: Transcript, candidates: list[str], decided: dict) -> None:  # type: ignore[type-arg]
+def _guess_therapist(t: Transcript, candidates: list[str], decided: dict) -> None:
     if len(candidates) == 1 and any(r == Role.CLIENT for r, *_ in decided.values()):
         decided[candidates[0]] = (Role.THERAPIST, 0.8, "the only speaker not labelled as a client", ())
         return

@@ -16,14 +16,14 @@ from .header import ExportOptions, header_rows, signature_lines
 _GREY = RGBColor(0x55, 0x55, 0x55)
 
 
-def _header(doc, rows: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _header(doc, rows: list[tuple[str, str]]) -> None:
     table = doc.add_table(rows=len(rows), cols=2)
     for row, (label, value) in zip(table.rows, rows):
         row.cells[0].paragraphs[0].add_run(label).bold = True
         row.cells[1].paragraphs[0].add_run(value)
 
 
-def _appendix(doc, opts: ExportOptions) -> None:  # type: ignore[no-untyped-def]
+def _appendix(doc, opts: ExportOptions) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_heading("Appendix: evidence", level=2)
     doc.add_paragraph("Times are from the start of the session recording.").runs[0].italic = True

@@ -56,7 +56,7 @@ def keep_segment(s: AsrSegment, report: GuardReport) -> AsrSegment | None:
     return s if words is s.words else replace(s, words=words, text=" ".join(w.text for w in words))
 
 
-def trim_repeats(words, report: GuardReport):  # type: ignore[no-untyped-def]
+def trim_repeats(words, report: GuardReport):
     """Cut any n-gram (n = 1..6) that repeats back to back more than MAX_REPEATS times."""
     keys = [_norm(w.text) for w in words]
     out_idx: list[int] = []

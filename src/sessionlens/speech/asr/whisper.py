@@ -51,7 +51,7 @@ class FasterWhisperBackend:
         return [_segment(s) for s in segments]
 
 
-def _segment(s) -> AsrSegment:  # type: ignore[no-untyped-def]
+def _segment(s) -> AsrSegment:
     words = tuple(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                   for w in (s.words or ()) if w.word.strip())
     return AsrSegment(float(s.start), float(s.end), s.text.strip(), words, float(s.no_speech_prob),
