@@ -68,8 +68,12 @@ def line_from_user(prompt: str) -> str:
 
 
 def settings_for(data_dir: Path | None) -> tuple[Settings, Path]:
+    """The environment's settings, with those saved from the web settings page where it sets nothing."""
+    from ..services import saved_settings
+
     settings = Settings()
-    return settings, home.data_dir(settings, data_dir)
+    directory = home.data_dir(settings, data_dir)
+    return saved_settings.effective(settings, directory), directory
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings
+from ..services import saved_settings
 from . import errors
 from .deps import SignInRequired, sign_in_required
 from .middleware import Guard
@@ -30,7 +31,9 @@ def _sweeper(state: WebState, stop: threading.Event) -> None:
 
 
 def create_app(settings: Settings | None = None, data_dir: str | Path | None = None, *, tls: bool = False) -> FastAPI:
-    state = WebState(settings or Settings(), Path(data_dir) if data_dir else None)
+    directory = Path(data_dir) if data_dir else None
+    # settings saved from the settings page (services.saved_settings) apply where the environment sets nothing
+    state = WebState(saved_settings.effective(settings or Settings(), directory), directory)
     if state.settings.job_runner == "celery":  # practice server: durable jobs on `sessionlens worker` processes
         from ..services.keyring import RedisKeyring, load_secret
         from ..jobs.runner import CeleryRunner
