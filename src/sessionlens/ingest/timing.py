@@ -82,18 +82,21 @@ def _fill_gap(
     if lo is None and hi is None:
         lo, hi = 0.0, total
     elif lo is None:
-        lo = max(0.0, hi - total)  # type: ignore[operator]
+        assert hi is not None
+        lo = max(0.0, hi - total)
     elif hi is None:
         hi = lo + total
+    assert lo is not None and hi is not None  # each branch above set both
     lo = min(lo, hi)  # the previous utterance may already run past the next known start
     cum = 0.0
     for k in range(i, j):
         s = lo + (hi - lo) * cum / total
         cum += est[k]
         e = lo + (hi - lo) * cum / total
-        starts[k], ends[k] = _ms(s), max(_ms(s), _ms(e))
+        start = _ms(s)
+        starts[k], ends[k] = start, max(start, _ms(e))
         given = spans[k].end
-        if given is not None and given >= starts[k]:
+        if given is not None and given >= start:
             ends[k] = given
 
 

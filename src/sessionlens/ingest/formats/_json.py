@@ -5,6 +5,7 @@ Errors name the JSON path (``utterances[3].start``), never the value.
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 from typing import Any
@@ -55,13 +56,13 @@ class Obj:
             raise self.fail(key, "a string")
         return v
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_str(self, key: builtins.str) -> builtins.str | None:
         v = self.d.get(key)
         if v is not None and not isinstance(v, str):
             raise self.fail(key, "a string or null")
         return v
 
-    def num(self, key: str, *, required: bool = False, time: bool = False) -> float | None:
+    def num(self, key: builtins.str, *, required: bool = False, time: bool = False) -> float | None:
         """A number (ints accepted, bools not); ``time=True`` also rejects negative and non-finite."""
         v = self.d.get(key)
         if v is None:
@@ -80,7 +81,7 @@ class Obj:
             raise self.fail(key, "a finite number")
         return f
 
-    def int(self, key: str) -> int | None:
+    def int(self, key: builtins.str) -> int | None:
         v = self.d.get(key)
         if v is None:
             return None
@@ -88,7 +89,7 @@ class Obj:
             raise self.fail(key, "an integer or null")
         return v
 
-    def list(self, key: str, *, required: bool = False) -> list[Any]:
+    def list(self, key: builtins.str, *, required: bool = False) -> list[Any]:
         v = self.d.get(key)
         if v is None and not required:
             return []
@@ -96,7 +97,7 @@ class Obj:
             raise self.fail(key, "a list")
         return v
 
-    def obj(self, key: str) -> dict[str, Any]:
+    def obj(self, key: builtins.str) -> dict[builtins.str, Any]:
         v = self.d.get(key)
         if v is None:
             return {}
@@ -104,5 +105,5 @@ class Obj:
             raise self.fail(key, "an object")
         return v
 
-    def item(self, key: str, i: int, value: Any) -> Obj:
+    def item(self, key: builtins.str, i: builtins.int, value: Any) -> Obj:
         return Obj(value, f"{self._where(key)}[{i}]", self.source)
