@@ -112,3 +112,30 @@ def export(
     rows = data.count(b"\n")
     emit({"path": str(output), "rows": rows, "bytes": len(data)}, as_json,
          f"{rows} row(s) written to {output} (plaintext: keep it safe)")
+
+
+def _cv_lines(cv: dict[str, Any]) -> list[str]:
+    lines = [f"grouped CV over {cv['sessions']} sessions ({cv['folds']} folds), codes of sessions left out of the fit:"]
+    for name, h in sorted(cv["heads"].items()):
+        old, new = h["old"], h["new"]
+        lines.append(f"  {name.replace('sub:', 'sub-codes of ')}: agreement {old['accuracy']:.3f} -> {new['accuracy']:.3f}, "
+                     f"macro-F1 {old['macro_f1']:.3f} -> {new['macro_f1']:.3f} over {old['n']} codes")
+    lines.append(f"  unreviewed codes the new heads would change: {cv['drift']:.1%}")
+    return lines
+
+
+@code_app.command("retrain")
+def retrain(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Evaluate only; keep the current heads.")] = False,
+    data_dir: DataDir = None, user: User = None, as_json: Json = False,
+) -> None:
+    """Re-train the coding heads on your corrected and confirmed codes; they replace the current heads only if
+    grouped cross-validation over your sessions says they agree with you better."""
+    with signed_in(data_dir, user) as ctx:
+        out = cc.retrain(ctx, keep=not dry_run)
+    lines = [f"{out['reviewed']} reviewed code(s) over {out['sessions']} session(s)"]
+    lines += _cv_lines(out["cv"]) if "cv" in out else []
+    verdict = ("kept: new sessions are coded with the re-trained heads" if out["kept"] else
+               "better, not kept (dry run)" if out["better"] else "not kept, the current heads stay")
+    lines.append(f"{verdict}: {out['reason']}")
+    emit(out, as_json, "\n".join(lines))

@@ -192,3 +192,81 @@ def export_training_rows(ctx: Ctx, *, context: bool = False) -> bytes:
         ctx.vault.audit(conn, actor=ctx.who, action="code.export", target="-",
                         detail={"rows": len(rows), "sessions": len({r["transcript_id"] for r in rows})})
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+# --- re-training the heads on the clinician's own reviews ----------------------------------------
+
+HEADS_KIND = "coding_heads"
+
+
+def _reviewed(base: CodingResult, fits: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """utterance id -> the clinician's effective codes; a sub-code review carries its behaviour (corrected or
+    the model's) so the right sub-code head learns from it."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in fits:
+        out.setdefault(c["utterance_id"], {})[c["field"]] = c["value"]
+    for uid, mine in out.items():
+        if "therapist_subcodes" in mine:
+            mine.setdefault("therapist_behaviour", base.codes[uid].get("therapist_behaviour"))
+    return out
+
+
+def _heads_rows(conn: Connection, ctx: Ctx) -> list[Any]:
+    from .reflection import rows
+
+    return rows(conn, ctx.actor.id, HEADS_KIND)
+
+
+def local_model(ctx: Ctx, conn: Connection) -> Any:
+    """The signed-in clinician's re-trained coding model, or None (never re-trained, or re-trained from
+    another version of the shipped model)."""
+    from ..analysis.coding import retrain as rt
+    from ..analysis.coding.artifact import default_model
+    from .reflection import unseal
+
+    found = _heads_rows(conn, ctx)
+    if not found:
+        return None
+    payload = unseal(ctx.vault, conn, found[-1])
+    try:
+        return rt.with_heads(default_model(), rt.from_payload(default_model(), payload["heads"]))
+    except ValueError:
+        return None
+
+
+def retrain(ctx: Ctx, *, keep: bool = True) -> dict[str, Any]:
+    """Re-train the coding heads on every code the clinician reviewed (sessions with current consent), judged
+    by grouped CV over their sessions; the new heads replace the old ones only when that says they are better
+    (``keep=False``: report only). The heads are sealed in the vault under the clinician's own key."""
+    from ..analysis.coding import retrain as rt
+    from ..analysis.coding.artifact import default_model
+    from .reflection import put, replace_payload
+
+    model = default_model()
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.NOTE_WRITE)
+        mine: list[rt.Reviewed] = []
+        for row, items in _corrected_sessions(ctx, conn, consented=True):
+            _, doc, transcript = _load(ctx, conn, row.id)
+            base = recode.model_coding(doc)
+            mine.append(rt.Reviewed(row.id, transcript, _reviewed(base, recode.applicable(base, items)[0])))
+        n, sessions_n = sum(len(s.codes) for s in mine), sum(bool(s.codes) for s in mine)
+        out: dict[str, Any] = {"reviewed": n, "sessions": sessions_n, "better": False, "kept": False}
+        if n < rt.MIN_REVIEWED or sessions_n < rt.MIN_SESSIONS:
+            out["reason"] = (f"re-training needs at least {rt.MIN_REVIEWED} reviewed utterances over "
+                             f"{rt.MIN_SESSIONS} sessions; you have {n} over {sessions_n}")
+        else:
+            out["cv"] = rt.grouped_cv(model, mine)
+            out["better"], out["reason"] = rt.verdict(out["cv"])
+            if out["better"] and keep:
+                train = [r for r in rt.rows_of(model, mine) if r.label is not None]
+                record = {"heads": rt.to_payload(model, rt.fit_all(model, train)), "cv": out["cv"], "at": now_iso()}
+                old = _heads_rows(conn, ctx)
+                if old:  # one set of heads per clinician: the new ones replace the old
+                    replace_payload(ctx.vault, conn, old[-1], record)
+                else:
+                    put(ctx.vault, conn, owner_id=ctx.actor.id, kind=HEADS_KIND, payload=record)
+                out["kept"] = True
+        ctx.vault.audit(conn, actor=ctx.who, action="code.retrain", target="-",
+                        detail={"reviewed": n, "sessions": sessions_n, "kept": out["kept"]})
+    return out

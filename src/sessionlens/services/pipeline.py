@@ -199,11 +199,16 @@ def transcript_input(client_id: str, data: bytes, *, source: str, fmt: str | Non
 def process_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
                        therapist: Sequence[str] = ()) -> dict[str, Any]:
     """Parse, analyse and store a transcript file now; permission and consent are checked before and after."""
+    from ..analysis.coding.artifact import using
+    from .code_corrections import local_model
+
     packed = transcript_input(client_id, data, source=source, fmt=fmt, therapist=therapist)
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
         consented(ctx, conn, client_id)
-    analysed = analyze_stage(ctx.vault, parse_stage(ctx.vault, packed))
+        heads = local_model(ctx, conn)  # the clinician's re-trained coding heads (`code retrain`), if kept
+    with using(heads):
+        analysed = analyze_stage(ctx.vault, parse_stage(ctx.vault, packed))
     with unit_of_work(ctx) as conn:
         return store_results(ctx, conn, analysed, client_id=client_id, packed_input=packed)
 

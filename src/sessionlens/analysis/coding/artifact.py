@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,3 +82,21 @@ def load_model(model_dir: Path | None = None) -> CodingModel:
 @lru_cache(maxsize=1)
 def default_model() -> CodingModel:
     return load_model()
+
+
+_ACTIVE: ContextVar[CodingModel | None] = ContextVar("coding_model", default=None)
+
+
+@contextmanager
+def using(model: CodingModel | None) -> Iterator[None]:
+    """Code with ``model`` (e.g. a clinician's re-trained heads) inside this block; None: the shipped model."""
+    token = _ACTIVE.set(model)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def current_model() -> CodingModel:
+    """The model of the enclosing :func:`using` block, else the shipped one."""
+    return _ACTIVE.get() or default_model()

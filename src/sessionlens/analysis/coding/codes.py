@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, default_model
+from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, current_model
 from sessionlens.analysis.coding.context_note import context_note
 from sessionlens.analysis.coding.cues import ADVICE_RULE, LEAD_ADVICE
 from sessionlens.analysis.coding.encoder_model import coding_encoder, encoder_probabilities, heads
@@ -174,7 +174,7 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None, *,
     Utterances of other speakers get nothing. Never raises on odd text: empty or unreadable
     turns fall back to other / neutral with low confidence.
     """
-    m = model or default_model()
+    m = model or current_model()
     utts = transcript.utterances
     turns = [Turn(_role(u), u.text or "") for u in utts]
     coded: dict[int, tuple[Finding, dict]] = {}
