@@ -170,7 +170,9 @@ def test_an_audio_job_transcribes_and_retention_drops_the_audio(server) -> None:
     keyring = MemoryKeyring()
     created = media_sessions.create_audio_session(alice, cid, status="awaiting_transcription", mime="audio/ogg",
                                                   data=AUDIO.read_bytes())
-    run = InProcessRunner(server.vault.engine, settings(speech_threads=1), keyring)
+    # after_transcription (the default, until_signed, keeps it for the review: tests/web/test_retention_until_signed.py)
+    run = InProcessRunner(server.vault.engine, settings(speech_threads=1, retention_audio="after_transcription"),
+                          keyring)
     try:
         job = server_jobs.submit_audio(alice, created["id"], runner=run, keyring=keyring)
         done = wait_for(server.vault.engine, job["id"], timeout=180)

@@ -138,6 +138,7 @@ def test_notes_round_trip_newest_wins(world):
 
 @BACKENDS
 def test_retention_deletes_audio_after_transcription_with_receipts(world):
+    world.vault.settings = make_settings(retention_audio="after_transcription")  # the default is until_signed
     _, session = client_with_session(world)
     audio = sessions.attach_media(world.alice, session, b"\x01\x02" * 500)["id"]
     result = retention.apply_retention(world.alice)
@@ -266,6 +267,7 @@ def test_bad_import_input_is_an_input_error_and_stores_nothing(world):
 
 @BACKENDS
 def test_audio_goes_in_the_transaction_that_stores_its_transcript(world):
+    world.vault.settings = make_settings(retention_audio="after_transcription")  # the default is until_signed
     _, session = client_with_session(world)
     audio = sessions.attach_media(world.alice, session, b"\x05" * 300)["id"]
     with world.vault.transaction() as conn:  # what a transcription job does when it stores the transcript
