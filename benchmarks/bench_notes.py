@@ -22,7 +22,7 @@ from sessionlens.notes import FORMATS, draft_note
 from sessionlens.notes.concise import DETAILS, quotes_of
 from sessionlens.notes import slots_client as sc
 from sessionlens.notes.compose import Compose
-from sessionlens.notes.extract import View
+from sessionlens.analysis.view import View
 from sessionlens.notes.grounding import check_sentence
 from sessionlens.services.analysis import analyze_transcript
 

@@ -7,7 +7,7 @@ import pytest
 from sessionlens.errors import InputError
 from sessionlens.notes import FORMATS, draft_note
 from sessionlens.notes.concise import quotes_of, word_budget
-from sessionlens.notes.extract import View
+from sessionlens.analysis.view import View
 from sessionlens.notes.grounding import check_sentence
 
 from .helpers import demo

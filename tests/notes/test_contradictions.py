@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sessionlens.notes import draft_note
 from sessionlens.notes.grounding import check_sentence, ground
-from sessionlens.notes.extract import View
+from sessionlens.analysis.view import View
 from sessionlens.notes.model import Section, Sentence
 
 from .helpers import analysis

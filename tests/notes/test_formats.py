@@ -7,7 +7,7 @@ import pytest
 from sessionlens.errors import InputError
 from sessionlens.notes import FORMATS, draft_note, get_format, note_from_dict, note_to_dict
 from sessionlens.notes.grounding import check_sentence
-from sessionlens.notes.extract import View
+from sessionlens.analysis.view import View
 
 from .helpers import demo, demo_with_findings
 

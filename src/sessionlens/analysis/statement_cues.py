@@ -1,9 +1,6 @@
-"""Word lists the note writer reads the transcript with. Transparent on purpose: each list names
-what it finds, so a sentence in the note can say why it is there.
-
-These are documentation cues (what a clinician writes down: topics, goals, commitments, agreed
-plans, safety questions), not a second copy of the analyzers; where an analyzer's findings exist
-(themes, codes, risk, relational events) the writer prefers them.
+"""Word lists the statement, plan and technique analyzers read a transcript with. Transparent on
+purpose: each list names what it finds, so every finding (and the note sentence built on it) can say
+why it is there. Topics, goals, commitments, agreed plans, therapist techniques, safety questions.
 """
 
 from __future__ import annotations
@@ -65,7 +62,9 @@ GOAL = re.compile(r"\b(?:i|we)\s+(?:really\s+|just\s+|actually\s+|do\s+)?(?:want
                   r"need|hope|wish i could|have to|got to|gotta)\b(?:\s+to)?|\bmy goal\b|\bi'd like\b|\bi want things\b"
                   r"|\bi want (?:it|this) to\b", re.IGNORECASE)
 ABILITY = re.compile(r"\bi\s+(?:could|can)\s+(?:probably\s+|maybe\s+|definitely\s+|actually\s+)?(?!not\b|n't\b)"
-                     r"(?:stop|start|cut|try|do|call|go|get|make|quit|walk|run|talk|ask|set|put|keep)\b", re.IGNORECASE)
+                     r"(?:stop|start|cut|try|do|call|go|get|make|quit|walk|run|talk|ask|set|put|keep|replace|play|"
+                     r"drink|eat|hang|spend|join|find|use|switch|change|reduce|limit|avoid|take|read|write|"
+                     r"exercise|tell|bring|check|visit|join|save|swap|leave)\b", re.IGNORECASE)
 COMMIT = re.compile(r"\b(?:i'm going to|i am going to|i'm gonna|i am gonna|i will|i'll|i plan to|i'm planning to|"
                     r"i am planning to|i've decided to|i have decided to|i decided to|i'm ready to|i am ready to|"
                     r"i can do that|i can do it|i can do|i'm willing to|i promise|i'll try|going to try|gonna try|"
@@ -74,6 +73,7 @@ COMMIT = re.compile(r"\b(?:i'm going to|i am going to|i'm gonna|i am gonna|i wil
 NOT_COMMIT = re.compile(r"\b(?:i'll (?:see|be|never|guess|let you know|have to see|think about it)|i will never|"
                         r"i'm going to (?:be|die|lose|fail|get fired)|i'll (?:probably )?(?:fail|lose))\b", re.IGNORECASE)
 NEGATED_GOAL = re.compile(r"\b(?:don't|do not|didn't|never|not)\s+(?:really\s+)?(?:want|need|plan|think)", re.IGNORECASE)
+REPORTED = re.compile(r"\b(?:said|says|told (?:him|her|them|me)|goes|went),?\s*\"?\s*(?:\w+,?\s+){0,2}$", re.IGNORECASE)
 PRONOUN_END = re.compile(r"\b(?:it|that|this|them|there|those)\W*$", re.IGNORECASE)
 
 # Client agreement / refusal as a reply
@@ -87,7 +87,16 @@ PLAN_PROMPT = rx(r"concrete", r"which (?:day|night|two|one|evening|morning)s?", 
                  r"how will you", r"next step", r"this week", r"homework", r"for the [a-z ]+ itself",
                  r"what would make it", r"plan\b", r"between now and", r"by next", r"what could you", r"and \w+\?$",
                  r"what might you", r"what do you want to do", r"what are you going to", r"try this week",
-                 r"how about", r"what's one thing")
+                 r"how about", r"what's one thing", r"work on\b", r"next time you", r"come back", r"in the next",
+                 r"need to do", r"make (?:it|things|that) easier", r"anything else (?:you could|to make|you can)",
+                 r"what else (?:could|can|might) you", r"instead of", r"could you do", r"can you do",
+                 r"what would it take", r"can you think of")
+# A short follow-on question that continues a planning exchange ("Anything else?", "What else?")
+PLAN_FOLLOW_ON = re.compile(r"^\W*(?:(?:okay|and|so)\W+)*(?:anything else|what else|any other (?:ideas?|ways?))\b"
+                            r"[^?]{0,30}\?\s*$", re.IGNORECASE)
+# The next visit, however it is put ("coming back in a week")
+NEXT_VISIT = rx(r"come back", r"coming back", r"next (?:week|session|appointment|visit)", r"in a week",
+                r"in two weeks", r"see you (?:next|on|in)", r"follow[- ]up appointment")
 GOAL_PROMPT = rx(r"what would make (?:today|this)", r"what would you like", r"what do you want",
                  r"where do you want to go with", r"what are you hoping", r"goals?\b", r"what would be different", r"like to be different",
                  r"what would you want", r"what brings you", r"hoping for", r"want to change")
@@ -99,6 +108,12 @@ SCHEDULE = rx(r"next (?:week|session|time|appointment|monday|tuesday|wednesday|t
 DEFER = rx(r"leave it for next time", r"next time\?", r"another time", r"come back to it", r"for later")
 THERAPIST_FOLLOWUP = rx(r"i'll check in", r"we'll come back to", r"i will check in", r"i'll send", r"i'll follow up",
                         r"next time we'll", r"we'll look at", r"i'll bring")
+HOMEWORK = rx(r"homework", r"journal", r"diary", r"log\b", r"keep track", r"track(?:ing)?\b", r"write (?:it |them |things )?down",
+              r"worksheet", r"practi[cs]e", r"record\b", r"count(?:ing)?\b", r"this week", r"between now and",
+              r"every (?:day|night|morning|evening)", r"each (?:day|night)", r"try (?:to|and)\b")
+REFERRAL = rx(r"refer(?:ral|red|ring)?\b", r"(?:see|call|contact|book|make an appointment with) (?:a |my |your |the )?"
+              r"(?:doctor|gp|psychiatrist|specialist|nurse|dietitian|nutritionist|counsel+or|pharmacist)",
+              r"support group", r"\baa\b", r"alcoholics anonymous", r"quit ?line", r"program(?:me)?\b", r"clinic\b")
 SAFETY_AGREE = rx(r"crisis line", r"call (?:me|988|911|999|112|someone|the crisis)", r"reach out", r"tell me",
                   r"safety plan", r"emergency", r"get really heavy")
 
@@ -122,14 +137,7 @@ REFLECT_START = re.compile(r"^\W*(?:so\s+)?(?:you|you're|you've|your|it sounds|s
 OPEN_Q = re.compile(r"^\W*(?:(?:and|so|okay|now|well)\W+)*(?:what|how|why|tell me|describe|where|which|"
                     r"help me understand)\b", re.IGNORECASE)
 
-# Relational markers (used when no relational analyzer findings exist)
-RUPTURE = rx(r"lectured", r"you're not listening", r"why we keep going back", r"not helpful", r"you don't understand",
-             r"this isn't working", r"being judged", r"being graded", r"you sound like", r"i don't see the point of "
-             r"(?:this|coming)", r"waste of time", r"you don't get it", r"stop telling me", r"pushing me",
-             r"i don't know why we", r"that's not what i", r"i didn't come here")
-REPAIR = rx(r"you're right", r"i got ahead", r"thanks for (?:saying|telling|letting)", r"i'm sorry", r"my mistake",
-            r"set it aside", r"your call", r"i hear that", r"what was that like", r"i'd much rather know",
-            r"i apologi", r"that's fair", r"let's slow down", r"i was pushing")
+# "Yes, but" openings (the relational analyzer finds the chains; the formulation scaffold reads this)
 YES_BUT = re.compile(r"^\W*(?:yeah|yes|sure|i know|ok|okay|maybe)?[,.]?\s*but\b", re.IGNORECASE)
 ALLIANCE = rx(r"easier here", r"feel heard", r"this helps", r"helpful", r"didn't expect", r"feel (?:a bit )?lighter",
               r"glad i came", r"comfortable", r"i trust", r"good weird", r"haven't said any of this",
@@ -151,7 +159,8 @@ POSITIVE_REPLY = re.compile(r"^\W*(?:yes|yeah|sometimes|i have|a little|kind of|
 NONVERBAL = re.compile(r"\[(laughs?|laughing|laughter|sighs?|sighing|cries|crying|tearful|pause|long pause|"
                        r"silence|sniffs?|clears throat)\]", re.IGNORECASE)
 HABITUAL_PROMPT = rx(r"typical", r"usually", r"normally", r"what's (?:a|an|the) \w+ (?:\w+ )?like", r"how do you usually")
-HABITUAL = rx(r"usually", r"normally", r"most nights", r"every (?:night|day|evening)", r"around (?:one|two|three|four|"
+HABITUAL = rx(r"usually", r"normally", r"most nights", r"every (?:night|day|evening)", r"after a long day", r"when i get home",
+              r"i'll come home", r"around (?:one|two|three|four|"
               r"five|six|seven|eight|nine|ten|eleven|twelve|\d)", r"then i'll", r"sometimes i'll")
 FILLER_SENTENCE = re.compile(r"^\W*(?:i don't know|i guess|maybe|yeah|yes|okay|ok|honestly|huh|mm+|hmm+|right|"
                              r"sure|well)\W*$", re.IGNORECASE)

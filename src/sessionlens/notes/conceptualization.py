@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 
 from ..analysis.result import SessionAnalysis
 from ..errors import InputError
-from . import cues
+from ..analysis import statement_cues as cues
+from ..analysis.statements import find_concerns
 from ..analysis.textcues import is_question
-from .extract import View, find_concerns
+from ..analysis.view import View
 from .text import quote, sentences
 
 PROPOSED, ACCEPTED, REJECTED = "proposed", "accepted", "rejected"

@@ -12,6 +12,7 @@ the grounding check re-checks what is left), and never quotes the same words twi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Set
 from dataclasses import replace
 
 from .model import ABSENCE, Note, Section, Sentence
@@ -20,8 +21,7 @@ DETAILS = ("concise", "full")
 SHORT_WORDS, LONG_WORDS = 250, 400  # budgets at <= 15 and >= 50 minutes
 SHORT_MIN, LONG_MIN = 15.0, 50.0
 # Sentences that report counts or model output: session data, not note content (kept in full detail).
-DATA_ONLY = re.compile(r"^(?:Session transcript runs from|Coded therapist behaviours|Emotion model indications|"
-                       r"Client's statements included talk in favour|Mental-status domains not listed)")
+DATA_ONLY = re.compile(r"^(?:Session transcript runs from|Emotion model indications|Mental-status domains not listed)")
 _QUOTE = re.compile(r'"([^"]{3,})"')
 _TAIL = re.compile(r'[:;,]?\s*(?:\(\s*)?"[^"]*"\s*\)?')
 SALIENCE = {"risk": 0}  # all of risk first; then each section's lead; then the plan; then the rest
@@ -54,24 +54,43 @@ def _repeats(text: str, seen: list[str]) -> bool:
     return False
 
 
-def dedupe_quotes(note: Note) -> Note:
-    """Drop a sentence whose quote repeats one used elsewhere in the note: never the same words twice.
-    Risk is read first, so a quote it needs is kept there and dropped from the other sections."""
+def _quoted_ids(s: Sentence, texts: Mapping[str, str]) -> set[str]:
+    """The cited utterances whose words a sentence quotes."""
+    qs = [q[:30] for q in quotes_of(s.text)]
+    return {i for i in s.evidence if any(q in " ".join(texts.get(i, "").lower().split()) for q in qs)}
+
+
+def dedupe_quotes(note: Note, texts: Mapping[str, str] | None = None) -> Note:
+    """Never the same words or the same utterance quoted twice: a sentence whose quote repeats one used
+    elsewhere, or quotes an utterance already quoted (``texts``: utterance id -> text), is cut back to its
+    paraphrase (or dropped when that does not stand on its own). Risk is read first, so a quote it needs
+    is kept there."""
+    texts = texts or {}
     seen: list[str] = []
+    quoted: set[str] = set()
     order = sorted(range(len(note.sections)), key=lambda k: note.sections[k].key != "risk")
     kept: dict[int, tuple[Sentence, ...]] = {}
     for k in order:
         out = []
         for s in note.sections[k].sentences:
-            if _repeats(s.text, seen):
-                continue
+            if quotes_of(s.text) and (_repeats(s.text, seen) or quoted & _quoted_ids(s, texts)):
+                first = replace(s, text=_first_quote_only(s.text))
+                if first.text != s.text and not (_repeats(first.text, seen) or quoted & _quoted_ids(first, texts)):
+                    s = first
+                else:
+                    bare = _unquoted(s.text)
+                    if bare is None:
+                        continue
+                    s = replace(s, text=bare)
             seen += quotes_of(s.text)
+            quoted |= _quoted_ids(s, texts)
             out.append(s)
         kept[k] = tuple(out)
     return replace(note, sections=tuple(replace(sec, sentences=kept[k]) for k, sec in enumerate(note.sections)))
 
 
-_DANGLING = re.compile(r"(?:said|specified|answered|replied|reflected|proposal|words|about|that|to)\.$", re.IGNORECASE)
+_DANGLING = re.compile(r"\b(?:said|specified|answered|replied|reflected|proposal|words|about|that|to|and|or|the)\.$",
+                       re.IGNORECASE)
 
 
 def _first_quote_only(text: str) -> str:
@@ -84,21 +103,21 @@ def _first_quote_only(text: str) -> str:
 
 def _unquoted(text: str) -> str | None:
     """The sentence without its quote, or None when what is left does not stand on its own."""
-    bare = _TAIL.sub("", text).rstrip(" .:;,") + "."
+    bare = " ".join(_TAIL.sub(" ", text).split()).rstrip(" .:;,") + "."
     if '"' in bare or n_words(bare) < 5 or _DANGLING.search(bare):
         return None
     return bare
 
 
 def _one_quote(sec: Section) -> Section:
-    """One quote per section: the first quoted sentence keeps its first quote; later ones are paraphrase
-    only or go. Risk keeps the client's words (where they matter most), one quote per sentence."""
+    """At most one quote per section: the first quoted sentence keeps its first quote; later ones are
+    paraphrase only, or go when what is left does not stand on its own."""
     out: list[Sentence] = []
     quoted = False
     for s in sec.sentences:
         text: str | None = _first_quote_only(s.text)
-        if '"' in s.text and quoted and sec.key != "risk":
-            text = _unquoted(s.text)
+        if text is not None and '"' in text and quoted:
+            text = _unquoted(text)
         if text is None or any(text == o.text for o in out):
             continue
         quoted = quoted or '"' in text
@@ -106,32 +125,51 @@ def _one_quote(sec: Section) -> Section:
     return replace(sec, sentences=tuple(out))
 
 
-def _candidates(note: Note) -> list[tuple[tuple[int, int, int], int, Sentence]]:
-    """(rank, section index, sentence): risk, then each section's lead, then the plan, then the rest
-    (second sentences of every section before third ones)."""
+def _rank(sec: Section, j: int, s: Sentence, plans: set[str], goals: set[str]) -> int:
+    """Risk first, then plans (wherever the format files them), then each section's lead, then goals,
+    then the rest."""
+    if sec.key == "risk":
+        return 0
+    if plans & set(s.evidence) or (sec.key == "plan" and s.basis != ABSENCE):
+        return 1
+    return 2 if j == 0 else 3 if goals & set(s.evidence) else 4
+
+
+def _candidates(note: Note, plans: set[str], goals: set[str]) -> list[tuple[tuple[int, int, int], int, Sentence]]:
+    """(rank, section index, sentence), second sentences of every section before third ones."""
     out = []
     for k, sec in enumerate(note.sections):
         real = [s for s in sec.sentences if not DATA_ONLY.match(s.text)] or list(sec.sentences[:1])
         if any(s.basis != ABSENCE for s in real):
             real = [s for s in real if s.basis != ABSENCE]
         for j, s in enumerate(real):
-            tier = SALIENCE.get(sec.key, 1 if j == 0 else 2 if sec.key == "plan" else 3)
-            out.append(((tier, j, k), k, s))
+            out.append(((_rank(sec, j, s, plans, goals), j, k), k, s))
     return out
 
 
-def condense(note: Note, minutes: float | None) -> Note:
-    """The concise note: at most ``word_budget(minutes)`` words, chosen by salience, one quote per section."""
-    note = dedupe_quotes(note)
+OMITTED = "Not summarised in the concise note (see the full draft)."
+
+
+def condense(note: Note, minutes: float | None, plans: Set[str] = frozenset(), goals: Set[str] = frozenset(),
+             texts: Mapping[str, str] | None = None) -> Note:
+    """The concise note: at most ``word_budget(minutes)`` words, chosen by salience (``plans``, ``goals``:
+    the utterance ids of the session's plan and goal findings), one quote per section, no utterance
+    quoted twice."""
+    note = dedupe_quotes(note, texts)
     note = replace(note, sections=tuple(_one_quote(s) for s in note.sections))
     budget = word_budget(minutes)
-    used, keep = 0, set()
-    for _, k, s in sorted(_candidates(note), key=lambda c: c[0]):
-        cost = n_words(s.text)
-        if used + cost > budget and k in {kk for kk, _ in keep}:
-            continue  # every section keeps at least its most salient sentence
-        used += cost
+    cands = sorted(_candidates(note, set(plans), set(goals)), key=lambda c: c[0])
+    used, keep, covered = 0, set(), set()
+    placeholder = n_words(OMITTED)
+    for _, k, s in cands:
+        uncovered = len(note.sections) - len(covered | {k})  # each still empty section costs a placeholder
+        if used + n_words(s.text) + placeholder * uncovered > budget:
+            continue
+        used += n_words(s.text)
         keep.add((k, id(s)))
-    sections = tuple(replace(sec, sentences=tuple(s for s in sec.sentences if (k, id(s)) in keep))
-                     for k, sec in enumerate(note.sections))
-    return replace(note, sections=sections)
+        covered.add(k)
+    sections = []
+    for k, sec in enumerate(note.sections):
+        chosen = tuple(s for s in sec.sentences if (k, id(s)) in keep)
+        sections.append(replace(sec, sentences=chosen or (Sentence(OMITTED, basis=ABSENCE, check="concise_scope"),)))
+    return replace(note, sections=tuple(sections))

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..analysis import statement_cues as cues
 from ..analysis.result import SessionAnalysis
 from ..analysis.risk.detect import scan_text
-from . import cues, moments
-from .extract import View, client_plans
+from ..analysis.view import View
 from .model import ABSENCE, CLINICIAN, UNSUPPORTED, Note, Section, Sentence
 from .text import words
 
@@ -74,21 +74,23 @@ class Verdict:
     reason: str = ""
 
 
-# --- absence checks: re-run over the transcript ------------------------------------------------
+# --- absence checks: re-checked against the analysis findings ------------------------------------
 
 def _no_risk(a: SessionAnalysis, v: View) -> bool:
     """Risk is "not discussed" exactly when the risk analysis found nothing (its one detector)."""
     return not [f for f in a.findings if f.kind == "risk"]
 
 
+# Absence statements are true exactly when the analysis (the one set of detectors) found nothing of the kind.
+
 ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
     "no_risk_talk": _no_risk,
-    "no_plan": lambda a, v: not client_plans(v),
-    "no_relational_events": lambda a, v: not (any(f.kind in ("rupture", "repair", "yes_but_chain", "here_and_now")
-                                                  for f in a.findings) or moments.yes_but(v)
-                                              or moments.rupture_repair(v) or moments.immediacy(v)),
+    "no_plan": lambda a, v: not any(f.kind == "plan" for f in a.findings),
+    "no_relational_events": lambda a, v: not any(f.kind in ("rupture", "repair", "yes_but_chain", "here_and_now")
+                                                 for f in a.findings),
     "mse_scope": lambda a, v: True,  # states what the transcript cannot show; true by construction
     "nothing_found": lambda a, v: True,
+    "concise_scope": lambda a, v: True,  # says the concise note left a section to the full draft
 }
 
 

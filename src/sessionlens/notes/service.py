@@ -13,6 +13,11 @@ from .model import Note
 from .writer_default import DefaultWriter, NoteWriter
 
 
+def finding_ids(a: SessionAnalysis, kind: str) -> set[str]:
+    """Utterances of the session's findings of ``kind`` (plans, goals: what a concise note keeps first)."""
+    return {i for f in a.findings if f.kind == kind for e in f.evidence for i in e.utterance_ids}
+
+
 def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWriter | None = None,
                grounding: str = "remove", detail: str = "concise") -> Note:
     """Write a note and keep only what the transcript supports (or mark the rest, ``grounding="mark"``).
@@ -21,10 +26,11 @@ def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWrit
     spec = get_format(fmt)
     if detail not in DETAILS:
         raise InputError(f"unknown note detail {detail!r}; choose one of: {', '.join(DETAILS)}")
-    note = dedupe_quotes((writer or DefaultWriter()).write(analysis, spec))
+    texts = {u.id: u.text for u in analysis.transcript.utterances}
+    note = dedupe_quotes((writer or DefaultWriter()).write(analysis, spec), texts)
     if detail == "concise":
         minutes = (analysis.metrics.get("duration_seconds") or 0) / 60 or None
-        note = condense(note, minutes)
+        note = condense(note, minutes, finding_ids(analysis, "plan"), finding_ids(analysis, "goal"), texts)
     grounded, report = ground(note, analysis, grounding)
     messages = list(grounded.messages)
     if report.removed:

@@ -1,12 +1,17 @@
-"""Slots written from the client's own statements: concerns, client report, goals, plan."""
+"""Slots written from the client's statements as the analysis found them: concerns, client report,
+goals, plan (homework, commitments, next appointment, referrals, safety steps).
+
+Clinical voice: the client's words are paraphrased in the third person wherever a paraphrase can
+stand on its evidence; a quote is the fallback, never the rule."""
 
 from __future__ import annotations
 
 import re
 
-from . import cues
+from ..analysis import statement_cues as cues
+from ..analysis.plans import Statement, content
+from ..analysis.textcues import is_question
 from .compose import Compose
-from .extract import Statement, content, is_question
 from .model import Sentence
 from .text import (
     clean, end_stop, indirect_question, join_list, lower_first, person3, person_swap_you, quote, sentences,
@@ -33,7 +38,7 @@ def said(ctx: Compose, sentence: str, fallback_words: str) -> str:
 # --- concerns and report ---------------------------------------------------------------------
 
 def concerns(ctx: Compose) -> list[Sentence]:
-    taken = {i for s in ctx.said.goals + ctx.said.plans for i in s.ids}
+    taken = {i for s in ctx.said.goals for i in s.ids} | ctx.said.plan_ids()
     cs = [c for c in ctx.said.concerns if c.best_id not in taken]
     if not cs:
         return []
@@ -54,7 +59,7 @@ def concerns(ctx: Compose) -> list[Sentence]:
 
 def client_report(ctx: Compose, limit: int = 2) -> list[Sentence]:
     """The longest disclosures not yet used, in the client's words (what a clinician would quote)."""
-    used = {c.best_id for c in ctx.said.concerns} | {i for s in ctx.said.goals + ctx.said.plans for i in s.ids}
+    used = {c.best_id for c in ctx.said.concerns} | {i for s in ctx.said.goals for i in s.ids} | ctx.said.plan_ids()
     long = sorted(((len(u.text.split()), i, u) for i, u in ctx.view.clients()
                    if u.id not in used and len(u.text.split()) >= 35), reverse=True)[:limit]
     out = []
@@ -67,15 +72,15 @@ def client_report(ctx: Compose, limit: int = 2) -> list[Sentence]:
 # --- goals -------------------------------------------------------------------------------------
 
 def _goal_sentence(ctx: Compose, g: Statement) -> Sentence:
+    body = client_words(g.words)
     if g.prompt and len(g.ids) > 1:  # an answer to the therapist's goal question
         asked = indirect_question(g.prompt.split("?")[0].split(".")[-1] + "?")
         lead = f"Asked {asked}, client said" if asked else "Asked about their goals, client said"
-        return ctx.s(f"{lead} {quote(g.words)}.", g.ids)
-    parts = [p for p in (paraphrase(s) for s in sentences(g.words)) if p]
-    verb = "stated that" if g.kind == "goal" else "said that"
-    if parts:
-        return ctx.s(f"Client {verb} {'; '.join(parts)}.", g.ids)
-    return ctx.s(f"Client said {quote(g.words)}.", g.ids)
+        return ctx.s(f"{lead} {body}." if body else f"{lead} {quote(g.words)}.", g.ids)
+    if not body:
+        return ctx.s(f"Client said {quote(g.words)}.", g.ids)
+    lead = "Client stated a goal:" if g.kind == "goal" else "Client named what they could do:"
+    return ctx.s(f"{lead} {body}.", g.ids)
 
 
 def goals(ctx: Compose) -> list[Sentence]:
@@ -92,23 +97,31 @@ def _asked(prompt: str) -> str | None:
     return None
 
 
+MAX_CLAUSE_WORDS = 22  # a note paraphrases; a long turn is cut at this many words
+
+
+def client_words(words: str, limit: int = MAX_CLAUSE_WORDS) -> str:
+    """The client's words as a clause in the third person, without fillers ("I'll call her" -> "they will call
+    her"), cut to ``limit`` words."""
+    parts = [strip_stop(tidy(strip_lead(x))) for x in sentences(words)]
+    text = "; ".join(person3(soft_lower(p)) for p in parts if p)
+    cut = text.split()
+    return text if len(cut) <= limit else " ".join(cut[:limit]).rstrip(",;:") + " ..."
+
+
 def _commitment(ctx: Compose, p: Statement) -> Sentence:
     sents = sentences(p.words)
-    main = paraphrase(sents[0]) or strip_stop(strip_lead(sents[0]))
-    extra = [lower_first(strip_stop(strip_lead(s))) for s in sents[1:] if strip_stop(strip_lead(s))]
-    body = main + (f" ({'; '.join(extra)})" if extra else "")
+    body = client_words(p.words)
     asked = _asked(p.prompt) if p.prompt else None
     ids = list(p.ids)
-    lead = "Client committed to a plan:"
-    if asked:
+    lead = "Plan: client said"
+    prev = ctx.view.prompt_before(ctx.view.index[p.ids[0]])
+    if asked and prev is not None:
         lead = f"Asked {asked}, client said"
-        ids.insert(0, ctx.view.prev_therapist(ctx.view.index[p.ids[0]]).id)  # type: ignore[union-attr]
-    elif cues.PRONOUN_END.search(sents[0]) or re.search(r"\b(?:it|her|him|them)\b", sents[0], re.IGNORECASE):
-        if p.topic:
-            lead = f"Regarding {cues.TOPICS[p.topic][0]}, client said"
-            ids += _topic_anchor(ctx, p)
-    if lead.endswith(":"):
-        return ctx.s(f"{lead} {body}.", ids)
+        ids.insert(0, prev.id)
+    elif p.topic and re.search(r"\b(?:it|that|this|her|him|them)\b", sents[0], re.IGNORECASE):
+        lead = f"Regarding {cues.TOPICS[p.topic][0]}, client said"
+        ids += _topic_anchor(ctx, p)
     return ctx.s(f"{lead} {body}.", ids)
 
 
@@ -126,37 +139,77 @@ def proposal(prompt: str) -> str:
     return " ".join(body[-1:]) if body else prompt
 
 
-def plan_sentence(ctx: Compose, p: Statement) -> Sentence:
+_THERAPIST_SELF = ((re.compile(r"\bI'll\b"), "the therapist will"), (re.compile(r"\bI\b"), "the therapist"),
+                   (re.compile(r"\b(?:me|myself)\b", re.IGNORECASE), "the therapist"))
+
+
+def therapist_words(words: str) -> str:
+    """The therapist's words seen from the note ("I'll check in with you" -> "the therapist will check in
+    with them"), without leading fillers ("Good.", "Okay.")."""
+    parts = [strip_stop(strip_lead(x)) for x in sentences(words)]
+    parts = [p for p in parts if len(p.split()) > 1] or parts
+    text = soft_lower("; ".join(p for p in parts if p))
+    for rx, repl in _THERAPIST_SELF:
+        text = rx.sub(repl, text)
+    return person_swap_you(text)
+
+
+def proposal_clause(prompt: str) -> str:
+    """The therapist's proposal seen from the note ("tell me if you..." -> "tell the therapist if they...")."""
+    return therapist_words(proposal(prompt))
+
+
+_LOWERABLE = set("""a an the and but or so if when then that this these those it its it's maybe probably just not no
+also only there here what which who how why where""".split())
+
+
+def soft_lower(text: str) -> str:
+    """Lower the first letter only for a common word (never a name or a day: "Tuesday", "Claire")."""
+    first = text.split(" ", 1)[0].lower().strip(",.;:")
+    return lower_first(text) if first in _LOWERABLE else text
+
+
+_WHEN = re.compile(r"(?:next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: at [\w:']+(?: o'clock)?)?|"
+                   r"(?:in|next) (?:a|one|two|three|four) weeks?|next week", re.IGNORECASE)
+
+
+def plan_sentence(ctx: Compose, category: str, p: Statement) -> Sentence:
+    homework = {"homework": "Homework: ", "next appointment": "Next appointment: ",
+                "referral": "Referral: "}.get(category, "")
     if p.kind == "summary":
         items = strip_stop(re.sub(r"^\W*(?:okay,?\s*)?so\b\W*", "", p.words, flags=re.IGNORECASE))
         return ctx.s(f"Summarised by the therapist and confirmed by the client: {person_swap_you(items)}.", p.ids)
     if p.kind == "commitment":
-        return _commitment(ctx, p)
+        return _commitment(ctx, p) if not homework else ctx.s(f"{homework}client said {client_words(p.words)}.", p.ids)
     if p.kind == "answer":
         asked = _asked(p.prompt)
-        lead = f"Asked {asked}, client specified" if asked else "In answer to the therapist's question, client said"
-        return ctx.s(f"{lead} {quote(p.words)}.", p.ids)
-    if p.kind == "agreement":
-        return ctx.s(f"Client agreed ({quote(p.words, 8)}) to the therapist's proposal {quote(proposal(p.prompt))}.",
-                     p.ids)
+        lead = f"Asked {asked}, client specified" if asked else "Asked by the therapist, client said"
+        return ctx.s(f"{homework}{lead} {client_words(p.words)}.", p.ids)
+    if p.kind in ("agreement", "safety"):
+        what = "a safety step" if p.kind == "safety" else "the therapist's proposal"
+        return ctx.s(f"{homework}Client agreed to {what}: {proposal_clause(p.prompt)}.", p.ids)
     if p.kind == "schedule":
-        when = re.search(r"(?:next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: at [\w:']+(?: o'clock)?)?",
-                         p.words + " " + p.prompt, re.IGNORECASE)
-        what = f"for {when.group(0)}" if when else quote(p.words)
+        when = _WHEN.search(p.words + " " + p.prompt)
+        what = f"for {when.group(0)}" if when else f"({client_words(p.words)})"
         return ctx.s(f"Next session agreed {what}.", p.ids)
     if p.kind == "defer":
         asked = _asked(p.prompt)
         topic = f" {asked}" if asked and asked.startswith("about") else ""
-        return ctx.s(f"Asked{topic} whether to address it this week, client chose to leave it for a later session "
-                     f"({quote(p.words, 10)}).", p.ids)
-    return ctx.s(f"Therapist follow-up: {quote(p.words)}.", p.ids)  # followup
+        return ctx.s(f"Asked{topic} whether to address it this week, client chose to leave it for a later session.",
+                     p.ids)
+    lead = "Referral discussed by the therapist" if category == "referral" else "Therapist follow-up"
+    return ctx.s(f"{lead}: {therapist_words(p.words)}.", p.ids)  # followup
+
+
+ORDER = {"summary": 0, "commitment": 1, "answer": 1, "agreement": 1, "safety": 1, "defer": 2, "followup": 3,
+         "schedule": 4}
 
 
 def plan(ctx: Compose) -> list[Sentence]:
-    items = ctx.said.plans
-    order = {"summary": 0, "commitment": 1, "answer": 1, "agreement": 1, "defer": 2, "followup": 3, "schedule": 4}
-    items = sorted(items, key=lambda p: (order.get(p.kind, 5), ctx.view.index[p.ids[0]]))
-    out = [plan_sentence(ctx, p) for p in items]
+    risk_section = bool(ctx.kind("risk"))  # safety steps are written there when the risk section has content
+    items = [cp for cp in ctx.said.plans if not (cp[1].kind == "safety" and risk_section)]
+    items.sort(key=lambda cp: (ORDER.get(cp[1].kind, 5), ctx.view.index[cp[1].ids[0]]))
+    out = [plan_sentence(ctx, c, p) for c, p in items]
     return out or [ctx.absent("No homework, plan or next appointment was discussed in the transcript.", "no_plan")]
 
 

@@ -1,15 +1,17 @@
 """Slots written from the session as a whole: observations, mental status, interventions, response,
-themes, relational process and risk. Analyzer findings are used where they exist; otherwise the
-note's own transparent cues (moments.py)."""
+themes, relational process and risk, each from the analyzers' findings (techniques, codes, client
+talk, themes, topic links, relational events, risk and safety questions). Interventions are named
+as a clinician names them, never counted."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from . import cues, moments
+from ..analysis import statement_cues as cues
+from ..domain import Finding
 from .compose import Compose, finding_ids
 from .model import Sentence
-from .slots_client import mood, proposal
+from .slots_client import mood, paraphrase, proposal_clause
 from .text import clock, join_list, quote, sentences
 
 RISK_NAMES = {"suicidal_ideation": "suicidal ideation", "self_harm": "self-harm", "harm_to_others": "harm to others",
@@ -39,13 +41,13 @@ def observations(ctx: Compose) -> list[Sentence]:
 
 
 def affect(ctx: Compose) -> list[Sentence]:
-    cues_seen = moments.nonverbal(ctx.view)
+    cues_seen = ctx.kind("nonverbal")
     peaks = ctx.kind("emotion_peak")
     out = []
     if cues_seen:
-        names = list(dict.fromkeys(m.data["cue"] for m in cues_seen))
+        names = list(dict.fromkeys(f.label for f in cues_seen))
         out.append(ctx.s(f"Affect: the transcript records {join_list(names)} from the client.",
-                         [m.ids[0] for m in cues_seen]))
+                         [finding_ids(f)[0] for f in cues_seen]))
     client_peaks = [f for f in peaks if f.data.get("role", "client") == "client"][:3]
     if client_peaks:
         labels = join_list(list(dict.fromkeys(f.label for f in client_peaks)))
@@ -81,68 +83,80 @@ CODE_NAMES = {"question_open": "open questions", "open_question": "open question
 
 
 def coded_mix(ctx: Compose) -> list[Sentence]:
+    """The coder's most used therapist behaviours, named (the counts stay in the session data)."""
     codes = ctx.kind("therapist_behaviour")
     if not codes:
         return []
-    counts = Counter(f.label for f in codes)
-    top = counts.most_common(4)
-    names = [f"{CODE_NAMES.get(k, k.replace('_', ' '))} ({n})" for k, n in top]
-    ids = [finding_ids(next(f for f in codes if f.label == k))[0] for k, _ in top]
-    return [ctx.s(f"Coded therapist behaviours most used: {join_list(names)}.", ids)]
+    top = [k for k, _ in Counter(f.label for f in codes).most_common(3)]
+    names = [CODE_NAMES.get(k, k.replace("_", " ")) for k in top]
+    ids = [finding_ids(next(f for f in codes if f.label == k))[0] for k in top]
+    return [ctx.s(f"Therapist's coded behaviours were mostly {join_list(names)}.", ids)]
 
 
-def _intervention(ctx: Compose, m: moments.Moment) -> Sentence | None:
-    d = m.data
-    if m.kind == "agenda":
-        return ctx.s("Therapist set a shared agenda with the client at the start of the session.", m.ids)
-    if m.kind == "exploration":
-        topics = _topics(d["topics"])
-        what = f" to explore {topics}" if topics else ""
-        return ctx.s(f"Therapist used open questions and reflective listening{what} "
-                     f"({d['open_questions']} open questions, {d['reflections']} reflective statements).", m.ids)
-    if m.kind == "information":
-        about = f" about {_topics(d['topics'])}" if d["topics"] else ""
-        return ctx.s(f"Therapist asked permission before offering information{about}.", m.ids)
-    if m.kind == "suggestions":
-        about = f" about {_topics([d['topic']])}" if d["topic"] else ""
-        return ctx.s(f"Therapist offered direct suggestions{about} ({d['count']}).", m.ids)
-    if m.kind == "scaling":
-        return ctx.s(f"Therapist used a scaling question; client answered {quote(d['reply'], 14)}.", m.ids)
-    if m.kind == "affirmations":
-        return ctx.s("Therapist affirmed the client's efforts and values.", m.ids)
-    if m.kind == "here_and_now":
-        return ctx.s("Therapist invited reflection on the session and the relationship in the moment.", m.ids)
-    return None
+TECHNIQUE_PHRASES = {
+    "agenda setting": "set a shared agenda", "scaling question": "used a scaling question",
+    "affirmation": "affirmed the client's efforts and values",
+    "here-and-now invitation": "invited reflection on the session in the moment",
+    "decisional balance": "used an MI decisional-balance exercise",
+    "thought record": "worked through a CBT thought record", "direct suggestions": "offered direct suggestions"}
+
+
+def _technique(ctx: Compose, f: Finding) -> str:
+    """A technique as a clinician names it (a verb phrase), with what it was about where the analysis says."""
+    d = f.data
+    if f.label in ("open questions and reflective listening", "open questions", "reflective listening"):
+        topics = _topics(list(d.get("topics", []))[:2])
+        return f"used {f.label} to explore {topics}" if topics else f"used {f.label}"
+    if f.label == "information shared with permission":
+        topics = _topics(list(d.get("topics", []))[:2])
+        return f"shared information about {topics} after asking permission" if topics else \
+            "shared information after asking permission"
+    if f.label == "direct suggestions" and d.get("topic"):
+        return f"offered direct suggestions about {_topics([d['topic']])}"
+    return TECHNIQUE_PHRASES.get(f.label, f"used {f.label}")
 
 
 def interventions(ctx: Compose) -> list[Sentence]:
-    v = ctx.view
-    found = (moments.agenda(v) + moments.exploration(v) + moments.permission_information(v) + moments.suggestions(v)
-             + moments.scaling(v) + moments.affirmations(v) + moments.immediacy(v)[:1])
-    out = coded_mix(ctx) + [s for s in (_intervention(ctx, m) for m in found) if s is not None]
-    screened = moments.screening(v)
+    """One sentence naming what the therapist did (clinical names, no counts), then the safety questions
+    and the plan the therapist set or checked."""
+    found = ctx.kind("technique")
+    out = [] if found else coded_mix(ctx)
+    if found:
+        names = list(dict.fromkeys(_technique(ctx, f) for f in found))
+        out.append(ctx.s(f"Therapist {join_list(names)}.", [finding_ids(f)[0] for f in found]))
+    screened = ctx.kind("safety_screen")
     if screened:
-        asked = list(dict.fromkeys(a for m in screened for a in m.data["asked"]))
-        out.append(ctx.s(f"Therapist asked directly about {join_list(asked)}.", [m.ids[0] for m in screened]))
-    planning = [p for p in ctx.said.plans if p.kind in ("answer", "summary")]
-    if planning:
+        asked = list(dict.fromkeys(a for f in screened for a in f.data.get("asked", [])))
+        out.append(ctx.s(f"Therapist asked directly about {join_list(asked)}.", [finding_ids(f)[0] for f in screened]))
+    homework = [f for f in ctx.kind("plan") if f.label == "homework"]
+    planning = [f for f in ctx.kind("plan") if f.data.get("form") in ("answer", "summary")]
+    if homework:
+        out.append(ctx.s("Therapist set homework with the client.", [finding_ids(f)[0] for f in homework][:3]))
+    elif planning:
         out.append(ctx.s("Therapist summarised what the client would do and checked it with them.",
-                         [i for p in planning for i in p.ids[:1]]))
+                         [finding_ids(f)[0] for f in planning][:3]))
     return out
+
+
+def _voiced(ctx: Compose, lead: str, words: str, ids: tuple[str, ...] | list[str]) -> Sentence:
+    """'<lead> that they ...' when the client's first sentence paraphrases, else their words quoted."""
+    first = next(iter(sentences(words)), words)
+    p = paraphrase(first)
+    return ctx.s(f"{lead} that {p}." if p else f"{lead}: {quote(words)}.", ids)
 
 
 def response(ctx: Compose) -> list[Sentence]:
     out = []
-    talk = Counter(f.label for f in ctx.kind("client_talk"))
-    change, sustain = talk.get("change", 0), talk.get("sustain", 0)
-    if change or sustain:
-        ids = [finding_ids(f)[0] for f in ctx.kind("client_talk") if f.label in ("change", "sustain")][:6]
-        out.append(ctx.s(f"Client's statements included talk in favour of change ({change}) and in favour of "
-                         f"keeping things as they are ({sustain}).", ids))
+    talk = [f for f in ctx.kind("client_talk") if f.label in ("change", "sustain")]
+    kinds = {f.label for f in talk}
+    if kinds:
+        what = "both change talk and sustain talk" if len(kinds) == 2 else f"{next(iter(kinds))} talk"
+        out.append(ctx.s(f"Client voiced {what}.", [finding_ids(f)[0] for f in talk][:6]))
     for s in ctx.said.insight[:3]:
-        out.append(ctx.s(f"Client reflected: {quote(s.words)}.", s.ids))
-    for m in moments.closing_feeling(ctx.view):
-        out.append(ctx.s(f"At the close of the session client said {quote(m.data['text'])}.", m.ids))
+        out.append(_voiced(ctx, "Client reflected", s.words, s.ids))
+    for f in ctx.kind("closing_feeling")[:1]:
+        out.append(_voiced(ctx, "At the close of the session client said", str(f.data.get("words", "")),
+                           finding_ids(f)))
     return out
 
 
@@ -158,25 +172,14 @@ def _theme_findings(ctx: Compose) -> list[Sentence]:
                   [finding_ids(f)[0] for f in top])]
 
 
-LINK = cues.rx(r"(?:more|worse|better|less|started|began|ever) since", r"since the\b", r"because", r"that's why",
-               r"makes me", r"after (?:the|my|he|she|that)\b")
-
-
-def _links(ctx: Compose, limit: int = 3) -> list[Sentence]:
-    """Client statements that connect two topics causally ("It's been more since the promotion")."""
+def _links(ctx: Compose) -> list[Sentence]:
+    """Client statements that connect two topics ("It's been more since the promotion")."""
     out = []
-    for _, u in ctx.view.clients():
-        sents = sentences(u.text)
-        for k, s in enumerate(sents):
-            if not LINK.search(s):
-                continue
-            span = " ".join(sents[max(0, k - 1):k + 1])
-            ks = [t for t, (_, rx) in cues.TOPICS.items() if rx.search(span)]
-            if len(ks) >= 2:
-                out.append(ctx.s(f"Client linked {_topics(ks[:1])} with {_topics(ks[1:3])}: {quote(span, 24)}.",
-                                 [u.id]))
-                break
-    return out[:limit]
+    for f in ctx.kind("topic_link"):
+        ks = list(f.data.get("topics", []))
+        out.append(ctx.s(f"Client linked {_topics(ks[:1])} with {_topics(ks[1:3])}: "
+                         f"{quote(str(f.data.get('words', '')), 24)}.", finding_ids(f)))
+    return out
 
 
 def themes(ctx: Compose) -> list[Sentence]:
@@ -193,8 +196,8 @@ def _relational_from_findings(ctx: Compose) -> list[Sentence]:
     out = []
     for f in ctx.kind("yes_but_chain"):
         replies = f.data.get("replies") or finding_ids(f)
-        out.append(ctx.s(f"A run of suggestions from the therapist was met with \"yes, but\" replies from the client "
-                         f"({len(replies)}).", finding_ids(f)))
+        out.append(ctx.s(f"A run of {'two' if len(replies) == 2 else 'several'} suggestions from the therapist was met "
+                         f"with \"yes, but\" replies from the client.", finding_ids(f)))
     for f in ctx.kind("premature_advice"):
         out.append(ctx.s("Therapist offered advice before the client had asked for it.", finding_ids(f)))
     for f in ctx.kind("rupture"):
@@ -211,43 +214,34 @@ def _relational_from_findings(ctx: Compose) -> list[Sentence]:
     return out
 
 
-def _relational_fallback(ctx: Compose) -> list[Sentence]:
-    v, out = ctx.view, []
-    for m in moments.yes_but(v):
-        out.append(ctx.s(f"Suggestions from the therapist were met with \"yes, but\" replies from the client "
-                         f"({len(m.ids)}).", m.ids))
-    for m in moments.rupture_repair(v):
-        if m.kind == "rupture":
-            out.append(ctx.s(f"Client voiced discomfort with the direction of the session: {quote(m.data['words'])}.",
-                             m.ids))
-        else:
-            reply = f"; client replied {quote(m.data['reply'], 10)}" if m.data["reply"] else ""
-            out.append(ctx.s(f"Therapist acknowledged it ({quote(m.data['first'], 14)}){reply}.", m.ids))
-    used = {i for x in out for i in x.evidence}
-    for m in [m for m in moments.immediacy(v) if not used & set(m.ids)][:2]:
-        out.append(ctx.s(f"Asked about the here and now ({quote(m.data['question'], 14)}), client said "
-                         f"{quote(m.data['reply'], 16)}.", m.ids))
-    return out
-
-
 def relational(ctx: Compose) -> list[Sentence]:
-    out = _relational_from_findings(ctx) or _relational_fallback(ctx)
-    for m in moments.alliance(ctx.view):
-        last = m.ids[-1]
-        out.append(ctx.s(f"Client described their experience of the session: {quote(ctx.text(last), 18)}.", [last]))
+    out = _relational_from_findings(ctx)
+    used = {i for x in out for i in x.evidence}
+    for f in ctx.kind("alliance")[:1]:
+        last = [i for i in finding_ids(f) if i not in used][-1:]
+        if last:
+            out.append(_voiced(ctx, "Client described their experience of the session", ctx.text(last[0]), last))
     return out or [ctx.absent("No ruptures, repairs or here-and-now exchanges were identified in the transcript.",
                               "no_relational_events")]
 
 
 # --- risk ------------------------------------------------------------------------------------------
 
-def _screen_sentence(ctx: Compose, m: moments.Moment) -> Sentence:
-    asked, reply = join_list(m.data["asked"]), quote(m.data["reply"], 24)
-    if m.data["polarity"] == "no":
-        return ctx.s(f"Asked directly about {asked}, client denied {asked}: {reply}.", m.ids)
-    if m.data["polarity"] == "yes":
-        return ctx.s(f"Asked directly about {asked}, client answered {reply}; for the clinician's assessment.", m.ids)
-    return ctx.s(f"Asked directly about {asked}, client answered {reply}.", m.ids)
+def _screen_sentences(ctx: Compose) -> list[Sentence]:
+    """The safety questions: the denials together in one sentence (one quote), the rest one by one."""
+    screens = ctx.kind("safety_screen")
+    denied = [f for f in screens if f.data.get("polarity") == "no"]
+    out = []
+    if denied:
+        asked = join_list(list(dict.fromkeys(a for f in denied for a in f.data.get("asked", []))))
+        reply = quote(str(denied[0].data.get("reply", "")), 16)
+        out.append(ctx.s(f"Asked directly about {asked}, client denied {asked}: {reply}.",
+                         [i for f in denied for i in finding_ids(f)]))
+    for f in (f for f in screens if f.data.get("polarity") != "no"):
+        asked, reply = join_list(list(f.data.get("asked", []))), quote(str(f.data.get("reply", "")), 24)
+        tail = "; for the clinician's assessment" if f.data.get("polarity") == "yes" else ""
+        out.append(ctx.s(f"Asked directly about {asked}, client answered {reply}{tail}.", finding_ids(f)))
+    return out
 
 
 def _client_risk(ctx: Compose) -> list[Sentence]:
@@ -265,11 +259,11 @@ def _cue_sentence(text: str, words: str) -> str:
 
 
 def risk(ctx: Compose) -> list[Sentence]:
-    v = ctx.view
     if not ctx.kind("risk"):  # the risk analysis reports "not discussed": the note says the same, nothing else
         return [ctx.absent("Risk: not assessed in this session.", "no_risk_talk")]
-    out = _client_risk(ctx) + [_screen_sentence(ctx, m) for m in moments.screening(v)]
-    for m in moments.safety_agreement(v):
-        out.append(ctx.s(f"Client agreed ({quote(m.data['reply'], 8)}) to the therapist's proposal "
-                         f"{quote(proposal(m.data['proposal']), 24)}.", m.ids))
+    out = _client_risk(ctx) + _screen_sentences(ctx)
+    for f in ctx.kind("plan"):
+        if f.data.get("form") == "safety":
+            out.append(ctx.s(f"Client agreed to a safety step: {proposal_clause(str(f.data.get('prompt', '')))}.",
+                             finding_ids(f)))
     return out

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'A-Z0-9\[])")
-_CUE = re.compile(r"\[[^\]]{1,30}\]\s*")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+from ..analysis.sentences import clean as clean, sentences as sentences  # one splitter for detectors and prose
+
 _LEAD = re.compile(r"^(?:(?:yeah|yes|yep|okay|ok|so|well|um+|uh+|oh|and|but|honestly|i mean|i guess|i think|"
                    r"you know|like|just|right|huh|mm+|hmm+)\b[,.!?]?\s*)+", re.IGNORECASE)
 _FILLERS = re.compile(r",?\s*\b(?:um+|uh+|you know|i mean|kind of like)\b,?", re.IGNORECASE)
@@ -23,15 +22,6 @@ _PERSON3 = (
     (r"myself", "themself"), (r"my", "their"), (r"mine", "theirs"), (r"me", "them"), (r"i", "they"),
 )
 _PERSON3_RX = [(re.compile(rf"\b{a}\b", re.IGNORECASE), b) for a, b in _PERSON3]
-
-
-def clean(text: str) -> str:
-    """Normalise quotes, drop transcription cues like [laughs], collapse whitespace."""
-    return " ".join(_CUE.sub("", text.translate(_QUOTES)).split())
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SPLIT.split(clean(text)) if s.strip()]
 
 
 def strip_lead(text: str) -> str:

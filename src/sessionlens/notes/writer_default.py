@@ -4,6 +4,7 @@ statements and the analyzers' findings, slot by slot, each sentence citing its u
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from ..analysis.result import SessionAnalysis
@@ -46,11 +47,27 @@ def has_client_speech(a: SessionAnalysis) -> bool:
 def compose_sections(ctx: Compose, spec: FormatSpec) -> tuple[Section, ...]:
     sections = []
     for sec in spec.sections:
-        sentences = [s for slot in sec.slots for s in SLOTS[slot](ctx)]
+        sentences = merge_repeats([s for slot in sec.slots for s in SLOTS[slot](ctx)])
         if not sentences:
             sentences = [ctx.absent(f"Nothing for this section was identified in the transcript.", "nothing_found")]
         sections.append(Section(sec.key, sec.title, tuple(sentences)))
     return tuple(sections)
+
+
+def merge_repeats(sentences: list[Sentence]) -> list[Sentence]:
+    """One sentence per wording: a repeat (two findings of one kind) adds its evidence to the first."""
+    out: list[Sentence] = []
+    for s in sentences:
+        same = next((k for k, o in enumerate(out) if o.text == s.text and o.basis == s.basis), None)
+        if same is None:
+            out.append(s)
+            continue
+        o = out[same]
+        starts = [t for t in (o.start, s.start) if t is not None]
+        ends = [t for t in (o.end, s.end) if t is not None]
+        out[same] = replace(o, evidence=tuple(dict.fromkeys(o.evidence + s.evidence)),
+                            start=min(starts) if starts else None, end=max(ends) if ends else None)
+    return out
 
 
 class DefaultWriter:

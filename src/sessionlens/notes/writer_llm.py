@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from ..analysis.result import SessionAnalysis
 from ..errors import InputError
-from .extract import View
+from ..analysis.view import View
 from .formats import FormatSpec
 from .grounding import check_sentence
 from .model import UNSUPPORTED, Note, Section, Sentence
