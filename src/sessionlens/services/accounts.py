@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -9,6 +10,8 @@ from sqlalchemy import Connection, func, select
 from ..errors import InputError, NotFoundError
 from ..vault import accounts, tenancy
 from ..vault.accounts import Role
+from ..vault.models import accounts as accounts_table
+from ..vault.vault import Vault
 from ..vault.models import clients
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
@@ -94,3 +97,20 @@ def supervisor_named(ctx: Ctx, conn: Connection, username: str) -> accounts.Acco
     if grantee.role is not Role.SUPERVISOR:
         raise InputError(f"{username} is not a supervisor account")
     return grantee
+
+
+def standing(vault: Vault, account_id: str) -> str | None:
+    """A fingerprint of what the account may do now (role, disabled, password): a web session compares it on
+    every request, so disabling, demoting or resetting an account closes its open sessions at once.
+    None when the account is gone or disabled, or its row fails its MAC."""
+    try:
+        with vault.transaction() as conn:
+            account = accounts.get_by_id(vault, conn, account_id)
+            secret = conn.execute(select(accounts_table.c.password_hash)
+                                  .where(accounts_table.c.id == account_id)).scalar()
+    except Exception:  # noqa: BLE001 - missing, altered or unreadable: no standing at all
+        return None
+    if account.disabled:
+        return None
+    parts = (account.role.value, str(account.is_owner), secret or "")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -11,22 +11,29 @@ opening, adopting and dropping keys is taken here.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from ..config import Settings
-from ..errors import AuthError
+from ..errors import AuthError, NotFoundError
+from ..logs import event
 from ..vault import home, job_rows, store, tenancy
 from ..vault.vault import Vault
 from . import vaults
 from .context import Ctx
 from .keyring import Keyring, MemoryKeyring, hold_keys
+from .signin_guard import SIGN_IN_FAILED, SignInGuard, record
 
 # Builds the in-process job runner over an engine (given by the web app: services never import jobs).
+FRESH_SECONDS = 30.0  # a sign-in counts as present this long, until its web session is made
+
 RunnerFactory = Callable[[Engine, Settings, Keyring], Any]
 
 
@@ -40,6 +47,9 @@ class VaultKeeper:
         self.keyring: Any = None
         self._runner_factory, self._on_open = runner_factory, on_open
         self._published: set[str] = set()
+        self._signing_in = 0  # sign-ins deriving keys right now (outside the lock)
+        self._fresh: dict[str, float] = {}  # account id -> when it signed in (its session is being made)
+        self.guard = SignInGuard.from_settings(settings)
 
     @property
     def server_mode(self) -> bool:
@@ -53,37 +63,92 @@ class VaultKeeper:
     def database_url(self) -> str:
         return home.database_url(self.settings, home.data_dir(self.settings, self.data_dir))
 
-    def sign_in(self, username: str, secret: str, ttl: int) -> Ctx:
-        """Owner: passphrase (opens the vault, or proves it again). Others: password, vault already open."""
+    def sign_in(self, username: str, secret: str, ttl: int, *, source: str = "-") -> Ctx:
+        """Owner: passphrase (opens the vault, or proves it again). Others: password.
+
+        Throttled per source and per account name before any key derivation; the derivations run
+        outside :attr:`lock`, so a slow or hostile client stalls nobody else. Every failure answers with
+        the same text and is audited (kept in memory until the vault opens when it is closed)."""
         if not secret:
-            raise AuthError("enter your passphrase or password")
+            raise AuthError(SIGN_IN_FAILED)
+        self.guard.check(source, username)
+        try:
+            ctx = self._sign_in(username, secret)
+        except (AuthError, NotFoundError) as exc:
+            if isinstance(exc, NotFoundError) and self.vault is None and not username:
+                raise  # no vault here yet: the sign-in page sends people to set-up
+            failure = self.guard.failed(source, username, "bad_password" if username else "bad_passphrase")
+            if not getattr(exc, "audited", False):
+                record(self.vault, self.guard, failure)
+            event("signin.failed", logging.WARNING, source=source)
+            raise AuthError(SIGN_IN_FAILED) from None
+        self.guard.succeeded(username)
         with self.lock:
-            if not username:
-                ctx = self._owner(secret)
-            else:
-                if self.vault is None:
-                    if not self.server_mode:
-                        raise AuthError("the vault is locked: its owner signs in with the passphrase first")
-                    # Practice server: a clinician's own keys open their data; no passphrase needed.
-                    self.vault = tenancy.open_with_account(store.make_engine(self.database_url()), self.settings,
-                                                           username, secret)
-                    self._start_runner()
-                ctx = vaults.login(self.vault, username, secret)
+            self._fresh[ctx.actor.id] = time.monotonic()  # present until its web session exists
             self._publish(ctx, ttl)
         return ctx
 
+    def settled(self, account_id: str) -> None:
+        """The signed-in account's web session exists now: it counts as present through that."""
+        with self.lock:
+            self._fresh.pop(account_id, None)
+
+    def _sign_in(self, username: str, secret: str) -> Ctx:
+        with self._in_flight():
+            if not username:
+                return self._owner(secret)
+            vault = self.vault
+            if vault is None:
+                if not self.server_mode:
+                    raise AuthError("the vault is locked: its owner signs in with the passphrase first")
+                # Practice server: a clinician's own keys open their data; no passphrase needed.
+                engine = store.make_engine(self.database_url())
+                try:
+                    opened = tenancy.open_with_account(engine, self.settings, username, secret)
+                except BaseException:
+                    engine.dispose()
+                    raise
+                vault = self._install(opened)
+            try:
+                return vaults.login(vault, username, secret)
+            except AuthError as exc:
+                exc.audited = True  # type: ignore[attr-defined]  # vaults.login wrote login.failed itself
+                raise
+
+    @contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        """A sign-in is deriving keys outside the lock: the vault it may use must not close under it."""
+        with self.lock:
+            self._signing_in += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._signing_in -= 1
+
+    def _install(self, opened: Vault) -> Vault:
+        """Make ``opened`` the open vault, or (another sign-in won the race) move its keys into the open one."""
+        with self.lock:
+            if self.vault is None:
+                if self._on_open is not None:
+                    self._on_open(opened.engine)
+                self.vault = opened
+                self._start_runner()
+                try:
+                    self.guard.flush(opened)  # failures seen while it was closed enter its audit trail now
+                except Exception as exc:  # noqa: BLE001 - they stay kept for the next opening
+                    event("signin.audit_deferred", logging.WARNING, error=type(exc).__name__)
+                return opened
+            if opened.has_vault_kek and not self.vault.has_vault_kek:
+                self.vault.adopt_kek(opened.kek)
+            for account in opened.held_accounts():
+                self.vault.hold_account_kek(account, opened.account_kek(account))  # type: ignore[arg-type]
+            opened.close()
+            return self.vault
+
     def _owner(self, passphrase: str) -> Ctx:
         opened = vaults.open_vault(passphrase=passphrase, data_dir=self.data_dir, settings=self.settings)
-        if self.vault is None:
-            if self._on_open is not None:
-                self._on_open(opened.engine)
-            self.vault = opened
-            self._start_runner()
-        else:
-            if not self.vault.has_vault_kek:  # opened by a clinician's own keys: hold the vault KEK too
-                self.vault.adopt_kek(opened.kek)
-            opened.close()  # the passphrase is right; keep the vault already open
-        return vaults.sign_in_owner(self.vault)
+        return vaults.sign_in_owner(self._install(opened))
 
     def _start_runner(self) -> None:
         """The vault just opened: durable jobs run in this process, with keys in a memory-only keyring."""
@@ -123,6 +188,11 @@ class VaultKeeper:
                 self.keyring.release(account, "web")
                 self._published.discard(account)
             present = present | self._durable_owners()  # a job they approved still holds their keys
+            if self._signing_in:
+                return  # a sign-in is deriving keys: decide once it has finished
+            now = time.monotonic()
+            self._fresh = {a: t for a, t in self._fresh.items() if now - t < FRESH_SECONDS}
+            present = present | set(self._fresh)
             for account in self.vault.held_accounts():
                 if account not in present:  # a clinician's own KEK leaves memory with their last session
                     self.vault.drop_account_kek(account)

@@ -1,6 +1,7 @@
 """One ASGI middleware for the checks every request passes, before any route runs.
 
-In order: the Host header must name this server (DNS rebinding); the session cookie is resolved;
+In order: the Host header must name this server (DNS rebinding); the session cookie is resolved, and the
+session ends at once when its account was disabled, demoted or had its password reset since sign-in;
 API routes other than the public ones answer 401 without a live session; state-changing requests
 from another site are refused (Sec-Fetch-Site / Origin), and API ones need the CSRF header. Every
 answer gets the security headers, and ``no-store`` unless it is a static asset. An unexpected
@@ -14,6 +15,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from ..logs import server_error
 from . import headers as H
@@ -57,7 +60,12 @@ class Guard:
             return
         hdrs = _headers(scope)
         path, method = scope.get("path", "/"), scope.get("method", "GET")
-        session = self.state.sessions.get(cookies(hdrs).get(H.SESSION_COOKIE))
+        token = cookies(hdrs).get(H.SESSION_COOKIE)
+        session = self.state.sessions.get(token)
+        if session is not None and not path.startswith("/static/") \
+                and not await run_in_threadpool(self.state.still_current, session):
+            self.state.sessions.drop(token)  # disabled, demoted or password reset since sign-in: access ends now
+            session = None
         scope.setdefault("state", {})["web_session"] = session
         refusal = self._refusal(hdrs, path, method, session)
         wrapped = self._send(send, static=path.startswith("/static/"))

@@ -15,7 +15,7 @@ from ..config import Settings
 from ..services.context import Ctx
 from ..services.vault_keeper import VaultKeeper
 from .fairness import serialise_transactions
-from .websessions import SessionStore
+from .websessions import SessionStore, WebSession
 
 
 def _in_process_runner(engine: Any, settings: Settings, keyring: Any) -> Any:
@@ -62,8 +62,26 @@ class WebState:
     def server_mode(self) -> bool:
         return self.keeper.server_mode
 
-    def sign_in(self, username: str, secret: str) -> Ctx:
-        return self.keeper.sign_in(username, secret, ttl=self.settings.web_session_hours * 3600)
+    def sign_in(self, username: str, secret: str, source: str = "-") -> Ctx:
+        """Throttled per ``source`` (the client's address) and per account before any key derivation."""
+        return self.keeper.sign_in(username, secret, ttl=self.settings.web_session_hours * 3600, source=source)
+
+    def open_session(self, ctx: Ctx) -> tuple[str, WebSession]:
+        """The browser session of a sign-in (a new token), stamped with the account's standing."""
+        token, session = self.sessions.create(ctx, self.standing(ctx))
+        self.keeper.settled(ctx.actor.id)
+        return token, session
+
+    def standing(self, ctx: Ctx) -> str | None:
+        """The account's current role/disabled/password fingerprint (None: it may not act at all)."""
+        from ..services.accounts import standing
+
+        vault = self.keeper.vault
+        return standing(vault, ctx.actor.id) if vault is not None else None
+
+    def still_current(self, session: WebSession) -> bool:
+        """Re-checked on every request: the account is as it was when this session signed in."""
+        return session.standing is not None and self.standing(session.ctx) == session.standing
 
     def lock_if_idle(self) -> None:
         self.keeper.lock_if_idle(self.sessions.account_ids())

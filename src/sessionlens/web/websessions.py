@@ -23,6 +23,7 @@ def _digest(token: str) -> str:
 @dataclass
 class WebSession:
     ctx: Ctx
+    standing: str | None = None  # the account's role/disabled/password fingerprint at sign-in
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     created: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
@@ -40,10 +41,10 @@ class SessionStore:
         self._items: dict[str, WebSession] = {}
         self._lock = threading.Lock()
 
-    def create(self, ctx: Ctx) -> tuple[str, WebSession]:
+    def create(self, ctx: Ctx, standing: str | None = None) -> tuple[str, WebSession]:
         token = secrets.token_urlsafe(32)
         now = self.clock()
-        session = WebSession(ctx, created=now, seen=now)
+        session = WebSession(ctx, standing, created=now, seen=now)
         with self._lock:
             self._items[_digest(token)] = session
         return token, session

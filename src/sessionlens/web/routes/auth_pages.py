@@ -18,6 +18,15 @@ from ..render import render
 router = APIRouter(include_in_schema=False)
 
 
+def client_address(request: Request) -> str:
+    """The client's address for throttling: behind the loopback proxy, the address the proxy appended."""
+    peer = request.client.host if request.client else "-"
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and peer in ("127.0.0.1", "::1"):  # only the proxy on this machine is trusted to say
+        return forwarded.rsplit(",", 1)[-1].strip()[:64] or peer
+    return peer
+
+
 def _secure(request: Request) -> bool:
     # __Host- cookies must be Secure; browsers accept Secure cookies from loopback over plain HTTP.
     return True
@@ -40,8 +49,8 @@ def signin_page(request: Request, ended: str = "") -> Response:
 def _form(request: Request, message: str, status: int) -> Response:
     token = secrets.token_urlsafe(32)
     state = web_state(request)
-    response = render(request, "signin.html.j2", {"pre": token, "message": message,
-                                                   "locked": state.vault is None}, status=status)
+    # Whether the vault is open is not shown: it would tell a stranger when someone is signed in.
+    response = render(request, "signin.html.j2", {"pre": token, "message": message}, status=status)
     response.headers.append("set-cookie", H.cookie(H.PRE_COOKIE, token, secure=_secure(request), max_age=1800))
     return response
 
@@ -52,13 +61,16 @@ async def signin(request: Request) -> Response:
     check_token(cookies({"cookie": request.headers.get("cookie", "")}).get(H.PRE_COOKIE), form.get("pre"))
     state = web_state(request)
     try:
-        ctx = await run_in_threadpool(state.sign_in, form.get("username", "").strip(), form.get("secret", ""))
+        ctx = await run_in_threadpool(state.sign_in, form.get("username", "").strip(), form.get("secret", ""),
+                                      client_address(request))
     except (AuthError, NotFoundError) as exc:
-        message = "The vault has not been created yet: set it up at /setup (or run `sessionlens init`)." \
-            if isinstance(exc, NotFoundError) else str(exc)
-        return _form(request, message, 401)
+        if isinstance(exc, NotFoundError):
+            return _form(request, "The vault has not been created yet: set it up at /setup (or run "
+                                  "`sessionlens init`).", 401)
+        text = str(exc)
+        return _form(request, text[:1].upper() + text[1:] + ".", exc.http_status)
     old = cookies({"cookie": request.headers.get("cookie", "")}).get(H.SESSION_COOKIE)
-    token, _ = state.sessions.create(ctx)
+    token, _ = await run_in_threadpool(state.open_session, ctx)
     state.sessions.drop(old)  # a fresh id at every sign-in: no session fixation
     response = see_other("/clients")
     response.headers.append("set-cookie", H.cookie(H.SESSION_COOKIE, token, secure=_secure(request)))

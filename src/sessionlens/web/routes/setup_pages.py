@@ -122,7 +122,7 @@ def _create(state: WebState, passphrase: str) -> tuple[str, str, str]:
                                     settings=state.settings)
         created.ctx.vault.close()
     ctx = state.sign_in("", passphrase)  # opens the vault the way every sign-in does
-    token, session = state.sessions.create(ctx)
+    token, session = state.open_session(ctx)
     return token, session.csrf, created.recovery_key
 
 
