@@ -239,5 +239,5 @@ def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta:
         arrays[f"{name}_coef"] = head.coef.astype(np.float16)
         arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
         arrays[f"{name}_thresholds"] = head.thresholds.astype(np.float32)
-    np.savez_compressed(model_dir_ / "weights.npz", **arrays)
+    np.savez_compressed(model_dir_ / "weights.npz", **arrays)  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
     write_manifest(model_dir_, MODEL_FILES, meta, key="sha256")

@@ -126,9 +126,10 @@ class VectorCache:
                     self.items.popitem(last=False)
         with self.lock:
             found = [self.items[k] if k in self.items else None for k in keys]
-        if any(v is None for v in found):  # evicted meanwhile by a very large batch: compute directly
+        vecs = [v for v in found if v is not None]
+        if len(vecs) < len(found):  # evicted meanwhile by a very large batch: compute directly
             return compute(list(keys))
-        return np.stack(found) if found else np.zeros((0, 0), np.float32)
+        return np.stack(vecs) if vecs else np.zeros((0, 0), np.float32)
 
     def clear(self) -> None:
         with self.lock:

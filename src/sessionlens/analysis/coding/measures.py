@@ -62,10 +62,10 @@ def _segments(transcript: Transcript, coding: CodingResult) -> list[dict[str, An
     utts = transcript.utterances
     if not utts:
         return []
-    timed = all(u.start is not None for u in utts)
-    if timed:
-        t0, t1 = min(u.start for u in utts), max(u.start for u in utts)
-        pos = [(u.start - t0) / (t1 - t0) if t1 > t0 else 0.0 for u in utts]
+    known = [u.start for u in utts if u.start is not None]
+    if len(known) == len(utts):  # every utterance timed: place them by time
+        t0, t1 = min(known), max(known)
+        pos = [(s - t0) / (t1 - t0) if t1 > t0 else 0.0 for s in known]
     else:
         pos = [i / max(len(utts) - 1, 1) for i in range(len(utts))]
     out = []

@@ -49,8 +49,8 @@ def permission_context(turns: Sequence[Turn], i: int) -> str | None:
         return f"permission asked in the same turn ('{own}')"
     for j in range(i - 1, max(i - 1 - PERMISSION_WINDOW, -1), -1):
         text = clean(turns[j].text)
-        if turns[j].role == "client" and ADVICE_REQUEST.search(text):
-            return f"client asked for it ('{ADVICE_REQUEST.search(text).group(0)}')"
+        if turns[j].role == "client" and (asked := ADVICE_REQUEST.search(text)):
+            return f"client asked for it ('{asked.group(0)}')"
         if turns[j].role == "therapist" and _hit(text, "permission"):
             nxt = clean(turns[j + 1].text) if j + 1 < len(turns) else ""
             if turns[j + 1].role == "client" and _AGREE.search(nxt):

@@ -90,7 +90,7 @@ def recoded_document(doc: Mapping[str, Any], transcript: Transcript,
 def _findings(findings: list[dict[str, Any]], coding: CodingResult, transcript: Transcript) -> list[dict]:
     kept = [_code_finding(f, coding) if f.get("kind") in CODE_KINDS else f
             for f in findings if f.get("kind") != FLAG_KIND]
-    return kept + [finding_to_dict(f) for f in premature_advice(transcript, coding)]
+    return kept + [dict(finding_to_dict(f)) for f in premature_advice(transcript, coding)]
 
 
 def _uid(finding: Mapping[str, Any]) -> str | None:

@@ -54,7 +54,8 @@ def _compile(rid: str, pattern: str, tier: str) -> re.Pattern[str]:
 def parse(doc: dict) -> tuple[Rule, ...]:
     """Validated rules from the JSON document; a malformed rule is a clear error naming its id."""
     fragments = doc.get("fragments", {})
-    rules, seen = [], set()
+    rules: list[Rule] = []
+    seen: set[str] = set()
     for r in doc["rules"]:
         rid = r.get("id", "?")
         problem = _problem(r, seen)

@@ -17,8 +17,11 @@ NO, PLAUSIBLE, LIKELY, CERTAIN = 0, 1, 2, 3
 
 
 class TranscriptFormat(Protocol):
-    name: str
-    extensions: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def sniff(self, sample: Sample) -> int: ...
 

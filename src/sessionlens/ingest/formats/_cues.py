@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ...errors import ParseError
@@ -31,7 +32,8 @@ class Cue:
 
 def blocks(text: str) -> Iterator[tuple[int, list[str]]]:
     """Runs of non-blank lines with the number of their first line."""
-    first, lines = 0, []
+    first = 0
+    lines: list[str] = []
     for n, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             if not lines:
@@ -53,7 +55,7 @@ def parse_cue_block(first: int, lines: list[str]) -> Cue | None:
             if m is None:
                 bad = Unreadable("malformed cue timing (expected '00:00:01.000 --> 00:00:02.000')")
                 return Cue(line_no, row_times(bad), lines[k + 1 :])
-            start, end = (soft(lambda ts=ts: parse_clock(ts, source=None, line=None)) for ts in m.group(1, 2))
+            start, end = (soft(partial(parse_clock, ts, source=None, line=None)) for ts in m.group(1, 2))
             return Cue(line_no, row_times(start, end), lines[k + 1 :])
     return None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import partial
 
 from ...domain import Transcript
 from ...errors import InputError, ParseError
@@ -89,7 +90,7 @@ def _rows(text: str, delimiter: str, cols: Columns, ctx: Context) -> Iterator[tu
 
 
 def _row(cells: list[str], cols: Columns, line: int, source: str) -> RawRow:
-    start, end = (soft(lambda i=i: parse_time_cell(_cell(cells, i), source=None, line=None))
+    start, end = (soft(partial(parse_time_cell, _cell(cells, i), source=None, line=None))
                   for i in (cols.start, cols.end))
     return RawRow(
         label=_cell(cells, cols.speaker).strip() or DEFAULT_LABEL,
