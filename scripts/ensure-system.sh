@@ -3,6 +3,7 @@
 #  - Debian's chromium for the browser tests (test tools' own browser downloads fail offline);
 #  - Debian's poppler-utils (pdftoppm), so the export test renders the note PDF's pages to images;
 #  - Debian's caddy, so a browser test can sign in through the shipped deploy/Caddyfile (loopback only);
+#  - axe-core (npm, pinned by tests/web/a11y/package-lock.json) for the accessibility tests;
 #  - PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering, started if they are installed but down.
 set -u
 
@@ -43,6 +44,17 @@ ensure_poppler() {
         || say "could not install poppler-utils: the PDF page test will skip"
 }
 
+ensure_axe() {
+    # axe-core for the accessibility tests, pinned by tests/web/a11y/package-lock.json (node_modules is git-ignored)
+    local dir
+    dir="$(cd "$(dirname "$0")/.." && pwd)/tests/web/a11y"
+    [ -f "$dir/node_modules/axe-core/axe.min.js" ] && return 0
+    command -v npm >/dev/null 2>&1 || { say "npm missing: the accessibility tests will skip"; return 0; }
+    say "installing axe-core for the accessibility tests (npm ci in tests/web/a11y)"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null 2>&1) \
+        || say "could not install axe-core: the accessibility tests will fail"
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_postgres() {
@@ -67,6 +79,7 @@ ensure_redis() {
 ensure_chromium
 ensure_poppler
 ensure_caddy
+ensure_axe
 ensure_postgres
 ensure_redis
 exit 0
