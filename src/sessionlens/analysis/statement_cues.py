@@ -113,6 +113,7 @@ HOMEWORK = rx(r"homework", r"journal", r"diary", r"log\b", r"keep track", r"trac
               r"every (?:day|night|morning|evening)", r"each (?:day|night)", r"try (?:to|and)\b")
 REFERRAL = rx(r"refer(?:ral|red|ring)?\b", r"(?:see|call|contact|book|make an appointment with) (?:a |my |your |the )?"
               r"(?:doctor|gp|psychiatrist|specialist|nurse|dietitian|nutritionist|counsel+or|pharmacist)",
+              r"appointment (?:with|to see) (?:a |my |your |the )?(?:doctor|gp|psychiatrist|specialist|nurse|dietitian)",
               r"support group", r"\baa\b", r"alcoholics anonymous", r"quit ?line", r"program(?:me)?\b", r"clinic\b")
 SAFETY_AGREE = rx(r"crisis line", r"call (?:me|988|911|999|112|someone|the crisis)", r"reach out", r"tell me",
                   r"safety plan", r"emergency", r"get really heavy")

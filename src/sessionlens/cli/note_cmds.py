@@ -27,6 +27,7 @@ workflow = lazy("sessionlens.notes.workflow")
 _export = lazy("sessionlens.notes.export")
 _markdown = lazy("sessionlens.notes.export.markdown")
 _formats = lazy("sessionlens.notes.formats")
+_modalities = lazy("sessionlens.notes.modalities")
 _model = lazy("sessionlens.notes.model")
 _templates = lazy("sessionlens.notes.templates")
 _writer_default = lazy("sessionlens.notes.writer_default")
@@ -113,6 +114,8 @@ def draft(
     replace: Annotated[bool, typer.Option("--replace", help="Discard the stored draft (and its edits).")] = False,
     detail: Annotated[Optional[str], typer.Option("--detail", help="concise (clinical length, the default) or full "
                                                   "(everything found); setting note_detail.")] = None,
+    modality: Annotated[Optional[str], typer.Option("--modality", help="cbt, mi, psychodynamic, couples or none "
+                                                    "(default: the client's modality, else none).")] = None,
     as_json: AsJson = False, template: Template = None, data_dir: DataDir = None, user: User = None,
 ) -> None:
     """Draft a progress note; every sentence cites the utterances it rests on."""
@@ -122,14 +125,17 @@ def draft(
     detail = (detail or s.note_detail).lower()
     if detail not in ("concise", "full"):
         raise InputError("--detail must be concise or full")
+    if modality is not None:
+        _modalities.check_modality(modality)
     writer = _writer(llm_model, llm_url, llm_allow_remote, llm_timeout, llm_name, detail)
     if _is_file(target):
         note = nw.draft_file_note(Path(target), fmt, writer=writer, grounding=grounding,
-                                    llm_url=llm_url or s.note_llm_url, detail=detail)
+                                    llm_url=llm_url or s.note_llm_url, detail=detail, modality=modality)
     else:
         with signed_in(data_dir, user) as ctx:
             result = nw.draft_session_note(ctx, target, fmt, writer=writer, grounding=grounding,
-                                           replace_draft=replace, llm_url=llm_url or s.note_llm_url, detail=detail)
+                                           replace_draft=replace, llm_url=llm_url or s.note_llm_url, detail=detail,
+                                           modality=modality)
         from ..notes.model import note_from_dict
         note = note_from_dict(result["note"])
     _show(note, as_json, template)

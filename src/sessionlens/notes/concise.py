@@ -130,7 +130,7 @@ def _rank(sec: Section, j: int, s: Sentence, plans: set[str], goals: set[str]) -
     then the rest."""
     if sec.key == "risk":
         return 0
-    if plans & set(s.evidence) or (sec.key == "plan" and s.basis != ABSENCE):
+    if plans & set(s.evidence) or (sec.key in ("plan", *MODALITY_SECTIONS) and s.basis != ABSENCE):
         return 1
     return 2 if j == 0 else 3 if goals & set(s.evidence) else 4
 
@@ -147,6 +147,7 @@ def _candidates(note: Note, plans: set[str], goals: set[str]) -> list[tuple[tupl
     return out
 
 
+MODALITY_SECTIONS = ("cbt", "mi", "partners")  # the clinician chose this approach: its section comes early
 OMITTED = "Not summarised in the concise note (see the full draft)."
 
 

@@ -90,7 +90,8 @@ ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
                                                  for f in a.findings),
     "mse_scope": lambda a, v: True,  # states what the transcript cannot show; true by construction
     "nothing_found": lambda a, v: True,
-    "concise_scope": lambda a, v: True,  # says the concise note left a section to the full draft
+    "concise_scope": lambda a, v: True,
+    "one_partner": lambda a, v: sum(s.role.value == "client" for s in a.transcript.speakers) < 2,  # says the concise note left a section to the full draft
 }
 
 

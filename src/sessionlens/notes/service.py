@@ -9,6 +9,7 @@ from ..errors import InputError
 from .concise import DETAILS, condense, dedupe_quotes
 from .formats import get_format
 from .grounding import ground
+from .modalities import apply_modality, check_modality
 from .model import Note
 from .writer_default import DefaultWriter, NoteWriter
 
@@ -19,11 +20,12 @@ def finding_ids(a: SessionAnalysis, kind: str) -> set[str]:
 
 
 def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWriter | None = None,
-               grounding: str = "remove", detail: str = "concise") -> Note:
+               grounding: str = "remove", detail: str = "concise", modality: str | None = None) -> Note:
     """Write a note and keep only what the transcript supports (or mark the rest, ``grounding="mark"``).
 
-    ``detail="concise"`` selects by salience to a clinical length; ``"full"`` keeps the exhaustive draft."""
-    spec = get_format(fmt)
+    ``detail="concise"`` selects by salience to a clinical length; ``"full"`` keeps the exhaustive draft.
+    ``modality`` (cbt, mi, psychodynamic, couples) adds or moves the section of that approach."""
+    spec = apply_modality(get_format(fmt), modality)
     if detail not in DETAILS:
         raise InputError(f"unknown note detail {detail!r}; choose one of: {', '.join(DETAILS)}")
     texts = {u.id: u.text for u in analysis.transcript.utterances}
@@ -38,5 +40,5 @@ def draft_note(analysis: SessionAnalysis, fmt: str = "soap", *, writer: NoteWrit
     if report.marked:
         messages.append(f"Grounding check: {report.marked} unsupported sentence(s) marked for review.")
     return replace(grounded, draft=grounded.sections, messages=tuple(messages),
-                   meta={**grounded.meta, "detail": detail, "grounding": {"checked": report.checked, "kept": report.kept,
+                   meta={**grounded.meta, "detail": detail, "modality": check_modality(modality), "grounding": {"checked": report.checked, "kept": report.kept,
                                                         "unsupported": len(report.reasons)}})

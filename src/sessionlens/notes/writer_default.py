@@ -10,6 +10,7 @@ from typing import Protocol
 from ..analysis.result import SessionAnalysis
 from ..domain import Role
 from . import slots_client as sc
+from . import slots_modality as sm
 from . import slots_session as ss
 from .compose import Compose
 from .formats import FormatSpec
@@ -29,6 +30,11 @@ SLOTS: dict[str, SlotWriter] = {
     "themes": ss.themes,
     "relational": ss.relational,
     "risk": ss.risk,
+    "cbt_cycle": sm.cbt_cycle,
+    "cbt_homework": sm.cbt_homework,
+    "change_talk": sm.change_talk,
+    "commitment": sm.commitment,
+    "partners": sm.partners,
 }
 
 
@@ -51,7 +57,23 @@ def compose_sections(ctx: Compose, spec: FormatSpec) -> tuple[Section, ...]:
         if not sentences:
             sentences = [ctx.absent(f"Nothing for this section was identified in the transcript.", "nothing_found")]
         sections.append(Section(sec.key, sec.title, tuple(sentences)))
-    return tuple(sections)
+    return tuple(_modality_adds_only(ctx, sections))
+
+
+MODALITY_KEYS = ("cbt", "mi", "partners")
+
+
+def _modality_adds_only(ctx: Compose, sections: list[Section]) -> list[Section]:
+    """The chosen approach's section wins: another section's sentence resting only on utterances the
+    modality section cites goes (never one utterance twice), unless that would empty it."""
+    cited = {i for sec in sections if sec.key in MODALITY_KEYS for s in sec.sentences for i in s.evidence}
+    out = []
+    for sec in sections:
+        if sec.key not in MODALITY_KEYS and cited:
+            kept = tuple(s for s in sec.sentences if not s.evidence or not set(s.evidence) <= cited)
+            sec = replace(sec, sentences=kept or sec.sentences)
+        out.append(sec)
+    return out
 
 
 def merge_repeats(sentences: list[Sentence]) -> list[Sentence]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from ..errors import InputError
 from ..vault import records, store
@@ -61,6 +61,29 @@ def show_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
         ctx.vault.audit(conn, actor=ctx.who, action="client.read", target=client_id)
     return {"id": client_id, "name": profile["name"], "details": profile["details"], "created_at": row.created_at,
             "consent": consent, "sessions": list(session_ids)}
+
+
+def client_modality(ctx: Ctx, conn: Any, client_id: str) -> str | None:
+    """The client's note modality preference (cbt, mi, psychodynamic, couples), None when not set."""
+    row = conn.execute(select(clients).where(clients.c.id == client_id)).one()
+    return records.open_row(ctx.vault, conn, "clients", row)["details"].get("modality") or None
+
+
+def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> dict[str, Any]:
+    """Store the modality a client's notes are drafted in (sealed with the client's record, audited)."""
+    from ..notes.modalities import check_modality
+
+    chosen = check_modality(modality)
+    with unit_of_work(ctx) as conn:
+        row = client_row(ctx, conn, Action.CLIENT_ADD, client_id)
+        profile = records.open_row(ctx.vault, conn, "clients", row)
+        profile["details"] = {**profile["details"], "modality": chosen}
+        fields = {"id": row.id, "owner_id": row.owner_id, "key_id": row.key_id, "key_version": row.key_version,
+                  "created_at": row.created_at}
+        conn.execute(update(clients).where(clients.c.id == client_id)
+                     .values(sealed=records.seal_row(ctx.vault, conn, "clients", fields, profile)))
+        ctx.vault.audit(conn, actor=ctx.who, action="client.modality", target=client_id, detail={"modality": chosen})
+    return {"id": client_id, "modality": chosen}
 
 
 def shred_client(ctx: Ctx, client_id: str) -> dict[str, Any]:

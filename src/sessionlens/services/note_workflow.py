@@ -32,6 +32,7 @@ from ..vault import blobs
 from ..vault.blobs import BlobKind
 from ..vault.ids import now_iso
 from ..vault.models import sessions
+from .clients import client_modality
 from .context import Ctx
 from .notes import MAX_NOTE_BYTES
 from .permissions import Action, client_row, session_row, unit_of_work
@@ -71,28 +72,32 @@ def _llm_hosts(llm_url: str | None) -> tuple[str, ...]:
 
 
 def draft_file_note(path: Path, fmt: str = "soap", *, writer: NoteWriter | None = None, grounding: str = "remove",
-                    llm_url: str | None = None, detail: str = "concise") -> Note:
+                    llm_url: str | None = None, detail: str = "concise", modality: str | None = None) -> Note:
     """A draft for a transcript file (no vault, nothing stored), under the same guard as a stored session's."""
     from .analysis import analyze_file
 
     analysis = analyze_file(path)
     with offline(allow=_llm_hosts(llm_url)):
-        return draft_note(analysis, fmt, writer=writer, grounding=grounding, detail=detail)
+        return draft_note(analysis, fmt, writer=writer, grounding=grounding, detail=detail, modality=modality)
 
 
 def draft_session_note(ctx: Ctx, session_id: str, fmt: str = "soap", *, writer: NoteWriter | None = None,
                        grounding: str = "remove", replace_draft: bool = False,
-                       llm_url: str = "", detail: str = "concise") -> dict[str, Any]:
+                       llm_url: str = "", detail: str = "concise", modality: str | None = None) -> dict[str, Any]:
     """Write a grounded draft for a stored session and store it. A stored draft (which may hold the
-    clinician's edits) is replaced only with ``replace_draft``; a signed note never."""
+    clinician's edits) is replaced only with ``replace_draft``; a signed note never. ``modality``
+    (None: the client's own modality preference, if set) shapes the note's sections."""
     with unit_of_work(ctx) as conn:
-        session_row(ctx, conn, Action.NOTE_WRITE, session_id)
+        srow = session_row(ctx, conn, Action.NOTE_WRITE, session_id)
+        if modality is None:
+            modality = client_modality(ctx, conn, srow.client_id)
         transcript = _transcript(ctx, conn, session_id)
         ctx.vault.audit(conn, actor=ctx.who, action="transcript.read", target=session_id,
                         detail={"session": session_id, "purpose": "note.draft"})
     allow = _llm_hosts(llm_url)
     with offline(allow=allow):
-        note = draft_note(_analyse(ctx, transcript, allow), fmt, writer=writer, grounding=grounding, detail=detail)
+        note = draft_note(_analyse(ctx, transcript, allow), fmt, writer=writer, grounding=grounding, detail=detail,
+                          modality=modality)
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.NOTE_WRITE, session_id)
         current = _current(ctx, conn, session_id)
