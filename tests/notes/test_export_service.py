@@ -5,6 +5,7 @@ without the path or the name. Also `sessionlens note export` with the new flags.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def test_export_is_audited_without_name_or_path(stored):
     with ctx.vault.transaction() as conn:
         last = [dict(r._mapping) for r in conn.execute(select(audit_log))][-1]
     assert last["action"] == "export" and NAME not in str(last)
-    assert '"client_shown_by": "name"' in last["detail"] and '"appendix": true' in last["detail"]
+    detail = json.loads(last["detail"])
+    assert detail["client_shown_by"] == "name" and detail["appendix"] is True and detail["what"] == "note:pdf"
+    assert set(detail) == {"session", "what", "bytes", "client_shown_by", "appendix"}  # no path, no name
 
 
 def test_cli_export_flags_on_a_stored_session(stored, tmp_path, monkeypatch):

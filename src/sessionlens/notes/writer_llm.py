@@ -291,8 +291,12 @@ class LLMWriter:
         stats["sentences_returned"] += len(written)
         stats["supported"] += sum(ok)
         stats["unsupported"] += len(ok) - sum(ok)
-        if not any(ok):
+        if not written:
             messages.append(f"LLM writer: nothing usable for {sec.title}; the default writer's text is used.")
+            return sec
+        if not any(ok):
+            messages.append(f"LLM writer: all {len(ok)} rewritten sentence(s) for {sec.title} were unsupported "
+                            "by their evidence; the default writer's text is used.")
             return sec
         if sum(len(s.text.split()) for s, good in zip(written, ok) if good) > _words(sec):
             messages.append(f"LLM writer: the rewrite of {sec.title} was not shorter; the draft is kept.")
