@@ -47,6 +47,8 @@ class VaultKeeper:
         self.keyring: Any = None
         self._runner_factory, self._on_open = runner_factory, on_open
         self._published: set[str] = set()
+        self._resumed_for: set[str] = set()  # accounts whose cut-off jobs this runner has taken up again
+        self.resumed: list[str] = []  # job ids taken up again since the vault opened (shown in logs and tests)
         self._signing_in = 0  # sign-ins deriving keys right now (outside the lock)
         self._fresh: dict[str, float] = {}  # account id -> when it signed in (its session is being made)
         self.guard = SignInGuard.from_settings(settings)
@@ -86,6 +88,7 @@ class VaultKeeper:
         with self.lock:
             self._fresh[ctx.actor.id] = time.monotonic()  # present until its web session exists
             self._publish(ctx, ttl)
+            self._resume(ctx)
         return ctx
 
     def settled(self, account_id: str) -> None:
@@ -164,6 +167,24 @@ class VaultKeeper:
         self.runner.shutdown()
         self.runner = self.keyring = None
         self._published.clear()
+        self._resumed_for.clear()
+
+    def _resume(self, ctx: Ctx) -> None:
+        """The vault has just opened for this account: jobs it approved that a stop cut off (a laptop shut down,
+        a server process killed) run again, holding its keys as at submission, from their last checkpoint.
+        A job still leased by a live worker elsewhere is only waited for (the lease decides who runs it)."""
+        if self.runner is None or self.keyring is None or self.vault is None or ctx.actor.id in self._resumed_for:
+            return
+        from .server_jobs import JOB_KEYS_TTL, job_holder
+
+        self._resumed_for.add(ctx.actor.id)
+        with store.transaction(self.vault.engine) as conn:
+            cut = [j.id for j in job_rows.for_owner(conn, ctx.actor.id, 1000) if j.state in job_rows.ACTIVE]
+        for job_id in reversed(cut):  # oldest first
+            hold_keys(self.vault, ctx.actor.id, self.keyring, job_holder(job_id), JOB_KEYS_TTL)
+            self.runner.dispatch(job_id)
+            self.resumed.append(job_id)
+            event("job.resumed", job=job_id)
 
     def _publish(self, ctx: Ctx, ttl: int) -> None:
         """Lend the signed-in account's keys to the workers' keyring for as long as they stay signed in."""
