@@ -1,7 +1,8 @@
 """Audio and video decoding, in memory, to 16 kHz float32 (PyAV: FFmpeg inside the wheel).
 
-Nothing touches disk: a path is read by FFmpeg directly and bytes (e.g. from the vault) are read
-from memory. Long files are streamed in blocks so memory stays bounded (``iter_blocks``); short
+Nothing touches disk: a path is opened here and read through a Python file object, bytes (e.g. from
+the vault) from memory; FFmpeg never sees a path or URL, and only the audio demuxers in
+:data:`DEMUXERS` may run (no playlists, concat lists, SDP/RTP or other demuxers that open more inputs). Long files are streamed in blocks so memory stays bounded (``iter_blocks``); short
 ones can be decoded whole (``decode_audio``). A stereo file stays two channels so that a
 recording with one speaker per channel can be diarized by channel; everything else is mixed
 to mono.
@@ -32,6 +33,14 @@ _MAGIC: tuple[tuple[int, bytes], ...] = (
 )
 
 Source = str | Path | bytes | BinaryIO
+
+# The demuxers FFmpeg may use (the containers above). Anything else — HLS/DASH playlists, concat lists,
+# image2 sequences, SDP/RTP, subtitles with external references — can make FFmpeg open further files or
+# URLs named *inside* the upload, so it is refused before a demuxer runs.
+DEMUXERS = ("wav", "w64", "flac", "mp3", "ogg", "mov", "matroska", "aac", "aiff", "caf", "amr", "au", "asf")
+# Nested opens by a demuxer are limited to this protocol list; the upload itself is always read through a
+# Python file object, so FFmpeg never parses a path as a URL (no file:, http:, concat:, pipe: tricks).
+_AV_OPTIONS = {"format_whitelist": ",".join(DEMUXERS), "protocol_whitelist": "none"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +99,37 @@ def _open(src: Source):  # type: ignore[no-untyped-def]
             raise InputError("is a directory, not an audio file", source=label)
         if p.stat().st_size == 0:
             raise InputError("the file is empty (0 bytes)", source=label)
-        target: object = str(p)
+        target: object = open(p, "rb")  # noqa: SIM115 - closed with the container (_close)
     else:
         data = src.read() if hasattr(src, "read") else src
         if not data:
             raise InputError("the audio is empty (0 bytes)", source=label)
         target = io.BytesIO(data)  # type: ignore[arg-type]
     try:
-        container = av.open(target, mode="r")
+        container = av.open(target, mode="r", options=dict(_AV_OPTIONS))
     except (av.FFmpegError, ValueError, OSError):
+        _close_file(target)
         raise UnsupportedFormatError("is not an audio or video file FFmpeg can read", source=label) from None
+    if not any(name in DEMUXERS for name in container.format.name.split(",")):  # belt and braces
+        container.close()
+        _close_file(target)
+        raise UnsupportedFormatError("is not an audio or video file FFmpeg can read", source=label)
     if not container.streams.audio:
         kind = "video with no audio track" if container.streams.video else "file with no audio track"
-        container.close()
+        _close(container)
         raise InputError(f"is a {kind}; nothing to transcribe", source=label)
     return container
+
+
+def _close_file(target: object) -> None:
+    if isinstance(target, io.BufferedReader):
+        target.close()
+
+
+def _close(container) -> None:  # type: ignore[no-untyped-def]
+    """Close the container and the file object it read (a path is opened by us, not by FFmpeg)."""
+    container.close()
+    _close_file(getattr(container, "file", None))
 
 
 def probe(src: Source) -> AudioInfo:
@@ -113,7 +138,7 @@ def probe(src: Source) -> AudioInfo:
     try:
         return _info(container)
     finally:
-        container.close()
+        _close(container)
 
 
 def _info(container) -> AudioInfo:  # type: ignore[no-untyped-def]
@@ -156,7 +181,7 @@ def iter_blocks(src: Source, block_seconds: float = BLOCK_SECONDS) -> Iterator[n
         if pending:
             yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
     finally:
-        container.close()
+        _close(container)
 
 
 def _frames(container, label: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
