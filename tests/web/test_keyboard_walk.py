@@ -75,6 +75,10 @@ def test_keyboard_only_walk(browser, tmp_path: Path) -> None:  # noqa: F811
         tab_to(page, "#u2 button.who")
         page.keyboard.press("Enter")
         assert focused(page, "#move-to"), "opening the correction did not move focus to the speaker choice"
+        page.keyboard.press("Escape")  # changed one's mind: closed, and focus is back on the speaker
+        assert page.locator("#move-form").is_hidden() and focused(page, "#u2 button.who")
+        page.keyboard.press("Enter")
+        assert focused(page, "#move-to")
         current = page.locator("#move-to").input_value()
         options = page.locator("#move-to option").evaluate_all("os => os.map(o => o.value)")
         target = next(o for o in options if o != current)

@@ -69,15 +69,23 @@
 
   // Give one line to another speaker.
   const move = document.getElementById("move-form");
-  let moving = null;
+  let moving = null, opener = null;
   function openMove(button) {
     moving = button.dataset.uid;
+    opener = button;
     button.closest("li").after(move);
     move.hidden = false;
     document.getElementById("move-to").value = button.dataset.speaker;
     document.getElementById("move-to").focus();
   }
-  document.getElementById("move-cancel").addEventListener("click", function () { move.hidden = true; });
+  function closeMove() {  // keyboard users land back on the speaker they opened, not at the top of the page
+    move.hidden = true;
+    if (opener) { opener.focus(); }
+  }
+  document.getElementById("move-cancel").addEventListener("click", closeMove);
+  move.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { ev.preventDefault(); closeMove(); }
+  });
   move.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const body = { utterances: {} };
