@@ -168,6 +168,13 @@ def _cases(data: Path) -> list[tuple[str, Path, list[tuple[float, float, str]], 
             + [(f"ami_clips/{n}.wav", data / "ami_clips" / f"{n}.wav", rttm.get(n, []), uem[n]) for n in sorted(uem)])
 
 
+def _worded(tr):
+    """Utterances with recognised words ("[inaudible]" stand-ins for untranscribed speech are not words)."""
+    from sessionlens.speech.pipeline import is_untranscribed
+
+    return [u for u in tr.utterances if not is_untranscribed(u)]
+
+
 def evaluate(model: str | None = None) -> dict:
     """Every figure of the benchmark for one model (models loaded once, as in a long session)."""
     from sessionlens.speech.asr import create_backend
@@ -186,11 +193,11 @@ def evaluate(model: str | None = None) -> dict:
             row = {"file": name, "told": speakers, "seconds": tr.metadata["duration"], "wall": wall, "cpu": cpu,
                    **score(ref, tr, uem), "overlap_floor": overlap_floor(ref, uem)}
             if name.startswith("phone_call"):
-                row["wer"] = wer(ref_words, [w for u in tr.utterances for w in norm_words(u.text)])[0] / len(ref_words)
+                row["wer"] = wer(ref_words, [w for u in _worded(tr) for w in norm_words(u.text)])[0] / len(ref_words)
                 res.setdefault("phone_wer", row["wer"])
             if name.startswith("ami_mixture"):
                 hyps: dict[str, list[str]] = {}
-                for u in tr.utterances:
+                for u in _worded(tr):
                     hyps.setdefault(u.speaker, []).extend(norm_words(u.text))
                 row["cpwer"] = cp_wer(refs, hyps)
                 res.setdefault("mixture_cpwer", row["cpwer"])

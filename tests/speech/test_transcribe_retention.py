@@ -1,4 +1,4 @@
-"""Retention applies to audio transcribed in the vault: by default the audio goes with a receipt, or is kept."""
+"""Retention applies to audio transcribed in the vault: after transcription the audio goes with a receipt, or is kept."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from ..vault.helpers import BACKENDS, PASSPHRASE, _derive_once, db_url, template
 from .test_voice_enroll import _audio_session, two_voice_clip  # noqa: F401  (fixture)
 
 
-def test_audio_deleted_with_a_receipt_once_transcribed(world, two_voice_clip):
+def test_audio_deleted_with_a_receipt_once_transcribed(world, two_voice_clip, monkeypatch):
+    monkeypatch.setattr(world.vault, "settings", world.vault.settings.__class__(
+        {**dict(world.vault.settings), "retention_audio": "after_transcription"}, env={}))
     session = _audio_session(world, two_voice_clip)
     transcribe_session(world.alice, session)
     assert read_transcript(world.alice, session).utterances
@@ -60,7 +62,7 @@ def test_cli_session_add_recording(tmp_path, monkeypatch, capsys):
     assert added["source_format"] == "audio" and added["utterances"] > 0
     assert run(["session", "show", added["id"], "--json"]) == 0
     kinds = {r["kind"] for r in json.loads(capsys.readouterr().out)["records"]}
-    assert {"transcript", "analysis"} <= kinds and "audio" not in kinds  # retention: audio deleted
+    assert {"transcript", "analysis", "audio"} <= kinds  # default retention: kept until the note is signed
 
 
 def test_cli_session_add_unusable_recording_leaves_nothing(tmp_path, monkeypatch, capsys):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..domain import Role, Timing, Transcript, Utterance
 
@@ -40,6 +40,9 @@ def find_silences(t: Transcript, threshold: float) -> tuple[Silence, ...]:
     """
     if silences_measurable(t) is not None:
         return ()
+    voiced = voiced_spans(t)
+    if voiced is not None:
+        return _silences_from_voice(t, voiced, threshold)
     out: list[Silence] = []
     latest: Utterance | None = None  # the utterance whose end is the latest so far (handles overlaps)
     unknown = False  # an inconsistent utterance since ``latest``: the gap to the next is unknown
@@ -55,6 +58,42 @@ def find_silences(t: Transcript, threshold: float) -> tuple[Silence, ...]:
         unknown = False
         if latest is None or (latest.end is not None and u.end > latest.end):
             latest = u
+    return tuple(out)
+
+
+def voiced_spans(t: Transcript) -> list[tuple[float, float]] | None:
+    """A recording's voice activity (the union of its speech turns, any speaker); None without turns.
+
+    For a recording, silence is where nobody's voice was heard, not merely where no word was
+    recognised: a mumbled answer the recogniser missed still ends the silence before it."""
+    turns = t.metadata.get("speech_turns") if isinstance(t.metadata, dict) else None
+    if not isinstance(turns, list) or not turns:
+        return None
+    spans = sorted((float(x["start"]), float(x["end"])) for x in turns if isinstance(x, dict)
+                   and isinstance(x.get("start"), (int, float)) and isinstance(x.get("end"), (int, float)))
+    merged: list[tuple[float, float]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _silences_from_voice(t: Transcript, voiced: list[tuple[float, float]], threshold: float) -> tuple[Silence, ...]:
+    """Gaps between stretches of voice, each named by the utterance before and the one after it."""
+    timed = [u for u in t.utterances if u.start is not None and u.end is not None and u.timing != Timing.INCONSISTENT]
+    out: list[Silence] = []
+    for (_, gap_start), (gap_end, _) in zip(voiced, voiced[1:]):
+        if gap_end - gap_start < threshold:
+            continue
+        before = [u for u in timed if (u.start or 0.0) < gap_start]
+        after = [u for u in timed if (u.end or 0.0) > gap_end]
+        if before and after:
+            b = max(before, key=lambda u: (u.end or 0.0, u.start or 0.0))
+            a = min(after, key=lambda u: (u.start or 0.0, u.end or 0.0))
+            out.append(replace(_silence(b, a), start=round(gap_start, 3), end=round(gap_end, 3),
+                               duration=round(gap_end - gap_start, 3)))
     return tuple(out)
 
 

@@ -33,6 +33,8 @@ SPLIT_PAUSE = prosody.LONG_PAUSE  # a same-speaker pause this long starts a new 
 WIDEN_MAX = 1.0  # seconds an utterance may grow at each end to cover the speech around its words
 JOIN_GAP = 0.0  # seconds of silence between joined regions (0.15-0.3 s measured no better on the phone call)
 CHANNEL_DB = 6.0  # one channel this much louder marks whose word it is (one speaker per channel)
+UNHEARD_MIN = 0.5  # seconds: untranscribed speech at least this long becomes a "[inaudible]" utterance
+INAUDIBLE, LAUGHTER = "[inaudible]", "[laughter]"
 
 Progress = Callable[[float, float | None, str], None]  # seconds done, seconds total, stage
 
@@ -234,6 +236,7 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
             "the others never spoke (or could not be told apart)")
     meta["speech_turns"] = [{"speaker": f"SPEAKER_{t.speaker + 1}", "start": t.start, "end": t.end,
                              "transcribed": t.transcribed, "overlap": t.overlap} for t in turns]
+    utterances, cues = _with_untranscribed(utterances, cues, turns, acc.events)
     meta["paralinguistics"] = cues
     meta["vocal_events"] = [_attach(ev, utterances) for ev in acc.events]
     speakers = _speaker_list(heard, centroids, options, meta)
@@ -358,6 +361,40 @@ def _widen_to_speech(utts: list[Utterance], regions: list[tuple[float, float]]) 
     return out
 
 
+def _with_untranscribed(utts: list[Utterance], cues: dict[str, dict[str, Any]], turns: list[SpeechTurn],
+                        events: list[dict[str, Any]]) -> tuple[list[Utterance], dict[str, dict[str, Any]]]:
+    """Speech no word was recognised in stays in the transcript as a timed utterance of its speaker
+    ("[inaudible]", or "[laughter]" where the prosody heard laughter), so the reader sees it and every
+    measure built on utterances counts it; utterances are renumbered in time order."""
+    extra = [_unheard(t, events) for t in turns if not t.transcribed and t.end - t.start >= UNHEARD_MIN
+             and _covered(utts, t.start, t.end) < 0.5 * (t.end - t.start)]
+    if not extra:
+        return utts, cues
+    merged = sorted(utts + extra, key=lambda u: (u.start or 0.0, u.end or 0.0))
+    out, new_cues = [], {}
+    for n, u in enumerate(merged, start=1):
+        if u.id in cues:
+            new_cues[f"u{n}"] = cues[u.id]
+        out.append(replace(u, id=f"u{n}"))
+    return out, new_cues
+
+
+def _covered(utts: list[Utterance], start: float, end: float) -> float:
+    return sum(max(0.0, min(u.end or 0.0, end) - max(u.start or 0.0, start)) for u in utts)
+
+
+def _unheard(turn: SpeechTurn, events: list[dict[str, Any]]) -> Utterance:
+    laughs = any(ev.get("label") == "possible laughter" and ev["start"] < turn.end and ev["end"] > turn.start
+                 for ev in events)
+    return Utterance("", f"SPEAKER_{turn.speaker + 1}", Role.OTHER, round(turn.start, 3), round(turn.end, 3),
+                     LAUGHTER if laughs else INAUDIBLE, (), None, Timing.SOURCE)
+
+
+def is_untranscribed(u: Utterance) -> bool:
+    """An utterance standing for speech without recognised words ("[inaudible]", "[laughter]")."""
+    return not u.words and u.text in (INAUDIBLE, LAUGHTER)
+
+
 def _attach(event: dict[str, Any], utts: list[Utterance]) -> dict[str, Any]:
     """Name the utterance an event falls in or follows, so reports can place it."""
     before = [u.id for u in utts if (u.start or 0) <= event["start"]]
@@ -375,4 +412,4 @@ def _speaker_list(heard: list[int], centroids: np.ndarray | None, options: Speec
     return tuple(speakers)
 
 
-__all__ = ["Progress", "SpeechOptions", "transcribe"]
+__all__ = ["INAUDIBLE", "LAUGHTER", "Progress", "SpeechOptions", "is_untranscribed", "transcribe"]
