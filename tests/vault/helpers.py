@@ -118,12 +118,13 @@ class World:
 
 
 @pytest.fixture
-def world(template: Template, db_url: str) -> Iterator[World]:
+def world(template: Template, db_url: str, tmp_path: Path) -> Iterator[World]:
     engine = store.make_engine(db_url)
     store.migrate(engine)
     with store.transaction(engine) as conn:
         backup.load(conn, template.dump)
-    vault = Vault(engine, template.vault_id, template.kek, make_settings())
+    # The audit anchor lives outside the database, in this test's own directory (PostgreSQL too).
+    vault = Vault(engine, template.vault_id, template.kek, make_settings(audit_anchor_dir=str(tmp_path / "anchor")))
     with vault.transaction() as conn:
         ctxs = {n: Ctx(vault, accounts.get(vault, conn, n)) for n in ("alice", "carol", "bob", "dave")}
     yield World(vault, engine, **ctxs)

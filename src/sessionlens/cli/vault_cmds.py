@@ -67,16 +67,22 @@ def restore_cmd(
     file: Annotated[Path, typer.Argument(help="Backup file.")],
     recovery: Annotated[bool, typer.Option("--recovery-key", help="Unlock with the recovery key instead "
                                            "(prompted, or SESSIONLENS_RECOVERY_KEY).")] = False,
+    anchor: Annotated[Optional[Path], typer.Option("--anchor", help="The vault's audit anchor directory (default: "
+                                                   "where it was when the backup was made).")] = None,
+    without_anchor: Annotated[bool, typer.Option("--without-anchor", help="Restore without the anchor: clients "
+                                                 "shredded since the backup come back.")] = False,
     data_dir: DataDir = None, as_json: Json = False,
 ) -> None:
-    """Restore a backup into an empty data directory; verified byte for byte."""
+    """Restore a backup into an empty data directory; verified byte for byte; shreds since the backup re-applied."""
     settings, directory = settings_for(data_dir)
+    where = {"data_dir": directory, "settings": settings, "anchor_dir": anchor, "without_anchor": without_anchor}
     if recovery:
         key = secret("SESSIONLENS_RECOVERY_KEY", "Recovery key")
-        result = backup.restore_backup(file, recovery_key=key, data_dir=directory, settings=settings)
+        result = backup.restore_backup(file, recovery_key=key, **where)
     else:
-        result = backup.restore_backup(file, passphrase=passphrase(), data_dir=directory, settings=settings)
-    emit(result, as_json, f"vault {result['vault']} restored into {result['data_dir']} (verified byte for byte)")
+        result = backup.restore_backup(file, passphrase=passphrase(), **where)
+    emit(result, as_json, f"vault {result['vault']} restored into {result['data_dir']} (verified byte for byte; "
+                          f"{result['shreds_reapplied']} shred(s) since the backup re-applied)")
 
 
 @app.command("passphrase")

@@ -18,7 +18,8 @@ from sqlalchemy import Connection, select
 
 from ..errors import NotFoundError, PermissionDeniedError, SessionlensError
 from ..vault.accounts import Role
-from ..vault.models import clients, sessions, shares
+from ..vault.models import client_keys, clients, sessions, shares
+from ..vault.vault import acting_as
 from .context import Ctx
 
 C, S, A = Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN
@@ -125,9 +126,16 @@ def client_row(ctx: Ctx, conn: Connection, action: Action, client_id: str):  # t
     """The client row if the actor owns it; otherwise not found."""
     require(ctx, action, client_id)
     row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
-    if row is None or row.owner_id != ctx.actor.id:
+    if row is None or row.owner_id != ctx.actor.id or not _key_holder(conn, row.key_id, ctx.actor.id):
         raise _not_found(action, client_id)
     return row
+
+
+def _key_holder(conn: Connection, key_id: str, account_id: str) -> bool:
+    """clients.owner_id is a plain column anyone with database write can change; on a practice server the
+    account whose KEK wraps the client's DEK (authenticated: no other KEK unwraps it) must agree with it."""
+    wrapped_by = conn.execute(select(client_keys.c.wrapped_by).where(client_keys.c.key_id == key_id)).scalar()
+    return wrapped_by is None or wrapped_by == account_id
 
 
 def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str):  # type: ignore[no-untyped-def]
@@ -137,8 +145,8 @@ def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str):  #
     if row is None:
         raise _not_found(action, session_id)
     if ctx.role is Role.CLINICIAN:
-        owner = conn.execute(select(clients.c.owner_id).where(clients.c.id == row.client_id)).scalar()
-        if owner == ctx.actor.id:
+        client = conn.execute(select(clients.c.owner_id, clients.c.key_id).where(clients.c.id == row.client_id)).first()
+        if client is not None and client.owner_id == ctx.actor.id and _key_holder(conn, client.key_id, ctx.actor.id):
             return row
     elif ctx.role is Role.SUPERVISOR and shared_with(ctx, conn, session_id, ctx.actor.id):
         return row
@@ -164,7 +172,7 @@ def shared_with(ctx: Ctx, conn: Connection, session_id: str, account_id: str) ->
 def unit_of_work(ctx: Ctx) -> Iterator[Connection]:
     """One transaction; a refusal rolls it back, is audited in a transaction of its own, then raised."""
     try:
-        with ctx.vault.transaction() as conn:
+        with acting_as(ctx.actor.id), ctx.vault.transaction() as conn:
             yield conn
     except Refused as refused:
         with ctx.vault.transaction() as conn:

@@ -24,6 +24,7 @@ from .ids import now_iso
 from .models import audit_head, audit_log
 
 GENESIS = "0" * 64
+APPENDED = "sessionlens.audit_appended"
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -90,7 +91,7 @@ def head_mac(mac_key: bytes, head: Head) -> str:
     return keys.mac(mac_key, f"head:{head.seq}:{head.hash}".encode())
 
 
-def _problem(e: Entry, expected_seq: int, prev: str, mac_key: bytes | None) -> str:
+def entry_problem(e: Entry, expected_seq: int, prev: str, mac_key: bytes | None) -> str:
     if e.seq != expected_seq:
         return f"sequence number {e.seq} where {expected_seq} was expected (an entry was deleted, moved or inserted)"
     if e.prev_hash != prev:
@@ -111,7 +112,7 @@ def verify_chain(entries: Iterable[Entry], mac_key: bytes | None = None, head: H
     """
     prev, count, seen = GENESIS, 0, {}
     for pos, e in enumerate(entries):
-        why = _problem(e, pos + 1, prev, mac_key)
+        why = entry_problem(e, pos + 1, prev, mac_key)
         if why:
             return Verdict(False, pos, pos + 1, why)
         prev, count = e.hash, pos + 1
@@ -142,6 +143,7 @@ def append(conn: Connection, mac_key: bytes, *, actor: str, action: str, target:
         conn.execute(update(audit_head).where(audit_head.c.id == 1).values(**values))
     else:
         conn.execute(insert(audit_head).values(id=1, **values))
+    conn.info[APPENDED] = True  # the vault moves the anchor forward once this transaction commits
     return entry
 
 

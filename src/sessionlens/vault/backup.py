@@ -8,7 +8,8 @@ salt. The file::
 
 The header carries what unlocking needs (Argon2id salt and cost, the wrapped KEKs — all of it
 already ciphertext or public parameters) and is bound into the stream's associated data.
-Restoring needs the passphrase that was current when the backup was made (or the recovery key).
+Restoring needs the passphrase that was current when the backup was made (or the recovery key), and
+re-applies every shred the vault's audit anchor lists (the header names where the anchor lived).
 The backup is read back and compared with the dump before it counts as written; a restore is
 compared with the backup's dump, byte for byte, before it commits.
 """
@@ -62,10 +63,11 @@ def load(conn: Connection, data: bytes) -> None:
             conn.execute(insert(table), rows)
 
 
-def _header(conn: Connection, backup_salt: bytes, created_at: str) -> dict[str, Any]:
+def _header(conn: Connection, backup_salt: bytes, created_at: str, anchor_dir: str | None) -> dict[str, Any]:
     m = conn.execute(select(vault_meta).where(vault_meta.c.id == 1)).one()
     b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
-    return {"format": FORMAT, "vault_id": m.vault_id, "created_at": created_at,
+    # anchor_dir: where this vault's audit anchor (and its shred list) lived, for restore to find it again.
+    return {"format": FORMAT, "vault_id": m.vault_id, "created_at": created_at, "anchor_dir": anchor_dir,
             "kdf": {"memory_kib": m.kdf_memory_kib, "time_cost": m.kdf_time_cost, "parallelism": m.kdf_parallelism},
             "kdf_salt": b64(m.kdf_salt), "kek_by_passphrase": b64(m.kek_by_passphrase),
             "kek_by_recovery": b64(m.kek_by_recovery), "backup_salt": b64(backup_salt)}
@@ -75,10 +77,10 @@ def _aad(header_bytes: bytes) -> dict[str, str]:
     return {"header": hashlib.sha256(header_bytes).hexdigest()}
 
 
-def seal_backup(conn: Connection, kek: bytes, created_at: str) -> tuple[bytes, bytes]:
+def seal_backup(conn: Connection, kek: bytes, created_at: str, anchor_dir: str | None = None) -> tuple[bytes, bytes]:
     """Return (file bytes, plaintext dump)."""
     salt = os.urandom(16)
-    header = _header(conn, salt, created_at)
+    header = _header(conn, salt, created_at, anchor_dir)
     header_bytes = json.dumps(header, sort_keys=True).encode()
     plain = dump(conn)
     sealed = crypto.seal_stream(keys.subkey(kek + salt, "sessionlens-backup-v1"), plain, key_id="backup",

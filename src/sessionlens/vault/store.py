@@ -96,15 +96,49 @@ def has_schema(engine: Engine) -> bool:
         raise InputError(f"cannot open the vault database ({type(exc.orig).__name__})") from None
 
 
-def compact(engine: Engine) -> None:
-    """Push deleted data out of the files after a shred: checkpoint the WAL / vacuum dead tuples."""
+# Tables whose dead rows could hold a wrapped key or a record's bytes: rewritten (VACUUM FULL) after a shred.
+_REWRITE = ("client_keys", "account_keys", "clients", "consents", "sessions", "shares", "reflections", "job_stages",
+            "blobs")
+
+
+def compact(engine: Engine, *, attempts: int = 20) -> dict[str, object]:
+    """Push deleted data out of the files after a shred, and say whether it worked.
+
+    SQLite: ``secure_delete`` already zeroes the freed pages; a TRUNCATE checkpoint copies the WAL into the
+    database and empties it. A reader can keep it busy — it is retried, and a checkpoint that never
+    completes raises (the WAL would still hold the deleted rows). PostgreSQL: ``VACUUM FULL`` rewrites each
+    table into new files (plain VACUUM only marks dead tuples reusable), then a CHECKPOINT lets the WAL
+    holding them be recycled (skipped without the privilege; the rotated KEK covers what stays there).
+    """
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-    elif engine.dialect.name == "postgresql":
+        return {"wal_checkpointed": _sqlite_checkpoint(engine, attempts)}
+    if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in ("client_keys", "clients", "consents", "sessions", "blobs", "shares"):
-                conn.execute(text(f"VACUUM {table}"))
+            for table in _REWRITE:
+                conn.execute(text(f"VACUUM FULL {table}"))
+            try:
+                conn.execute(text("CHECKPOINT"))
+                checkpointed = True
+            except SQLAlchemyError:  # needs superuser or pg_checkpoint
+                checkpointed = False
+        return {"vacuum_full": list(_REWRITE), "checkpoint": checkpointed}
+    return {}
+
+
+def _sqlite_checkpoint(engine: Engine, attempts: int) -> bool:
+    import time
+
+    for attempt in range(attempts):
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]
+        if busy == 0:  # completed: the WAL was copied into the database and truncated to zero bytes
+            return True
+        time.sleep(0.05 * (attempt + 1))
+    from ..errors import IntegrityError
+
+    raise IntegrityError("record vault.db-wal could not be emptied after the shred (another connection kept "
+                         "reading); the deleted rows stay in it until the last sessionlens process closes the vault")
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlalchemy import Connection, insert, select, update
 
 from ..errors import AuthError, IntegrityError, NotFoundError
-from . import crypto, keys
+from . import anchor, crypto, keys
 from .ids import now_iso
 from .models import account_keys, accounts, client_keys, key_escrow, vault_meta
 
@@ -58,12 +58,33 @@ def create_escrow(vault: Vault, conn: Connection, recovery_key: str) -> None:
                                            mac=vault.row_mac("key_escrow", "1", {"public_key": public.hex()})))
 
 
-def _escrow_public(vault: Vault, conn: Connection) -> bytes | None:
+def _escrow_row(vault: Vault, conn: Connection):  # type: ignore[no-untyped-def]
+    """The escrow row, checked against its row MAC and against the fingerprint pinned outside the database.
+
+    Every account holds the row MAC key, so the MAC alone does not stop an insider with database write
+    from putting their own public key here (every KEK sealed afterwards would open for them); the pin
+    in the audit anchor (made at ``init``, in a place database users cannot write) does.
+    """
     row = conn.execute(select(key_escrow).where(key_escrow.c.id == 1)).first()
     if row is None:
         return None  # a vault created before the practice-server release: no break-glass path
     vault.check_row_mac("key_escrow", "1", {"public_key": bytes(row.public_key).hex()}, row.mac)
-    return bytes(row.public_key)
+    pinned = vault.read_anchor()
+    if pinned is not None and pinned.escrow is not None and pinned.escrow != anchor.fingerprint(bytes(row.public_key)):
+        raise IntegrityError("record key_escrow does not match the escrow key pinned outside the database "
+                             f"(pinned {pinned.escrow[:16]}…); it was replaced, and nothing is sealed to it")
+    return row
+
+
+def _escrow_public(vault: Vault, conn: Connection) -> bytes | None:
+    row = _escrow_row(vault, conn)
+    return None if row is None else bytes(row.public_key)
+
+
+def escrow_fingerprint(vault: Vault, conn: Connection) -> str | None:
+    """What ``init`` shows and the anchor pins: SHA-256 of the escrow public key."""
+    public = _escrow_public(vault, conn)
+    return None if public is None else anchor.fingerprint(public)
 
 
 def _seal_to(public: bytes, data: bytes, record_id: str) -> bytes:
@@ -94,6 +115,11 @@ def _integrity(vault: Vault, account_id: str, kek: bytes) -> bytes:
 
 
 def _wrapped_values(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> dict:
+    return _wrapped(vault, conn, account_id, kek, password)[0]
+
+
+def _wrapped(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> tuple[dict, bytes]:
+    """The account_keys columns for ``kek`` under a new password, and that password's key."""
     params, salt = _params(vault.settings), keys.new_salt()
     pkey = keys.derive_passphrase_key(password, salt, params)
     public = _escrow_public(vault, conn)
@@ -101,7 +127,7 @@ def _wrapped_values(vault: Vault, conn: Connection, account_id: str, kek: bytes,
             "kdf_parallelism": params.parallelism, "kdf_salt": salt,
             "kek_by_password": crypto.seal(pkey, kek, key_id="password", key_version=1, record_id=f"akek:{account_id}"),
             "kek_by_escrow": _seal_to(public, kek, f"akek:{account_id}") if public else None,
-            "integrity": _integrity(vault, account_id, kek)}
+            "integrity": _integrity(vault, account_id, kek)}, pkey
 
 
 def has_keys(conn: Connection, account_id: str) -> bool:
@@ -116,12 +142,13 @@ def create_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
                                              **_wrapped_values(vault, conn, account_id, kek, password)))
 
 
-def _unwrap(row, account_id: str, password: str) -> bytes:  # type: ignore[no-untyped-def]
+def _unwrap(row, account_id: str, password: str) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    """(account KEK, password key): the password key stays in memory so a shred can rotate the KEK."""
     params = keys.KdfParams(row.kdf_memory_kib, row.kdf_time_cost, row.kdf_parallelism)
     pkey = keys.derive_passphrase_key(password, row.kdf_salt, params)
     try:
         return crypto.open_sealed(pkey, row.kek_by_password, key_id="password", key_version=1,
-                                  record_id=f"akek:{account_id}")
+                                  record_id=f"akek:{account_id}"), pkey
     except IntegrityError:
         raise AuthError("wrong username or password") from None
 
@@ -131,7 +158,8 @@ def unlock_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
     row = conn.execute(select(account_keys).where(account_keys.c.account_id == account_id)).first()
     if row is None:
         return False
-    vault.hold_account_kek(account_id, _unwrap(row, account_id, password))
+    kek, pkey = _unwrap(row, account_id, password)
+    vault.hold_account_kek(account_id, kek, password_key=pkey)
     return True
 
 
@@ -151,14 +179,14 @@ def open_with_account(engine, settings: Settings, username: str, password: str) 
     if row is None:
         keys.derive_passphrase_key(password or "-", b"\0" * keys.SALT_BYTES, _params(settings))  # same cost
         raise AuthError("the vault is locked: its owner signs in with the passphrase first")
-    kek = _unwrap(row, acc.id, password)
+    kek, pkey = _unwrap(row, acc.id, password)
     try:
         data = crypto.open_sealed(kek, row.integrity, key_id=f"akek:{acc.id}", key_version=1,
                                   record_id=f"integrity:{meta.vault_id}:{acc.id}")
     except IntegrityError:
         raise IntegrityError(f"record {acc.id} failed authentication (account keys); it was altered") from None
     vault = Vault(engine, meta.vault_id, None, settings, integrity=(data[:32], data[32:]))
-    vault.hold_account_kek(acc.id, kek)
+    vault.hold_account_kek(acc.id, kek, password_key=pkey)
     return vault
 
 
@@ -168,6 +196,14 @@ def rotate_account_keys(vault: Vault, conn: Connection, account_id: str, new_pas
     if old is None:
         raise AuthError("sign in first: your keys are not unlocked")
     new = crypto.new_key()
+    count = _rewrap_deks(conn, account_id, old, new)
+    values, pkey = _wrapped(vault, conn, account_id, new, new_password)
+    conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(**values))
+    vault.hold_account_kek(account_id, new, password_key=pkey)
+    return count
+
+
+def _rewrap_deks(conn: Connection, account_id: str, old: bytes, new: bytes) -> int:
     rows = conn.execute(select(client_keys).where(client_keys.c.wrapped_by == account_id)).all()
     for r in rows:
         dek = keys.unwrap_dek(old, r.wrapped, key_id=r.key_id, version=r.version, client_id=r.client_id,
@@ -175,16 +211,36 @@ def rotate_account_keys(vault: Vault, conn: Connection, account_id: str, new_pas
         conn.execute(update(client_keys).where(client_keys.c.key_id == r.key_id).values(
             wrapped=keys.wrap_dek(new, dek, key_id=r.key_id, version=r.version, client_id=r.client_id,
                                   kek_id=f"akek:{account_id}")))
-    conn.execute(update(account_keys).where(account_keys.c.account_id == account_id)
-                 .values(**_wrapped_values(vault, conn, account_id, new, new_password)))
-    vault.hold_account_kek(account_id, new)
     return len(rows)
+
+
+def rotate_after_shred(vault: Vault, conn: Connection, account_id: str) -> bool:
+    """A fresh KEK for an account that just shredded a client: its remaining DEKs are rewrapped and the new
+    KEK is wrapped under the same password key (held since sign-in) and sealed to the escrow key again.
+
+    A copy of the shredded client's wrapped DEK that survives outside the live rows (PostgreSQL dead tuples
+    or WAL, a file-system remnant) is wrapped by the old KEK, which no longer exists anywhere: the password
+    now opens only the new one. False when this process does not hold the password key (a worker).
+    """
+    old, pkey = vault.account_kek(account_id), vault.password_key(account_id)
+    row = conn.execute(select(account_keys).where(account_keys.c.account_id == account_id)).first()
+    if old is None or pkey is None or row is None:
+        return False
+    new = crypto.new_key()
+    _rewrap_deks(conn, account_id, old, new)
+    public = _escrow_public(vault, conn)
+    conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(
+        kek_by_password=crypto.seal(pkey, new, key_id="password", key_version=1, record_id=f"akek:{account_id}"),
+        kek_by_escrow=_seal_to(public, new, f"akek:{account_id}") if public else None,
+        integrity=_integrity(vault, account_id, new)))
+    vault.hold_account_kek(account_id, new, password_key=pkey)
+    return True
 
 
 def recover_account_keys(vault: Vault, conn: Connection, account_id: str, recovery_key: str,
                          new_password: str) -> None:
     """Break glass: open the account's KEK through the escrow (vault recovery key), wrap it under a new password."""
-    esc = conn.execute(select(key_escrow).where(key_escrow.c.id == 1)).first()
+    esc = _escrow_row(vault, conn)
     row = conn.execute(select(account_keys).where(account_keys.c.account_id == account_id)).first()
     if esc is None or row is None or row.kek_by_escrow is None:
         raise NotFoundError(f"account {account_id} has no escrowed keys")

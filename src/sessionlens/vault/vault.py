@@ -9,17 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from ..config import Settings
 from ..errors import AuthError, InputError, IntegrityError, NotFoundError
-from . import audit, crypto, keys, passphrase_rules, store
+from . import anchor, audit, crypto, keys, passphrase_rules, store
 from .ids import new_id, now_iso
-from .models import client_keys, vault_meta
+from .models import client_keys, sessions, shares, vault_meta
 
 FORMAT = 1
+# Transactions open on this thread/task, and whether one of them appended to the audit chain: the anchor
+# moves after the outermost one commits (a nested read inside an open SQLite write would wait on itself).
+_DEPTH: ContextVar[int] = ContextVar("sessionlens_tx_depth", default=0)
+_APPENDED: ContextVar[bool] = ContextVar("sessionlens_tx_appended", default=False)
+# The account a use case acts for (services.permissions.unit_of_work): a practice-server DEK unwraps only for
+# the account whose KEK wraps it, or an account it was shared with — whatever clients.owner_id says.
+_ACTING: ContextVar[str | None] = ContextVar("sessionlens_acting_account", default=None)
+
+
+@contextmanager
+def acting_as(account_id: str) -> Iterator[None]:
+    token = _ACTING.set(account_id)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
 
 
 class KeysLockedError(AuthError):
@@ -46,6 +64,7 @@ class Vault:
             raise AuthError("the vault is locked")
         self._audit_key, self._row_key = integrity
         self._account_keks: dict[str, bytes] = {}  # account id -> that account's own KEK (see tenancy.py)
+        self._password_keys: dict[str, bytes] = {}  # account id -> its password key (rotates the KEK on shred)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -129,6 +148,7 @@ class Vault:
     def close(self) -> None:
         self._kek = None
         self._account_keks.clear()
+        self._password_keys.clear()
         self.engine.dispose()
 
     # --- per-account keys (practice server) ---------------------------------------------------
@@ -148,11 +168,17 @@ class Vault:
     def drop_vault_kek(self) -> None:
         self._kek = None
 
-    def hold_account_kek(self, account_id: str, kek: bytes) -> None:
+    def hold_account_kek(self, account_id: str, kek: bytes, *, password_key: bytes | None = None) -> None:
         self._account_keks[account_id] = kek
+        if password_key is not None:
+            self._password_keys[account_id] = password_key
 
     def drop_account_kek(self, account_id: str) -> None:
         self._account_keks.pop(account_id, None)
+        self._password_keys.pop(account_id, None)
+
+    def password_key(self, account_id: str) -> bytes | None:
+        return self._password_keys.get(account_id)
 
     def account_kek(self, account_id: str) -> bytes | None:
         return self._account_keks.get(account_id)
@@ -168,8 +194,28 @@ class Vault:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with store.transaction(self.engine) as conn:
-            yield conn
+        """One atomic unit of work; once it commits, an audit entry it appended moves the anchor forward."""
+        depth = _DEPTH.set(_DEPTH.get() + 1)
+        try:
+            with store.transaction(self.engine) as conn:
+                conn.info.pop(audit.APPENDED, None)
+                yield conn
+                if conn.info.pop(audit.APPENDED, False):
+                    _APPENDED.set(True)
+        finally:
+            _DEPTH.reset(depth)
+        if _DEPTH.get() == 0 and _APPENDED.get():
+            _APPENDED.set(False)
+            anchor.advance(self)
+
+    # --- the anchor outside the database (vault/anchor.py) -------------------------------------
+
+    @property
+    def anchor_path(self) -> Path:
+        return anchor.path_for(anchor.directory(self.settings, self.engine), self.vault_id, self.engine)
+
+    def read_anchor(self) -> anchor.Anchor | None:
+        return anchor.read(self.anchor_path)
 
     # --- audit and row MACs ------------------------------------------------------------------
 
@@ -178,7 +224,11 @@ class Vault:
         return audit.append(conn, self._audit_key, actor=actor, action=action, target=target, detail=detail)
 
     def verify_audit(self, conn: Connection, known_head: audit.Head | None = None) -> audit.Verdict:
-        return audit.verify_stored(conn, self._audit_key, known_head)
+        """The chain, its stored head, an exported head if given, and the anchor kept outside the database."""
+        verdict = audit.verify_stored(conn, self._audit_key, known_head)
+        if verdict.ok:
+            return anchor.check(conn, self._audit_key, self.read_anchor()) or verdict
+        return verdict
 
     def row_mac(self, table: str, row_id: str, fields: Mapping[str, Any]) -> str:
         payload = crypto.associated_data(table, 1, row_id, fields)
@@ -207,11 +257,27 @@ class Vault:
             raise NotFoundError(f"key {key_id} does not exist (destroyed?)")
         if row.wrapped_by is None:
             return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
+        acting = _ACTING.get()
+        if acting is not None and acting != row.wrapped_by and not self._shared_with(conn, acting, row.client_id):
+            raise NotFoundError(f"record {row.client_id} not found")  # another clinician's key: no access
         kek = self._account_keks.get(row.wrapped_by)
         if kek is None:
             raise KeysLockedError("the keys of this record's clinician are not unlocked (they are signed out)")
         return keys.unwrap_dek(kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id,
                                kek_id=f"akek:{row.wrapped_by}")
 
+    def _shared_with(self, conn: Connection, account_id: str, client_id: str) -> bool:
+        """A MAC-verified share of one of this client's sessions with ``account_id`` (a supervisor)."""
+        q = (select(shares).join(sessions, sessions.c.id == shares.c.session_id)
+             .where(sessions.c.client_id == client_id, shares.c.grantee_id == account_id))
+        for r in conn.execute(q):
+            fields = {k: r._mapping[k] for k in ("session_id", "grantee_id", "granted_by", "created_at")}
+            self.check_row_mac("shares", r.id, fields, r.mac)
+            return True
+        return False
+
     def destroy_client_keys(self, conn: Connection, client_id: str) -> int:
-        return conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
+        """Crypto-shred: the client's DEKs and job checkpoints go, and the wrapping account KEK rotates (shred.py)."""
+        from . import shred  # local: shred builds on this module
+
+        return shred.destroy_client_keys(self, conn, client_id)

@@ -1,0 +1,294 @@
+"""The audit anchor: the chain head, the escrow key's fingerprint and the shred list, kept outside the database.
+
+::
+
+    <anchor dir>/anchor.key                       Ed25519 private key (0600), made on first use
+    <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, key, sig}
+
+Every transaction that appended to the audit chain moves the anchor forward (:func:`advance`), but only
+along the chain: the entries from the anchored head to the new one must link and carry valid MACs, so a
+rewritten or cut chain is never anchored. ``audit verify`` then fails when the chain is shorter than the
+anchored head or differs at it (:func:`check`). The anchor directory lives where database users cannot
+write (``audit_anchor_dir``); the signature binds the file to the vault and lets a copy kept elsewhere
+(an append-only share, the owner's backup medium) be checked with the public key alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import Connection, Engine, select
+
+from ..config import Settings
+from ..errors import IntegrityError
+from . import audit, home, keys
+from .ids import now_iso
+from .models import audit_head, audit_log
+
+if TYPE_CHECKING:
+    from .vault import Vault
+
+FORMAT = 1
+KEY_FILE = "anchor.key"
+SHRED_ACTIONS = frozenset({"client.shred"})
+log = logging.getLogger("sessionlens.anchor")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    vault: str
+    seq: int
+    hash: str
+    at: str
+    escrow: str | None = None  # SHA-256 of the escrow public key, pinned at the first anchor (init)
+    shreds: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # {client, seq, at}
+    restores: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def head(self) -> audit.Head:
+        return audit.Head(self.seq, self.hash)
+
+    def shredded_clients(self) -> set[str]:
+        return {s["client"] for s in self.shreds}
+
+
+# --- where, and with which key ---------------------------------------------------------------------
+
+def directory(settings: Settings, engine: Engine) -> Path:
+    """``audit_anchor_dir``, else ``anchor`` beside a SQLite file, else ``anchor`` in the data directory."""
+    if settings.audit_anchor_dir:
+        return Path(settings.audit_anchor_dir).expanduser().resolve()
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return Path(engine.url.database).expanduser().resolve().parent / "anchor"
+    return home.data_dir(settings) / "anchor"
+
+
+def database_tag(engine: Engine) -> str:
+    """Names the database (URL without password) so two databases holding one vault id keep two anchors."""
+    return hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+
+
+def path_for(anchor_dir: Path, vault_id: str, engine: Engine) -> Path:
+    return anchor_dir / f"{vault_id}-{database_tag(engine)}.json"
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def signing_key(anchor_dir: Path, *, create: bool = True) -> Ed25519PrivateKey | None:
+    key_path = anchor_dir / KEY_FILE
+    if not key_path.exists():
+        if not create:
+            return None
+        _private_dir(anchor_dir)
+        try:
+            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            return signing_key(anchor_dir, create=False)
+        with os.fdopen(fd, "wb") as f:
+            f.write(Ed25519PrivateKey.generate().private_bytes_raw())
+            f.flush()
+            os.fsync(f.fileno())
+    raw = key_path.read_bytes()
+    if len(raw) != 32:
+        raise IntegrityError(f"record {KEY_FILE} (audit anchor key) is damaged")
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _public_hex(key: Ed25519PrivateKey) -> str:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+# --- the file ----------------------------------------------------------------------------------------
+
+def _body(a: Anchor, public_hex: str) -> bytes:
+    doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+
+def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
+    """The anchor at ``path`` (None if there is none); IntegrityError if it is damaged or not signed by the key."""
+    if not path.exists():
+        return None
+    key = public or _key_beside(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        sig = base64.b64decode(doc.pop("sig"))
+        a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
+                   tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())))
+        key.verify(sig, _body(a, str(doc["key"])))
+        if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
+            raise InvalidSignature
+    except (ValueError, KeyError, TypeError, InvalidSignature):
+        raise IntegrityError(f"record {path.name} (audit anchor) is damaged or not signed by the anchor key") from None
+    return a
+
+
+def _key_beside(path: Path) -> Ed25519PublicKey:
+    key = signing_key(path.parent, create=False)
+    if key is None:
+        raise IntegrityError(f"record {path.name} (audit anchor) has no anchor key beside it")
+    return key.public_key()
+
+
+def write(path: Path, a: Anchor) -> None:
+    """Atomically replace the anchor (temporary file, fsync, rename)."""
+    key = signing_key(path.parent)
+    assert key is not None
+    public = _public_hex(key)
+    body = _body(a, public)
+    doc = {**json.loads(body), "sig": base64.b64encode(key.sign(body)).decode()}
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, sort_keys=True, indent=1))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """One writer at a time across processes (web, workers, CLI) for this anchor."""
+    _private_dir(path.parent)
+    fd = os.open(path.with_suffix(".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def all_for_vault(anchor_dir: Path, vault_id: str) -> list[Anchor]:
+    """Every anchor of this vault in a directory (one per database that held it), signature-checked."""
+    if not anchor_dir.is_dir():
+        return []
+    found = [read(p) for p in sorted(anchor_dir.glob(f"{vault_id}-*.json"))]
+    return [a for a in found if a is not None and a.vault == vault_id]
+
+
+# --- moving forward, and checking ------------------------------------------------------------------
+
+def _stored_head(conn: Connection, mac_key: bytes) -> audit.Head:
+    row = conn.execute(select(audit_head).where(audit_head.c.id == 1)).first()
+    if row is None:
+        return audit.Head(0, audit.GENESIS)
+    head = audit.Head(row.seq, row.hash)
+    if not keys.mac_equal(audit.head_mac(mac_key, head), row.mac):
+        raise IntegrityError("record audit_head failed authentication (MAC mismatch); it was altered")
+    return head
+
+
+def _entries_from(conn: Connection, seq: int) -> list[audit.Entry]:
+    rows = conn.execute(select(audit_log).where(audit_log.c.seq >= seq).order_by(audit_log.c.seq)).all()
+    return [audit.Entry(**r._mapping) for r in rows]
+
+
+def extension(conn: Connection, mac_key: bytes, anchored: audit.Head) -> tuple[audit.Head, list[audit.Entry]]:
+    """The stored chain from the anchored head on: (new head, new entries); IntegrityError unless it extends it."""
+    head = _stored_head(conn, mac_key)
+    if head.seq < anchored.seq:
+        raise IntegrityError(f"record audit_log ends at #{head.seq}, before the anchored head #{anchored.seq} "
+                             "(entries were cut)")
+    entries = _entries_from(conn, max(anchored.seq, 1))
+    prev = anchored.hash
+    if anchored.seq:
+        if not entries or entries[0].seq != anchored.seq or entries[0].hash != anchored.hash:
+            raise IntegrityError(f"record audit_log #{anchored.seq} differs from the anchored head (rewritten)")
+        entries = entries[1:]
+    for expected, e in enumerate(entries, start=anchored.seq + 1):
+        why = audit.entry_problem(e, expected, prev, mac_key)
+        if why:
+            raise IntegrityError(f"record audit_log #{expected}: {why}")
+        prev = e.hash
+    if audit.Head(anchored.seq + len(entries), prev) != head:
+        raise IntegrityError("record audit_head does not match the last entry of the chain")
+    return head, entries
+
+
+def _shreds(entries: list[audit.Entry]) -> tuple[dict[str, Any], ...]:
+    return tuple({"client": e.target, "seq": e.seq, "at": e.at} for e in entries if e.action in SHRED_ACTIONS)
+
+
+def advance(vault: Vault, escrow_fingerprint: str | None = None) -> Anchor | None:
+    """Move this vault's anchor to the stored head, if the chain extends what was anchored.
+
+    Called after every commit that appended to the chain. A chain that does not extend the anchor is
+    not anchored (logged without PHI); ``audit verify`` reports it. Returns the anchor now on disk.
+    """
+    path = vault.anchor_path
+    with locked(path):
+        current = read(path)
+        anchored = current.head if current else audit.Head(0, audit.GENESIS)
+        try:
+            with vault.engine.connect() as conn:
+                head, entries = extension(conn, vault.integrity_keys[0], anchored)
+                pin = current.escrow if current and current.escrow else escrow_fingerprint or _escrow_pin(conn)
+        except IntegrityError as exc:
+            log.warning("audit anchor not advanced: %s", exc)
+            return current
+        if current is not None and head.seq == current.seq and current.escrow == pin:
+            return current
+        base = current or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
+        new = replace(base, seq=head.seq, hash=head.hash, at=now_iso(), escrow=pin,
+                      shreds=base.shreds + _shreds(entries))
+        write(path, new)
+        return new
+
+
+def _escrow_pin(conn: Connection) -> str | None:
+    from .models import key_escrow
+
+    row = conn.execute(select(key_escrow.c.public_key).where(key_escrow.c.id == 1)).first()
+    return fingerprint(bytes(row.public_key)) if row else None
+
+
+def fingerprint(public_key: bytes) -> str:
+    """How the escrow key is pinned and shown: SHA-256 of the raw public key, hex."""
+    return hashlib.sha256(public_key).hexdigest()
+
+
+def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict | None:
+    """None if the stored chain extends the anchor; else the failing verdict."""
+    if a is None:
+        return None
+    try:
+        extension(conn, mac_key, a.head)
+    except IntegrityError as exc:
+        return audit.Verdict(False, 0, a.seq, f"{exc} — the anchored head is #{a.seq}")
+    return None
+
+
+def restart(vault: Vault, shreds: tuple[dict[str, Any], ...], restore: dict[str, Any]) -> Anchor:
+    """After a restore (an operator holding the anchor key): the anchor restarts at the restored chain's head,
+    keeping every shred it knew (a later restore of an even older backup must shred them again)."""
+    with vault.engine.connect() as conn:
+        head, pin = _stored_head(conn, vault.integrity_keys[0]), _escrow_pin(conn)
+    return _rebase(vault.anchor_path, vault.vault_id, head, shreds=shreds, escrow=pin, restore=restore)
+
+
+def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[str, Any], ...],
+            escrow: str | None, restore: dict[str, Any]) -> Anchor:
+    with locked(path):
+        current = read(path)
+        kept = {(s["client"], s["seq"]) for s in shreds}
+        extra = tuple(s for s in (current.shreds if current else ()) if (s["client"], s["seq"]) not in kept)
+        a = Anchor(vault_id, head.seq, head.hash, now_iso(), escrow, shreds + extra,
+                   (current.restores if current else ()) + (restore,))
+        write(path, a)
+        return a

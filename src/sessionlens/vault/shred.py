@@ -1,0 +1,67 @@
+"""Crypto-shredding that leaves nothing that opens.
+
+Destroying a client's wrapped DEKs makes every record sealed under them unreadable. What could still
+open them is a *copy* of a wrapped DEK: job checkpoints (sealed under the same DEK, purged here),
+PostgreSQL dead tuples and WAL, a SQLite WAL a busy checkpoint left behind (store.compact pushes both
+out and checks the result), and a backup older than the shred (backup restore re-applies every shred
+the audit anchor lists, :func:`reapply`). On a practice server the clinician's account KEK rotates too
+(tenancy.rotate_after_shred), so a surviving copy is wrapped by a key that no longer exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, select
+
+from .models import blobs, client_keys, clients, consents, job_stages, jobs, reflections, sessions, shares
+
+if TYPE_CHECKING:
+    from .vault import Vault
+
+
+def destroy_client_keys(vault: Vault, conn: Connection, client_id: str) -> int:
+    """Delete the client's DEKs and every job checkpoint sealed under them; rotate the wrapping account KEKs."""
+    from . import tenancy  # local: tenancy builds on vault, which calls this
+
+    rows = conn.execute(select(client_keys).where(client_keys.c.client_id == client_id)).all()
+    key_ids = [r.key_id for r in rows]
+    if key_ids:
+        conn.execute(delete(job_stages).where(job_stages.c.key_id.in_(key_ids)))
+    count = conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
+    for account in sorted({r.wrapped_by for r in rows if r.wrapped_by}):
+        tenancy.rotate_after_shred(vault, conn, account)
+    return count
+
+
+def delete_client(vault: Vault, conn: Connection, client_id: str) -> dict[str, int]:
+    """Every row of a client and its keys (the restore path; services.clients shreds with the same effect)."""
+    session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
+    counts = {
+        "shares": conn.execute(delete(shares).where(shares.c.session_id.in_(session_ids))).rowcount,
+        "blobs": conn.execute(delete(blobs).where(blobs.c.client_id == client_id)).rowcount,
+        "reflections": conn.execute(delete(reflections).where(reflections.c.client_id == client_id)).rowcount,
+        "jobs": conn.execute(delete(jobs).where(jobs.c.client_id == client_id)).rowcount,
+        "sessions": conn.execute(delete(sessions).where(sessions.c.client_id == client_id)).rowcount,
+        "consents": conn.execute(delete(consents).where(consents.c.client_id == client_id)).rowcount,
+    }
+    conn.execute(delete(clients).where(clients.c.id == client_id))
+    counts["keys"] = destroy_client_keys(vault, conn, client_id)
+    return counts
+
+
+def reapply(vault: Vault, conn: Connection, shreds: Iterable[dict[str, Any]]) -> list[str]:
+    """After a restore: shred again every listed client the restored data still holds (each audited)."""
+    done = []
+    for s in sorted(shreds, key=lambda s: int(s["seq"])):
+        client_id = str(s["client"])
+        present = conn.execute(select(client_keys.c.key_id).where(client_keys.c.client_id == client_id)).first() \
+            or conn.execute(select(clients.c.id).where(clients.c.id == client_id)).first()
+        if not present or client_id in done:
+            continue
+        receipt = delete_client(vault, conn, client_id)
+        vault.audit(conn, actor="system", action="client.shred", target=client_id,
+                    detail={**receipt, "reapplied": True, "first_seq": int(s["seq"])})
+        done.append(client_id)
+    return done
