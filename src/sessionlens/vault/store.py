@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import InputError
+from .audit_batch import read_only
 from .home import DB_FILENAME, sqlite_url  # noqa: F401  (callers of store use them too)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -48,7 +49,8 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read request writes nothing itself (vault/audit_batch.py): it reads beside the one writer.
+    conn.exec_driver_sql("BEGIN" if read_only() else "BEGIN IMMEDIATE")
 
 
 _REVISION = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.M)

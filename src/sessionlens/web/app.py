@@ -15,6 +15,7 @@ from ..config import Settings
 from ..services import saved_settings
 from . import errors
 from .deps import SignInRequired, sign_in_required
+from .audit_scope import AuditScope
 from .middleware import Guard
 from .routes import ROUTERS
 from .state import WebState
@@ -65,4 +66,5 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
     errors.install(app)
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_middleware(Guard, state=state, tls=tls)
+    app.add_middleware(AuditScope)  # outermost: the guard's own reads are part of the read request
     return app
