@@ -1,7 +1,7 @@
 """Progress notes whose every sentence shows its evidence.
 
 ``draft_note(analysis, "soap")`` writes a note with the default (offline) writer and runs the
-grounding check; see :mod:`.writers` for the optional local-LLM writer and :mod:`.workflow` for
+grounding check; see :mod:`.writer_llm` for the optional local-LLM writer and :mod:`.workflow` for
 editing, signing and addenda.
 """
 
