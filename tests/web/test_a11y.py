@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+from sessionlens.jobs.stages import PAUSE_ENV
 from sessionlens.web.routes import ROUTERS
 
 from .helpers import DEMO, PASSPHRASE, settings
@@ -60,8 +61,10 @@ def page_routes() -> set[str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A vault owned by alice (a clinician): a client with consent to supervision, a session, a packet."""
-    from sessionlens.services import clients, consent, sessions, supervision, vaults
+    """A vault owned by alice (a clinician): a client with consent to supervision, a session, a packet; an admin
+    and a disabled supervisor."""
+    from sessionlens.services import accounts, clients, consent, sessions, supervision, vaults
+    from sessionlens.services.roles import Role
 
     data = tmp_path_factory.mktemp("a11y") / "vault"
     ctx = vaults.init_vault(PASSPHRASE, "alice", data_dir=data, settings=settings()).ctx
@@ -69,6 +72,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     consent.record_consent(ctx, client, scopes=("recording", "analysis", "supervision"))
     session = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
     packet = supervision.build_packet(ctx, client, [(session, "u10-u20")])["id"]
+    accounts.add_account(ctx, "bob", Role.ADMIN, "bob-admin-pass-1")  # the accounts page with its controls
+    accounts.add_account(ctx, "sam", Role.SUPERVISOR, "sam-supervisor-1")
+    accounts.disable_account(ctx, "sam")
     ctx.vault.close()
     return {"data": str(data), "client": client, "session": session, "packet": packet}
 
@@ -95,23 +101,27 @@ def _api(page: Any, base: str, method: str, path: str, **kw: Any) -> Any:
     return answer.json()
 
 
-def _failed_job(page: Any, base: str, client: str) -> None:
-    """A failed job, so the jobs page shows its reason and Retry button."""
-    job = _api(page, base, "POST", f"/api/clients/{client}/uploads", data=b"WEBVTT\n\nnot a cue\n",
-               headers={"content-type": "application/octet-stream", "x-upload-name": "broken.vtt"})
+def _upload(page: Any, base: str, client: str, data: bytes, name: str, until: tuple[str, ...]) -> str:
+    job = _api(page, base, "POST", f"/api/clients/{client}/uploads", data=data,
+               headers={"content-type": "application/octet-stream", "x-upload-name": name})
     for _ in range(600):
-        if _api(page, base, "GET", f"/api/jobs/{job['id']}")["state"] in ("done", "failed"):
-            return
+        if _api(page, base, "GET", f"/api/jobs/{job['id']}")["state"] in until:
+            return job["id"]
         page.wait_for_timeout(100)
+    raise AssertionError(f"job {job['id']} never reached {until}")
 
 
-def test_every_page_has_no_serious_or_critical_violation(browser, signed_in, world, tmp_path: Path) -> None:  # noqa: F811
+def test_every_page_has_no_serious_or_critical_violation(browser, signed_in, world, tmp_path: Path,  # noqa: F811
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     source = axe_source()
     page, base = signed_in
     _api(page, base, "POST", f"/api/sessions/{world['session']}/note/draft", data={"format": "soap"})
-    _failed_job(page, base, world["client"])
+    _upload(page, base, world["client"], b"WEBVTT\n\nnot a cue\n", "broken.vtt", ("failed",))  # Retry shown
+    monkeypatch.setenv(PAUSE_ENV, "parse:6")  # and a job held running, with its Cancel button
+    running = _upload(page, base, world["client"], DEMO.read_bytes(), "demo.vtt", ("running",))
     c, s = world["client"], world["session"]
-    visits = {  # route -> (url, screenshot name or "")
+    visits = {  # route -> (url, screenshot name or ""); the jobs page first, while its job is held running
+        "/jobs": ("/jobs", "19-jobs-cancel-retry"),
         "/": ("/", ""), "/clients": ("/clients", ""), "/clients/{client_id}": (f"/clients/{c}", ""),
         "/clients/{client_id}/record": (f"/clients/{c}/record", ""),
         "/sessions/{session_id}": (f"/sessions/{s}", ""),
@@ -124,7 +134,7 @@ def test_every_page_has_no_serious_or_critical_violation(browser, signed_in, wor
         "/me/{kind}": ("/me/wellbeing", ""), "/packets": ("/packets", ""),
         "/clients/{client_id}/packet": (f"/clients/{c}/packet", ""),
         "/packets/{packet_id}": (f"/packets/{world['packet']}", ""), "/deidentify": ("/deidentify", ""),
-        "/jobs": ("/jobs", "19-jobs-retry"), "/clients/{client_id}/revoke-delete": (f"/clients/{c}/revoke-delete", ""),
+        "/clients/{client_id}/revoke-delete": (f"/clients/{c}/revoke-delete", ""),
         "/accounts": ("/accounts", "19-accounts-roles"),
     }
     extra = [f"/sessions/{s}/note", "/me/standing", "/no-such-page"]  # the note once signed, the 404 page
@@ -135,6 +145,12 @@ def test_every_page_has_no_serious_or_critical_violation(browser, signed_in, wor
         found[url] = violations(page, source)
         if name:
             shot(page, name)
+        if route == "/jobs":  # cancel the running job from its page
+            page.get_by_role("button", name="Cancel the transcript job").click()
+            page.wait_for_url("**/jobs")
+            assert page.locator(f'form[action="/jobs/{running}/cancel"]').count() == 0
+            assert "cancelled" in page.content()
+            shot(page, "19-jobs-cancelled")
     _api(page, base, "POST", f"/api/sessions/{s}/note/sign")
     for url in extra:
         page.goto(base + url)
