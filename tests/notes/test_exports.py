@@ -21,6 +21,7 @@ from sessionlens.notes import workflow as wf
 from sessionlens.notes.export import EXPORTERS, ExportHeader, ExportOptions, export_note
 from sessionlens.notes.export.appendix import evidence_appendix
 from sessionlens.notes.export.header import NOT_RECORDED, duration_text, parse_date, parse_start, session_times
+from sessionlens.notes.text import clock as text_clock
 
 from .helpers import demo
 
@@ -88,6 +89,7 @@ def test_appendix_lists_times_and_short_quotes(signed, with_appendix):
         match = [i for i in cited if utts[i].role.value == role.lower() and " ".join(words[:5]) in " ".join(
             utts[i].text.split())]
         assert match, text
+        assert clock in {text_clock(utts[i].start) for i in match}, (clock, text)
     txt = export_note(signed, "text", with_appendix).decode()
     assert "EVIDENCE APPENDIX" in txt and re.search(r'^  \d\d:\d\d Client: "', txt, re.M)
 
@@ -180,6 +182,7 @@ def test_fhir_composition_has_required_fields(signed):
         assert sec["title"] and sec["text"]["status"] == "generated"
         assert sec["text"]["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
     assert len(c["section"]) == len(signed.sections) + 1  # + the addendum
+    assert not TAG.search(json.dumps(c))  # the narrative is clean prose too
 
 
 def test_fhir_document_reference_carries_the_text_export(signed):

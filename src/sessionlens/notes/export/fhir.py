@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import Note
 from . import text as plain
-from .common import cite, title
+from .common import prose, title
 from .header import NOT_RECORDED, ExportOptions
 
 LOINC_PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
@@ -35,10 +35,10 @@ def _author(note: Note) -> list[dict[str, str]]:
 
 
 def composition(note: Note, subject: str = "Client") -> dict[str, Any]:
-    sections = []
+    sections: list[dict[str, Any]] = []
     for sec in note.sections:
-        items = "".join(f"<li>{html.escape(s.text)} <span>{html.escape(cite(s))}</span></li>" for s in sec.sentences)
-        sections.append({"title": sec.title, "text": _div(f"<ul>{items}</ul>" if items else "<p>-</p>")})
+        body = prose(sec)  # clean prose, as in every export: the evidence stays in sessionlens
+        sections.append({"title": sec.title, "text": _div(f"<p>{html.escape(body) if body else '-'}</p>")})
     res: dict[str, Any] = {
         "resourceType": "Composition",
         "id": str(uuid.uuid4()),
