@@ -101,6 +101,8 @@ def _commitment(v: View, i: int, u: Utterance) -> Statement | None:
             continue
         clause = _clause(sents, k, m.start() if len(s[m.start():].split()) > 5 else 0)
         if len(clause.split()) <= 5 and p is not None:  # "I can do that." agrees to the therapist's proposal
+            if cues.NOT_PROPOSAL.search(p.text):
+                return None
             return Statement("agreement", (p.id, u.id), clause, p.text, v.topic_near(i))
         return Statement("commitment", (u.id,), clause, _prompt(v, i), v.topic_near(i))
     return None
@@ -118,6 +120,9 @@ def _answer(v: View, i: int, u: Utterance, planning: bool = False) -> Statement 
         return None
     if cues.SCALING.search(p.text) or i < len(v.utts) * 0.25:  # early answers describe, they do not plan
         return None
+    between = v.utts[v.index[p.id] + 1:i]
+    if any(x.role == Role.CLIENT and len(x.text.split()) > 3 for x in between):
+        return None  # the question was answered already: a later "Thank you" is not a second answer
     return Statement("answer", (p.id, u.id), " ".join(sentences(u.text)[:3]), p.text, v.topic_near(i))
 
 
@@ -202,9 +207,9 @@ def category(s: Statement) -> str:
         text = f"{s.words} {s.prompt}"
         if cues.REFERRAL.search(text):
             return "referral"
-        if cues.NEXT_VISIT.search(text):
+        if cues.NEXT_VISIT.search(s.words) or cues.NEXT_VISIT.search(s.prompt) and "when" in s.prompt.lower():
             return "next appointment"
-        return "homework" if cues.HOMEWORK.search(text) else "plan"
+        return "homework" if cues.HOMEWORK.search(text) and not cues.PAST_CHANGE.search(s.words) else "plan"
     if s.kind == "followup" and cues.REFERRAL.search(s.words):
         return "referral"
     return CATEGORY.get(s.kind, "plan")

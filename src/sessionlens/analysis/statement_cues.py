@@ -71,7 +71,11 @@ COMMIT = re.compile(r"\b(?:i'm going to|i am going to|i'm gonna|i am gonna|i wil
                     r"i'm starting|i'll start|i commit|i'm committed to|i'm trying to|i've started|i have started|"
                     r"i've been trying to|i've cut|i've stopped|i started)\b", re.IGNORECASE)
 NOT_COMMIT = re.compile(r"\b(?:i'll (?:see|be|never|guess|let you know|have to see|think about it)|i will never|"
-                        r"i'm going to (?:be|die|lose|fail|get fired)|i'll (?:probably )?(?:fail|lose))\b", re.IGNORECASE)
+                        r"(?:i'm|i am) (?:going to|gonna) (?:be|die|lose|fail|get fired|get sick)|"
+                        r"i'll (?:probably )?(?:fail|lose)|(?:worried|afraid|scared|fear|worry) (?:that )?(?:i'm|i am|i'll)|"
+                        r"(?:don't|do not) know what (?:else )?(?:i'm|i am|i'll))", re.IGNORECASE)
+# Therapist requests that are not proposals for the client to act on (asking leave to talk, to hear more)
+NOT_PROPOSAL = rx(r"can i (?:talk|ask)", r"may i (?:talk|ask)", r"tell me more", r"can we talk", r"can you tell me")
 NEGATED_GOAL = re.compile(r"\b(?:don't|do not|didn't|never|not)\s+(?:really\s+)?(?:want|need|plan|think)", re.IGNORECASE)
 REPORTED = re.compile(r"\b(?:said|says|told (?:him|her|them|me)|goes|went),?\s*\"?\s*(?:\w+,?\s+){0,2}$", re.IGNORECASE)
 PRONOUN_END = re.compile(r"\b(?:it|that|this|them|there|those)\W*$", re.IGNORECASE)
@@ -109,13 +113,15 @@ DEFER = rx(r"leave it for next time", r"next time\?", r"another time", r"come ba
 THERAPIST_FOLLOWUP = rx(r"i'll check in", r"we'll come back to", r"i will check in", r"i'll send", r"i'll follow up",
                         r"next time we'll", r"we'll look at", r"i'll bring")
 HOMEWORK = rx(r"homework", r"journal", r"diary", r"log\b", r"keep track", r"track(?:ing)?\b", r"write (?:it |them |things )?down",
-              r"worksheet", r"practi[cs]e", r"record\b", r"count(?:ing)?\b", r"this week", r"between now and",
-              r"every (?:day|night|morning|evening)", r"each (?:day|night)", r"try (?:to|and)\b")
+              r"mark (?:it )?down", r"worksheet", r"practi[cs]e", r"record\b", r"count(?:ing)?\b", r"thought record",
+              r"exercise sheet", r"read (?:the|that|this)\b")
+PAST_CHANGE = rx(r"i've (?:stopped|started|cut|been)", r"i have (?:stopped|started|cut)", r"i (?:stopped|started|cut)\b")
 REFERRAL = rx(r"refer(?:ral|red|ring)?\b", r"(?:see|call|contact|book|make an appointment with) (?:a |my |your |the )?"
               r"(?:doctor|gp|psychiatrist|specialist|nurse|dietitian|nutritionist|counsel+or|pharmacist)",
               r"appointment (?:with|to see) (?:a |my |your |the )?(?:doctor|gp|psychiatrist|specialist|nurse|dietitian)",
               r"support group", r"\baa\b", r"alcoholics anonymous", r"quit ?line", r"program(?:me)?\b", r"clinic\b")
-SAFETY_AGREE = rx(r"crisis line", r"call (?:me|988|911|999|112|someone|the crisis)", r"reach out", r"tell me",
+SAFETY_AGREE = rx(r"crisis line", r"call (?:me|988|911|999|112|someone|the crisis)", r"reach out",
+                  r"(?:tell me|let me know) (?:if|when|right away|straight away)",
                   r"safety plan", r"emergency", r"get really heavy")
 
 # Therapist techniques a note names (used when no coded therapist behaviours exist)

@@ -97,7 +97,7 @@ def _asked(prompt: str) -> str | None:
     return None
 
 
-MAX_CLAUSE_WORDS = 22  # a note paraphrases; a long turn is cut at this many words
+MAX_CLAUSE_WORDS = 18  # a note paraphrases; a long turn is cut at this many words
 
 
 def client_words(words: str, limit: int = MAX_CLAUSE_WORDS) -> str:
@@ -183,8 +183,8 @@ def plan_sentence(ctx: Compose, category: str, p: Statement) -> Sentence:
         return _commitment(ctx, p) if not homework else ctx.s(f"{homework}client said {client_words(p.words)}.", p.ids)
     if p.kind == "answer":
         asked = _asked(p.prompt)
-        lead = f"Asked {asked}, client specified" if asked else "Asked by the therapist, client said"
-        return ctx.s(f"{homework}{lead} {client_words(p.words)}.", p.ids)
+        lead = f"Asked {asked}, client specified" if asked else "Client said"
+        return ctx.s(f"{homework}{lower_first(lead) if homework else lead} {client_words(p.words)}.", p.ids)
     if p.kind in ("agreement", "safety"):
         what = "a safety step" if p.kind == "safety" else "the therapist's proposal"
         return ctx.s(f"{homework}Client agreed to {what}: {proposal_clause(p.prompt)}.", p.ids)

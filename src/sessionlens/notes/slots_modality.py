@@ -26,8 +26,12 @@ def cbt_cycle(ctx: Compose) -> list[Sentence]:
 
 
 def cbt_homework(ctx: Compose) -> list[Sentence]:
+    """Homework set; without any, the client's own between-session commitments (what CBT calls homework)."""
     homework = [(c, p) for c, p in ctx.said.plans if c == "homework"]
-    return [plan_sentence(ctx, c, p) for c, p in homework[:3]]
+    if homework:
+        return [plan_sentence(ctx, c, p) for c, p in homework[:3]]
+    own = [p for c, p in ctx.said.plans if p.kind == "commitment"][:2]
+    return [ctx.s(f"Between sessions: client said {client_words(p.words, 16)}.", p.ids) for p in own]
 
 
 def change_talk(ctx: Compose) -> list[Sentence]:
