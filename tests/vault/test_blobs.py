@@ -19,7 +19,7 @@ from sessionlens.vault.models import blob_chunks, blobs as blob_table
 from .helpers import BACKENDS
 
 SMALL = 7  # bytes per chunk in the property tests, so a few hundred bytes make dozens of chunks
-PROPS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
