@@ -183,7 +183,7 @@ def main() -> str:
         engine = store.make_engine(url)
         with cluster(url, work) as c:
             c.lease = 60  # the shipped default: no redelivery while a job runs
-            keyring = RedisKeyring(c.broker_url, load_secret(c.secret_file))
+            keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
             os.environ["SESSIONLENS_QUEUE"] = c.queue
             vault = tenancy.open_with_account(engine, _settings(), "alice", PASSWORD)
             alice = vaults.login(vault, "alice", PASSWORD)

@@ -39,8 +39,8 @@ def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path)
     alice_id = alice_ctx.actor.id
     with cluster(server.url, tmp_path) as c:
         s = settings(database_url=server.url, job_runner="celery", broker_url=c.broker_url,
-                     keyring_secret_file=str(c.secret_file), job_lease_seconds=c.lease)
-        keyring = RedisKeyring(c.broker_url, load_secret(c.secret_file))
+                     keyring_public_file=f"{c.secret_file}.pub", job_lease_seconds=c.lease)  # web: public half only
+        keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
         import os
 
         os.environ["SESSIONLENS_QUEUE"] = c.queue

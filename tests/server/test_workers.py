@@ -39,7 +39,7 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
             if k.startswith("SESSIONLENS_"):
                 monkeypatch.setenv(k, v)
         s = settings(broker_url=c.broker_url, job_lease_seconds=c.lease)
-        keyring = RedisKeyring(c.broker_url, load_secret(c.secret_file))
+        keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
         job = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt",
                                             runner=CeleryRunner(s), keyring=keyring)
         sessions_before = _count(engine, sessions)

@@ -35,8 +35,8 @@ def worker(
             write_secret(new_secret)
         except FileExistsError:
             raise ConfigError(f"{new_secret} exists; refusing to overwrite a keyring secret") from None
-        typer.echo(f"keyring secret written to {new_secret} (mode 0600); point SESSIONLENS_KEYRING_SECRET_FILE at it "
-                   "for the server and the workers")
+        typer.echo(f"keyring key pair written: {new_secret} (private, mode 0600) for the workers' "
+                   f"SESSIONLENS_KEYRING_SECRET_FILE, {new_secret}.pub for the web server's SESSIONLENS_KEYRING_PUBLIC_FILE")
         return
     settings = Settings()
     if not settings.database_url.startswith("postgresql"):

@@ -6,7 +6,8 @@ killed outright leaves the message unacknowledged in Redis, where another worker
 ``visibility_timeout`` (the job lease). Duplicates are harmless: the lease lets one worker run a job
 at a time, finished stages are not run again, and a finished job is a no-op.
 
-Only job ids travel through Redis. Keys come from the keyring (sealed grants); PHI never does.
+Only job ids travel through Redis. Keys come from the keyring (one sealed grant per job: that job's
+client's data keys only); PHI never does.
 """
 
 from __future__ import annotations
@@ -30,13 +31,18 @@ def queue() -> str:
 
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings()
-    app = Celery("sessionlens", broker=settings.broker_url, backend=None, set_as_current=False)
+    from ..services.keyring import broker_url
+
+    app = Celery("sessionlens", broker=broker_url(settings), backend=None, set_as_current=False)
     lease = int(settings.job_lease_seconds)
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
+        # Every job in a fresh child process (prefork pool): whatever a hostile upload did to one child's
+        # memory — and the one job grant it held — is gone before the next job's grant arrives.
+        worker_max_tasks_per_child=1,
         task_default_queue=queue(),
         task_serializer="json",
         accept_content=["json"],
@@ -55,7 +61,7 @@ def make_app(settings: Settings | None = None) -> Celery:
 def _worker_state() -> tuple[Any, Settings, Any, str]:
     """Per worker process: the engine, settings and keyring (created after fork)."""
     from ..vault import store
-    from ..services.keyring import RedisKeyring, load_secret
+    from ..services.keyring import for_worker
     from .runner import worker_name
 
     settings = Settings()
@@ -64,7 +70,10 @@ def _worker_state() -> tuple[Any, Settings, Any, str]:
     if not settings.keyring_secret_file:
         raise RuntimeError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
     engine = store.make_engine(settings.database_url)
-    keyring = RedisKeyring(settings.broker_url, load_secret(settings.keyring_secret_file))
+    from ..offline import allow_services
+
+    allow_services(settings)  # the heartbeat thread keeps its database while a stage runs offline
+    keyring = for_worker(settings)  # the private key: opens job grants; the web holds only the public half
     # Unique per process (prefork children share the name given on the command line): a lease names one process.
     name = os.environ.get("SESSIONLENS_WORKER_NAME")
     return engine, settings, keyring, f"{name}:{os.getpid()}" if name else worker_name()

@@ -24,12 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine
 
 from ..config import Settings
-from ..errors import SessionlensError
+from ..errors import AuthError, IntegrityError, SessionlensError
 from ..logs import event
 from ..services.keyring import Keyring
 from ..services.server_jobs import job_holder
 from ..vault import job_rows as R
-from ..vault import store, tenancy
+from ..vault import grants, store
 from ..vault.vault import KeysLockedError, Vault
 from .stages import LeaseLost, execute, fail_message
 
@@ -46,11 +46,9 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-def _forget(vault: Vault) -> None:
+def _forget(vault: grants.GrantVault) -> None:
     """Drop the keys of a worker's per-job vault without disposing of the shared engine."""
-    vault.drop_vault_kek()
-    for account in vault.held_accounts():
-        vault.drop_account_kek(account)
+    vault.forget()
 
 
 def _finish(keyring: Keyring, owner_id: str, job_id: str) -> None:
@@ -81,7 +79,11 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
         job = R.get(conn, job_id)
     if job is None or job.state in R.FINAL:
         return (job.state if job else R.FAILED), 0.0
-    grant = keyring.get(job.owner_id)
+    try:
+        grant = keyring.job_grant(job_id)
+    except IntegrityError as exc:  # moved from another job, expiry pushed back, or not sealed to us
+        event("job.grant_refused", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
+        grant = None
     if grant is None:
         with store.transaction(engine) as conn:
             if job.state == R.QUEUED:
@@ -93,7 +95,12 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     if not claimed:
         return "busy", lease
     event("job.claimed", job=job_id, worker=worker, attempt=job.attempts + 1, kind=job.kind)
-    vault = tenancy.vault_from_grant(engine, settings, grant)
+    try:
+        vault = grants.vault_from_job_grant(engine, settings, grant, job_id, time.time())
+    except AuthError:  # lapsed between the check and now, or made for another job
+        with store.transaction(engine) as conn:
+            R.set_state(conn, job_id, R.WAITING, step="waiting for the clinician to sign in")
+        return "wait", KEY_WAIT_SECONDS
     try:
         state = execute(vault, job_id, worker, lease=lease)
     except LeaseLost:

@@ -1,31 +1,41 @@
-"""Where workers find a clinician's keys: only in memory, only while someone holds them (key lifetimes).
+"""Where workers find the keys for a job: only in memory, only while the job is approved (key lifetimes).
 
-A *grant* is what a worker needs to act for one account (that account's KEK, or the vault KEK for an
-account without its own keys, plus the integrity keys; see ``vault.tenancy.grant_payload``). It is held
-for as long as it has *holders*: the account's web sessions and its approved, unfinished jobs. When the
-last holder lets go the grant is deleted; a job picked up while its account's grant is absent waits
-(state ``waiting_for_keys``) and resumes once the clinician signs in again.
+Two things live here:
+
+* *presence* — which holders (the account's web sessions, its approved unfinished jobs) currently keep an
+  account's work going (``acquire``/``release``/``holders``/``get``). It holds a marker, never a key.
+* *job grants* — per job, the data keys of that job's one client (``vault.grants``), bound to the job id
+  and an expiry. A worker asks for the grant of the job it runs and gets nothing else: no account KEK,
+  no vault KEK, no other client's key. A grant is made when the job is approved (submitted, retried)
+  and made again for the account's waiting jobs when its clinician signs in; it is dropped when the
+  job ends and lapses at its expiry (the job then waits, state ``waiting_for_keys``).
 
 * :class:`MemoryKeyring` — one process (the in-process runner; tests).
-* :class:`RedisKeyring` — web server and Celery workers. Redis must run without persistence (the
-  deployment files say ``--save "" --appendonly no``), so grants live in memory only; each grant is
-  also sealed under a server secret (a 32-byte key file readable by the server and worker users only)
-  and bound to its account id, so a Redis snapshot or a sniffed reply alone opens nothing. Holders and
-  grant share one TTL (the web session's absolute lifetime, or a job's), renewed on every acquire.
+* :class:`RedisKeyring` — web server and Celery workers. Redis runs without persistence (the deployment
+  files say ``--save "" --appendonly no``) and with ACL users and passwords. Grants are sealed to the
+  workers' X25519 public key: the web server holds only that public key (``keyring_public_file``), the
+  workers the private key (``keyring_secret_file``), so one role's file does not open the other's data.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from ..errors import ConfigError
-from ..vault import crypto, records, tenancy
+from ..errors import ConfigError, IntegrityError
+from ..vault import crypto, grants, job_rows
 from ..vault.vault import Vault
 
 DEFAULT_TTL = 8 * 3600
+
+
+HELD = b"held"  # the presence marker: no key material
 
 
 class Keyring(Protocol):
@@ -33,12 +43,21 @@ class Keyring(Protocol):
     def release(self, account_id: str, holder: str) -> bool: ...
     def get(self, account_id: str) -> bytes | None: ...
     def holders(self, account_id: str) -> set[str]: ...
+    def put_job(self, job_id: str, grant: bytes, expires: int) -> None: ...
+    def job_grant(self, job_id: str) -> bytes | None: ...
+    def drop_job(self, job_id: str) -> None: ...
+
+
+def _job_of(holder: str) -> str | None:
+    return holder[4:] if holder.startswith("job:") else None
 
 
 class MemoryKeyring:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._grants: dict[str, bytes] = {}
         self._holders: dict[str, set[str]] = {}
+        self._jobs: dict[str, tuple[bytes, int]] = {}
+        self._clock = clock
         self._lock = threading.Lock()
 
     def acquire(self, account_id: str, holder: str, grant: bytes, ttl: int = DEFAULT_TTL) -> None:
@@ -49,6 +68,7 @@ class MemoryKeyring:
     def release(self, account_id: str, holder: str) -> bool:
         """Drop one holder; True when that was the last and the grant is gone."""
         with self._lock:
+            self._jobs.pop(_job_of(holder) or "", None)
             left = self._holders.get(account_id, set())
             left.discard(holder)
             if not left:
@@ -64,6 +84,22 @@ class MemoryKeyring:
     def holders(self, account_id: str) -> set[str]:
         with self._lock:
             return set(self._holders.get(account_id, set()))
+
+    def put_job(self, job_id: str, grant: bytes, expires: int) -> None:
+        with self._lock:
+            self._jobs[job_id] = (grant, int(expires))
+
+    def job_grant(self, job_id: str) -> bytes | None:
+        with self._lock:
+            found = self._jobs.get(job_id)
+            if found is not None and self._clock() >= found[1]:
+                del self._jobs[job_id]  # lapsed: the job waits for its clinician
+                found = None
+        return found[0] if found else None
+
+    def drop_job(self, job_id: str) -> None:
+        with self._lock:
+            self._jobs.pop(job_id, None)
 
     def ping(self) -> bool:
         """Readiness: this process's memory always answers."""
@@ -101,56 +137,150 @@ def load_secret(path: str | Path) -> bytes:
     return data
 
 
-def write_secret(path: str | Path) -> Path:
-    """Create a new 32-byte secret file, mode 0600 (refuses to overwrite)."""
+def load_public(path: str | Path) -> bytes:
     p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"keyring public key {p}: {exc.strerror}") from None
+    if len(data) != crypto.KEY_BYTES:
+        raise ConfigError(f"keyring public key {p} must hold exactly {crypto.KEY_BYTES} bytes")
+    return data
+
+
+def write_secret(path: str | Path) -> Path:
+    """Create the workers' key pair: ``path`` (private, mode 0600) and ``path.pub`` (public, for the web
+    server); refuses to overwrite."""
+    p = Path(path)
+    private, public = grants.new_worker_key()
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
-        f.write(crypto.new_key())
+        f.write(private)
+    fd = os.open(public_path(p), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(public)
     return p
 
 
+def public_path(secret: str | Path) -> Path:
+    return Path(str(secret) + ".pub")
+
+
+def broker_url(settings: Any) -> str:
+    """``broker_url`` with the password of its ACL user read from ``broker_password_file`` (never from env)."""
+    url = settings.broker_url
+    if not getattr(settings, "broker_password_file", ""):
+        return url
+    try:
+        password = Path(settings.broker_password_file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"broker password file {settings.broker_password_file}: {exc.strerror}") from None
+    parts = urlsplit(url)
+    user = quote(unquote(parts.username or "default"), safe="")
+    host = parts.hostname or ""
+    netloc = f"{user}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def for_web(settings: Any) -> RedisKeyring:
+    """The web server's keyring: seals grants to the workers' public key; cannot open them."""
+    if settings.keyring_public_file:
+        public = load_public(settings.keyring_public_file)
+    elif settings.keyring_secret_file:  # older set-ups gave the web the workers' file: use only its public half
+        public = grants.public_of(load_secret(settings.keyring_secret_file))
+    else:
+        raise ConfigError("job_runner = celery needs keyring_public_file (SESSIONLENS_KEYRING_PUBLIC_FILE)")
+    return RedisKeyring(broker_url(settings), public=public)
+
+
+def for_worker(settings: Any) -> RedisKeyring:
+    if not settings.keyring_secret_file:
+        raise ConfigError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
+    return RedisKeyring(broker_url(settings), private=load_secret(settings.keyring_secret_file))
+
+
 class RedisKeyring:
-    def __init__(self, url: str, secret: bytes, prefix: str = "sessionlens") -> None:
+    def __init__(self, url: str, *, public: bytes | None = None, private: bytes | None = None,
+                 prefix: str = "sessionlens") -> None:
         import redis
 
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
-        self.secret, self.prefix = secret, prefix
+        self.private = private
+        self.public = public if public is not None else (grants.public_of(private) if private else None)
+        self.prefix = prefix
         self._acquire = self.client.register_script(_ACQUIRE)
         self._release = self.client.register_script(_RELEASE)
 
     def _keys(self, account_id: str) -> list[str]:
-        return [f"{self.prefix}:holders:{account_id}", f"{self.prefix}:grant:{account_id}"]
+        return [f"{self.prefix}:holders:{account_id}", f"{self.prefix}:held:{account_id}"]
 
-    def _seal(self, account_id: str, grant: bytes) -> bytes:
-        return records.seal_bytes(self.secret, grant, key_id="keyring", key_version=1, record_id=f"grant:{account_id}")
+    def _job_key(self, job_id: str) -> str:
+        return f"{self.prefix}:jobgrant:{job_id}"
 
-    def acquire(self, account_id: str, holder: str, grant: bytes, ttl: int = DEFAULT_TTL) -> None:
-        self._acquire(keys=self._keys(account_id), args=[holder, self._seal(account_id, grant), int(ttl)])
+    def acquire(self, account_id: str, holder: str, grant: bytes = HELD, ttl: int = DEFAULT_TTL) -> None:
+        self._acquire(keys=self._keys(account_id), args=[holder, HELD, int(ttl)])
 
     def release(self, account_id: str, holder: str) -> bool:
+        job = _job_of(holder)
+        if job:
+            self.drop_job(job)
         return bool(self._release(keys=self._keys(account_id), args=[holder]))
 
     def get(self, account_id: str) -> bytes | None:
-        sealed = self.client.get(self._keys(account_id)[1])
-        if sealed is None:
-            return None
-        return records.open_bytes(self.secret, sealed, key_id="keyring", key_version=1,
-                                  record_id=f"grant:{account_id}")
+        return self.client.get(self._keys(account_id)[1])
 
     def holders(self, account_id: str) -> set[str]:
         return {h.decode() for h in self.client.smembers(self._keys(account_id)[0])}
+
+    def put_job(self, job_id: str, grant: bytes, expires: int) -> None:
+        if self.public is None:
+            raise ConfigError("this keyring has no workers' public key to seal grants to")
+        ttl = math.ceil(expires - time.time())
+        if ttl <= 0:  # already lapsed: nothing to lend
+            self.drop_job(job_id)
+            return
+        sealed = grants.seal_grant(self.public, grant, job_id, int(expires))
+        self.client.set(self._job_key(job_id), str(int(expires)).encode() + b"|" + sealed, ex=ttl)
+
+    def job_grant(self, job_id: str) -> bytes | None:
+        """The job's grant, opened (workers only); None when absent or lapsed. A grant that fails to open
+        (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""
+        if self.private is None:
+            raise ConfigError("only a worker (keyring_secret_file) opens key grants")
+        stored = self.client.get(self._job_key(job_id))
+        if stored is None:
+            return None
+        head, _, sealed = stored.partition(b"|")
+        try:
+            expires = int(head)
+        except ValueError:
+            raise IntegrityError(f"the key grant of job {job_id} is malformed") from None
+        if time.time() >= expires:
+            return None
+        return grants.open_grant(self.private, sealed, job_id, expires)
+
+    def drop_job(self, job_id: str) -> None:
+        self.client.delete(self._job_key(job_id))
 
     def ping(self) -> bool:
         return bool(self.client.ping())
 
 
 def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl: int = DEFAULT_TTL) -> bool:
-    """Publish the account's grant for workers while ``holder`` (a web session, a job) needs it.
+    """``holder`` (a web session, a job) keeps the account's work going; publish the job grants it needs.
 
-    False when this vault holds no keys for the account (e.g. an admin: nothing to process)."""
+    A job holder (``job:<id>``) gets that job's grant; a sign-in gets fresh grants for the account's
+    unfinished jobs (a job whose grant lapsed resumes). False when this vault holds no keys for the
+    account (e.g. an admin: nothing to process)."""
     own = vault.account_kek(account_id) is not None
     if not own and not vault.has_vault_kek:
         return False
-    keyring.acquire(account_id, holder, tenancy.grant_payload(vault, account_id, owner=not own), ttl)
+    expires = int(time.time()) + int(ttl)
+    job = _job_of(holder)
+    with vault.transaction() as conn:
+        jobs = [job] if job else [j.id for j in job_rows.for_owner(conn, account_id, 1000) if j.state in job_rows.ACTIVE]
+        made = {j: grants.job_grant(vault, conn, j, expires) for j in jobs}
+    keyring.acquire(account_id, holder, HELD, ttl)
+    for job_id, grant in made.items():
+        keyring.put_job(job_id, grant, expires)
     return True

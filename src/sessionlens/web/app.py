@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings
 from ..services import saved_settings
+from ..offline import allow_services
 from . import errors
 from .deps import SignInRequired, sign_in_required
 from .audit_scope import AuditScope
@@ -35,16 +36,13 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
     directory = Path(data_dir) if data_dir else None
     # settings saved from the settings page (services.saved_settings) apply where the environment sets nothing
     state = WebState(saved_settings.effective(settings or Settings(), directory), directory)
+    allow_services(state.settings)  # other requests keep their database and broker while one is offline
     if state.settings.job_runner == "celery":  # practice server: durable jobs on `sessionlens worker` processes
-        from ..services.keyring import RedisKeyring, load_secret
         from ..jobs.runner import CeleryRunner
+        from ..services.keyring import for_web
 
-        if not state.settings.keyring_secret_file:
-            from ..errors import ConfigError
-
-            raise ConfigError("job_runner = celery needs keyring_secret_file (SESSIONLENS_KEYRING_SECRET_FILE)")
+        state.keyring = for_web(state.settings)  # seals job grants to the workers' public key; opens none
         state.runner = CeleryRunner(state.settings)
-        state.keyring = RedisKeyring(state.settings.broker_url, load_secret(state.settings.keyring_secret_file))
     stop = threading.Event()
 
     @asynccontextmanager
