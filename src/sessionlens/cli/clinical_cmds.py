@@ -137,6 +137,8 @@ def session_add(
     therapist: Annotated[Optional[list[str]], typer.Option("--therapist", help="Speaker label of the therapist "
                                                            "(repeatable).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Input format (default: detected).")] = None,
+    people: Annotated[Optional[int], typer.Option("--people", help="Recordings: how many people were in the room "
+                                                  "(individual 2, couple 3, family N; default: found from the voices).")] = None,
     data_dir: DataDir = None, user: User = None, as_json: Json = False,
 ) -> None:
     """Import a transcript or a recording: (transcribe,) analyse offline and store it all sealed.
@@ -145,25 +147,29 @@ def session_add(
     analysed, and — under the default retention policy — its audio is then deleted with a receipt.
     """
     from ..ingest.audio import is_media_file
+    from ..services.media_sessions import check_people
 
+    check_people(people)
     if fmt is None and is_media_file(file):
-        result = _add_recording(file, client, data_dir, user)
+        result = _add_recording(file, client, data_dir, user, people)
         emit(result, as_json, f"session {result['id']} transcribed for {client}: {result['utterances']} utterances")
         return
+    if people is not None:
+        raise InputError("--people applies to recordings; a transcript names its own speakers")
     data = _formats.read_file(file)
     with signed_in(data_dir, user) as ctx:
         result = sessions.import_session(ctx, client, data, source=str(file), fmt=fmt, therapist=therapist or ())
     emit(result, as_json, f"session {result['id']} imported for {client}: {result['utterances']} utterances")
 
 
-def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | None) -> dict:
+def _add_recording(file: Path, client: str, data_dir: Path | None, user: str | None, people: int | None) -> dict:
     from ..services import media_sessions, transcription
     from .speech_cmds import progress_bar
 
     data = _formats.read_file(file)
     with signed_in(data_dir, user) as ctx:
         created = media_sessions.create_audio_session(ctx, client, status="awaiting_transcription",
-                                                      mime="application/octet-stream", data=data)
+                                                      mime="application/octet-stream", data=data, people=people)
         try:
             with progress_bar() as report:
                 done = transcription.transcribe_session(ctx, created["id"], report)

@@ -27,7 +27,20 @@ from .permissions import Action, Refused, client_row, session_row, unit_of_work
 
 MAX_CHUNKS = 20_000  # about 11 hours at one chunk per 2 s
 MIB = 1024 * 1024
+MAX_PEOPLE = 8  # speakers the separation can be asked for
 GRACE_SECONDS = 60  # the browser's parts arrive a little after the moment they cover
+
+
+def check_people(people: int | None) -> None:
+    """The number of people in the room, when given, is 1-8 (the speaker separation's range)."""
+    if people is not None and not (isinstance(people, int) and 1 <= people <= MAX_PEOPLE):
+        raise InputError(f"the number of people in the room must be between 1 and {MAX_PEOPLE}")
+
+
+def people_in_room(ctx: Ctx, conn: Connection, row: Any) -> int | None:
+    """How many people the clinician said were in the room for this session's recording (None: not said)."""
+    people = _meta(ctx, conn, row).get("people")
+    return people if isinstance(people, int) else None
 
 
 def _meta(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
@@ -74,17 +87,19 @@ def _recording_caps(ctx: Ctx, meta: dict[str, Any], size: int) -> None:
 
 
 def create_audio_session(ctx: Ctx, client_id: str, *, status: str, mime: str,
-                         data: bytes | None = None) -> dict[str, Any]:
-    """A session row for audio (uploaded whole, or ``data=None`` for a recording about to start)."""
+                         data: bytes | None = None, people: int | None = None) -> dict[str, Any]:
+    """A session row for audio (uploaded whole, or ``data=None`` for a recording about to start).
+    ``people``: how many people were in the room, as the clinician said (None: found from the voices)."""
     if data is not None and not data:
         raise InputError("the audio is empty")
+    check_people(people)
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
         consented(ctx, conn, client_id)
         row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
                "key_version": client.key_version, "created_at": now_iso()}
         meta = {"source_format": "audio", "status": status, "mime": mime, "chunks": [], "utterances": 0,
-                "therapist": [], "imported_by": ctx.actor.id}
+                "therapist": [], "imported_by": ctx.actor.id, "people": people}
         if data is None:  # a recording: its parts go into one open blob, sealed as they arrive
             meta.update(parts=0, bytes=0, started_at=row["created_at"], recording_blob=None)
         conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))

@@ -69,12 +69,14 @@ def network_hosts(vault: Vault) -> tuple[str, ...]:
     return hosts
 
 
-def speech_options(settings: Settings, voiceprint: Any = None) -> SpeechOptions:
-    """The speech_* settings as recogniser options: every path that transcribes gets them from here."""
+def speech_options(settings: Settings, voiceprint: Any = None, people: int | None = None) -> SpeechOptions:
+    """The speech_* settings as recogniser options: every path that transcribes gets them from here.
+    ``people`` (the clinician's count for this session) wins over the ``speech_speakers`` setting."""
     from ..speech.pipeline import SpeechOptions
 
     return SpeechOptions(model=settings.speech_model, language=settings.speech_language or None,
-                         speakers=settings.speech_speakers or None, chunk_seconds=settings.speech_chunk_seconds,
+                         speakers=people or settings.speech_speakers or None,
+                         chunk_seconds=settings.speech_chunk_seconds,
                          threads=settings.speech_threads or None, voiceprint=voiceprint)
 
 
@@ -98,6 +100,7 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
     The audio is read (audited) only with current processing consent, and decoded in memory."""
     from ..codec import transcript_to_dict
     from ..speech.pipeline import transcribe
+    from .media_sessions import people_in_room
     from .voiceprints import voiceprint_for
 
     with unit_of_work(ctx) as conn:
@@ -107,11 +110,12 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
         if blob_id is None:
             raise Refused(ConsentError("this session has no audio to transcribe"), "transcribe", session_id)
         data = blobs.get(ctx.vault, conn, blob_id)
+        people = people_in_room(ctx, conn, row)
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
                         detail={"session": session_id, "purpose": "transcribe"})
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
     with offline(allow=network_hosts(ctx.vault)):
-        transcript = transcribe(data, speech_options(ctx.vault.settings, voice), progress=progress)
+        transcript = transcribe(data, speech_options(ctx.vault.settings, voice, people), progress=progress)
     return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
 
 

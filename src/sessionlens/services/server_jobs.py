@@ -81,7 +81,7 @@ def list_jobs(ctx: Ctx, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def submit_upload(ctx: Ctx, client_id: str, data: bytes, kind: str, name: str, mime: str, *, runner: JobRunner,
-                  keyring: Keyring) -> dict[str, Any]:
+                  keyring: Keyring, people: int | None = None) -> dict[str, Any]:
     """An upload from the web app: a transcript becomes a transcript job; audio is sealed into a new session
     (status ``awaiting_transcription``) and an audio job transcribes it."""
     from . import media_sessions
@@ -89,7 +89,7 @@ def submit_upload(ctx: Ctx, client_id: str, data: bytes, kind: str, name: str, m
     if kind == "transcript":
         return submit_transcript(ctx, client_id, data, source=name or "upload", runner=runner, keyring=keyring)
     created = media_sessions.create_audio_session(ctx, client_id, status="awaiting_transcription", mime=mime,
-                                                  data=data)
+                                                  data=data, people=people)
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
     return submit_audio(ctx, created["id"], runner=runner, keyring=keyring)

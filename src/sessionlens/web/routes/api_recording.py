@@ -14,7 +14,7 @@ from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import audio_type
 from .api_models import JobOut
-from .api_uploads import RAW
+from .api_uploads import PEOPLE_HEADER, RAW
 
 router = APIRouter(prefix="/api", tags=["recording"])
 CHUNK_MAX = 8 * 1024 * 1024
@@ -23,11 +23,12 @@ TYPES = {"audio/webm", "audio/ogg", "audio/mp4"}
 
 @router.post("/clients/{client_id}/recordings", status_code=201, summary="Start a recording (needs consent)")
 def start(request: Request, client_id: ClientId,
-          mime: str = Header(default="audio/webm", alias="X-Audio-Type", max_length=60)) -> dict[str, Any]:
+          mime: str = Header(default="audio/webm", alias="X-Audio-Type", max_length=60),
+          people: int | None = PEOPLE_HEADER) -> dict[str, Any]:
     base = mime.split(";")[0].strip().lower()
     if base not in TYPES:
         raise InputError("the browser's recording format is not one sessionlens stores")
-    return media_sessions.create_audio_session(ctx(request), client_id, status="recording", mime=base)
+    return media_sessions.create_audio_session(ctx(request), client_id, status="recording", mime=base, people=people)
 
 
 @router.post("/recordings/{session_id}/chunks/{seq}", status_code=201, openapi_extra=RAW,

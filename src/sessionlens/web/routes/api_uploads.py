@@ -21,11 +21,15 @@ RAW = {"requestBody": {"required": True, "content": {"application/octet-stream":
     "schema": {"type": "string", "format": "binary"}}}}}
 NAME_HEADER = Header(default="", alias="X-Upload-Name", max_length=255,
                      description="the file's name; only its extension is kept")
+PEOPLE_HEADER = Header(default=None, alias="X-People", ge=1, le=media_sessions.MAX_PEOPLE,
+                       description="audio: how many people were in the room (individual 2, couple 3, family N); "
+                                   "omitted: found from the voices")
 
 
 @router.post("/clients/{client_id}/uploads", status_code=202, openapi_extra=RAW, response_model=JobOut,
              summary="Upload a transcript or audio for a client with consent; processing runs as a job")
-async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER) -> dict[str, Any]:
+async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER,
+                 people: int | None = PEOPLE_HEADER) -> dict[str, Any]:
     c, state = ctx(request), web_state(request)
     status = await run_in_threadpool(consent.consent_status, c, client_id)
     if not status["may_process"]:
@@ -39,7 +43,7 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER)
         raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
     # A durable job: in this process (the default) or on the workers (job_runner = celery).
     return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
-                                   runner=state.runner, keyring=state.keyring)
+                                   runner=state.runner, keyring=state.keyring, people=people)
 
 
 @router.post("/sessions/{session_id}/audio", status_code=201, openapi_extra=RAW,

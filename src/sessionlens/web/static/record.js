@@ -30,8 +30,11 @@
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       const type = MediaRecorder.isTypeSupported("audio/webm;codecs=opus") ? "audio/webm;codecs=opus" : "";
       recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
+      const headers = { "X-Audio-Type": recorder.mimeType || "audio/webm" };
+      const people = document.getElementById("rec-people");
+      if (people && people.value) { headers["X-People"] = people.value; }
       const started = await SL.request("POST", "/api/clients/" + encodeURIComponent(client) + "/recordings", undefined,
-        { "X-Audio-Type": recorder.mimeType || "audio/webm" });
+        headers);
       session = started.id;
       recorder.ondataavailable = function (e) { if (e.data && e.data.size) { sendChunk(e.data); } };
       recorder.start(2000);

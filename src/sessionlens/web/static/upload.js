@@ -13,6 +13,8 @@
       xhr.setRequestHeader("X-CSRF-Token", SL.csrf);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.setRequestHeader("X-Upload-Name", encodeURIComponent(file.name).slice(0, 250));
+      const people = document.getElementById("upload-people");
+      if (people && people.value) { xhr.setRequestHeader("X-People", people.value); }
       xhr.upload.onprogress = function (e) {
         if (e.lengthComputable) { bar.value = 0.5 * e.loaded / e.total; status.textContent = "Uploading… " + Math.round(100 * e.loaded / e.total) + "%"; }
       };
