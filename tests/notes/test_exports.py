@@ -214,3 +214,22 @@ def test_header_field_helpers():
     for bad in ("25:00", "9am", "14:00:00"):
         with pytest.raises(InputError, match="HH:MM"):
             parse_start(bad)
+
+
+def test_the_terminal_review_view_keeps_each_sentence_with_its_evidence(signed):
+    """`note draft`/`note show` print the working view: unlike a filed export, every sentence shows the
+    moments it cites, so the clinician can check it."""
+    from sessionlens.notes.export.markdown import render_review
+    view = render_review(signed)
+    cited = [s for s in signed.sentences() if s.evidence]
+    assert len(TAG.findall(view)) == len(cited) and f"SHA-256 {signed.signature.content_sha256}" in view
+
+
+def test_cli_draft_prints_the_review_view(capsys):
+    from pathlib import Path
+
+    from sessionlens.cli import run
+    path = Path(__file__).resolve().parents[2] / "src" / "sessionlens" / "data" / "demo_session.vtt"
+    assert run(["note", "draft", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# SOAP progress note") and TAG.search(out)

@@ -84,7 +84,7 @@ def _show(note: _model.Note, as_json: bool, template: Path | None) -> None:
             raise InputError("cannot read the template (a UTF-8 text file)", source=str(template)) from None
         sys.stdout.write(_templates.render_template(source, note, Settings().note_template_timeout))
     else:
-        sys.stdout.write(_markdown.render(note))
+        sys.stdout.write(_markdown.render_review(note))  # the working view, with evidence
     for m in note.messages:
         sys.stderr.write(f"sessionlens: {m}\n")
 
