@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from ..errors import InputError, NotFoundError
 from ..vault import accounts, tenancy
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.models import accounts as accounts_table
 from ..vault.vault import Vault
 from ..vault.models import clients

@@ -28,7 +28,8 @@ def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
         session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
         blob_id, data = read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)
         ctx.vault.audit(conn, actor=ctx.who, action="analysis.read", target=blob_id, detail={"session": session_id})
-    return json.loads(data)
+    doc: dict[str, Any] = json.loads(data)  # the stored analysis document, raw JSON
+    return doc
 
 
 def read_transcript(ctx: Ctx, session_id: str) -> Transcript:

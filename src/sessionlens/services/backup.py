@@ -55,7 +55,7 @@ def restore_backup(path: str | Path, *, passphrase: str | None = None, recovery_
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
     if url.startswith("sqlite"):
-        db = directory / store.DB_FILENAME
+        db = directory / home.DB_FILENAME
         if db.exists() and db.stat().st_size > 0:
             raise InputError(f"a vault already exists in {directory}; restore into an empty place")
         home.prepare(directory)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ..errors import InputError
 from ..vault import records, store
@@ -96,7 +96,7 @@ def shred_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
     return {"id": client_id, "shredded": True, **receipt}
 
 
-def _delete_client_rows(ctx: Ctx, conn, client_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _delete_client_rows(ctx: Ctx, conn: Connection, client_id: str) -> dict[str, int]:
     session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
     counts = {
         "shares": conn.execute(delete(shares).where(shares.c.session_id.in_(session_ids))).rowcount,

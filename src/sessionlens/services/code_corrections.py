@@ -22,7 +22,7 @@ from ..codec import transcript_from_dict
 from ..domain import Transcript
 from ..errors import InputError
 from ..vault import blobs, records
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import now_iso
 from ..vault.models import clients, sessions

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..vault.accounts import Account, Role
+from ..vault.accounts import Account
+from ..vault.roles import Role
 from ..vault.vault import Vault
 
 

@@ -19,7 +19,7 @@ from ..notes import workflow
 from ..notes.export import EXPORTERS, ExportHeader, ExportOptions, export_note
 from ..notes.export.appendix import evidence_appendix
 from ..notes.export.header import NOT_RECORDED, duration_text, parse_date, parse_start, session_times
-from ..notes.model import note_from_dict
+from ..notes.model import Note, note_from_dict
 from ..notes.service import draft_note
 from ..offline import offline
 from ..vault import blobs, records

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 from ..analysis.pipeline import run_analysis
 from ..analysis.result import SessionAnalysis
 from ..codec import transcript_from_dict
+from ..domain import Transcript
 from ..errors import InputError, NotFoundError
 from ..notes import conceptualization as concept
 from ..notes import workflow
@@ -53,14 +54,14 @@ def _store(ctx: Ctx, conn: Connection, row: Any, note: Note, action: str, detail
     return info.id
 
 
-def _transcript(ctx: Ctx, conn: Connection, session_id: str):  # type: ignore[no-untyped-def]
+def _transcript(ctx: Ctx, conn: Connection, session_id: str) -> Transcript:
     blob_id = blobs.find(conn, session_id, BlobKind.TRANSCRIPT)
     if blob_id is None:
         raise NotFoundError(f"session {session_id} has no transcript record")
     return transcript_from_dict(json.loads(blobs.get(ctx.vault, conn, blob_id)))
 
 
-def _analyse(ctx: Ctx, transcript, allow: tuple[str, ...] = ()) -> SessionAnalysis:  # type: ignore[no-untyped-def]
+def _analyse(ctx: Ctx, transcript: Transcript, allow: tuple[str, ...] = ()) -> SessionAnalysis:
     # The stored transcript already carries its (possibly corrected) roles: analyse it as it is.
     with offline(allow=allow):
         return run_analysis(transcript, ctx.vault.settings)

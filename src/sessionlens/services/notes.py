@@ -37,4 +37,5 @@ def read_note(ctx: Ctx, session_id: str) -> dict[str, Any]:
         session_row(ctx, conn, Action.NOTE_READ, session_id)
         blob_id, data = read_blob(ctx, conn, session_id, BlobKind.NOTE)
         ctx.vault.audit(conn, actor=ctx.who, action="note.read", target=blob_id, detail={"session": session_id})
-    return json.loads(data)
+    note: dict[str, Any] = json.loads(data)  # the stored note, raw JSON
+    return note

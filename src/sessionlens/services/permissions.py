@@ -17,7 +17,7 @@ from enum import Enum
 from sqlalchemy import Connection, select
 
 from ..errors import NotFoundError, PermissionDeniedError, SessionlensError
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.models import client_keys, clients, sessions, shares
 from ..vault.vault import acting_as
 from .context import Ctx

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Select, select, update
 
 from ..errors import InputError, SessionlensError
 from ..vault import blobs, records
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import iso, now
 from ..vault.models import blobs as blob_table
@@ -34,7 +34,7 @@ POLICIES = ("until_signed", "after_transcription", "keep")
 FIELD = "audio_retention"  # in the client's sealed record
 
 
-def _in_scope(ctx: Ctx, q):  # type: ignore[no-untyped-def]
+def _in_scope(ctx: Ctx, q: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     if ctx.role is Role.CLINICIAN:
         return q.where(sessions.c.client_id.in_(select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)))
     return q
@@ -88,7 +88,7 @@ def _audio_rows(ctx: Ctx, conn: Connection, *, session_id: str | None = None, cl
         q = q.where(blob_table.c.client_id == client_id)
     if ctx.role is Role.CLINICIAN:
         q = q.where(blob_table.c.client_id.in_(select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)))
-    return conn.execute(q.order_by(blob_table.c.id)).all()
+    return list(conn.execute(q.order_by(blob_table.c.id)).all())
 
 
 def _delete(ctx: Ctx, conn: Connection, rows: list[Any], allowed: tuple[str, ...], reason: str) \

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from ..errors import ConsentError, InputError, NotFoundError
+from ..errors import ConsentError, InputError
 from ..vault import accounts, blobs, records
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares

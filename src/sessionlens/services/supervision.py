@@ -18,8 +18,8 @@ from ..offline import offline
 from ..supervision import packet as pk
 from ..supervision import sealed
 from ..supervision.pdf import render_pdf
-from ..vault import accounts, records, store
-from ..vault.accounts import Role
+from ..vault import records, store
+from ..vault.roles import Role
 from ..vault.models import client_keys, reflections
 from .accounts import supervisor_named
 from .consent import current_consent
@@ -139,7 +139,7 @@ def seal_packet(ctx: Ctx, packet_id: str, supervisor: str) -> bytes:
         grantee = supervisor_named(ctx, conn, supervisor)
         payload["status"] = "sealed"
         conn.execute(update(reflections).where(reflections.c.id == row.id).values(recipient_id=grantee.id))
-        row = conn.execute(select(reflections).where(reflections.c.id == row.id)).first()
+        row = conn.execute(select(reflections).where(reflections.c.id == row.id)).one()
         replace_payload(ctx.vault, conn, row, payload)
         header = {"packet": packet_id, "vault": ctx.vault.vault_id, "recipient": grantee.id,
                   "key_id": row.key_id, "key_version": row.key_version, "created_at": row.created_at}

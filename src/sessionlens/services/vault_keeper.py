@@ -60,7 +60,7 @@ class VaultKeeper:
     @property
     def in_process(self) -> bool:
         """Durable jobs run on threads of this process, over the open vault's engine (job_runner != celery)."""
-        return self.settings.job_runner != "celery"
+        return bool(self.settings.job_runner != "celery")
 
     def database_url(self) -> str:
         return home.database_url(self.settings, home.data_dir(self.settings, self.data_dir))

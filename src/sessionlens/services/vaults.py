@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy.exc
+from sqlalchemy import Connection
 
 from ..config import Settings
 from ..errors import AuthError, InputError, NotFoundError
 from ..vault import accounts, home, passphrase_rules, store, tenancy
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.vault import Vault
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
@@ -61,7 +62,7 @@ def vault_exists(*, data_dir: str | Path | None = None, settings: Settings | Non
     settings = settings or Settings()
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
-    if url.startswith("sqlite") and not (directory / store.DB_FILENAME).is_file():
+    if url.startswith("sqlite") and not (directory / home.DB_FILENAME).is_file():
         return False
     engine = store.make_engine(url)
     try:
@@ -90,7 +91,7 @@ def open_vault(*, passphrase: str | None = None, recovery_key: str | None = None
     settings = settings or Settings()
     directory = home.data_dir(settings, data_dir)
     url = home.database_url(settings, directory)
-    if url.startswith("sqlite") and not (directory / store.DB_FILENAME).exists():
+    if url.startswith("sqlite") and not (directory / home.DB_FILENAME).exists():
         raise NotFoundError(f"no vault in {directory}: run `sessionlens init` first")
     return Vault.open(store.make_engine(url), passphrase=passphrase, recovery_key=recovery_key, settings=settings)
 
@@ -153,7 +154,7 @@ def exists(settings: Settings, data_dir: Path) -> bool:
     return not url.startswith("sqlite") or (data_dir / home.DB_FILENAME).exists()
 
 
-def _account_id(vault: Vault, conn, username: str) -> str | None:  # type: ignore[no-untyped-def]
+def _account_id(vault: Vault, conn: Connection, username: str) -> str | None:
     try:
         return accounts.get(vault, conn, username).id
     except (NotFoundError, InputError):

@@ -141,7 +141,7 @@ def voice_status(ctx: Ctx) -> dict[str, Any]:
         payload = _open(ctx, conn, row) if row is not None else None  # authenticates the row too
         ctx.vault.audit(conn, actor=ctx.who, action="voice.status", target=ctx.actor.id,
                         detail={"enrolled": payload is not None})
-    if payload is None:
+    if payload is None or row is None:
         return {"account": ctx.who, "enrolled": False}
     return {"account": ctx.who, "enrolled": True, "enrolled_at": row.created_at, "source": payload.get("source"),
             "seconds": payload.get("seconds"), "encoder": payload.get("encoder")}

@@ -20,7 +20,6 @@ import base64
 import hashlib
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -65,7 +64,9 @@ def load(conn: Connection, data: bytes) -> None:
 
 def _header(conn: Connection, backup_salt: bytes, created_at: str, anchor_dir: str | None) -> dict[str, Any]:
     m = conn.execute(select(vault_meta).where(vault_meta.c.id == 1)).one()
-    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    def b64(b: bytes) -> str:
+        return base64.b64encode(b).decode()
+
     # anchor_dir: where this vault's audit anchor (and its shred list) lived, for restore to find it again.
     return {"format": FORMAT, "vault_id": m.vault_id, "created_at": created_at, "anchor_dir": anchor_dir,
             "kdf": {"memory_kib": m.kdf_memory_kib, "time_cost": m.kdf_time_cost, "parallelism": m.kdf_parallelism},

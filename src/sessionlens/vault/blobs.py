@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.engine import Row
@@ -49,13 +50,13 @@ class BlobInfo:
     created_at: str
 
 
-def _aad(row: dict | Row) -> dict[str, object]:
+def _aad(row: dict[str, Any] | Row[*tuple[Any, ...]]) -> dict[str, object]:
     m = row._mapping if isinstance(row, Row) else row
     return {"table": "blobs", "client_id": m["client_id"], "session_id": m["session_id"], "kind": m["kind"],
             "size": m["size"], "created_at": m["created_at"]}
 
 
-def info(row: Row) -> BlobInfo:
+def info(row: Row[*tuple[Any, ...]]) -> BlobInfo:
     return BlobInfo(row.id, row.client_id, row.session_id, BlobKind(row.kind), row.size, row.created_at)
 
 
@@ -72,7 +73,7 @@ def begin(vault: Vault, conn: Connection, *, client_id: str, session_id: str | N
     return blob_id
 
 
-def _row(conn: Connection, blob_id: str) -> Row:
+def _row(conn: Connection, blob_id: str) -> Row[*tuple[Any, ...]]:
     row = conn.execute(select(blobs).where(blobs.c.id == blob_id)).first()
     if row is None:
         raise NotFoundError(f"record {blob_id} not found")
@@ -152,7 +153,7 @@ def find(conn: Connection, session_id: str, kind: BlobKind) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Opened:
-    row: Row
+    row: Row[*tuple[Any, ...]]
     key: bytes  # the per-blob subkey (chunked) or the client key (a stream envelope from before chunking)
     manifest: chunks.Manifest | None  # None: a stream envelope
 

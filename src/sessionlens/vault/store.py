@@ -60,7 +60,7 @@ def head_revision() -> str:
     """The newest migration's id, read from the migration files (Alembic itself is not loaded)."""
     revisions, parents = set(), set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        found: dict[str, str] = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
         revisions.add(found["revision"])
         parents.add(found.get("down_revision") or "")
     heads = revisions - parents

@@ -26,11 +26,12 @@ is NULL) and accounts created without keys keep working as before.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.engine import Row
 
 from ..errors import AuthError, IntegrityError, NotFoundError
 from . import anchor, crypto, keys
@@ -58,7 +59,7 @@ def create_escrow(vault: Vault, conn: Connection, recovery_key: str) -> None:
                                            mac=vault.row_mac("key_escrow", "1", {"public_key": public.hex()})))
 
 
-def _escrow_row(vault: Vault, conn: Connection):  # type: ignore[no-untyped-def]
+def _escrow_row(vault: Vault, conn: Connection) -> Row[*tuple[Any, ...]] | None:
     """The escrow row, checked against its row MAC and against the fingerprint pinned outside the database.
 
     Every account holds the row MAC key, so the MAC alone does not stop an insider with database write
@@ -114,11 +115,11 @@ def _integrity(vault: Vault, account_id: str, kek: bytes) -> bytes:
                        record_id=f"integrity:{vault.vault_id}:{account_id}")
 
 
-def _wrapped_values(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> dict:
+def _wrapped_values(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> dict[str, Any]:
     return _wrapped(vault, conn, account_id, kek, password)[0]
 
 
-def _wrapped(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> tuple[dict, bytes]:
+def _wrapped(vault: Vault, conn: Connection, account_id: str, kek: bytes, password: str) -> tuple[dict[str, Any], bytes]:
     """The account_keys columns for ``kek`` under a new password, and that password's key."""
     params, salt = _params(vault.settings), keys.new_salt()
     pkey = keys.derive_passphrase_key(password, salt, params)
@@ -142,7 +143,7 @@ def create_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
                                              **_wrapped_values(vault, conn, account_id, kek, password)))
 
 
-def _unwrap(row, account_id: str, password: str) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+def _unwrap(row: Row[*tuple[Any, ...]], account_id: str, password: str) -> tuple[bytes, bytes]:
     """(account KEK, password key): the password key stays in memory so a shred can rotate the KEK."""
     params = keys.KdfParams(row.kdf_memory_kib, row.kdf_time_cost, row.kdf_parallelism)
     pkey = keys.derive_passphrase_key(password, row.kdf_salt, params)
@@ -163,7 +164,7 @@ def unlock_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
     return True
 
 
-def open_with_account(engine, settings: Settings, username: str, password: str) -> Vault:  # type: ignore[no-untyped-def]
+def open_with_account(engine: Engine, settings: Settings, username: str, password: str) -> Vault:
     """Open a vault with one account's own keys (no vault passphrase): that account's KEK plus the integrity keys.
 
     The caller still runs the ordinary password check (row MAC, hash, lock-out) on the returned vault.
@@ -179,6 +180,7 @@ def open_with_account(engine, settings: Settings, username: str, password: str) 
     if row is None:
         keys.derive_passphrase_key(password or "-", b"\0" * keys.SALT_BYTES, _params(settings))  # same cost
         raise AuthError("the vault is locked: its owner signs in with the passphrase first")
+    assert acc is not None  # the row was found through the account
     kek, pkey = _unwrap(row, acc.id, password)
     try:
         data = crypto.open_sealed(kek, row.integrity, key_id=f"akek:{acc.id}", key_version=1,
@@ -256,7 +258,9 @@ def recover_account_keys(vault: Vault, conn: Connection, account_id: str, recove
 
 def grant_payload(vault: Vault, account_id: str, *, owner: bool) -> bytes:
     """What a worker needs to act for this account (see services.keyring): kept in memory only, sealed in transit."""
-    b = lambda x: x.hex()  # noqa: E731
+    def b(x: bytes) -> str:
+        return x.hex()
+
     audit_key, row_key = vault.integrity_keys
     kek = vault.kek if owner else vault.account_kek(account_id)
     if kek is None:
@@ -265,7 +269,7 @@ def grant_payload(vault: Vault, account_id: str, *, owner: bool) -> bytes:
                        "audit": b(audit_key), "row": b(row_key)}).encode()
 
 
-def vault_from_grant(engine, settings: Settings, payload: bytes) -> Vault:  # type: ignore[no-untyped-def]
+def vault_from_grant(engine: Engine, settings: Settings, payload: bytes) -> Vault:
     from .vault import Vault
 
     g = json.loads(payload)

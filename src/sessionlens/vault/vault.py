@@ -13,11 +13,12 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from ..config import Settings
 from ..errors import AuthError, InputError, IntegrityError, NotFoundError
 from . import anchor, audit, crypto, keys, passphrase_rules, store
+from .audit import Head, Verdict
 from .audit_batch import deferred as deferred_audit
 from .ids import new_id, now_iso
 from .models import client_keys, sessions, shares, vault_meta
@@ -227,7 +228,7 @@ class Vault:
             return deferred.add(self, actor=actor, action=action, target=target, detail=detail)
         return audit.append(conn, self._audit_key, actor=actor, action=action, target=target, detail=detail)
 
-    def verify_audit(self, conn: Connection, known_head: audit.Head | None = None) -> audit.Verdict:
+    def verify_audit(self, conn: Connection, known_head: Head | None = None) -> Verdict:
         """The chain, its stored head, an exported head if given, and the anchor kept outside the database."""
         verdict = audit.verify_stored(conn, self._audit_key, known_head)
         if verdict.ok:

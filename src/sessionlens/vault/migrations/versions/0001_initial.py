@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _ts(name: str, nullable: bool = False) -> sa.Column:
+def _ts(name: str, nullable: bool = False) -> sa.Column[str]:
     return sa.Column(name, sa.String(32), nullable=nullable)
 
 
