@@ -159,7 +159,7 @@ def _install() -> None:
         _saved[name] = getattr(socket, name)
         setattr(socket, name, _wrap_resolver(name))
     _saved["_socket.socket"] = _socket.socket
-    _socket.socket = _guarded_c_socket()  # type: ignore[misc]  # socket.socket keeps its own (original) base
+    _socket.socket = _guarded_c_socket()  # type: ignore[assignment,misc]  # socket.socket keeps its own (original) base
     for name in _C_RESOLVERS:
         _saved[f"_socket.{name}"] = getattr(_socket, name)
         setattr(_socket, name, _wrap_resolver(name, _socket))
@@ -170,7 +170,7 @@ def _uninstall() -> None:
         setattr(socket.socket, name, _saved.pop(f"socket.{name}"))
     for name in _RESOLVERS:
         setattr(socket, name, _saved.pop(name))
-    _socket.socket = _saved.pop("_socket.socket")  # type: ignore[misc]
+    _socket.socket = _saved.pop("_socket.socket")  # type: ignore[misc]  # the original class, put back
     for name in _C_RESOLVERS:
         setattr(_socket, name, _saved.pop(f"_socket.{name}"))
 

@@ -37,9 +37,9 @@ class Analyzer(Protocol):
     name: str
     title: str  # heading in the reports, e.g. "Interventions and change talk"
 
-    def __call__(self, transcript: Transcript, settings: Settings) -> AnalyzerOutput: ...
+    def __call__(self, transcript: Transcript, settings: Settings, /) -> AnalyzerOutput: ...
 
-    def describe(self, metrics: dict[str, Any]) -> list[str]:
+    def describe(self, metrics: dict[str, Any], /) -> list[str]:
         """Plain, descriptive sentences about this analyzer's metrics for the reports (never a grade)."""
         ...
 

@@ -6,7 +6,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -14,6 +14,9 @@ from ..config import Settings
 from ..errors import InputError
 from ..lazy import lazy
 from .app import app
+
+if TYPE_CHECKING:  # for annotations only: the modules themselves load on first use
+    from ..analysis.result import SessionAnalysis
 
 _console = lazy("rich.console")
 _result = lazy("sessionlens.analysis.result")
@@ -40,7 +43,7 @@ def write_report(path: Path, text: str) -> Path:
     return path
 
 
-def emit(a: _result.SessionAnalysis, *, as_json: bool, as_markdown: bool, html: Path | None, quiet_terminal: bool) -> None:
+def emit(a: SessionAnalysis, *, as_json: bool, as_markdown: bool, html: Path | None, quiet_terminal: bool) -> None:
     if html is not None:
         write_report(html, _html.render_html(a))
     if as_json:
@@ -83,7 +86,7 @@ def analyze(
     emit(a, as_json=as_json, as_markdown=markdown, html=html, quiet_terminal=False)
 
 
-def demo_analysis() -> _result.SessionAnalysis:
+def demo_analysis() -> SessionAnalysis:
     data = resources.files("sessionlens.data").joinpath(DEMO_RESOURCE).read_bytes()
     return _analysis.analyze_transcript(_ingest.parse_transcript(data, source=f"demo:{DEMO_RESOURCE}"))
 
@@ -101,6 +104,6 @@ def demo(
     _terminal.render_terminal(a, console)
     html = write_report(out / "demo-report.html", _html.render_html(a))
     doc = write_report(out / "demo-analysis.json", json.dumps(_document.analysis_document(a), ensure_ascii=False, indent=2))
-    console.print(f"\nDemo session analysed (a fictional session written for sessionlens).")
+    console.print("\nDemo session analysed (a fictional session written for sessionlens).")
     console.print(f"HTML report: {html.resolve()}")
     console.print(f"JSON:        {doc.resolve()}")

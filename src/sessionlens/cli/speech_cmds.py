@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -16,6 +16,11 @@ from ..config import Settings
 from ..errors import InputError
 from ..lazy import lazy
 from .app import app
+
+if TYPE_CHECKING:  # for annotations only: the modules themselves load on first use
+    from ..analysis.result import SessionAnalysis
+    from ..domain import Transcript
+    from ..speech.pipeline import Progress, SpeechOptions
 
 _console = lazy("rich.console")
 _progress = lazy("rich.progress")
@@ -26,13 +31,13 @@ _ingest = lazy("sessionlens.ingest")
 _audio = lazy("sessionlens.ingest.audio")
 _pipeline = lazy("sessionlens.speech.pipeline")
 
-__all__ = ["analyze_audio", "is_media_file", "transcribe", "transcript_document"]
+__all__ = ["analyze_audio", "transcribe", "transcript_document"]
 
 _FORMATS = {"vtt": "vtt", "srt": "srt", "txt": "text"}
 
 
 def speech_options(settings: Settings, *, model: str | None = None, speakers: int | None = None,
-                   language: str | None = None) -> _pipeline.SpeechOptions:
+                   language: str | None = None) -> SpeechOptions:
     """CLI options over settings (env) over defaults."""
     count = speakers if speakers is not None else settings.speech_speakers
     if count is not None and not 0 <= count <= 8:
@@ -43,7 +48,7 @@ def speech_options(settings: Settings, *, model: str | None = None, speakers: in
 
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[_pipeline.Progress]:
+def progress_bar(enabled: bool = True) -> Iterator[Progress]:
     """A progress bar with a time estimate on stderr (silent when stderr is not a terminal)."""
     console = _console.Console(stderr=True)
     if not enabled or not console.is_terminal:
@@ -60,7 +65,7 @@ def progress_bar(enabled: bool = True) -> Iterator[_pipeline.Progress]:
         yield update
 
 
-def transcribe_file(path: Path, options: _pipeline.SpeechOptions, *, show_progress: bool = True) -> _domain.Transcript:
+def transcribe_file(path: Path, options: SpeechOptions, *, show_progress: bool = True) -> Transcript:
     if not _audio.is_media_file(path) and path.is_file() and path.stat().st_size > 0:
         # Let FFmpeg judge formats without a known signature, but refuse obvious text early.
         with path.open("rb") as fh:
@@ -72,7 +77,7 @@ def transcribe_file(path: Path, options: _pipeline.SpeechOptions, *, show_progre
         return _pipeline.transcribe(path, options, report)
 
 
-def transcript_document(t: _domain.Transcript) -> dict[str, Any]:
+def transcript_document(t: Transcript) -> dict[str, Any]:
     """The transcript in the shape of the analysis document's ``speakers`` and ``utterances``."""
     cues = t.metadata.get("paralinguistics", {})
     meta = {k: v for k, v in t.metadata.items() if k not in ("paralinguistics", "vocal_events")}
@@ -94,7 +99,7 @@ def _clock(t: float | None) -> str:
     return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:04.1f}"
 
 
-def readable(t: _domain.Transcript) -> str:
+def readable(t: Transcript) -> str:
     """Plain reading view: every turn, with long pauses and wordless sounds shown, not smoothed away."""
     if not t.utterances:
         return f"({t.metadata.get('message', 'no speech')})\n"
@@ -153,7 +158,7 @@ def transcribe(
         _write(readable(t), out)
 
 
-def _with_enrolled_voice(options: _pipeline.SpeechOptions) -> _pipeline.SpeechOptions:
+def _with_enrolled_voice(options: SpeechOptions) -> SpeechOptions:
     """The vault's enrolled voice when SESSIONLENS_PASSPHRASE unlocks one (docs/speech.md), else as it was."""
     from dataclasses import replace
 
@@ -164,7 +169,7 @@ def _with_enrolled_voice(options: _pipeline.SpeechOptions) -> _pipeline.SpeechOp
 
 
 def analyze_audio(path: Path, settings: Settings, *, therapist: Sequence[str] = (),
-                  client: Sequence[str] = ()) -> _result.SessionAnalysis:
+                  client: Sequence[str] = ()) -> SessionAnalysis:
     """`sessionlens analyze RECORDING`: transcribe, then the same analysis as for a transcript."""
     from ..services.analysis import analyze_transcript
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from ..errors import InputError, SessionlensError
 from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, Json, User, emit, settings_for, signed_in
+
+if TYPE_CHECKING:  # for annotations only: the modules themselves load on first use
+    import numpy
 
 np = lazy("numpy")
 vaults = lazy("sessionlens.services.vaults")
@@ -85,7 +88,7 @@ def _env_password(user: str) -> str:
     return password
 
 
-def ambient_voiceprint() -> np.ndarray | None:
+def ambient_voiceprint() -> numpy.ndarray | None:
     """The enrolled voice for `transcribe` / `analyze` outside the vault, or None (never prompts).
 
     Used only when SESSIONLENS_PASSPHRASE is set and a vault exists; a vault that cannot be opened

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def _label(src: Source) -> str:
     return str(src) if isinstance(src, str | Path) else "audio"
 
 
-def _open(src: Source):  # type: ignore[no-untyped-def]
+def _open(src: Source) -> Any:  # an av container (PyAV has no usable stubs here)
     import av
 
     label = _label(src)
@@ -104,7 +104,7 @@ def _open(src: Source):  # type: ignore[no-untyped-def]
         data = src.read() if hasattr(src, "read") else src
         if not data:
             raise InputError("the audio is empty (0 bytes)", source=label)
-        target = io.BytesIO(data)  # type: ignore[arg-type]
+        target = io.BytesIO(data)
     try:
         container = av.open(target, mode="r", options=dict(_AV_OPTIONS))
     except (av.FFmpegError, ValueError, OSError):
@@ -126,7 +126,7 @@ def _close_file(target: object) -> None:
         target.close()
 
 
-def _close(container) -> None:  # type: ignore[no-untyped-def]
+def _close(container: Any) -> None:
     """Close the container and the file object it read (a path is opened by us, not by FFmpeg)."""
     container.close()
     _close_file(getattr(container, "file", None))
@@ -141,7 +141,7 @@ def probe(src: Source) -> AudioInfo:
         _close(container)
 
 
-def _info(container) -> AudioInfo:  # type: ignore[no-untyped-def]
+def _info(container: Any) -> AudioInfo:
     stream = container.streams.audio[0]
     duration = None
     if stream.duration is not None and stream.time_base is not None:
@@ -184,7 +184,7 @@ def iter_blocks(src: Source, block_seconds: float = BLOCK_SECONDS) -> Iterator[n
         _close(container)
 
 
-def _frames(container, label: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def _frames(container: Any, label: str) -> Iterator[Any]:
     import av
 
     decoded = 0

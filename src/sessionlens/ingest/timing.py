@@ -123,8 +123,9 @@ def _finish(
         end = ends[k]
         assert end is not None
         return Timed(start, end, Timing.ESTIMATED)
-    if spans[k].end is not None:
-        return Timed(start, spans[k].end, Timing.SOURCE)  # type: ignore[arg-type]
+    given = spans[k].end
+    if given is not None:
+        return Timed(start, given, Timing.SOURCE)
     nxt = starts[k + 1] if k + 1 < len(spans) else None
     end = nxt if nxt is not None and nxt > start else max(start, _ms(start + est[k]))
     return Timed(start, end, Timing.END_ESTIMATED)

@@ -160,7 +160,9 @@ def condense(note: Note, minutes: float | None, plans: Set[str] = frozenset(), g
     note = replace(note, sections=tuple(_one_quote(s) for s in note.sections))
     budget = word_budget(minutes)
     cands = sorted(_candidates(note, set(plans), set(goals)), key=lambda c: c[0])
-    used, keep, covered = 0, set(), set()
+    used = 0
+    keep: set[tuple[int, int]] = set()
+    covered: set[int] = set()
     placeholder = n_words(OMITTED)
     for _, k, s in cands:
         uncovered = len(note.sections) - len(covered | {k})  # each still empty section costs a placeholder

@@ -17,6 +17,7 @@ from ..analysis import statement_cues as cues
 from ..analysis.result import SessionAnalysis
 from ..analysis.risk.detect import scan_text
 from ..analysis.view import View
+from ..domain import Utterance
 from .model import ABSENCE, CLINICIAN, UNSUPPORTED, Note, Section, Sentence
 from .text import words
 
@@ -151,7 +152,7 @@ def check_sentence(s: Sentence, a: SessionAnalysis, v: View) -> Verdict:
     return _claims_ok(s, a, utts, stems)
 
 
-def _claims_ok(s: Sentence, a: SessionAnalysis, utts: list, stems: set[str]) -> Verdict:  # type: ignore[type-arg]
+def _claims_ok(s: Sentence, a: SessionAnalysis, utts: list[Utterance], stems: set[str]) -> Verdict:
     said = set(words(s.text))
     labels = _finding_words(a, set(s.evidence))
     unsupported = [w for w in (said & CLAIMS) - _AGREEMENT if stem(w) not in stems and w not in labels]

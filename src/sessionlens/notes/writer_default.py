@@ -55,7 +55,7 @@ def compose_sections(ctx: Compose, spec: FormatSpec) -> tuple[Section, ...]:
     for sec in spec.sections:
         sentences = merge_repeats([s for slot in sec.slots for s in SLOTS[slot](ctx)])
         if not sentences:
-            sentences = [ctx.absent(f"Nothing for this section was identified in the transcript.", "nothing_found")]
+            sentences = [ctx.absent("Nothing for this section was identified in the transcript.", "nothing_found")]
         sections.append(Section(sec.key, sec.title, tuple(sentences)))
     return tuple(_modality_adds_only(ctx, sections))
 

@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..analysis.result import SessionAnalysis
@@ -159,7 +159,7 @@ class LlamaCppBackend:
             raise InputError(LLAMA_MISSING)
         self.path, self.cfg = str(path.resolve()), cfg
 
-    def _model(self):  # type: ignore[no-untyped-def]
+    def _model(self) -> Any:  # a llama_cpp.Llama (an optional install)
         try:
             from llama_cpp import Llama  # optional extra: sessionlens[llm]
         except ImportError:
@@ -174,7 +174,7 @@ class LlamaCppBackend:
     def complete(self, system: str, user: str) -> str:
         llm = self._model()
         try:
-            out = llm.create_chat_completion(  # type: ignore[attr-defined]
+            out = llm.create_chat_completion(
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 max_tokens=self.cfg.max_tokens, temperature=0.2)
         except Exception:  # noqa: BLE001

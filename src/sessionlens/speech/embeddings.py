@@ -87,7 +87,7 @@ def load_state_dict(data: bytes) -> dict[str, np.ndarray]:
     return out
 
 
-def _hz_to_mel(f: np.ndarray) -> np.ndarray:
+def _hz_to_mel(f: np.ndarray | float) -> np.ndarray:
     f = np.asarray(f, np.float64)
     mel = f / (200.0 / 3)
     log = f >= 1000.0

@@ -119,7 +119,7 @@ def build_packet(selections: Sequence[Selection], *, questions: Sequence[str], m
     spans = iter(find_spans_many(texts, known))
     sessions = []
     for n, (sel, lines) in enumerate(chosen, 1):
-        rows = [{"id": u["id"], "who": labels.get(u.get("speaker"), "Speaker"), "time": _clock(u.get("start")),
+        rows = [{"id": u["id"], "who": labels.get(u.get("speaker") or "", "Speaker"), "time": _clock(u.get("start")),
                  "text": replacer.apply(u.get("text", ""), next(spans)), "code": _code(u)} for u in lines]
         scope = "whole session" if sel.excerpt is None else f"excerpt {sel.excerpt[0]}-{sel.excerpt[1]}"
         sessions.append({"label": f"Session {n}", "session": sel.session_id, "scope": scope,

@@ -76,7 +76,7 @@ class Guard:
             await self.app(scope, receive, wrapped)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback, no PHI
             server_error(route_template(scope), method, 500, exc)
-            if not wrapped.started:  # type: ignore[attr-defined]
+            if not wrapped.started:
                 await _plain(wrapped, 500, "Something went wrong on the server; nothing was changed by this "
                                            "request's failure. Try again.", api=path.startswith("/api/"))
 
@@ -103,12 +103,12 @@ class Guard:
 
         async def wrapped(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                wrapped.started = True  # type: ignore[attr-defined]
+                wrapped.started = True  # type: ignore[attr-defined]  # a flag kept on the callable itself
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
                 message["headers"] = kept + extra
             await send(message)
 
-        wrapped.started = False  # type: ignore[attr-defined]
+        wrapped.started = False  # type: ignore[attr-defined]  # read by the error handler
         return wrapped
 
 

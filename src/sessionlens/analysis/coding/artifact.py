@@ -20,7 +20,6 @@ import numpy as np
 
 from sessionlens.analysis.coding.features import Featurizer
 from sessionlens.artifacts import ManifestDir
-from sessionlens.artifacts import sha256_file as sha256
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "coding"
 

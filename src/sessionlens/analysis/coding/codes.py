@@ -112,7 +112,9 @@ def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Fin
     why = (f"{label} ({_sources(sources, head.labels, label, conf)})" + (f": {', '.join(cues)}" if cues else "")
            + f"; context: {context_note(turns, i)}" + (f"; {note}" if note else ""))
     probs = {lab: round(float(p), 4) for lab, p in zip(head.labels, prob)}
-    subcodes, subconf, rules = [], {}, []
+    subcodes: list[str] = []
+    subconf: dict[str, float] = {}
+    rules: list[dict[str, Any]] = []
     if role == "therapist":
         subcodes, subconf, why = _subcodes(turns, i, label, model, row, subprob, why)
         rules = [h.__dict__ for h in miti_behaviours(turns, i, "advice" in subcodes)]

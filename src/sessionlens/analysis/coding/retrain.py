@@ -74,7 +74,7 @@ def _subcode(rm: RoleModel, mine: Mapping[str, Any]) -> tuple[str, str] | None:
     if head is None or not subs:
         return None
     known = [s for s in subs if s in head.labels]
-    return (main, known[0]) if known else None
+    return (main, known[0]) if known and main else None  # a head was found, so main is set
 
 
 def _heads(model: CodingModel) -> dict[str, LinearHead]:
@@ -115,9 +115,9 @@ def fit_all(model: CodingModel, rows: Sequence[Row]) -> dict[str, LinearHead]:
     """New heads for every head with reviewed rows (the others are left out: they stay as shipped)."""
     out = {}
     for name, head in _heads(model).items():
-        mine = [r for r in rows if r.head == name and r.label in head.labels]
+        mine = [(r, r.label) for r in rows if r.head == name and r.label is not None and r.label in head.labels]
         if mine:
-            out[name] = fit_head(head, sp.vstack([r.x for r in mine], format="csr"), [r.label for r in mine])
+            out[name] = fit_head(head, sp.vstack([r.x for r, _ in mine], format="csr"), [lab for _, lab in mine])
     return out
 
 
@@ -134,9 +134,9 @@ def rows_of(model: CodingModel, reviewed: Sequence[Reviewed]) -> list[Row]:
     return [r for s in reviewed for r in session_rows_for(model, s.session, s.transcript, s.codes)]
 
 
-def _pairs(coded: Mapping[str, Mapping[str, Any]], mine: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _pairs(coded: Mapping[str, Any], mine: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(head name, the coder's code, the clinician's code) for one reviewed utterance."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for field, name in (("therapist_behaviour", "therapist"), ("client_talk", "client")):
         if mine.get(field) is not None and coded.get(field) is not None:
             out.append((name, coded[field], mine[field]))

@@ -130,10 +130,10 @@ def scan_utterance(u: Utterance) -> list[RiskHit]:
 
 
 def _denial_before(text: str, start: int) -> str | None:
-    m = None
-    for m in DENIAL.finditer(text[max(0, start - 40) : start]):
+    last = None
+    for last in DENIAL.finditer(text[max(0, start - 40) : start]):  # noqa: B007 - the last match is wanted
         pass
-    return m.group(0) if m else None
+    return last.group(0) if last else None
 
 
 def find_risk(t: Transcript, model: bool = False) -> list[RiskHit]:

@@ -33,6 +33,7 @@ def save_note(session_id: SessionId, body: NoteIn, c: Ctx = Depends(ctx)) -> dic
 @router.post("/{session_id}/note/sign", summary="Sign the stored draft; a signed note is final")
 def sign_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
     note = note_workflow.sign_session_note(c, session_id)
+    assert note.signature is not None  # signing sets it
     return {"session": session_id, "status": note.status, "signed_at": note.signature.signed_at,
             "sha256": note.signature.content_sha256}
 

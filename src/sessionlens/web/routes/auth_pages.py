@@ -48,7 +48,6 @@ def signin_page(request: Request, ended: str = "") -> Response:
 
 def _form(request: Request, message: str, status: int) -> Response:
     token = secrets.token_urlsafe(32)
-    state = web_state(request)
     # Whether the vault is open is not shown: it would tell a stranger when someone is signed in.
     response = render(request, "signin.html.j2", {"pre": token, "message": message}, status=status)
     response.headers.append("set-cookie", H.cookie(H.PRE_COOKIE, token, secure=_secure(request), max_age=1800))
