@@ -5,8 +5,6 @@ Supported processors: x86-64 with AVX2, FMA and F16C (AMD EPYC, Intel Xeon inclu
 from __future__ import annotations
 
 import importlib.util
-import os
-import signal
 
 import pytest
 

@@ -83,7 +83,7 @@ def rich_transcripts(draw) -> Transcript:
         for i in ids
     )
     utts = []
-    for k in range(n):
+    for _ in range(n):
         start = draw(st.none() | MS)
         end = None if start is None else draw(st.none() | MS.map(lambda d, s=start: round(s + d, 3)))
         words = tuple(

@@ -117,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _said(user: str, uid: str) -> str:
-    line = next(l for l in user.splitlines() if l.startswith(f"[{uid}]"))
+    line = next(x for x in user.splitlines() if x.startswith(f"[{uid}]"))
     role, text = line.split("] ", 1)[1].split(": ", 1)
     return f"{role} said: {' '.join(text.replace('.', '').replace('?', '').replace('!', '').split()[:6])}"
 

@@ -13,7 +13,7 @@ import pytest
 from sessionlens.cli import run
 from sessionlens.cli.web_cmds import server_settings
 from sessionlens import logs
-from sessionlens.services.keyring import load_secret, write_secret
+from sessionlens.services.keyring import load_secret
 from sessionlens.vault import store
 
 

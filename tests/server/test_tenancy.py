@@ -150,7 +150,7 @@ def _wav() -> bytes:
 
 def _form(csrf: str, ids: dict[str, str]) -> dict[str, str]:
     form = {"csrf": csrf, "scope_analysis": "on", "scope_recording": "on", "text": "x", "instrument": "phq9",
-            "utterance": "u1", "therapist_behaviour": "question",
+            "therapist_behaviour": "question",
             **{f"item{n}": "0" for n in range(1, 10)}, f"session_{ids['session_id']}": "on",
             "utterance": "u2", "client_talk": "change"}
     for name, value in _overrides().get("reflection.record_impressions", {}).get("answers", {}).items():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-import struct
 import wave
 from pathlib import Path
 

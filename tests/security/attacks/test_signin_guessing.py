@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from sessionlens.errors import AuthError
 from sessionlens.services import accounts as account_cases
 from sessionlens.services import vaults
 from sessionlens.vault import keys
@@ -114,7 +115,7 @@ def test_signin_guessing_many_accounts_from_one_address_is_throttled(vault_dir: 
 def test_signin_unknown_wrong_locked_and_disabled_accounts_answer_alike(vault_dir: Path) -> None:
     vault = vaults.open_vault(passphrase=PASSPHRASE, data_dir=vault_dir, settings=settings(lockout_attempts=3))
     for _ in range(3):  # lock carol in the database (the lock-out counter, not the throttle)
-        with pytest.raises(Exception):
+        with pytest.raises(AuthError):
             vaults.login(vault, "carol", "wrong-password-x")
     vault.close()
     with browser(vault_dir, lockout_attempts=50) as client:
