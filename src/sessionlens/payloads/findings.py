@@ -166,10 +166,68 @@ class RiskData(TypedDict):
     reply_utterance: NotRequired[str]
 
 
+class StatementData(TypedDict):
+    """A plan or goal (``plan``, ``goal``): how it was stated and in whose words."""
+
+    form: str
+    """commitment, agreement, answer, summary, schedule, defer, followup, safety; goal or ability."""
+    words: str
+    prompt: str
+    """The therapist's question or proposal it answers ("" if none)."""
+    topic: str
+
+
+class ConcernData(TypedDict):
+    """A concern by topic and the client's most telling sentence on it."""
+
+    topic: str
+    best_id: str
+    best: str
+
+
+class WordsData(TypedDict):
+    """The client's words a finding records (``mood``, ``closing_feeling``, ``insight``)."""
+
+    words: str
+    prompt: NotRequired[str]
+
+
+class NoData(TypedDict):
+    """No payload beyond the label and evidence (``alliance``, ``nonverbal``)."""
+
+
+class TopicLinkData(TypedDict):
+    """Two or more topics the client connected, and the words that did."""
+
+    topics: list[str]
+    words: str
+
+
+class TechniqueData(TypedDict):
+    """A named therapist technique; the fields present depend on the technique."""
+
+    open_questions: NotRequired[int]
+    reflections: NotRequired[int]
+    topics: NotRequired[list[str]]
+    topic: NotRequired[str]
+    count: NotRequired[int]
+    reply: NotRequired[str]
+    question: NotRequired[str]
+
+
+class SafetyScreenData(TypedDict):
+    """A direct safety question and the polarity of the client's answer."""
+
+    asked: list[str]
+    polarity: Literal["no", "yes", "unclear"]
+    reply: str
+
+
 FindingData = (
     RoleAssignmentData | InterruptionData | CodeData | PrematureAdviceData | EmotionArcData | EmotionPeakData
     | ThemeData | SilenceContextData | YesButData | RuptureData | RepairData | HereAndNowData | ClientTopicData
-    | SelfDisclosureData | RiskData
+    | SelfDisclosureData | RiskData | StatementData | ConcernData | WordsData | NoData | TopicLinkData
+    | TechniqueData | SafetyScreenData
 )
 
 # Finding kind -> the TypedDict its ``data`` follows.
@@ -190,4 +248,15 @@ FINDING_DATA: dict[str, type] = {
     "client_initiated_topic": ClientTopicData,
     "self_disclosure": SelfDisclosureData,
     "risk": RiskData,
+    "plan": StatementData,
+    "goal": StatementData,
+    "concern": ConcernData,
+    "mood": WordsData,
+    "insight": WordsData,
+    "closing_feeling": WordsData,
+    "alliance": NoData,
+    "nonverbal": NoData,
+    "topic_link": TopicLinkData,
+    "technique": TechniqueData,
+    "safety_screen": SafetyScreenData,
 }
