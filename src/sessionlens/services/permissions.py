@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.engine import Row
 
 from ..errors import NotFoundError, PermissionDeniedError, SessionlensError
 from ..vault.roles import Role
@@ -122,7 +124,7 @@ def _not_found(action: Action, record_id: str) -> Refused:
     return Refused(NotFoundError(f"record {record_id} not found"), action.value, record_id)
 
 
-def client_row(ctx: Ctx, conn: Connection, action: Action, client_id: str):  # type: ignore[no-untyped-def]
+def client_row(ctx: Ctx, conn: Connection, action: Action, client_id: str) -> Row[*tuple[Any, ...]]:
     """The client row if the actor owns it; otherwise not found."""
     require(ctx, action, client_id)
     row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
@@ -138,7 +140,7 @@ def _key_holder(conn: Connection, key_id: str, account_id: str) -> bool:
     return wrapped_by is None or wrapped_by == account_id
 
 
-def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str):  # type: ignore[no-untyped-def]
+def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str) -> Row[*tuple[Any, ...]]:
     """The session row if the actor owns its client, or (supervisor) it was shared with them."""
     require(ctx, action, session_id)
     row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
@@ -153,7 +155,7 @@ def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str):  #
     raise _not_found(action, session_id)
 
 
-def share_fields(row) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def share_fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, str]:
     m = row if isinstance(row, dict) else row._mapping
     return {k: m[k] for k in ("session_id", "grantee_id", "granted_by", "created_at")}
 

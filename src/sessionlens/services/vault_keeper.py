@@ -145,7 +145,7 @@ class VaultKeeper:
             if opened.has_vault_kek and not self.vault.has_vault_kek:
                 self.vault.adopt_kek(opened.kek)
             for account in opened.held_accounts():
-                self.vault.hold_account_kek(account, opened.account_kek(account))  # type: ignore[arg-type]
+                self.vault.hold_account_kek(account, opened.account_kek(account))  # type: ignore[arg-type]  # held_accounts() lists only accounts whose KEK is held
             opened.close()
             return self.vault
 

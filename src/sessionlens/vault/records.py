@@ -59,7 +59,7 @@ def derived_key(key: bytes, label: str) -> bytes:
     return keys.subkey(key, label)
 
 
-def seal_row(vault: Vault, conn: Connection, table: str, row: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
+def seal_row(vault: Vault, conn: Connection, table: str, row: Mapping[Any, Any], payload: Mapping[str, Any]) -> bytes:
     """Encrypt ``payload`` for ``row`` (which must hold id, key_id, key_version and the bound columns)."""
     key = vault.client_key(conn, row["key_id"], row["key_version"])
     return seal_json(key, payload, key_id=row["key_id"], key_version=row["key_version"], record_id=row["id"],

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -39,7 +40,7 @@ def make_engine(url: str) -> Engine:
     raise InputError(f"unsupported database URL scheme (use sqlite:/// or postgresql+psycopg://): {url.split(':')[0]}")
 
 
-def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:  # SQLAlchemy's connect event hands in DBAPI objects
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_on_begin)
     cur = dbapi_conn.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "secure_delete=ON",
@@ -133,7 +134,7 @@ def _sqlite_checkpoint(engine: Engine, attempts: int) -> bool:
     for attempt in range(attempts):
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]
+            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]  # PRAGMA wal_checkpoint always returns one row
         if busy == 0:  # completed: the WAL was copied into the database and truncated to zero bytes
             return True
         time.sleep(0.05 * (attempt + 1))
