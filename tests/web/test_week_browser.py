@@ -44,7 +44,7 @@ def test_new_pages_in_chromium(browser, tmp_path: Path) -> None:  # noqa: F811
         page.get_by_role("link", name="Manage accounts").click()
         page.wait_for_url("**/accounts")
         page.get_by_label("Username").fill("bob")
-        page.get_by_label("Role").select_option("admin")
+        page.get_by_label("Role", exact=True).select_option("admin")
         page.get_by_label("Password", exact=True).fill("bob-admin-pass-1")
         page.get_by_role("button", name="Add account").click()
         page.wait_for_url("**/accounts")
