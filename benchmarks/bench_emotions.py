@@ -80,7 +80,7 @@ def main() -> str:
     from sessionlens.analysis.encoder import CACHE
 
     speeds = []
-    for _ in range(2):
+    for _ in range(int(os.environ.get("BENCH_EMOTIONS_RUNS", "1"))):  # one pass: encoding all of dev is minutes here
         CACHE.clear()
         t0 = time.perf_counter()
         p28, p7 = model.predict(texts)
@@ -112,8 +112,8 @@ Ekman confusion (single-label dev comments, shipped blend):
 
 {_ekman_confusion(y7, p7)}
 
-Throughput of the shipped blend: {statistics.median(speeds):,.0f} comments/second (median of 2 runs, batch of
-{len(texts)}, vector cache cleared; includes encoding).
+Throughput of the shipped blend: {statistics.median(speeds):,.0f} comments/second (median of {len(speeds)} run(s),
+batch of {len(texts)}, vector cache cleared; includes encoding; load average {os.getloadavg()[0]:.1f} on 2 cores).
 """
 
 

@@ -1,6 +1,6 @@
 """Full analysis of one 60-minute session (about 800 utterances) in a fresh process: time and peak memory.
 
-    PYTHONPATH=. .venv/bin/python -m benchmarks.session_throughput     # prints one JSON line
+    PYTHONPATH=. .venv/bin/python -m benchmarks.session_throughput [--coding-encoder]   # prints one JSON line
 
 The session is AnnoMI dev transcripts joined end to end (ids and times renumbered) until it holds
 ``UTTERANCES`` turns over 60 minutes. "cold" includes loading and hash-checking every model; "warm" is a second
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import resource
+import sys
 import time
 
 from sessionlens.domain import Role, Speaker, Transcript, Utterance
@@ -28,15 +29,16 @@ def long_session(offset: int) -> Transcript:
                             for k, r in enumerate(rows)), SPEAKERS)
 
 
-def main() -> dict:
+def main(coding_encoder: bool = False) -> dict:
     from sessionlens.services.analysis import analyze_transcript
 
+    settings = {"coding_encoder": coding_encoder}
     first, second = long_session(0), long_session(40)
     t0 = time.perf_counter()
-    analyze_transcript(first, therapist=("T",), client=("C",))
+    analyze_transcript(first, settings, therapist=("T",), client=("C",))
     cold = time.perf_counter() - t0
     t0 = time.perf_counter()
-    analyze_transcript(second, therapist=("T",), client=("C",))
+    analyze_transcript(second, settings, therapist=("T",), client=("C",))
     warm = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"utterances": len(first.utterances), "cold_s": round(cold, 2), "warm_s": round(warm, 2),
@@ -44,4 +46,4 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main()))
+    print(json.dumps(main("--coding-encoder" in sys.argv[1:])))

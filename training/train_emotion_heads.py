@@ -31,30 +31,31 @@ from training.train_emotions import data_dir, read_tsv, tune_thresholds
 SEED = 13
 C = 1.0
 WEIGHTS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
-# A seeded sample of TRAIN for the heads: encoding all 43,410 comments did not fit the CPU time available on the
-# shared 2-core machine; logistic heads on 384 numbers need far fewer examples than the TF-IDF model.
-TRAIN_LIMIT = 8000
+# All of TRAIN by default (43,410 comments, about 9 min of encoding on 2 loaded cores); a seeded sample when
+# SESSIONLENS_EMOTION_TRAIN_LIMIT is set, for a quick try.
+TRAIN_LIMIT = int(os.environ.get("SESSIONLENS_EMOTION_TRAIN_LIMIT", "0")) or None
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "sessionlens" / "models" / "emotions_encoder"
 FILES = ("heads.npz",)
 
 
 def vectors(split: str, texts: list[str]) -> np.ndarray:
+    """Base MiniLM vectors, cached per chunk of 2,048 texts (so an interrupted run resumes where it stopped)."""
     from sessionlens.analysis.encoder import base_model
 
     cache = Path(os.environ.get("SESSIONLENS_TRAIN_CACHE", "/tmp/sessionlens-train"))
     cache.mkdir(parents=True, exist_ok=True)
     model_hash = base_model().meta.get("files", base_model().meta.get("sha256", {})).get("model.onnx", "")
-    key = hashlib.sha256(("\n".join(texts) + model_hash).encode()).hexdigest()[:12]
-    path = cache / f"goemotions-{split}-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    t0 = time.time()
-    out = np.vstack([base_model().run(texts[s:s + 2048], ["embedding"])["embedding"]
-                     for s in range(0, len(texts), 2048)])
-    np.save(path, out)
-    sys.stderr.write(f"encoded {split}: {len(texts)} texts in {time.time() - t0:.0f} s\n")
-    return out
+    parts, t0 = [], time.time()
+    for s in range(0, len(texts), 2048):
+        chunk = texts[s:s + 2048]
+        key = hashlib.sha256(("\n".join(chunk) + model_hash).encode()).hexdigest()[:12]
+        path = cache / f"goemotions-{split}-{key}.npy"
+        if not path.exists():
+            np.save(path, base_model().run(chunk, ["embedding"])["embedding"])
+            sys.stderr.write(f"encoded {split} {s + len(chunk)}/{len(texts)} in {time.time() - t0:.0f} s\n")
+        parts.append(np.load(path))
+    return np.vstack(parts)
 
 
 def fit_heads(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,8 +116,9 @@ def main() -> int:
         return 2
     tr_text, y28 = read_tsv(src / "original" / "train.tsv", len(LABELS))
     _, y7 = read_tsv(src / "ekman" / "train.tsv", len(EKMAN))
-    pick = np.sort(np.random.default_rng(SEED).permutation(len(tr_text))[:TRAIN_LIMIT])
-    tr_text, y28, y7 = [tr_text[i] for i in pick], y28[pick], y7[pick]
+    if TRAIN_LIMIT:
+        pick = np.sort(np.random.default_rng(SEED).permutation(len(tr_text))[:TRAIN_LIMIT])
+        tr_text, y28, y7 = [tr_text[i] for i in pick], y28[pick], y7[pick]
     dev_text, d28 = read_tsv(src / "original" / "dev.tsv", len(LABELS))
     _, d7 = read_tsv(src / "ekman" / "dev.tsv", len(EKMAN))
     x_tr, x_dev = vectors("train", tr_text), vectors("dev", dev_text)
@@ -124,7 +126,7 @@ def main() -> int:
     t28, t7 = tfidf.predict(dev_text)
     arrays, meta = {}, {"name": "sessionlens-emotions-encoder", "version": 1, "seed": SEED, "C": C,
                         "features": "base MiniLM vector (models/encoder)", "train_rows": len(tr_text),
-                        "train_sample": f"{TRAIN_LIMIT} of TRAIN, seed {SEED}"}
+                        "train_sample": f"{TRAIN_LIMIT} of TRAIN, seed {SEED}" if TRAIN_LIMIT else "all of TRAIN"}
     for name, y, d, t in (("goemotions", y28, d28, t28), ("ekman", y7, d7, t7)):
         coef, icpt = fit_heads(x_tr, y)
         p = blended(sigmoid(x_dev @ coef + icpt), t)
