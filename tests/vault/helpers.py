@@ -53,6 +53,8 @@ def template(tmp_path_factory: pytest.TempPathFactory, _derive_once: None) -> Te
     directory = tmp_path_factory.mktemp("template")
     engine = store.make_engine(store.sqlite_url(directory))
     vault, recovery = Vault.create(engine, PASSPHRASE, make_settings())
+    # Password hashes follow the kdf_* settings (issue 17, finding 10); the accounts use the 64 MiB floor.
+    vault.settings = make_settings(kdf_memory_mib=64)
     with vault.transaction() as conn:
         accounts.create(vault, conn, "alice", Role.CLINICIAN, None, owner=True)
         accounts.create(vault, conn, "carol", Role.CLINICIAN, PASSWORDS["carol"])
@@ -124,7 +126,8 @@ def world(template: Template, db_url: str, tmp_path: Path) -> Iterator[World]:
     with store.transaction(engine) as conn:
         backup.load(conn, template.dump)
     # The audit anchor lives outside the database, in this test's own directory (PostgreSQL too).
-    vault = Vault(engine, template.vault_id, template.kek, make_settings(audit_anchor_dir=str(tmp_path / "anchor")))
+    vault = Vault(engine, template.vault_id, template.kek,
+                  make_settings(audit_anchor_dir=str(tmp_path / "anchor"), kdf_memory_mib=64))
     with vault.transaction() as conn:
         ctxs = {n: Ctx(vault, accounts.get(vault, conn, n)) for n in ("alice", "carol", "bob", "dave")}
     yield World(vault, engine, **ctxs)

@@ -90,3 +90,25 @@ def test_account_management_is_for_admins_and_the_owner(world):
         account_svc.add_account(world.dave, "Bad Name!", "supervisor", "long-enough-pass")
     account_svc.set_password(world.bob, "bob", "a-new-bob-password")
     assert vaults.login(world.vault, "bob", "a-new-bob-password")
+
+
+def test_password_hashes_cost_what_the_kek_wrap_costs(world):
+    """Issue 17, finding 10: a database copy is guessed against the cheaper of the two Argon2 checks of a password;
+    the hash follows the kdf_* settings, and an older, cheaper hash is brought up to cost at the next sign-in."""
+    from argon2 import PasswordHasher
+
+    from sessionlens.vault import accounts as vault_accounts
+
+    costly = make_settings(kdf_memory_mib=96, kdf_time_cost=4, kdf_parallelism=2)
+    assert "$m=98304,t=4,p=2$" in vault_accounts.hash_password("a long password 1", costly)
+    with world.vault.transaction() as conn:  # carol's hash from before: 64 MiB; the vault now asks for 96
+        conn.execute(accounts.update().where(accounts.c.username == "carol").values(
+            password_hash=PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORDS["carol"])))
+    world.vault.settings = costly
+    with world.vault.transaction() as conn:
+        row = conn.execute(select(accounts).where(accounts.c.username == "carol")).one()
+        vault_accounts._save(world.vault, conn, row)  # re-MAC the edited row, as the server would have written it
+    vaults.login(world.vault, "carol", PASSWORDS["carol"])
+    with world.engine.connect() as conn:
+        stored = conn.execute(select(accounts.c.password_hash).where(accounts.c.username == "carol")).scalar_one()
+    assert "$m=98304,t=4,p=2$" in stored

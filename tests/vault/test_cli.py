@@ -49,6 +49,7 @@ def cli(tmp_path, capsys, monkeypatch):
     c = Cli(capsys, monkeypatch)
     created = c.ok("init", "--user", "alice")
     assert created["recovery_key"] and created["owner"] == "alice"
+    assert len(created["escrow_fingerprint"]) == 64  # shown at init, pinned outside the database (issue 17)
     return c
 
 

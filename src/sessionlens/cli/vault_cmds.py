@@ -45,12 +45,16 @@ def init(
     settings, directory = settings_for(data_dir)
     owner = (user or getpass.getuser() or "owner").lower()
     created = vaults.init_vault(passphrase(confirm=True), owner, role=role, data_dir=directory, settings=settings)
+    anchored = created.ctx.vault.read_anchor()  # written at init, outside the database
     created.ctx.vault.close()
+    escrow = anchored.escrow if anchored else None
     result = {"vault": created.ctx.vault.vault_id, "data_dir": str(created.data_dir), "owner": owner,
-              "role": role.value, "recovery_key": created.recovery_key}
+              "role": role.value, "recovery_key": created.recovery_key, "escrow_fingerprint": escrow}
     emit(result, as_json, f"vault {result['vault']} created in {created.data_dir} (owner: {owner})\n\n"
                           f"RECOVERY KEY (shown once; write it down and keep it apart from this computer):\n\n"
-                          f"    {created.recovery_key}\n")
+                          f"    {created.recovery_key}\n\n"
+                          f"Escrow key fingerprint (pinned in the audit anchor; keep a copy with the recovery key):\n"
+                          f"    {escrow}\n")
 
 
 @app.command("backup")

@@ -2,9 +2,9 @@
 markers, PHQ-9 / GAD-7, trends, and the clinician's own check-ins.
 
 Records live in the ``reflections`` table, one sealed JSON payload per row: under the client's key
-(so shredding a client shreds them too), or for the clinician's own check-ins under a key derived
-from the KEK for that account. Only the account that wrote a record reads it; supervisors see
-markers of sessions shared with them, nothing else.
+(so shredding a client shreds them too), or for the clinician's own check-ins under that account's own
+DEK (``own_key``: wrapped by the account's KEK on a practice server, so the admin cannot read them).
+Only the account that wrote a record reads it; supervisors see markers of sessions shared with them.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from ..errors import NotFoundError
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
 from ..vault import blobs, records
-from ..vault.accounts import Role
+from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
-from ..vault.models import audit_log, clients, reflections, sessions
+from ..vault.models import audit_log, client_keys, clients, reflections, sessions
 from ..vault.vault import Vault
 from .consent import consented
 from .context import Ctx
@@ -44,9 +44,21 @@ def _aad(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _key(vault: Vault, conn: Connection, row: Mapping[str, Any]) -> tuple[bytes, str, int]:
-    if row["key_id"] is None:
+    if row["key_id"] is None:  # written before issue 17: derived from the vault KEK (the owner/admin could read it)
         return records.derived_key(vault.kek, f"sessionlens-reflection-v1:{row['owner_id']}"), "self", 0
     return vault.client_key(conn, row["key_id"], row["key_version"]), row["key_id"], row["key_version"]
+
+
+def own_key(vault: Vault, conn: Connection, account_id: str) -> tuple[str, int]:
+    """The account's own DEK for records about no client (check-ins): ``client_keys`` row ``self:<account>``,
+    wrapped by that account's own KEK on a practice server — the admin's vault KEK does not open it, and it
+    rotates with the account's KEK. On a laptop the owner's vault KEK wraps it, as it wraps everything."""
+    holder = f"self:{account_id}"
+    row = conn.execute(select(client_keys.c.key_id, client_keys.c.version)
+                       .where(client_keys.c.client_id == holder)).first()
+    if row is not None:
+        return row.key_id, row.version
+    return vault.new_client_key(conn, holder, owner=account_id)
 
 
 def seal(vault: Vault, conn: Connection, row: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
@@ -66,11 +78,12 @@ def put(vault: Vault, conn: Connection, *, owner_id: str, kind: str, payload: Ma
         keyed_by: Any = None, session_id: str | None = None, recipient_id: str | None = None,
         rid: str | None = None) -> dict[str, Any]:
     """Insert a sealed record; ``keyed_by`` is the client or session row whose key seals it (None: self)."""
+    key_id, key_version = own_key(vault, conn, owner_id) if keyed_by is None else (keyed_by.key_id,
+                                                                                    keyed_by.key_version)
     row = {"id": rid or record_id(), "owner_id": owner_id, "kind": kind,
            "client_id": None if keyed_by is None else getattr(keyed_by, "client_id", None) or keyed_by.id,
            "session_id": session_id, "recipient_id": recipient_id,
-           "key_id": None if keyed_by is None else keyed_by.key_id,
-           "key_version": None if keyed_by is None else keyed_by.key_version, "created_at": now_iso()}
+           "key_id": key_id, "key_version": key_version, "created_at": now_iso()}
     conn.execute(insert(reflections).values(**row, sealed=seal(vault, conn, row, payload)))
     return row
 
@@ -101,7 +114,8 @@ def _analysis(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
     blob_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
     if blob_id is None:
         raise NotFoundError(f"session {session_id} has no analysis record")
-    return json.loads(blobs.get(ctx.vault, conn, blob_id))
+    doc: dict[str, Any] = json.loads(blobs.get(ctx.vault, conn, blob_id))  # the stored analysis, raw JSON
+    return doc
 
 
 def _seen_data(ctx: Ctx, conn: Connection, session_id: str) -> bool:

@@ -7,6 +7,7 @@ under a KEK-derived key, so a role or lock flag edited on disk is detected, not 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,13 +18,26 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.engine import Row
 
+from ..config import Settings
 from ..errors import AuthError, InputError, NotFoundError
 from .ids import iso, new_id, now, now_iso, parse_iso
 from .models import accounts
 from .roles import Role
 from .vault import Vault
 
-_HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+
+
+@functools.cache
+def _hasher_for(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+
+def _hasher(settings: Settings | None) -> PasswordHasher:
+    """Password hashes cost what the KEK wrap costs (``kdf_*`` settings): both check the same password, and an
+    attacker with a database copy guesses against the cheaper one — 64 MiB hashes beside 256 MiB wraps
+    made the wrap's cost moot. Verification reads the parameters from the stored hash."""
+    s = settings or Settings()
+    return _hasher_for(s.kdf_memory_mib * 1024, s.kdf_time_cost, s.kdf_parallelism)
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 12
 # The fields the row MAC covers: everything that decides who may do what.
@@ -51,18 +65,18 @@ def check_username(name: str) -> str:
     return name
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, settings: Settings | None = None) -> str:
     if len(password) < MIN_PASSWORD:
         raise InputError(f"a password must have at least {MIN_PASSWORD} characters")
-    return _HASHER.hash(password)
+    return _hasher(settings).hash(password)
 
 
-def _fields(row: Row | dict[str, Any]) -> dict[str, Any]:
+def _fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, Any]:
     m = row._mapping if isinstance(row, Row) else row
     return {k: m[k] for k in _MAC_FIELDS}
 
 
-def _checked(vault: Vault, row: Row) -> Account:
+def _checked(vault: Vault, row: Row[*tuple[Any, ...]]) -> Account:
     vault.check_row_mac("accounts", row.id, _fields(row), row.mac)
     return Account(row.id, row.username, Role(row.role), bool(row.is_owner), bool(row.disabled), row.locked_until)
 
@@ -74,20 +88,20 @@ def create(vault: Vault, conn: Connection, username: str, role: Role, password: 
         raise InputError(f"an account named {username} already exists")
     if password is None and not owner:
         raise InputError("every account except the vault owner needs a password")
-    values = {"id": new_id("account"), "username": username, "role": role.value, "is_owner": int(owner),
-              "password_hash": None if password is None else hash_password(password), "disabled": 0,
+    values: dict[str, Any] = {"id": new_id("account"), "username": username, "role": role.value, "is_owner": int(owner),
+              "password_hash": None if password is None else hash_password(password, vault.settings), "disabled": 0,
               "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
     conn.execute(insert(accounts).values(**values, mac=vault.row_mac("accounts", values["id"], _fields(values))))
     return Account(values["id"], username, role, owner, False, None)
 
 
-def _save(vault: Vault, conn: Connection, row: Row, **changes: Any) -> None:
+def _save(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], **changes: Any) -> None:
     values = {**row._mapping, **changes}
     conn.execute(update(accounts).where(accounts.c.id == row.id)
                  .values(**changes, mac=vault.row_mac("accounts", row.id, _fields(values))))
 
 
-def _row(conn: Connection, username: str) -> Row:
+def _row(conn: Connection, username: str) -> Row[*tuple[Any, ...]]:
     row = conn.execute(select(accounts).where(accounts.c.username == username)).first()
     if row is None:
         raise NotFoundError(f"no account named {username}")
@@ -124,7 +138,7 @@ def authenticate(vault: Vault, conn: Connection, username: str, password: str) -
     """
     row = conn.execute(select(accounts).where(accounts.c.username == username)).first()
     if row is None:
-        _HASHER.hash("timing-equaliser")  # do not reveal which usernames exist by answering faster
+        _hasher(vault.settings).hash("timing-equaliser")  # do not reveal which usernames exist by answering faster
         raise AuthError("wrong username or password")
     account = _checked(vault, row)
     if account.disabled:
@@ -134,15 +148,18 @@ def authenticate(vault: Vault, conn: Connection, username: str, password: str) -
     if row.password_hash is None:
         raise AuthError("the vault owner signs in with the vault passphrase")
     try:
-        _HASHER.verify(row.password_hash, password)
+        _hasher(vault.settings).verify(row.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         _record_failure(vault, conn, row)
         raise AuthError("wrong username or password") from None
-    _save(vault, conn, row, failed_attempts=0, locked_until=None)
+    upgraded: dict[str, Any] = {}
+    if _hasher(vault.settings).check_needs_rehash(row.password_hash):  # a hash from before: bring it up to cost
+        upgraded["password_hash"] = hash_password(password, vault.settings)
+    _save(vault, conn, row, failed_attempts=0, locked_until=None, **upgraded)
     return account
 
 
-def _record_failure(vault: Vault, conn: Connection, row: Row) -> None:
+def _record_failure(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]]) -> None:
     failures = row.failed_attempts + 1
     locked = None
     if failures >= vault.settings.lockout_attempts:
@@ -177,4 +194,5 @@ def set_password(vault: Vault, conn: Connection, username: str, password: str) -
     row = _row(conn, username)
     if _checked(vault, row).is_owner:
         raise InputError("the vault owner's secret is the vault passphrase")
-    _save(vault, conn, row, password_hash=hash_password(password), failed_attempts=0, locked_until=None)
+    _save(vault, conn, row, password_hash=hash_password(password, vault.settings), failed_attempts=0,
+          locked_until=None)
