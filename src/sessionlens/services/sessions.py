@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from ..errors import ConsentError, InputError
-from ..vault import accounts, blobs, records
+from ..vault import accounts, blobs, records, share_keys
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
@@ -119,6 +119,8 @@ def share_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
                                                       shares.c.grantee_id == grantee.id)).first():
             mac = ctx.vault.row_mac("shares", values["id"], share_fields(values))
             conn.execute(insert(shares).values(**values, mac=mac))
+            # The client's DEK sealed to the supervisor's own (pinned) key: readable while its clinician is away.
+            share_keys.seal_for(ctx.vault, conn, values["id"], grantee.id, row.key_id, row.key_version)
         ctx.vault.audit(conn, actor=ctx.who, action="session.share", target=session_id,
                         detail={"with": grantee.id})
     return {"session": session_id, "shared_with": username}
