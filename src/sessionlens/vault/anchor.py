@@ -3,7 +3,8 @@
 ::
 
     <anchor dir>/anchor.key                       Ed25519 private key (0600), made on first use
-    <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, key, sig}
+    <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, accounts,
+                                                   key, sig}
 
 Every transaction that appended to the audit chain moves the anchor forward (:func:`advance`), but only
 along the chain: the entries from the anchored head to the new one must link and carry valid MACs, so a
@@ -56,6 +57,7 @@ class Anchor:
     escrow: str | None = None  # SHA-256 of the escrow public key, pinned at the first anchor (init)
     shreds: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # {client, seq, at}
     restores: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    accounts: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its public key
 
     @property
     def head(self) -> audit.Head:
@@ -117,6 +119,8 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 def _body(a: Anchor, public_hex: str) -> bytes:
     doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
+    if not a.accounts:
+        doc.pop("accounts")
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -129,7 +133,7 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         sig = base64.b64decode(doc.pop("sig"))
         a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
-                   tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())))
+                   tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})))
         key.verify(sig, _body(a, str(doc["key"])))
         if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
             raise InvalidSignature
@@ -239,14 +243,15 @@ def advance(vault: Vault, escrow_fingerprint: str | None = None) -> Anchor | Non
             with vault.engine.connect() as conn:
                 head, entries = extension(conn, vault.integrity_keys[0], anchored)
                 pin = current.escrow if current and current.escrow else escrow_fingerprint or _escrow_pin(conn)
+                pins = {**_account_pins(conn), **(current.accounts if current else {})}  # a pin never moves
         except IntegrityError as exc:
             log.warning("audit anchor not advanced: %s", exc)
             return current
-        if current is not None and head.seq == current.seq and current.escrow == pin:
+        if current is not None and head.seq == current.seq and current.escrow == pin and current.accounts == pins:
             return current
         base = current or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
         new = replace(base, seq=head.seq, hash=head.hash, at=now_iso(), escrow=pin,
-                      shreds=base.shreds + _shreds(entries))
+                      shreds=base.shreds + _shreds(entries), accounts=pins)
         write(path, new)
         return new
 
@@ -256,6 +261,12 @@ def _escrow_pin(conn: Connection) -> str | None:
 
     row = conn.execute(select(key_escrow.c.public_key).where(key_escrow.c.id == 1)).first()
     return fingerprint(bytes(row.public_key)) if row else None
+
+
+def _account_pins(conn: Connection) -> dict[str, str]:
+    from .share_keys import public_pins  # local: share_keys checks against this module's pins
+
+    return public_pins(conn)
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -289,6 +300,6 @@ def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[s
         kept = {(s["client"], s["seq"]) for s in shreds}
         extra = tuple(s for s in (current.shreds if current else ()) if (s["client"], s["seq"]) not in kept)
         a = Anchor(vault_id, head.seq, head.hash, now_iso(), escrow, shreds + extra,
-                   (current.restores if current else ()) + (restore,))
+                   (current.restores if current else ()) + (restore,), current.accounts if current else {})
         write(path, a)
         return a

@@ -57,6 +57,8 @@ account_keys = Table(
     Column("kek_by_password", LargeBinary, nullable=False),
     Column("kek_by_escrow", LargeBinary, nullable=True),
     Column("integrity", LargeBinary, nullable=False),  # the audit and row MAC keys, sealed under the account KEK
+    Column("public_key", LargeBinary, nullable=True),  # X25519: shares are sealed to it (pinned in the anchor)
+    Column("private_sealed", LargeBinary, nullable=True),  # its private half, sealed under the account KEK
 )
 
 key_escrow = Table(
@@ -145,6 +147,18 @@ shares = Table(
     Column("granted_by", String(32), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("mac", String(64), nullable=False),
+)
+
+# A shared session's client DEK sealed to the grantee's own public key (migration 0040): the supervisor
+# reads it with their own keys, whether or not the sharing clinician is signed in. No foreign key: a share
+# removed elsewhere leaves an orphan that no lookup joins to (and shredding the client deletes it).
+share_keys = Table(
+    "share_keys",
+    metadata,
+    Column("share_id", String(32), primary_key=True),
+    Column("key_id", String(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
 )
 
 audit_log = Table(
@@ -238,5 +252,5 @@ Index("ix_shares_session_grantee", shares.c.session_id, shares.c.grantee_id, uni
 # Order matters for dump/restore: parents before children.
 TABLES: tuple[Table, ...] = (
     vault_meta, accounts, key_escrow, account_keys, client_keys, clients, consents, sessions, blobs, blob_chunks,
-    shares, audit_log, audit_head, reflections,
+    shares, share_keys, audit_log, audit_head, reflections,
 )

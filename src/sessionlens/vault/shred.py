@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, select
 
-from .models import blobs, client_keys, clients, consents, job_stages, jobs, reflections, sessions, shares
+from .models import (
+    blobs, client_keys, clients, consents, job_stages, jobs, reflections, sessions, share_keys, shares,
+)
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -29,6 +31,7 @@ def destroy_client_keys(vault: Vault, conn: Connection, client_id: str) -> int:
     key_ids = [r.key_id for r in rows]
     if key_ids:
         conn.execute(delete(job_stages).where(job_stages.c.key_id.in_(key_ids)))
+        conn.execute(delete(share_keys).where(share_keys.c.key_id.in_(key_ids)))  # copies sealed to supervisors
     count = conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
     for account in sorted({r.wrapped_by for r in rows if r.wrapped_by}):
         tenancy.rotate_after_shred(vault, conn, account)

@@ -100,8 +100,8 @@ def has_schema(engine: Engine) -> bool:
 
 
 # Tables whose dead rows could hold a wrapped key or a record's bytes: rewritten (VACUUM FULL) after a shred.
-_REWRITE = ("client_keys", "account_keys", "clients", "consents", "sessions", "shares", "reflections", "job_stages",
-            "blobs")
+_REWRITE = ("client_keys", "account_keys", "share_keys", "clients", "consents", "sessions", "shares", "reflections",
+            "job_stages", "blobs", "blob_chunks")
 
 
 def compact(engine: Engine, *, attempts: int = 20) -> dict[str, object]:

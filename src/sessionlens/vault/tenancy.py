@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.engine import Row
 
 from ..errors import AuthError, IntegrityError, NotFoundError
-from . import anchor, crypto, keys
+from . import anchor, crypto, keys, share_keys
 from .ids import now_iso
 from .models import account_keys, accounts, client_keys, key_escrow, vault_meta
 
@@ -140,7 +140,8 @@ def create_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
     """A fresh key hierarchy for a new account; the caller's transaction commits it with the account row."""
     kek = crypto.new_key()
     conn.execute(insert(account_keys).values(account_id=account_id, created_at=now_iso(),
-                                             **_wrapped_values(vault, conn, account_id, kek, password)))
+                                             **_wrapped_values(vault, conn, account_id, kek, password),
+                                             **share_keys.new_pair(kek, account_id)))
 
 
 def _unwrap(row: Row[*tuple[Any, ...]], account_id: str, password: str) -> tuple[bytes, bytes]:
@@ -199,6 +200,7 @@ def rotate_account_keys(vault: Vault, conn: Connection, account_id: str, new_pas
         raise AuthError("sign in first: your keys are not unlocked")
     new = crypto.new_key()
     count = _rewrap_deks(conn, account_id, old, new)
+    share_keys.reseal(conn, account_id, old, new)
     values, pkey = _wrapped(vault, conn, account_id, new, new_password)
     conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(**values))
     vault.hold_account_kek(account_id, new, password_key=pkey)
@@ -230,6 +232,7 @@ def rotate_after_shred(vault: Vault, conn: Connection, account_id: str) -> bool:
         return False
     new = crypto.new_key()
     _rewrap_deks(conn, account_id, old, new)
+    share_keys.reseal(conn, account_id, old, new)
     public = _escrow_public(vault, conn)
     conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(
         kek_by_password=crypto.seal(pkey, new, key_id="password", key_version=1, record_id=f"akek:{account_id}"),

@@ -21,7 +21,7 @@ from . import anchor, audit, crypto, keys, passphrase_rules, store
 from .audit import Head, Verdict
 from .audit_batch import deferred as deferred_audit
 from .ids import new_id, now_iso
-from .models import client_keys, sessions, shares, vault_meta
+from .models import client_keys, reflections, sessions, shares, vault_meta
 
 FORMAT = 1
 # Transactions open on this thread/task, and whether one of them appended to the audit chain: the anchor
@@ -263,8 +263,15 @@ class Vault:
         if row.wrapped_by is None:
             return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
         acting = _ACTING.get()
-        if acting is not None and acting != row.wrapped_by and not self._shared_with(conn, acting, row.client_id):
+        if acting is not None and acting != row.wrapped_by and not self._shared_with(conn, acting, row.client_id) \
+                and not self._addressed_to(conn, acting, key_id):
             raise NotFoundError(f"record {row.client_id} not found")  # another clinician's key: no access
+        if acting is not None and acting != row.wrapped_by:
+            from . import share_keys  # local: share_keys builds on this module
+
+            dek = share_keys.open_for(self, conn, acting, key_id)  # sealed to the grantee's own key
+            if dek is not None:
+                return dek
         kek = self._account_keks.get(row.wrapped_by)
         if kek is None:
             raise KeysLockedError("the keys of this record's clinician are not unlocked (they are signed out)")
@@ -280,6 +287,13 @@ class Vault:
             self.check_row_mac("shares", r.id, fields, r.mac)
             return True
         return False
+
+    @staticmethod
+    def _addressed_to(conn: Connection, account_id: str, key_id: str) -> bool:
+        """A supervision packet sealed under this key was addressed to ``account_id`` (services/supervision)."""
+        q = select(reflections.c.id).where(reflections.c.kind == "packet", reflections.c.key_id == key_id,
+                                           reflections.c.recipient_id == account_id)
+        return conn.execute(q.limit(1)).first() is not None
 
     def destroy_client_keys(self, conn: Connection, client_id: str) -> int:
         """Crypto-shred: the client's DEKs and job checkpoints go, and the wrapping account KEK rotates (shred.py)."""
