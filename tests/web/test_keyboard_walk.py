@@ -1,5 +1,5 @@
-"""Keyboard only, in Debian's Chromium: sign in → client → session review → speaker correction → note edit →
-sign. No mouse and no element.click(): every step is Tab / Shift+Tab to a control, then Enter, Space, arrow keys
+"""Keyboard only, in Debian's Chromium: sign in → client → session review (play from a line) → speaker
+correction → note edit → sign. No mouse and no element.click(): every step is Tab / Shift+Tab to a control, then Enter, Space, arrow keys
 or typing, as a person using only the keyboard would. Each control reached shows a visible focus indicator.
 Screenshots 19-keyboard-*.png in tests/web/artifacts/ (git-ignored)."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from .helpers import DEMO, PASSPHRASE, settings
 from .live import live_server
-from .test_browser import CHROMIUM, browser, shot  # noqa: F401  (the module-scoped Chromium fixture)
+from .test_browser import CHROMIUM, browser, shot, tone_wav, wait_until  # noqa: F401  (browser: the fixture)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)")
 
@@ -58,6 +58,10 @@ def test_keyboard_only_walk(browser, tmp_path: Path) -> None:  # noqa: F811
         page.keyboard.type(PASSPHRASE)
         page.keyboard.press("Enter")
         page.wait_for_url("**/clients")
+        token = page.locator('meta[name="csrf-token"]').get_attribute("content")  # set-up, not part of the walk:
+        added = page.request.post(f"{base}/api/sessions/{session}/audio", data=tone_wav(),  # the recording
+                                  headers={"x-csrf-token": token, "content-type": "application/octet-stream"})
+        assert added.ok, added.text()
 
         # the client, from the list
         tab_to(page, f'a[href="/clients/{client}"]')
@@ -70,9 +74,15 @@ def test_keyboard_only_walk(browser, tmp_path: Path) -> None:  # noqa: F811
         page.wait_for_url(f"**/sessions/{session}")
         page.wait_for_selector("#u2 button.who")
 
+        # the transcript: Enter on a line's time plays the recording from that line
+        tab_to(page, "#u3 button.t")
+        page.keyboard.press("Enter")
+        wait_until(page, "document.getElementById('player').currentTime > 10.2")
+        page.evaluate("document.getElementById('player').pause()")
+
         # speaker correction: give line u2 to the other speaker (Enter opens the form, focus moves into it)
         before = page.locator("#u2").get_attribute("class")
-        tab_to(page, "#u2 button.who")
+        tab_to(page, "#u2 button.who", back=True)  # the line before: Shift+Tab
         page.keyboard.press("Enter")
         assert focused(page, "#move-to"), "opening the correction did not move focus to the speaker choice"
         page.keyboard.press("Escape")  # changed one's mind: closed, and focus is back on the speaker
