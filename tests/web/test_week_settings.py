@@ -85,16 +85,23 @@ def test_environment_wins_and_is_not_editable(vault, monkeypatch: pytest.MonkeyP
     assert json.loads((directory / "settings.json").read_text()) == {"note_detail": "full", "lockout_attempts": "9"}
 
 
-def test_a_clinician_sees_settings_but_cannot_save(vault) -> None:
+def test_an_admin_saves_a_clinician_cannot(vault) -> None:
     directory, _ = vault
     with browser(directory) as owner:
-        sign_in(owner)
+        csrf = sign_in(owner)
         carol = TestClient(owner.app, base_url=BASE, follow_redirects=False)
         token = sign_in(carol, "carol", CAROL_PASSWORD)
         page = _text(carol.get("/settings"))
         assert "silence_threshold" in page and 'name="silence_threshold"' not in page and "Save settings" not in page
         assert carol.post("/settings", data={"csrf": token, "silence_threshold": "9"}).status_code == 403
-    assert not (directory / "settings.json").exists()
+        assert carol.post("/settings", data={"csrf": token, "silence_threshold": "9" * 500}).status_code == 403
+        assert not (directory / "settings.json").exists()
+        assert owner.post("/accounts", data={"csrf": csrf, "username": "bob", "role": "admin",
+                                             "password": "bob-admin-pass-1"}).status_code == 303
+        bob = TestClient(owner.app, base_url=BASE, follow_redirects=False)
+        bob_token = sign_in(bob, "bob", "bob-admin-pass-1")
+        assert bob.post("/settings", data={"csrf": bob_token, "lockout_attempts": "6"}).status_code == 303
+    assert json.loads((directory / "settings.json").read_text()) == {"lockout_attempts": "6"}
 
 
 @pytest.mark.parametrize("content, why", [("{", "not a readable settings file"),

@@ -98,13 +98,8 @@ def _write(path: Path, values: dict[str, str]) -> None:
         raise
 
 
-def save(ctx: Ctx, base: Settings, data_dir: Path | None, form: Mapping[str, str],
-         env: Mapping[str, str] | None = None) -> Settings:
-    """Admins and the vault owner save the editable settings in ``form``; returns the settings now in force.
-
-    Every value is checked by config's own rule before anything is written; one bad value saves nothing."""
-    env = os.environ if env is None else env
-    directory = home.data_dir(base, data_dir)
+def _submitted(form: Mapping[str, str], env: Mapping[str, str]) -> dict[str, str]:
+    """The editable settings in the form (others, and those the environment sets, are ignored)."""
     changes = {}
     for name in EDITABLE:
         if name in form and env_name(name) not in env:
@@ -112,8 +107,19 @@ def save(ctx: Ctx, base: Settings, data_dir: Path | None, form: Mapping[str, str
             if len(value) > MAX_VALUE:
                 raise InputError(f"setting {name}: at most {MAX_VALUE} characters")
             changes[name] = value
+    return changes
+
+
+def save(ctx: Ctx, base: Settings, data_dir: Path | None, form: Mapping[str, str],
+         env: Mapping[str, str] | None = None) -> Settings:
+    """Admins and the vault owner save the editable settings in ``form``; returns the settings now in force.
+
+    Every value is checked by config's own rule before anything is written; one bad value saves nothing."""
+    env = os.environ if env is None else env
+    directory = home.data_dir(base, data_dir)
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VAULT_MANAGE, "settings")
+        changes = _submitted(form, env)
         wanted = {**load(directory), **changes}
         alone = Settings(wanted, env={})  # config's own parsers and rules: a ConfigError (400) names the bad value
         defaults = {s.name: s.default for s in SETTINGS}
