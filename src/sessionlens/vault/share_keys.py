@@ -102,6 +102,11 @@ def open_for(vault: Vault, conn: Connection, account_id: str, key_id: str) -> by
     return _open_from(private, bytes(hit.sealed), f"share:{hit.share_id}:{key_id}")
 
 
+def has_pair(conn: Connection, account_id: str) -> bool:
+    row = conn.execute(select(account_keys.c.public_key).where(account_keys.c.account_id == account_id)).first()
+    return row is not None and row.public_key is not None
+
+
 def public_pins(conn: Connection) -> dict[str, Any]:
     """Fingerprints of every account public key in the database (what the anchor pins on first sight)."""
     rows = conn.execute(select(account_keys.c.account_id, account_keys.c.public_key)).all()

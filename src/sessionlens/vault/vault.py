@@ -263,13 +263,8 @@ class Vault:
         if row.wrapped_by is None:
             return keys.unwrap_dek(self.kek, row.wrapped, key_id=key_id, version=version, client_id=row.client_id)
         acting = _ACTING.get()
-        if acting is not None and acting != row.wrapped_by and not self._shared_with(conn, acting, row.client_id) \
-                and not self._addressed_to(conn, acting, key_id):
-            raise NotFoundError(f"record {row.client_id} not found")  # another clinician's key: no access
         if acting is not None and acting != row.wrapped_by:
-            from . import share_keys  # local: share_keys builds on this module
-
-            dek = share_keys.open_for(self, conn, acting, key_id)  # sealed to the grantee's own key
+            dek = self._foreign_key(conn, acting, row.client_id, key_id)
             if dek is not None:
                 return dek
         kek = self._account_keks.get(row.wrapped_by)
@@ -287,6 +282,22 @@ class Vault:
             self.check_row_mac("shares", r.id, fields, r.mac)
             return True
         return False
+
+    def _foreign_key(self, conn: Connection, acting: str, client_id: str, key_id: str) -> bytes | None:
+        """Another clinician's DEK for ``acting``: sealed to their own key by a share (the DEK), else None when
+        the legacy path (the clinician's held KEK) may serve — a packet addressed to them, or a share to an
+        account with no key pair yet; otherwise not found. A share row forged with the row-MAC key therefore
+        opens nothing for an account with a key pair: it has no sealed DEK."""
+        from . import share_keys  # local: share_keys builds on this module
+
+        dek = share_keys.open_for(self, conn, acting, key_id)
+        if dek is not None:
+            return dek
+        if self._addressed_to(conn, acting, key_id):
+            return None
+        if self._shared_with(conn, acting, client_id) and not share_keys.has_pair(conn, acting):
+            return None
+        raise NotFoundError(f"record {client_id} not found")  # another clinician's key: no access
 
     @staticmethod
     def _addressed_to(conn: Connection, account_id: str, key_id: str) -> bool:

@@ -52,3 +52,20 @@ def test_a_swapped_supervisor_key_receives_nothing(server, tmp_path) -> None:  #
         sessions.share_session(alice, shared, "bob")
     with server.vault.engine.connect() as conn:
         assert conn.execute(select(share_keys)).first() is None
+
+
+@pytest.mark.postgres
+def test_a_share_row_forged_with_the_row_mac_key_opens_nothing(server, tmp_path) -> None:  # noqa: F811
+    from sessionlens.services.permissions import share_fields
+    from sessionlens.vault.ids import new_id, now_iso
+    from sessionlens.vault.models import shares
+
+    alice, _, private = _shared(server, tmp_path)  # alice stays signed in: her KEK is in memory
+    bob = server.sign_in("bob")
+    values = {"id": new_id("share"), "session_id": private, "grantee_id": bob.actor.id,
+              "granted_by": alice.actor.id, "created_at": now_iso()}
+    with store.transaction(server.vault.engine) as conn:  # every account holds the row-MAC key
+        conn.execute(shares.insert().values(**values, mac=server.vault.row_mac("shares", values["id"],
+                                                                               share_fields(values))))
+    with pytest.raises(NotFoundError):  # the row passes the MAC check, but no DEK was ever sealed to bob
+        analyses.read_analysis(bob, private)
