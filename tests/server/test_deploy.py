@@ -54,9 +54,14 @@ def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -
         assert "@db:5432/" in env["SESSIONLENS_DATABASE_URL"] and ":" not in env["SESSIONLENS_DATABASE_URL"]\
             .split("://")[1].split("@")[0]  # no password in the URL
         assert env["SESSIONLENS_JOB_RUNNER"] == "celery"
-        assert env["SESSIONLENS_BROKER_URL"] == "redis://redis:6379/0"
-        assert env["SESSIONLENS_KEYRING_SECRET_FILE"].startswith("/run/secrets/")
-        assert Path(env["SESSIONLENS_KEYRING_SECRET_FILE"]).name in compose["services"][name]["secrets"]
+        # its own Redis ACL user; the password only in a secret file
+        assert env["SESSIONLENS_BROKER_URL"] == f"redis://sessionlens-{name}@redis:6379/0"
+        assert Path(env["SESSIONLENS_BROKER_PASSWORD_FILE"]).name in compose["services"][name]["secrets"]
+    web, worker = (_env(compose["services"][n]) for n in ("web", "worker"))
+    # one keyring secret per role: the web gets only the public half, the workers the private key
+    assert "SESSIONLENS_KEYRING_SECRET_FILE" not in web and "keyring_secret" not in compose["services"]["web"]["secrets"]
+    assert Path(web["SESSIONLENS_KEYRING_PUBLIC_FILE"]).name in compose["services"]["web"]["secrets"]
+    assert Path(worker["SESSIONLENS_KEYRING_SECRET_FILE"]).name in compose["services"]["worker"]["secrets"]
     db_env = _env(compose["services"]["db"])
     assert "POSTGRES_PASSWORD" not in db_env and db_env["POSTGRES_PASSWORD_FILE"].startswith("/run/secrets/")
 
@@ -65,6 +70,8 @@ def test_the_properties_the_security_model_needs(compose) -> None:
     s = compose["services"]
     redis_cmd = s["redis"]["command"]
     assert redis_cmd[redis_cmd.index("--save") + 1] == "" and redis_cmd[redis_cmd.index("--appendonly") + 1] == "no"
+    acl = redis_cmd[redis_cmd.index("--aclfile") + 1]  # users and passwords, no anonymous access
+    assert Path(acl).name in s["redis"]["secrets"] and "user default off" in (DEPLOY / "redis" / "users.acl").read_text()
     assert compose["networks"]["backend"].get("internal") is True
     assert s["worker"]["networks"] == ["backend"] and s["db"]["networks"] == ["backend"]
     assert "ports" not in s["worker"] and "ports" not in s["db"] and "ports" not in s["redis"]
@@ -73,6 +80,7 @@ def test_the_properties_the_security_model_needs(compose) -> None:
     assert s["proxy"]["network_mode"] == "service:web"
     for name in ("web", "worker"):
         assert s[name]["read_only"] is True and s[name]["user"] != "0"
+        assert s[name]["ulimits"]["core"] == 0  # no core dump holds keys
     caddy = (DEPLOY / "Caddyfile").read_text()
     assert "reverse_proxy 127.0.0.1:8765" in caddy and "Strict-Transport-Security" in caddy
 
@@ -101,6 +109,7 @@ def test_commands_in_compose_and_systemd_exist(compose) -> None:
         assert set(parser.sections()) == {"Unit", "Service", "Install"}, unit
         service = parser["Service"]
         assert service["User"] == "sessionlens" and service["NoNewPrivileges"] == "yes", unit
+        assert service["LimitCORE"] == "0", unit  # no core dump holds keys or PHI
         assert service["EnvironmentFile"] == "/etc/sessionlens/sessionlens.env"
         _check_command(shlex.split(service["ExecStart"].replace("%i", "1")))
     example = dict(line.split("=", 1) for line in (DEPLOY / "sessionlens.env.example").read_text().splitlines()

@@ -43,6 +43,9 @@ def make_app(settings: Settings | None = None) -> Celery:
         # Every job in a fresh child process (prefork pool): whatever a hostile upload did to one child's
         # memory — and the one job grant it held — is gone before the next job's grant arrives.
         worker_max_tasks_per_child=1,
+        # No remote control (pidbox): nobody on the broker can shut workers down or change them, and the
+        # Redis ACL users need no keys beyond the queue and the keyring.
+        worker_enable_remote_control=False,
         task_default_queue=queue(),
         task_serializer="json",
         accept_content=["json"],
