@@ -53,6 +53,15 @@ class DraftIn(Strict):
                                   "Omitted: the note_detail setting.")
 
 
+class SignedNoteOut(BaseModel):
+    """A note just signed: when, and the hash of exactly what was signed."""
+
+    session: str
+    status: str
+    signed_at: str
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+
+
 class JobOut(BaseModel):
     id: str
     state: str

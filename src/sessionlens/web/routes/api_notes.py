@@ -12,7 +12,7 @@ from ...services.context import Ctx
 from ..deps import ctx, web_state
 from ..ids import SessionId
 from ..views.note import edits
-from .api_models import DraftIn, NoteIn
+from .api_models import DraftIn, NoteIn, SignedNoteOut
 
 router = APIRouter(prefix="/api/sessions", tags=["notes"])
 
@@ -31,10 +31,10 @@ def save_note(session_id: SessionId, body: NoteIn, c: Ctx = Depends(ctx)) -> dic
     return note_to_dict(note_workflow.edit_session_note(c, session_id, edits(sections)))
 
 @router.post("/{session_id}/note/sign", summary="Sign the stored draft; a signed note is final")
-def sign_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+def sign_note(session_id: SessionId, c: Ctx = Depends(ctx)) -> SignedNoteOut:
     note = note_workflow.sign_session_note(c, session_id)
     assert note.signature is not None  # signing sets it
-    return {"session": session_id, "status": note.status, "signed_at": note.signature.signed_at,
-            "sha256": note.signature.content_sha256}
+    return SignedNoteOut(session=session_id, status=note.status, signed_at=note.signature.signed_at,
+                         sha256=note.signature.content_sha256)
 
 FormatName = Literal["soap", "dap", "birp", "girp"]
