@@ -68,6 +68,9 @@ def create(conn: Connection, *, owner_id: str, kind: str, client_id: str, sessio
                                      session_id=session_id, state=QUEUED, step="waiting for a worker", progress=0,
                                      attempts=0, lease_until=None, worker=None, created_at=at, updated_at=at,
                                      message="", history="[]"))
+    from .shred import purge_stale_checkpoints  # local: shred builds on the vault
+
+    purge_stale_checkpoints(conn)  # failed jobs do not keep their sealed uploads forever (issue 17)
     return job_id
 
 

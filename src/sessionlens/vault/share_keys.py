@@ -79,6 +79,7 @@ def seal_for(vault: Vault, conn: Connection, share_id: str, grantee_id: str, key
     if public is None:
         return False
     dek = vault.client_key(conn, key_id, key_version)
+    purge_orphans(conn)
     conn.execute(delete(share_keys).where(share_keys.c.share_id == share_id))
     conn.execute(insert(share_keys).values(share_id=share_id, key_id=key_id, key_version=key_version,
                                            sealed=_seal_to(public, dek, f"share:{share_id}:{key_id}")))
@@ -100,6 +101,11 @@ def open_for(vault: Vault, conn: Connection, account_id: str, key_id: str) -> by
         return None
     private = _private(kek, account_id, bytes(mine.private_sealed))
     return _open_from(private, bytes(hit.sealed), f"share:{hit.share_id}:{key_id}")
+
+
+def purge_orphans(conn: Connection) -> int:
+    """Sealed DEKs whose share was removed (unshare, session deletion) go too."""
+    return conn.execute(delete(share_keys).where(share_keys.c.share_id.not_in(select(shares.c.id)))).rowcount
 
 
 def has_pair(conn: Connection, account_id: str) -> bool:

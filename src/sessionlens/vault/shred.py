@@ -11,10 +11,12 @@ the audit anchor lists, :func:`reapply`). On a practice server the clinician's a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, select
 
+from .ids import iso, now
 from .models import (
     blobs, client_keys, clients, consents, job_stages, jobs, reflections, sessions, share_keys, shares,
 )
@@ -22,9 +24,12 @@ from .models import (
 if TYPE_CHECKING:
     from .vault import Vault
 
+CHECKPOINT_DAYS = 14  # how long a failed or cancelled job's sealed checkpoints wait for a retry
+
 
 def destroy_client_keys(vault: Vault, conn: Connection, client_id: str) -> int:
     """Delete the client's DEKs and every job checkpoint sealed under them; rotate the wrapping account KEKs."""
+    from . import share_keys as share_keys_module
     from . import tenancy  # local: tenancy builds on vault, which calls this
 
     rows = conn.execute(select(client_keys).where(client_keys.c.client_id == client_id)).all()
@@ -32,10 +37,22 @@ def destroy_client_keys(vault: Vault, conn: Connection, client_id: str) -> int:
     if key_ids:
         conn.execute(delete(job_stages).where(job_stages.c.key_id.in_(key_ids)))
         conn.execute(delete(share_keys).where(share_keys.c.key_id.in_(key_ids)))  # copies sealed to supervisors
+    share_keys_module.purge_orphans(conn)
     count = conn.execute(delete(client_keys).where(client_keys.c.client_id == client_id)).rowcount
     for account in sorted({r.wrapped_by for r in rows if r.wrapped_by}):
         tenancy.rotate_after_shred(vault, conn, account)
     return count
+
+
+def purge_stale_checkpoints(conn: Connection, days: int = CHECKPOINT_DAYS) -> int:
+    """Sealed checkpoints (the upload included) of jobs that failed or were cancelled more than ``days`` ago.
+
+    A failed job keeps them so a person can retry it without uploading again; after that, they are only
+    a copy of the client's data waiting for a key. Called whenever a job is created.
+    """
+    cutoff = iso(now() - timedelta(days=days))
+    stale = select(jobs.c.id).where(jobs.c.state.in_(("failed", "cancelled")), jobs.c.updated_at < cutoff)
+    return conn.execute(delete(job_stages).where(job_stages.c.job_id.in_(stale))).rowcount
 
 
 def delete_client(vault: Vault, conn: Connection, client_id: str) -> dict[str, int]:

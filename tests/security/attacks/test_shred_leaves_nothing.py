@@ -71,3 +71,28 @@ def test_a_wal_checkpoint_that_cannot_complete_is_an_error(tmp_path) -> None:
     assert store.compact(engine) == {"wal_checkpointed": True}
     assert (tmp_path / (store.DB_FILENAME + "-wal")).stat().st_size == 0
     engine.dispose()
+
+
+def test_a_failed_jobs_sealed_checkpoints_do_not_stay_forever(world) -> None:  # noqa: F811
+    """Finding 8: failed jobs kept their sealed checkpoints, the upload included, forever."""
+    from sqlalchemy import update
+
+    from sessionlens.vault.models import jobs
+
+    from ...vault.helpers import client_with_session
+
+    client, _ = client_with_session(world)
+    with world.vault.transaction() as conn:
+        key = conn.execute(select(client_keys).where(client_keys.c.client_id == client)).first()
+        old = job_rows.create(conn, owner_id=world.alice.actor.id, kind="transcript", client_id=client,
+                              session_id=None)
+        recent = job_rows.create(conn, owner_id=world.alice.actor.id, kind="transcript", client_id=client,
+                                 session_id=None)
+        for job in (old, recent):
+            job_rows.save_stage(world.vault, conn, job, "upload", key.key_id, key.version, b"the upload")
+        conn.execute(update(jobs).where(jobs.c.id.in_((old, recent))).values(state="failed"))
+        conn.execute(update(jobs).where(jobs.c.id == old).values(updated_at="2020-01-01T00:00:00.000000Z"))
+    with world.vault.transaction() as conn:  # the next job submitted sweeps them
+        job_rows.create(conn, owner_id=world.alice.actor.id, kind="transcript", client_id=client, session_id=None)
+        assert job_rows.stages_stored(conn, old) == set()
+        assert job_rows.stages_stored(conn, recent) == {"upload"}  # still retryable within CHECKPOINT_DAYS
