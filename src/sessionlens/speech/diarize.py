@@ -81,12 +81,14 @@ def cluster(embs: np.ndarray, n_speakers: int | None = None, *, threshold: float
     sample = embs[::stride]
     if n_speakers:
         # A known count is honoured exactly: when the voices found unaided number that many, they stand;
-        # otherwise k-means (unlike average linkage, which spends clusters on a few odd windows) splits
-        # the windows into that many groups.
+        # otherwise k-means makes that many groups, started from the voices found unaided (k-means from
+        # scratch splits the biggest voice in two rather than finding a brief one: on the AMI clips told
+        # their count, mean DER 0.40 from scratch vs 0.36 seeded; trn03 told 2, worst talk share 20 -> 4 points).
         unaided = cluster(embs, None, threshold=threshold, max_speakers=max(max_speakers, n_speakers))
         if unaided.count == n_speakers:
             return unaided
-        return _kmeans(embs, sample, min(n_speakers, len(sample)))
+        k = min(n_speakers, len(sample))
+        return _kmeans(embs, sample, k, _seeds(_normalise(sample), unaided, k))
     tree = linkage(sample, method="average", metric="cosine")
     labels = fcluster(tree, t=threshold, criterion="distance") - 1
     labels = _fold_small(sample, labels, max_speakers)
@@ -101,11 +103,23 @@ def cluster(embs: np.ndarray, n_speakers: int | None = None, *, threshold: float
     return Clusters(full, _centroids(embs, full, k))
 
 
-def _kmeans(embs: np.ndarray, sample: np.ndarray, k: int) -> Clusters:
-    """Exactly ``k`` clusters (spherical k-means on unit vectors, fixed seed: same input, same answer)."""
+def _seeds(sample: np.ndarray, unaided: Clusters, k: int) -> np.ndarray:
+    """Starting centroids for ``k`` voices: the biggest voices found unaided; where they are too few, each
+    further one starts at the window least like every voice so far (a brief speaker's own windows)."""
+    if unaided.count >= k:
+        sizes = np.bincount(unaided.labels, minlength=unaided.count)
+        return unaided.centroids[np.argsort(-sizes, kind="stable")[:k]]
+    seeds = list(unaided.centroids)
+    while len(seeds) < k:
+        seeds.append(sample[int(np.argmin(np.max(sample @ np.stack(seeds).T, axis=1)))])
+    return np.stack(seeds)
+
+
+def _kmeans(embs: np.ndarray, sample: np.ndarray, k: int, seeds: np.ndarray) -> Clusters:
+    """Exactly ``k`` clusters (spherical k-means on unit vectors from ``seeds``: same input, same answer)."""
     from sklearn.cluster import KMeans
 
-    km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(_normalise(sample))
+    km = KMeans(n_clusters=k, init=seeds, n_init=1, random_state=0).fit(_normalise(sample))
     cents = _normalise(km.cluster_centers_)
     full = np.argmax(embs @ cents.T, axis=1)
     cents = np.stack([_normalise(embs[full == i].mean(axis=0)) if np.any(full == i) else cents[i]
