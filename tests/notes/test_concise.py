@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sessionlens.errors import InputError
@@ -34,9 +36,38 @@ def test_concise_demo_note_is_clinical_length_and_grounded(fmt):
     v = View(a.transcript)
     assert all(check_sentence(s, a, v).ok for s in concise.sentences())
     assert concise.section("risk").sentences[0].basis == "transcript"  # the demo's risk talk is kept
-    for sec in concise.sections:
-        if sec.key != "risk":
-            assert sum(len(quotes_of(s.text)) for s in sec.sentences) <= 1, sec.title
+    for sec in concise.sections:  # risk too: one quote per paragraph
+        assert sum(len(quotes_of(s.text)) for s in sec.sentences) <= 1, sec.title
+
+
+def _quoted_utterances(note, a):
+    texts = {u.id: " ".join(u.text.lower().split()) for u in a.transcript.utterances}
+    out = []
+    for s in note.sentences():
+        for q in quotes_of(s.text):
+            out += [i for i in s.evidence if q[:30] in texts[i]]
+    return out
+
+
+@pytest.mark.parametrize("detail", ["concise", "full"])
+def test_no_utterance_is_quoted_twice(detail):
+    a = demo()
+    for fmt in FORMATS:
+        quoted = _quoted_utterances(draft_note(a, fmt, detail=detail), a)
+        assert len(quoted) == len(set(quoted)), (fmt, quoted)
+
+
+def test_interventions_are_named_not_counted():
+    note = draft_note(demo(), "soap", detail="full")
+    text = " ".join(s.text for s in note.section("objective").sentences if s.text.startswith("Therapist"))
+    assert "reflective listening" in text and "open questions" in text and "scaling question" in text
+    assert not re.search(r"\(\d+", text), text
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_the_demo_plan_survives_the_concise_budget(fmt):
+    cited = {i for s in draft_note(demo(), fmt).sentences() for i in s.evidence}
+    assert {"u128", "u132", "u134", "u146", "u151"} <= cited  # nights off, which nights, sleep, summary, next session
 
 
 @pytest.mark.parametrize("detail", ["concise", "full"])

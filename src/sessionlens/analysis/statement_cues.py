@@ -68,8 +68,8 @@ ABILITY = re.compile(r"\bi\s+(?:could|can)\s+(?:probably\s+|maybe\s+|definitely\
 COMMIT = re.compile(r"\b(?:i'm going to|i am going to|i'm gonna|i am gonna|i will|i'll|i plan to|i'm planning to|"
                     r"i am planning to|i've decided to|i have decided to|i decided to|i'm ready to|i am ready to|"
                     r"i can do that|i can do it|i can do|i'm willing to|i promise|i'll try|going to try|gonna try|"
-                    r"i'm starting|i'll start|i commit|i'm committed to|i'm trying to|i've started|i have started|"
-                    r"i've been trying to|i've cut|i've stopped|i started)\b", re.IGNORECASE)
+                    r"i'm starting|i'll start|i commit|i'm committed to|"
+                    r"i've cut|i've stopped)\b", re.IGNORECASE)
 NOT_COMMIT = re.compile(r"\b(?:i'll (?:see|be|never|guess|let you know|have to see|think about it)|i will never|"
                         r"(?:i'm|i am) (?:going to|gonna) (?:be|die|lose|fail|get fired|get sick)|"
                         r"i'll (?:probably )?(?:fail|lose)|(?:worried|afraid|scared|fear|worry) (?:that )?(?:i'm|i am|i'll)|"

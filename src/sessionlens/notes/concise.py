@@ -1,12 +1,13 @@
 """Clinical length: from the writer's exhaustive draft, keep what matters within a word budget.
 
 ``--detail full`` keeps everything; ``concise`` (the default) keeps, by salience, risk first, then the
-first sentence of every section, then the plan, then the rest (breadth first), until the budget for the
-session's length is spent (250 words at 15 minutes or less, rising to 400 at 50 minutes and more).
-It drops what belongs in the session data rather than a note (transcript span, behaviour counts,
-model indications), allows one quote per section (later quotes are cut back to their paraphrase, and
-the grounding check re-checks what is left), and never quotes the same words twice in one note
-(in either detail).
+plans (homework, next appointment, referrals, safety steps) and the chosen modality's section, then the
+first sentence of every section, then goals, then the rest (breadth first), never past the budget for
+the session's length (250 words at 15 minutes or less, rising to 400 at 50 minutes and more); a
+section with no room left says so in one short sentence. It drops what belongs in the session data
+rather than a note (transcript span, model indications), allows one quote per section (later quotes
+are cut back to their paraphrase, and the grounding check re-checks what is left), and never quotes
+the same words or the same utterance twice in one note (in either detail).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ SHORT_MIN, LONG_MIN = 15.0, 50.0
 DATA_ONLY = re.compile(r"^(?:Session transcript runs from|Emotion model indications|Mental-status domains not listed)")
 _QUOTE = re.compile(r'"([^"]{3,})"')
 _TAIL = re.compile(r'[:;,]?\s*(?:\(\s*)?"[^"]*"\s*\)?')
-SALIENCE = {"risk": 0}  # all of risk first; then each section's lead; then the plan; then the rest
 
 
 def word_budget(minutes: float | None) -> int:
@@ -130,7 +130,8 @@ def _rank(sec: Section, j: int, s: Sentence, plans: set[str], goals: set[str]) -
     then the rest."""
     if sec.key == "risk":
         return 0
-    if plans & set(s.evidence) or (sec.key in ("plan", *MODALITY_SECTIONS) and s.basis != ABSENCE):
+    ev = set(s.evidence)
+    if plans & ev or (sec.key in ("plan", *MODALITY_SECTIONS) and s.basis != ABSENCE and not goals & ev):
         return 1
     return 2 if j == 0 else 3 if goals & set(s.evidence) else 4
 
@@ -143,7 +144,9 @@ def _candidates(note: Note, plans: set[str], goals: set[str]) -> list[tuple[tupl
         if any(s.basis != ABSENCE for s in real):
             real = [s for s in real if s.basis != ABSENCE]
         for j, s in enumerate(real):
-            out.append(((_rank(sec, j, s, plans, goals), j, k), k, s))
+            rank = _rank(sec, j, s, plans, goals)
+            # plans: the shorter first, so as many as possible fit; elsewhere breadth first
+            out.append(((rank, n_words(s.text) if rank == 1 else j, k), k, s))
     return out
 
 

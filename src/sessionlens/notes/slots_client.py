@@ -190,8 +190,7 @@ def plan_sentence(ctx: Compose, category: str, p: Statement) -> Sentence:
         return ctx.s(f"{homework}Client agreed to {what}: {proposal_clause(p.prompt)}.", p.ids)
     if p.kind == "schedule":
         when = _WHEN.search(p.words + " " + p.prompt)
-        what = f"for {when.group(0)}" if when else f"({client_words(p.words)})"
-        return ctx.s(f"Next session agreed {what}.", p.ids)
+        return ctx.s(f"Next session agreed for {when.group(0)}." if when else "Next session agreed.", p.ids)
     if p.kind == "defer":
         asked = _asked(p.prompt)
         topic = f" {asked}" if asked and asked.startswith("about") else ""
