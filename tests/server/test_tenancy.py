@@ -135,7 +135,8 @@ def _sign_in(client: TestClient, username: str) -> str:
 
 FILL = {"seq": "0", "what": "analysis", "kind": "markdown"}
 BODIES = {"/consent": {"scopes": ["recording", "analysis"]}, "/speakers": {"speakers": {"A": {"role": "client"}}},
-          "/note": {"sections": []}, "/codes": {"utterance_id": "u2", "client_talk": "change"}}
+          "/note": {"sections": []}, "/codes": {"utterance_id": "u2", "client_talk": "change"},
+          "/retention": {"audio": "keep"}}
 
 
 def _wav() -> bytes:

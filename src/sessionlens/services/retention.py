@@ -62,10 +62,10 @@ def client_policy(ctx: Ctx, client_id: str) -> dict[str, Any]:
 
 def set_client_policy(ctx: Ctx, client_id: str, policy: str) -> dict[str, Any]:
     """The client's own audio policy (audited); audio it no longer allows goes now, with receipts."""
-    if policy not in POLICIES:
-        raise InputError(f"audio retention must be one of: {', '.join(POLICIES)}")
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CONSENT_WRITE, client_id)
+        if policy not in POLICIES:
+            raise InputError(f"audio retention must be one of: {', '.join(POLICIES)}")
         profile = records.open_row(ctx.vault, conn, "clients", row)
         profile[FIELD] = policy
         conn.execute(update(clients).where(clients.c.id == client_id).values(
