@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -20,6 +20,10 @@ from ..files import write_new_file
 from ..lazy import lazy
 from .app import app
 from .vault_common import DataDir, User, inside, interactive, settings_for, signed_in
+
+if TYPE_CHECKING:  # for annotations only: the modules themselves load on first use
+    from ..notes.model import Note
+    from ..notes.writer_default import NoteWriter
 
 concept = lazy("sessionlens.notes.conceptualization")
 _notes = lazy("sessionlens.notes")
@@ -56,7 +60,7 @@ def _is_file(target: str) -> bool:
 
 
 def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, timeout: float | None,
-            name: str | None = None, detail: str = "concise") -> _writer_default.NoteWriter | None:
+            name: str | None = None, detail: str = "concise") -> NoteWriter | None:
     s = Settings()
     url = llm_url or s.note_llm_url
     model = str(llm_model) if llm_model else s.note_llm_model
@@ -74,7 +78,7 @@ def _writer(llm_model: Path | None, llm_url: str | None, allow_remote: bool, tim
     return None
 
 
-def _show(note: _model.Note, as_json: bool, template: Path | None) -> None:
+def _show(note: Note, as_json: bool, template: Path | None) -> None:
     if as_json:
         sys.stdout.write(json.dumps(_model.note_to_dict(note), ensure_ascii=False, indent=2) + "\n")
     elif template is not None:

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ..errors import ConfigError, IntegrityError
@@ -168,7 +168,7 @@ def public_path(secret: str | Path) -> Path:
 
 def broker_url(settings: Any) -> str:
     """``broker_url`` with the password of its ACL user read from ``broker_password_file`` (never from env)."""
-    url = settings.broker_url
+    url: str = settings.broker_url
     if not getattr(settings, "broker_password_file", ""):
         return url
     try:
@@ -179,7 +179,7 @@ def broker_url(settings: Any) -> str:
     user = quote(unquote(parts.username or "default"), safe="")
     host = parts.hostname or ""
     netloc = f"{user}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return str(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
 
 def for_web(settings: Any) -> RedisKeyring:
@@ -227,10 +227,10 @@ class RedisKeyring:
         return bool(self._release(keys=self._keys(account_id), args=[holder]))
 
     def get(self, account_id: str) -> bytes | None:
-        return self.client.get(self._keys(account_id)[1])
+        return cast(bytes | None, self.client.get(self._keys(account_id)[1]))  # redis-py types replies loosely
 
     def holders(self, account_id: str) -> set[str]:
-        return {h.decode() for h in self.client.smembers(self._keys(account_id)[0])}
+        return {h.decode() for h in cast(set[bytes], self.client.smembers(self._keys(account_id)[0]))}
 
     def put_job(self, job_id: str, grant: bytes, expires: int) -> None:
         if self.public is None:
@@ -247,7 +247,7 @@ class RedisKeyring:
         (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""
         if self.private is None:
             raise ConfigError("only a worker (keyring_secret_file) opens key grants")
-        stored = self.client.get(self._job_key(job_id))
+        stored = cast(bytes | None, self.client.get(self._job_key(job_id)))
         if stored is None:
             return None
         head, _, sealed = stored.partition(b"|")

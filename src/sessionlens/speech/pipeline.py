@@ -355,8 +355,10 @@ def _widen_to_speech(utts: list[Utterance], regions: list[tuple[float, float]]) 
         first, last = u.start or 0.0, u.end or 0.0
         r_first = regions[max(0, bisect.bisect_right(starts, first) - 1)] if regions else (first, last)
         r_last = regions[max(0, bisect.bisect_right(starts, last) - 1)] if regions else (first, last)
-        lo = max(r_first[0], out[-1].end if out else 0.0, first - WIDEN_MAX)
-        hi = min(r_last[1], utts[i + 1].start if i + 1 < len(utts) else r_last[1], last + WIDEN_MAX)
+        prev_end = out[-1].end if out else None
+        next_start = utts[i + 1].start if i + 1 < len(utts) else None
+        lo = max(r_first[0], 0.0 if prev_end is None else prev_end, first - WIDEN_MAX)
+        hi = min(r_last[1], r_last[1] if next_start is None else next_start, last + WIDEN_MAX)
         out.append(replace(u, start=round(min(first, max(lo, 0.0)), 3), end=round(max(last, hi), 3)))
     return out
 
