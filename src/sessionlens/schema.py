@@ -77,8 +77,9 @@ def generate() -> dict[str, Any]:
     return {**head, **out}
 
 
-def render() -> str:
-    return json.dumps(generate(), indent=2, ensure_ascii=False) + "\n"
+def render(doc: dict[str, Any] | None = None) -> str:
+    """The file's text: ``doc`` (default: ``generate()``) as indented JSON."""
+    return json.dumps(generate() if doc is None else doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
