@@ -19,11 +19,11 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.engine import Row
 
 from ..config import Settings
-from ..errors import AuthError, InputError, NotFoundError
+from ..errors import AuthError, InputError, IntegrityError, NotFoundError
 from .ids import iso, new_id, now, now_iso, parse_iso
 from .models import accounts
 from .roles import Role
-from .vault import Vault
+from .vault import ROLE_PINS, Vault
 
 
 
@@ -76,8 +76,29 @@ def _fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, Any]:
     return {k: m[k] for k in _MAC_FIELDS}
 
 
-def _checked(vault: Vault, row: Row[*tuple[Any, ...]]) -> Account:
+def _role_pin(role: str, is_owner: object) -> str:
+    return f"{role}+owner" if is_owner else role
+
+
+def _pin(conn: Connection, account_id: str, role: str, is_owner: object) -> None:
+    """Pin the role in the audit anchor once this transaction commits (Vault.transaction)."""
+    conn.info.setdefault(ROLE_PINS, {})[account_id] = _role_pin(role, is_owner)
+
+
+def _checked(vault: Vault, row: Row[*tuple[Any, ...]], conn: Connection | None = None) -> Account:
+    """The row MAC (any account holds its key), then the role pinned outside the database (none does).
+
+    An account not pinned yet (made before issue 17) is pinned as first seen, when ``conn`` commits."""
     vault.check_row_mac("accounts", row.id, _fields(row), row.mac)
+    pending = conn.info.get(ROLE_PINS, {}).get(row.id) if conn is not None else None  # set in this transaction
+    pinned = vault.read_anchor()
+    known = pending or (pinned.roles.get(row.id) if pinned else None)
+    if known is None:
+        if conn is not None:
+            _pin(conn, row.id, row.role, row.is_owner)
+    elif known != _role_pin(row.role, row.is_owner):
+        raise IntegrityError(f"record {row.id} (account role) differs from the role pinned outside the database; "
+                             "it was altered")
     return Account(row.id, row.username, Role(row.role), bool(row.is_owner), bool(row.disabled), row.locked_until)
 
 
@@ -92,6 +113,7 @@ def create(vault: Vault, conn: Connection, username: str, role: Role, password: 
               "password_hash": None if password is None else hash_password(password, vault.settings), "disabled": 0,
               "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
     conn.execute(insert(accounts).values(**values, mac=vault.row_mac("accounts", values["id"], _fields(values))))
+    _pin(conn, values["id"], role.value, owner)
     return Account(values["id"], username, role, owner, False, None)
 
 
@@ -99,6 +121,8 @@ def _save(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], **changes:
     values = {**row._mapping, **changes}
     conn.execute(update(accounts).where(accounts.c.id == row.id)
                  .values(**changes, mac=vault.row_mac("accounts", row.id, _fields(values))))
+    if "role" in changes or "is_owner" in changes:  # the app changes a role: the pin follows
+        _pin(conn, row.id, values["role"], values["is_owner"])
 
 
 def _row(conn: Connection, username: str) -> Row[*tuple[Any, ...]]:
@@ -109,25 +133,25 @@ def _row(conn: Connection, username: str) -> Row[*tuple[Any, ...]]:
 
 
 def get(vault: Vault, conn: Connection, username: str) -> Account:
-    return _checked(vault, _row(conn, username))
+    return _checked(vault, _row(conn, username), conn)
 
 
 def get_by_id(vault: Vault, conn: Connection, account_id: str) -> Account:
     row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
     if row is None:
         raise NotFoundError(f"no account {account_id}")
-    return _checked(vault, row)
+    return _checked(vault, row, conn)
 
 
 def all_accounts(vault: Vault, conn: Connection) -> list[Account]:
-    return [_checked(vault, r) for r in conn.execute(select(accounts).order_by(accounts.c.username))]
+    return [_checked(vault, r, conn) for r in conn.execute(select(accounts).order_by(accounts.c.username))]
 
 
 def owner(vault: Vault, conn: Connection) -> Account:
     row = conn.execute(select(accounts).where(accounts.c.is_owner == 1)).first()
     if row is None:
         raise NotFoundError("this vault has no owner account")
-    return _checked(vault, row)
+    return _checked(vault, row, conn)
 
 
 def authenticate(vault: Vault, conn: Connection, username: str, password: str) -> Account:
@@ -140,7 +164,7 @@ def authenticate(vault: Vault, conn: Connection, username: str, password: str) -
     if row is None:
         _hasher(vault.settings).hash("timing-equaliser")  # do not reveal which usernames exist by answering faster
         raise AuthError("wrong username or password")
-    account = _checked(vault, row)
+    account = _checked(vault, row, conn)
     if account.disabled:
         raise AuthError("this account is disabled")
     if account.locked_until and parse_iso(account.locked_until) > now():
@@ -169,14 +193,14 @@ def _record_failure(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]]) 
 
 def unlock(vault: Vault, conn: Connection, username: str) -> Account:
     row = _row(conn, username)
-    _checked(vault, row)
+    _checked(vault, row, conn)
     _save(vault, conn, row, failed_attempts=0, locked_until=None)
     return get(vault, conn, username)
 
 
 def set_disabled(vault: Vault, conn: Connection, username: str, disabled: bool) -> Account:
     row = _row(conn, username)
-    if _checked(vault, row).is_owner and disabled:
+    if _checked(vault, row, conn).is_owner and disabled:
         raise InputError("the vault owner cannot be disabled")
     _save(vault, conn, row, disabled=int(disabled))
     return get(vault, conn, username)
@@ -184,7 +208,7 @@ def set_disabled(vault: Vault, conn: Connection, username: str, disabled: bool) 
 
 def set_role(vault: Vault, conn: Connection, username: str, role: Role) -> Account:
     row = _row(conn, username)
-    if _checked(vault, row).is_owner:
+    if _checked(vault, row, conn).is_owner:
         raise InputError("the vault owner's role is set when the vault is made")
     _save(vault, conn, row, role=role.value)
     return get(vault, conn, username)
@@ -192,7 +216,7 @@ def set_role(vault: Vault, conn: Connection, username: str, role: Role) -> Accou
 
 def set_password(vault: Vault, conn: Connection, username: str, password: str) -> None:
     row = _row(conn, username)
-    if _checked(vault, row).is_owner:
+    if _checked(vault, row, conn).is_owner:
         raise InputError("the vault owner's secret is the vault passphrase")
     _save(vault, conn, row, password_hash=hash_password(password, vault.settings), failed_attempts=0,
           locked_until=None)

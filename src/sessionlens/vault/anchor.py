@@ -58,6 +58,7 @@ class Anchor:
     shreds: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # {client, seq, at}
     restores: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its public key
+    roles: dict[str, str] = field(default_factory=dict)  # account id -> "role" or "role+owner", as the app set it
 
     @property
     def head(self) -> audit.Head:
@@ -119,8 +120,9 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 def _body(a: Anchor, public_hex: str) -> bytes:
     doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
-    if not a.accounts:
-        doc.pop("accounts")
+    for optional in ("accounts", "roles"):  # absent when empty: anchors written before them still verify
+        if not doc[optional]:
+            doc.pop(optional)
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -133,7 +135,8 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         sig = base64.b64decode(doc.pop("sig"))
         a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
-                   tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})))
+                   tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})),
+                   dict(doc.get("roles", {})))
         key.verify(sig, _body(a, str(doc["key"])))
         if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
             raise InvalidSignature
@@ -274,6 +277,17 @@ def fingerprint(public_key: bytes) -> str:
     return hashlib.sha256(public_key).hexdigest()
 
 
+def pin_roles(vault: Vault, pins: dict[str, str]) -> None:
+    """Record roles the app itself just set (or first saw): ``accounts`` rows are checked against them, so a
+    role rewritten in the database with the row-MAC key every account holds is refused, not obeyed."""
+    path = vault.anchor_path
+    with locked(path):
+        current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
+        if all(current.roles.get(k) == v for k, v in pins.items()):
+            return
+        write(path, replace(current, roles={**current.roles, **pins}))
+
+
 def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict | None:
     """None if the stored chain extends the anchor; else the failing verdict."""
     if a is None:
@@ -300,6 +314,7 @@ def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[s
         kept = {(s["client"], s["seq"]) for s in shreds}
         extra = tuple(s for s in (current.shreds if current else ()) if (s["client"], s["seq"]) not in kept)
         a = Anchor(vault_id, head.seq, head.hash, now_iso(), escrow, shreds + extra,
-                   (current.restores if current else ()) + (restore,), current.accounts if current else {})
+                   (current.restores if current else ()) + (restore,), current.accounts if current else {},
+                   current.roles if current else {})
         write(path, a)
         return a

@@ -30,6 +30,7 @@ _DEPTH: ContextVar[int] = ContextVar("sessionlens_tx_depth", default=0)
 _APPENDED: ContextVar[bool] = ContextVar("sessionlens_tx_appended", default=False)
 # The account a use case acts for (services.permissions.unit_of_work): a practice-server DEK unwraps only for
 # the account whose KEK wraps it, or an account it was shared with — whatever clients.owner_id says.
+ROLE_PINS = "sessionlens.role_pins"  # conn.info: account id -> role to pin in the anchor after the commit
 _ACTING: ContextVar[str | None] = ContextVar("sessionlens_acting_account", default=None)
 
 
@@ -201,14 +202,18 @@ class Vault:
         try:
             with store.transaction(self.engine) as conn:
                 conn.info.pop(audit.APPENDED, None)
+                conn.info.pop(ROLE_PINS, None)
                 yield conn
                 if conn.info.pop(audit.APPENDED, False):
                     _APPENDED.set(True)
+                pins = conn.info.pop(ROLE_PINS, None)
         finally:
             _DEPTH.reset(depth)
         if _DEPTH.get() == 0 and _APPENDED.get():
             _APPENDED.set(False)
             anchor.advance(self)
+        if pins:  # roles set in this transaction, now committed (vault/accounts.py)
+            anchor.pin_roles(self, pins)
 
     # --- the anchor outside the database (vault/anchor.py) -------------------------------------
 
@@ -217,7 +222,19 @@ class Vault:
         return anchor.path_for(anchor.directory(self.settings, self.engine), self.vault_id, self.engine)
 
     def read_anchor(self) -> anchor.Anchor | None:
-        return anchor.read(self.anchor_path)
+        """The anchor, re-read (and its signature checked) only when the file changed: accounts check roles often."""
+        path = self.anchor_path
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        stamp = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+        cached = self.__dict__.get("_anchor_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1]  # type: ignore[no-any-return]
+        found = anchor.read(path)
+        self.__dict__["_anchor_cache"] = (stamp, found)
+        return found
 
     # --- audit and row MACs ------------------------------------------------------------------
 
