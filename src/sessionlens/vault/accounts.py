@@ -76,13 +76,13 @@ def _fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, Any]:
     return {k: m[k] for k in _MAC_FIELDS}
 
 
-def _role_pin(role: str, is_owner: object) -> str:
-    return f"{role}+owner" if is_owner else role
+def _role_pin(role: str, is_owner: object, disabled: object = 0) -> str:
+    return role + ("+owner" if is_owner else "") + ("+disabled" if disabled else "")
 
 
-def _pin(conn: Connection, account_id: str, role: str, is_owner: object) -> None:
-    """Pin the role in the audit anchor once this transaction commits (Vault.transaction)."""
-    conn.info.setdefault(ROLE_PINS, {})[account_id] = _role_pin(role, is_owner)
+def _pin(conn: Connection, account_id: str, role: str, is_owner: object, disabled: object = 0) -> None:
+    """Pin who the account is (role, owner, disabled) in the audit anchor once this transaction commits."""
+    conn.info.setdefault(ROLE_PINS, {})[account_id] = _role_pin(role, is_owner, disabled)
 
 
 def _checked(vault: Vault, row: Row[*tuple[Any, ...]], conn: Connection | None = None) -> Account:
@@ -95,8 +95,8 @@ def _checked(vault: Vault, row: Row[*tuple[Any, ...]], conn: Connection | None =
     known = pending or (pinned.roles.get(row.id) if pinned else None)
     if known is None:
         if conn is not None:
-            _pin(conn, row.id, row.role, row.is_owner)
-    elif known != _role_pin(row.role, row.is_owner):
+            _pin(conn, row.id, row.role, row.is_owner, row.disabled)
+    elif known != _role_pin(row.role, row.is_owner, row.disabled):
         raise IntegrityError(f"record {row.id} (account role) differs from the role pinned outside the database; "
                              "it was altered")
     return Account(row.id, row.username, Role(row.role), bool(row.is_owner), bool(row.disabled), row.locked_until)
@@ -121,8 +121,8 @@ def _save(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], **changes:
     values = {**row._mapping, **changes}
     conn.execute(update(accounts).where(accounts.c.id == row.id)
                  .values(**changes, mac=vault.row_mac("accounts", row.id, _fields(values))))
-    if "role" in changes or "is_owner" in changes:  # the app changes a role: the pin follows
-        _pin(conn, row.id, values["role"], values["is_owner"])
+    if {"role", "is_owner", "disabled"} & set(changes):  # the app changes who the account is: the pin follows
+        _pin(conn, row.id, values["role"], values["is_owner"], values["disabled"])
 
 
 def _row(conn: Connection, username: str) -> Row[*tuple[Any, ...]]:

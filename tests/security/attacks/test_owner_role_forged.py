@@ -37,6 +37,13 @@ def test_a_role_rewritten_in_the_database_is_refused(world):
         accounts.get(world.vault, conn, "bob")
 
 
+def test_a_disabled_account_cannot_be_re_enabled_in_the_database(world):
+    account_svc.disable_account(world.dave, "carol")
+    _forge(world, "carol", disabled=0)
+    with pytest.raises(IntegrityError, match="account role"):
+        vaults.login(world.vault, "carol", PASSWORDS["carol"])
+
+
 def test_a_role_the_app_changes_moves_its_pin(world):
     account_svc.change_role(world.dave, "bob", "admin")
     with world.vault.transaction() as conn:
