@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sessionlens.analysis.coding.artifact import MODEL_DIR, load_model, sha256
+from sessionlens.analysis.coding.artifact import MODEL_DIR, load_model
+from sessionlens.artifacts import sha256_file as sha256
 from sessionlens.errors import IntegrityError
 
 
