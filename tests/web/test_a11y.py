@@ -117,7 +117,7 @@ def test_every_page_has_no_serious_or_critical_violation(browser, signed_in, wor
     page, base = signed_in
     _api(page, base, "POST", f"/api/sessions/{world['session']}/note/draft", data={"format": "soap"})
     _upload(page, base, world["client"], b"WEBVTT\n\nnot a cue\n", "broken.vtt", ("failed",))  # Retry shown
-    monkeypatch.setenv(PAUSE_ENV, "parse:6")  # and a job held running, with its Cancel button
+    monkeypatch.setenv(PAUSE_ENV, "parse:15")  # and a job held running (its Cancel button; no reload)
     running = _upload(page, base, world["client"], DEMO.read_bytes(), "demo.vtt", ("running",))
     c, s = world["client"], world["session"]
     visits = {  # route -> (url, screenshot name or ""); the jobs page first, while its job is held running

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from sessionlens.jobs.stages import PAUSE_ENV
+
 from .helpers import DEMO, PASSPHRASE, make_vault, settings
 from .live import live_server
 from .test_browser import browser, pytestmark, shot  # noqa: F401  (the module's Chromium fixture and skip)
@@ -18,7 +22,8 @@ def _api(page, base: str, method: str, path: str, **kw):  # same cookie as the p
     return answer
 
 
-def test_new_pages_in_chromium(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_new_pages_in_chromium(browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setenv(PAUSE_ENV, "parse:2")  # the job is still running when the jobs page opens
     data = tmp_path / "vault"
     ids = make_vault(data)
     with live_server(settings(), data) as base:
@@ -29,15 +34,15 @@ def test_new_pages_in_chromium(browser, tmp_path: Path) -> None:  # noqa: F811
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/clients")
 
-        job = _api(page, base, "POST", f"/api/clients/{ids['client']}/uploads", data=DEMO.read_bytes(),
-                   headers={"content-type": "application/octet-stream", "x-upload-name": "demo.vtt"}).json()
-        for _ in range(200):
-            if _api(page, base, "GET", f"/api/jobs/{job['id']}").json()["state"] in ("done", "failed"):
-                break
-            page.wait_for_timeout(100)
+        _api(page, base, "POST", f"/api/clients/{ids['client']}/uploads", data=DEMO.read_bytes(),
+             headers={"content-type": "application/octet-stream", "x-upload-name": "demo.vtt"})
         page.get_by_role("link", name="Jobs").click()
         page.wait_for_url("**/jobs")
-        assert page.get_by_role("link", name="Review").count() == 1
+        assert page.locator("tr[data-active] td.state").inner_text() in ("queued", "running")
+        page.evaluate("window.stillTheSamePage = true")
+        # the page follows the job by itself, and reloads when it ends: its Review link appears
+        page.get_by_role("link", name="Review").wait_for(timeout=60_000)
+        assert page.evaluate("window.stillTheSamePage === undefined") and page.locator("tr[data-active]").count() == 0
         shot(page, "19-jobs")
 
         page.goto(base + "/settings")

@@ -18,14 +18,16 @@ window.SL = (function () {
     return data;
   }
 
+  const FINAL = ["done", "failed", "cancelled"];  // a cancelled job (Jobs page) ends the wait too
+
   async function poll(jobId, onUpdate) {
     for (;;) {
       const job = await request("GET", "/api/jobs/" + encodeURIComponent(jobId));
       onUpdate(job);
-      if (job.state === "done" || job.state === "failed") { return job; }
+      if (FINAL.indexOf(job.state) >= 0) { return job; }
       await new Promise(function (r) { setTimeout(r, 400); });
     }
   }
 
-  return { csrf: csrf, request: request, poll: poll };
+  return { csrf: csrf, request: request, poll: poll, FINAL: FINAL };
 })();

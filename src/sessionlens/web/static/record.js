@@ -70,7 +70,7 @@
     try {
       const job = await SL.request("POST", "/api/recordings/" + encodeURIComponent(session) + "/stop");
       const done = await SL.poll(job.id, function (j) { status.textContent = "Processing: " + j.step; });
-      if (done.state === "failed") { throw new Error(done.message); }
+      if (done.state !== "done") { throw new Error(done.state === "cancelled" ? "cancelled on the Jobs page" : done.message); }
       window.location.assign("/sessions/" + encodeURIComponent(session));
     } catch (e) { status.textContent = "Not processed: " + e.message; }
   });

@@ -39,7 +39,7 @@
       const done = await SL.poll(job.id, function (j) {
         bar.value = 0.5 + 0.5 * j.progress; status.textContent = "Processing: " + j.step;
       });
-      if (done.state === "failed") { throw new Error(done.message); }
+      if (done.state !== "done") { throw new Error(done.state === "cancelled" ? "cancelled on the Jobs page" : done.message); }
       status.textContent = "Done. Opening the session…";
       window.location.assign("/sessions/" + encodeURIComponent(done.session));
     } catch (e) {
