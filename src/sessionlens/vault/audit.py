@@ -4,8 +4,10 @@ Entry *n* stores ``hash = SHA-256(canonical(seq, at, actor, action, target, deta
 with ``prev_hash`` the hash of entry *n-1* (64 zeros for the first), plus an HMAC of that hash
 under a key derived from the KEK. The chain alone detects any modified, deleted, reordered or
 inserted entry by someone who does not recompute it; the MAC detects one who does but lacks
-the vault key; an exported chain head detects a rewrite or truncation by someone holding the
-key, when compared later. Entries never hold PHI: ids, actions, counts.
+the vault key. Every account holds that key, so the head is also anchored outside the database after
+each commit (vault/anchor.py, signed with a key no account holds): a rewrite or truncation by someone
+with database write is caught against the anchor; an exported head (``audit head``) still works for
+comparing by hand. Entries never hold PHI: ids, actions, counts.
 """
 
 from __future__ import annotations
