@@ -7,6 +7,7 @@ where the source gives none and nothing could be estimated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -134,7 +135,8 @@ class Finding:
     evidence: tuple[Evidence, ...]
     source: str
     explanation: str
-    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # The kind's payload: one of the TypedDicts in ``sessionlens.payloads.findings`` (``FINDING_DATA``).
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 __all__ = ["Evidence", "Finding", "Role", "Speaker", "Timing", "Transcript", "Utterance", "Word"]

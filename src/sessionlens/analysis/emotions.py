@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..domain import Evidence, Finding, Transcript, Utterance
+from ..payloads.findings import EmotionArcData, EmotionPeakData
 from .emotion_model import EKMAN, LABELS, EmotionModel
 from .textcues import looks_english, quote
 
@@ -218,7 +219,7 @@ def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
                 ev,
                 SOURCE,
                 f"most present emotion and intensity in each fifth of the session: {path}.",
-                {"segments": arc["segments"], "mean_intensity": arc["mean_intensity"]},
+                EmotionArcData(segments=arc["segments"], mean_intensity=arc["mean_intensity"]),
             )
         )
         for p in arc["peaks"]:
@@ -233,7 +234,7 @@ def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
                     f"{role} utterance with high emotion intensity {p['intensity']:.2f}; labels: "
                     + (", ".join(p["labels"]) or "none above threshold")
                     + ".",
-                    {"role": role, "intensity": p["intensity"], "labels": p["labels"]},
+                    EmotionPeakData(role=role, intensity=p["intensity"], labels=p["labels"]),
                 )
             )
     return out

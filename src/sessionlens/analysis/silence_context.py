@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..domain import Evidence, Finding, Role, Transcript, Utterance
+from ..payloads.findings import SilenceContextData
 from .relational.cues import confrontation, is_suggestion, yes_but
 from .silence import Silence
 from .textcues import compile_cues, is_question, norm, quote
@@ -141,7 +142,7 @@ def silence_finding(c: SilenceContext, t: Transcript) -> Finding:
     )
     ev = (Evidence((before.id, after.id), s.start, s.end, f"{s.duration:.1f} s"),)
     conf = 0.7 if c.cue else 0.5
-    data = {
+    data: SilenceContextData = {
         "context": c.context,
         "broken_by": c.broken_by,
         "duration": s.duration,

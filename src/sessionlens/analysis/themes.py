@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..domain import Evidence, Finding, Role, Transcript, Utterance
+from ..payloads.findings import ThemeData
 from .textcues import norm, quote
 from .theme_lexicon import THEMES
 
@@ -149,7 +150,7 @@ def theme_finding(th: Theme) -> Finding:
     explanation = f"{len(th.mentions)} utterances ({client} by the client) used cue words: " + ", ".join(
         f'"{w}" ×{n}' for w, n in words.most_common(6)
     )
-    data = {
+    data: ThemeData = {
         "mentions": len(th.mentions),
         "by_client": client,
         "by_therapist": th.count(Role.THERAPIST),

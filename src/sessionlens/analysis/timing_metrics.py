@@ -9,6 +9,7 @@ from typing import Any
 from ..codec import plain
 from ..config import Settings
 from ..domain import Evidence, Finding, Timing, Transcript
+from ..payloads.findings import InterruptionData
 from .exchanges import Overlap, exchanges_measurable, find_overlaps, response_latency
 from .silence import Silence, find_silences, silences_measurable
 from .talk_time import talk_by_role, talk_by_speaker
@@ -122,5 +123,5 @@ def _overlap_finding(o: Overlap) -> Finding:
         evidence=(Evidence(o.utterance_ids, o.start, round(o.start + o.seconds, 3), "speech overlapped"),),
         source=SOURCE,
         explanation=f"started {o.seconds:.1f} s before the previous speaker's utterance ended",
-        data={"speaker": o.speaker, "over_speaker": o.over_speaker, "overlap_seconds": o.seconds},
+        data=InterruptionData(speaker=o.speaker, over_speaker=o.over_speaker, overlap_seconds=o.seconds),
     )

@@ -156,7 +156,8 @@ class RiskData(TypedDict):
     category: str
     negated: bool
     words: str
-    strength: Literal["explicit", "indirect", "context", "broad", "model"]
+    strength: str
+    """explicit, indirect, context, broad, or model (no rule matched; the risk model's reading)."""
     rules: list[str]
     hypothetical: bool
     reported: bool

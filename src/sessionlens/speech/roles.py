@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..domain import Evidence, Finding, Role, Speaker, Transcript, Utterance
+from ..payloads.findings import RoleAssignmentData
 from ..errors import TranscriptError
 
 SOURCE = "roles.v1"
@@ -170,5 +171,5 @@ def _finding(t: Transcript, s: Speaker, evidence_ids: tuple[str, ...]) -> Findin
         evidence=evidence,
         source=SOURCE,
         explanation=s.role_reason,
-        data={"speaker": s.id},
+        data=RoleAssignmentData(speaker=s.id),
     )

@@ -16,6 +16,7 @@ from sessionlens.analysis.coding.explain import top_features
 from sessionlens.analysis.coding.features import Turn, clean, session_rows
 from sessionlens.analysis.coding.miti import miti_behaviours
 from sessionlens.domain import Evidence, Finding, Role, Transcript, Utterance
+from sessionlens.payloads.findings import CodeData, RuleHitData
 
 SOURCE = "annomi-linear"
 # Share of the fine-tuned encoder in the probabilities (the rest: the linear coder, which also reads the next
@@ -114,14 +115,15 @@ def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Fin
     probs = {lab: round(float(p), 4) for lab, p in zip(head.labels, prob)}
     subcodes: list[str] = []
     subconf: dict[str, float] = {}
-    rules: list[dict[str, Any]] = []
+    rules: list[RuleHitData] = []
     if role == "therapist":
         subcodes, subconf, why = _subcodes(turns, i, label, model, row, subprob, why)
-        rules = [h.__dict__ for h in miti_behaviours(turns, i, "advice" in subcodes)]
+        rules = [RuleHitData(code=h.code, confidence=h.confidence, why=h.why)
+                 for h in miti_behaviours(turns, i, "advice" in subcodes)]
         subcodes += [h["code"] for h in rules]
         why += "".join(f"; {h['code']}: {h['why']}" for h in rules)
     kind = "therapist_behaviour" if role == "therapist" else "client_talk"
-    data = {"probabilities": probs, "subcodes": subcodes, "subcode_confidence": subconf, "rules": rules}
+    data = CodeData(probabilities=probs, subcodes=subcodes, subcode_confidence=subconf, rules=rules)
     finding = Finding(kind, label, round(conf, 4), _evidence(u), SOURCE, why, data)
     codes = {"therapist_behaviour": label if role == "therapist" else None,
              "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,

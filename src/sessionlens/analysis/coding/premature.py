@@ -12,6 +12,7 @@ from sessionlens.analysis.coding.codes import CodingResult
 from sessionlens.analysis.coding.features import clean
 from sessionlens.analysis.coding.miti import ADVICE_REQUEST
 from sessionlens.domain import Evidence, Finding, Transcript, Utterance
+from sessionlens.payloads.findings import PrematureAdviceData
 
 SOURCE = "rule:premature-advice"
 MIN_CONCERN_WORDS = 8  # shorter client turns ("yeah, sure") carry no concern to reflect
@@ -65,5 +66,5 @@ def premature_advice(transcript: Transcript, coding: CodingResult) -> list[Findi
                f"(from {_mmss(recent[0].start)}) with no reflection from the therapist in between "
                f"and no request for {kind} from the client")
         out.append(Finding("premature_advice", kind, round(float(c.get("confidence", 0.5)), 4), ev, SOURCE, why,
-                           {"utterance_id": u.id, "concern_ids": [x.id for x in concerns]}))
+                           PrematureAdviceData(utterance_id=u.id, concern_ids=[x.id for x in concerns])))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...domain import Evidence, Finding, Transcript, Utterance
+from ...payloads.findings import HereAndNowData
 from ..textcues import norm
 from .cues import EXPERIENTIAL, HERE_AND_NOW
 
@@ -43,7 +44,7 @@ def here_and_now_findings(t: Transcript) -> list[Finding]:
                 (Evidence((u.id,), u.start, u.end, u.role.value),),
                 SOURCE,
                 f"{u.role.value} spoke about {label}: " + ", ".join(f'"{w}"' for w in words) + ".",
-                {"role": u.role.value, "cues": words},
+                HereAndNowData(role=u.role.value, cues=words),
             )
         )
     return out

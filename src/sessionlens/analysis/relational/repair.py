@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...domain import Finding, Role, Transcript, Utterance
+from ...payloads.findings import RepairData
 from ..textcues import evidence, norm
 from .cues import REPAIR
 from .rupture import Episode
@@ -49,7 +50,7 @@ def repair_finding(t: Transcript, episode: Episode, moves: Sequence[Move], index
         + "."
     )
     conf = round(min(0.9, 0.45 + 0.15 * len(kinds)), 2)
-    data = {
+    data: RepairData = {
         "rupture_utterance": episode.first.id,
         "moves": [{"utterance_id": m.utterance.id, "kind": m.kind, "cue": m.cue} for m in moves],
         "kinds": kinds,

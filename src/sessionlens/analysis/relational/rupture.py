@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
+from ...payloads.findings import RuptureData
 from ..silence import Silence
 from ..textcues import norm, quote
 from .cues import DISMISSIVE, MINIMAL, TOPIC_SHIFT, confrontation, substantive
@@ -128,7 +129,7 @@ def rupture_finding(ep: Episode) -> Finding:
         explanation += "; " + ", ".join(
             f"{s.duration:.1f} s silence after {s.before_utterance}" for s in ep.silences
         )
-    data = {
+    data: RuptureData = {
         "markers": [{"utterance_id": m.utterance.id, "kind": m.kind, "cue": m.cue} for m in ep.markers],
         "silence_seconds": [s.duration for s in ep.silences],
     }

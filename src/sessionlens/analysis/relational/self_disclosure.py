@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...domain import Evidence, Finding, Role, Transcript
+from ...payloads.findings import SelfDisclosureData
 from ..textcues import norm
 from .cues import SELF_DISCLOSURE
 
@@ -26,7 +27,7 @@ def self_disclosure_findings(t: Transcript) -> list[Finding]:
                         (Evidence((u.id,), u.start, u.end, ""),),
                         SOURCE,
                         "therapist used first-person cue(s): " + ", ".join(f'"{w}"' for w in words) + ".",
-                        {"cues": words},
+                        SelfDisclosureData(cues=words),
                     )
                 )
                 break

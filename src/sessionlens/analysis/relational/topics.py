@@ -4,6 +4,7 @@ by the turns just before, and explicit topic openings ("I wanted to talk about .
 from __future__ import annotations
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
+from ...payloads.findings import ClientTopicData
 from ..textcues import compile_cues, norm, quote
 from ..theme_lexicon import THEMES
 
@@ -65,5 +66,5 @@ def _finding(u: Utterance, label: str, cue: str, why: str) -> Finding:
         (Evidence((u.id,), u.start, u.end, f'"{quote(u.text, 80)}"'),),
         SOURCE,
         f'{why} (cue "{cue}").',
-        {"theme": label, "cue": cue},
+        ClientTopicData(theme=label, cue=cue),
     )

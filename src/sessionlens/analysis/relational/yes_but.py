@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...domain import Finding, Role, Transcript, Utterance
+from ...payloads.findings import YesButData
 from ..textcues import evidence, quote
 from .cues import is_suggestion, substantive, yes_but
 
@@ -55,7 +56,7 @@ def chain_finding(chain: list[Pair], t: Transcript) -> Finding:
         f'{len(chain)} suggestions in a row were each answered with agreement followed by "but": {cues}.'
     )
     conf = round(min(0.9, 0.5 + 0.15 * (len(chain) - 1)), 2)
-    data = {
+    data: YesButData = {
         "pairs": len(chain),
         "suggestions": [p.suggestion.id for p in chain],
         "replies": [p.reply.id for p in chain],

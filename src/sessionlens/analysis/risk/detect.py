@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
+from ...payloads.findings import RiskData
 from ..textcues import Hit, is_question, mostly_english, negator_before, norm, span_times
 from .lexicon import (
     CATEGORIES,
@@ -176,7 +177,7 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
     u = h.utterance
     start, end, exact = span_times(u, h.hit.start, h.hit.end)
     asked = u.role == Role.THERAPIST and is_question(u.text)
-    data: dict[str, Any] = {
+    data: RiskData = {
         "category": h.category,
         "negated": h.negated is not None,
         "words": h.hit.words,
