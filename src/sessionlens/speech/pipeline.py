@@ -142,7 +142,7 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     acc.events.extend(_vocal_events(tracks, regions, words, chunk.offset))
     if not words:
         return
-    groups = phrases([w.start for w in words], [w.end for w in words])  # type: ignore[misc]
+    groups = phrases([w.start for w in words], [w.end for w in words])  # type: ignore[misc]  # _recognise times every word
     base = len(acc.phrase_embs)
     acc.phrase_embs.extend(encoder.embed_segments(mono, _samples([(g.start, g.end) for g in groups])))
     for g_i, g in enumerate(groups):
@@ -150,9 +150,9 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
         acc.phrase_len.append(g.end - g.start)
         acc.phrase_spans.append((g.start + chunk.offset, g.end + chunk.offset))
     for w in words:
-        acc.stats.append(prosody.word_stats(tracks, w.start, w.end))  # type: ignore[arg-type]
-        acc.chan_db.append(_channel_db(chunk.audio, w.start, w.end))  # type: ignore[arg-type]
-        acc.words.append(Word(w.text, round(w.start + chunk.offset, 3), round(w.end + chunk.offset, 3),  # type: ignore[operator]
+        acc.stats.append(prosody.word_stats(tracks, w.start, w.end))  # type: ignore[arg-type]  # timed, as above
+        acc.chan_db.append(_channel_db(chunk.audio, w.start, w.end))  # type: ignore[arg-type]  # timed, as above
+        acc.words.append(Word(w.text, round(w.start + chunk.offset, 3), round(w.end + chunk.offset, 3),  # type: ignore[operator]  # timed
                               None if w.confidence is None else round(w.confidence, 3)))
 
 
