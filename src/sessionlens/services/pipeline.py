@@ -84,20 +84,26 @@ def speech_options(settings: Settings, voiceprint: Any = None, people: int | Non
 
 def parse_stage(vault: Vault, packed: bytes) -> bytes:
     """A packed transcript file → ``{"transcript", "meta"}``."""
+    with offline(allow=network_hosts(vault)):
+        return parse_packed(packed, vault.settings.speech_rate_wpm)
+
+
+def parse_packed(packed: bytes, speech_rate_wpm: float) -> bytes:
+    """The parse itself, keyless and vault-free (durable jobs run it in ``sessionlens.sandbox``)."""
     from ..codec import transcript_to_dict
     from ..ingest import parse_transcript
 
     meta, data = unpack_input(packed)
-    with offline(allow=network_hosts(vault)):
-        transcript = parse_transcript(data, source=meta["source"], fmt=meta.get("fmt"),
-                                      speech_rate_wpm=vault.settings.speech_rate_wpm)
+    transcript = parse_transcript(data, source=meta["source"], fmt=meta.get("fmt"), speech_rate_wpm=speech_rate_wpm)
     return _json({"transcript": transcript_to_dict(transcript), "meta": meta})
 
 
-def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None) -> bytes:
+def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None,
+                     prepare: Callable[[bytes], bytes] | None = None) -> bytes:
     """A session's sealed audio → ``{"transcript", "meta"}``, labelled with the clinician's enrolled voice.
 
-    The audio is read (audited) only with current processing consent, and decoded in memory."""
+    The audio is read (audited) only with current processing consent, and decoded in memory. ``prepare``
+    (durable jobs: a sandboxed decode to plain WAV) runs on the recording before transcription."""
     from ..codec import transcript_to_dict
     from ..speech.pipeline import transcribe
     from .media_sessions import people_in_room
@@ -114,6 +120,8 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
                         detail={"session": session_id, "purpose": "transcribe"})
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
+    if prepare is not None:
+        data = prepare(data)
     with offline(allow=network_hosts(ctx.vault)):
         transcript = transcribe(data, speech_options(ctx.vault.settings, voice, people), progress=progress)
     return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
