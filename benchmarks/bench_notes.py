@@ -19,7 +19,7 @@ from sessionlens.config import Settings
 from sessionlens.domain import Transcript
 from sessionlens.ingest import load_transcript, parse_transcript
 from sessionlens.notes import FORMATS, draft_note
-from sessionlens.notes.concise import DETAILS, quotes_of
+from sessionlens.notes.concise import DETAILS, quotes_of, word_budget
 from sessionlens.notes import slots_client as sc
 from sessionlens.notes.compose import Compose
 from sessionlens.analysis.view import View
@@ -84,19 +84,24 @@ def note_stats(note, a: SessionAnalysis) -> dict[str, float]:
     repeated = sum(_repeats_any(q, quotes[:k]) for k, q in enumerate(quotes))
     minutes = max(1.0, (a.metrics.get("duration_seconds") or 60) / 60)
     words = sum(len(s.text.split()) for s in note.sentences())
+    budget = word_budget((a.metrics.get("duration_seconds") or 0) / 60 or None)
     return {"words": words, "per_min": words / minutes, "good": good, "sentences": count,
-            "quotes": len(quotes), "repeated": repeated}
+            "quotes": len(quotes), "repeated": repeated, "over": words > budget,
+            "short": (a.metrics.get("duration_seconds") or 0) <= 15 * 60}
 
 
 def format_table(pool: list[SessionAnalysis]) -> list[str]:
-    rows = ["| format | detail | words median | words max | words per minute (median) | valid evidence | "
-            "repeated quotes | quotes per note (median) |", "|---|---|---|---|---|---|---|---|"]
+    rows = ["| format | detail | words median | words max | max at <= 15 min | notes over their budget | "
+            "words per minute (median) | valid evidence | repeated quotes | quotes per note (median) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for fmt in FORMATS:
         for detail in reversed(DETAILS):  # full (before) then concise (after)
             st = [note_stats(draft_note(a, fmt, detail=detail), a) for a in pool]
             good, n = sum(x["good"] for x in st), sum(x["sentences"] for x in st)
+            short = [x["words"] for x in st if x["short"]]
             rows.append(f"| {fmt} | {detail} | {statistics.median(x['words'] for x in st):.0f} | "
-                        f"{max(x['words'] for x in st):.0f} | {statistics.median(x['per_min'] for x in st):.1f} | "
+                        f"{max(x['words'] for x in st):.0f} | {max(short, default=0):.0f} | "
+                        f"{sum(x['over'] for x in st)}/{len(st)} | {statistics.median(x['per_min'] for x in st):.1f} | "
                         f"{good}/{n} = {good / max(1, n):.1%} | {sum(x['repeated'] for x in st)} | "
                         f"{statistics.median(x['quotes'] for x in st):.0f} |")
     return rows
@@ -158,6 +163,8 @@ def main() -> str:
               f"({t['utterances']} utterances, the demo repeated): median **{t['draft_median_s']:.2f} s** "
               f"(max {t['draft_max_s']:.2f} s over 5 runs; target < 1 s). The analysis before it took "
               f"{t['analysis_s']:.1f} s."]
+    lines.append(f"- Concise words for that {t['minutes']:.0f}-minute session (budget 400): " + ", ".join(
+        f"{fmt} {note_stats(draft_note(long_a, fmt), long_a)['words']:.0f}" for fmt in FORMATS) + ".")
     pool = [analyze_transcript(demo(), Settings()), long_a]
     labels = json.loads(LABELS.read_text(encoding="utf-8"))["labels"]
     csv = SHARED / "annomi" / "AnnoMI-simple.dev.csv"

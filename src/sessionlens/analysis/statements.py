@@ -44,10 +44,10 @@ def find_concerns(v: View, limit: int = 6) -> list[Concern]:
     first mention; each with the client's most telling sentence on it."""
     out: list[tuple[float, Concern]] = []
     for key, (label, topic_rx) in cues.TOPICS.items():
-        ids = [u.id for i, u in v.clients() if key in v.topics[i]]
+        ids = [u.id for i, u in v.clients() if key in v.topics_at(i)]
         if not ids:
             continue
-        scored = [(_problem_score(s, topic_rx), u.id, s) for i, u in v.clients() if key in v.topics[i]
+        scored = [(_problem_score(s, topic_rx), u.id, s) for i, u in v.clients() if key in v.topics_at(i)
                   for s in sentences(u.text)]
         score, best_id, best = max(scored, key=lambda x: (x[0], -v.index[x[1]]))
         if score < 3.5:  # mentioned, but never as a difficulty

@@ -35,7 +35,7 @@ def _exploration(v: View) -> list[Finding]:
         if (q or r) and len(first) < 3:
             first.append(u.id)
         if q or r:
-            for k in v.topics[i] or topics_of(v.utts[min(i + 1, len(v.utts) - 1)].text):
+            for k in v.topics_at(i) or topics_of(v.utts[min(i + 1, len(v.utts) - 1)].text):
                 if k not in topics:
                     topics.append(k)
                     examples.append(u.id)

@@ -19,13 +19,13 @@ class View:
     def __init__(self, t: Transcript) -> None:
         self.utts: tuple[Utterance, ...] = t.utterances
         self.index = {u.id: i for i, u in enumerate(self.utts)}
-        self._topics: list[tuple[str, ...]] | None = None
+        self._topics: dict[int, tuple[str, ...]] = {}
 
-    @property
-    def topics(self) -> list[tuple[str, ...]]:
-        if self._topics is None:  # computed on first use: the grounding check rarely needs them
-            self._topics = [topics_of(u.text) for u in self.utts]
-        return self._topics
+    def topics_at(self, i: int) -> tuple[str, ...]:
+        """The topics utterance ``i`` names (computed on first use: most readers need a few)."""
+        if i not in self._topics:
+            self._topics[i] = topics_of(self.utts[i].text)
+        return self._topics[i]
 
     def prev_therapist(self, i: int, reach: int = 2) -> Utterance | None:
         for j in range(i - 1, max(-1, i - 1 - reach), -1):
@@ -60,7 +60,7 @@ class View:
         """The topic most talked about in the few utterances up to ``i`` ("" if none)."""
         counts: dict[str, int] = {}
         for j in range(max(0, i - reach), i + 1):
-            for k in self.topics[j]:
+            for k in self.topics_at(j):
                 counts[k] = counts.get(k, 0) + 1 + (j == i)
         return max(counts, key=lambda k: (counts[k], k)) if counts else ""
 

@@ -91,21 +91,46 @@ ABSENCE_CHECKS: dict[str, Callable[[SessionAnalysis, View], bool]] = {
                                                  for f in a.findings),
     "mse_scope": lambda a, v: True,  # states what the transcript cannot show; true by construction
     "nothing_found": lambda a, v: True,
-    "concise_scope": lambda a, v: True,
-    "one_partner": lambda a, v: sum(s.role.value == "client" for s in a.transcript.speakers) < 2,  # says the concise note left a section to the full draft
+    "concise_scope": lambda a, v: True,  # says the concise note left a section to the full draft
+    "one_partner": lambda a, v: sum(s.role.value == "client" for s in a.transcript.speakers) < 2,
 }
 
 
 # --- transcript-based sentences ---------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Per utterance: the findings resting on it (label words, non-risk labels, whether risk rests on it)."""
+
+    words: dict[str, set[str]]
+    labels: dict[str, list[str]]
+    risk: set[str]
+
+
+_LAST: list[tuple[SessionAnalysis, _Index]] = []  # the last analysis checked: a note's sentences share it
+
+
+def _index(a: SessionAnalysis) -> _Index:
+    if _LAST and _LAST[0][0] is a:
+        return _LAST[0][1]
+    idx = _Index({}, {}, set())
+    for f in a.findings:
+        fids = {i for e in f.evidence for i in e.utterance_ids}
+        for i in fids | set(f.data.get("utterance_ids", []) or []):
+            idx.words.setdefault(i, set()).update(words(f.label))
+        for i in fids:
+            if f.kind == "risk":
+                idx.risk.add(i)
+            elif f.label:
+                idx.labels.setdefault(i, []).append(f.label)
+    _LAST[:] = [(a, idx)]
+    return idx
+
+
 def _finding_words(a: SessionAnalysis, ids: set[str]) -> set[str]:
     """Words of the labels of findings (themes, relational events) that rest on the cited utterances."""
-    out: set[str] = set()
-    for f in a.findings:
-        fids = {i for e in f.evidence for i in e.utterance_ids} | set(f.data.get("utterance_ids", []) or [])
-        if fids & ids:
-            out.update(words(f.label))
-    return out
+    idx = _index(a)
+    return {w for i in ids for w in idx.words.get(i, ())}
 
 
 def _supported_word(w: str, cited_stems: set[str], cited_text: str, labels: frozenset[str] | set[str] = frozenset()
@@ -169,14 +194,14 @@ def _claims_ok(s: Sentence, a: SessionAnalysis, utts: list[Utterance], stems: se
 def _without_labels(text: str, a: SessionAnalysis, ids: set[str]) -> str:
     """The sentence less the labels of the findings it rests on ("confrontation then withdrawal" names a
     rupture, not substance withdrawal): the analysis's own names are not risk talk."""
-    for f in a.findings:
-        if f.kind != "risk" and {i for e in f.evidence for i in e.utterance_ids} & ids and f.label:
-            text = re.sub(re.escape(f.label), " ", text, flags=re.IGNORECASE)
+    idx = _index(a)
+    for label in dict.fromkeys(lab for i in sorted(ids) for lab in idx.labels.get(i, ())):
+        text = re.sub(re.escape(label), " ", text, flags=re.IGNORECASE)
     return text
 
 
 def _risk_rests_on(a: SessionAnalysis, ids: set[str]) -> bool:
-    return any(f.kind == "risk" and {i for e in f.evidence for i in e.utterance_ids} & ids for f in a.findings)
+    return bool(_index(a).risk & ids)
 
 
 @dataclass(frozen=True, slots=True)

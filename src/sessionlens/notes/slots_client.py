@@ -129,7 +129,7 @@ def _topic_anchor(ctx: Compose, p: Statement) -> list[str]:
     """The nearest earlier utterance naming the topic, so a sentence saying "alcohol" cites it."""
     i = ctx.view.index[p.ids[0]]
     for j in range(i - 1, max(-1, i - 8), -1):
-        if p.topic in ctx.view.topics[j]:
+        if p.topic in ctx.view.topics_at(j):
             return [ctx.view.utts[j].id]
     return []
 
