@@ -292,6 +292,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
     ),
     Setting(
+        "emotion_encoder",
+        False,
+        "Also score emotions with the heads on the MiniLM sentence vector, blended with the word model (every "
+        "utterance is then encoded: about 11 CPU-seconds more for a 60-minute session on 2 cores).",
+        lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
+    ),
+    Setting(
         "note_llm_model",
         "",
         "GGUF model file for the optional LLM note writer (empty: the offline default writer).",

@@ -34,9 +34,13 @@ def clock(seconds: float | None) -> str:
 
 
 @lru_cache(maxsize=2)
-def _scores(t: Transcript) -> tuple[UtteranceEmotion, ...]:
+def _scores(t: Transcript, encoder: bool) -> tuple[UtteranceEmotion, ...]:
     # Shared by the emotion, theme and silence analyzers within one analysis run.
-    return tuple(score(t, emotion_model.default_model()))
+    return tuple(score(t, emotion_model.default_model(encoder)))
+
+
+def _encoder(settings: Settings) -> bool:
+    return bool(settings["emotion_encoder"])
 
 
 def _threshold(settings: Settings) -> float:
@@ -48,7 +52,7 @@ class EmotionsAnalyzer:
     title = "Emotions and their arc"
 
     def __call__(self, t: Transcript, settings: Settings) -> AnalyzerOutput:
-        scored = _scores(t)
+        scored = _scores(t, _encoder(settings))
         metrics = session_emotions(t, scored)
         metrics["model"] = {
             "source": "GoEmotions (Apache-2.0)",
@@ -128,7 +132,7 @@ class SilenceContextAnalyzer:
         why_not = silences_measurable(t)
         if why_not:
             return AnalyzerOutput({"measurable": False, "reason": why_not, "silences": []})
-        intensity = {e.utterance.id: e.intensity for e in _scores(t) if e.weight > 0}
+        intensity = {e.utterance.id: e.intensity for e in _scores(t, _encoder(settings)) if e.weight > 0}
         contexts = describe_silences(t, find_silences(t, _threshold(settings)), intensity)
         metrics = {
             "measurable": True,

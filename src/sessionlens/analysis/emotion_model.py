@@ -185,11 +185,12 @@ def model_dir() -> Path:
     return models_dir("emotions")
 
 
-def load(directory: Path | None = None, encoder_dir: Path | None = None) -> EmotionModel:
+def load(directory: Path | None = None, encoder_dir: Path | None = None, *, encoder: bool = True) -> EmotionModel:
+    """The TF-IDF model, blended with the MiniLM-vector heads where they are installed and ``encoder`` is on."""
     directory = directory or model_dir()
     artifact = ManifestDir.open(directory, "emotion model")
     files = artifact.read_all(MODEL_FILES)  # verified bytes: nothing is re-read after the check
-    vocab = json.loads(files["vocab.json"])
+    vocab, encoder_on = json.loads(files["vocab.json"]), encoder
     with np.load(io.BytesIO(files["weights.npz"]), allow_pickle=False) as w:
         heads = {
             name: Head(
@@ -200,7 +201,8 @@ def load(directory: Path | None = None, encoder_dir: Path | None = None) -> Emot
             )
             for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
         }
-    encoder, meta = _encoder_heads(encoder_dir or models_dir("emotions_encoder")), dict(artifact.manifest)
+    encoder = _encoder_heads(encoder_dir or models_dir("emotions_encoder")) if encoder_on else None
+    meta = dict(artifact.manifest)
     if encoder:
         heads = {name: replace(h, thresholds=encoder[name][1]) for name, h in heads.items()}
         meta["encoder_blend"] = encoder["meta"]
@@ -223,9 +225,11 @@ def _encoder_heads(directory: Path) -> dict[str, Any] | None:
     return out
 
 
-@lru_cache(maxsize=1)
-def default_model() -> EmotionModel:
-    return load()
+@lru_cache(maxsize=2)
+def default_model(encoder: bool = False) -> EmotionModel:
+    """The shipped model; ``encoder``: blended with the MiniLM-vector heads (the ``emotion_encoder`` setting: every
+    utterance is then encoded, about 11 CPU-seconds for a 60-minute session on this machine)."""
+    return load(encoder=encoder)
 
 
 def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta: dict[str, Any]) -> None:
