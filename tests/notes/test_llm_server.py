@@ -76,7 +76,10 @@ def server(tmp_path_factory):
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--seed", "7"],
+             "--port", str(port), "--n_ctx", "2048", "--seed", "7",
+             # one thread: on a busy shared machine llama.cpp's spinning threads slow each other down
+             # (measured here at load 17: 60 tokens in 94-175 s with two threads, 6 s with one)
+             "--n_threads", "1", "--n_threads_batch", "1"],
             stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         _wait_ready(url, proc, log)
@@ -91,7 +94,7 @@ def server(tmp_path_factory):
 
 
 def _cfg(url: str, **kw) -> LLMConfig:
-    return LLMConfig("openai", url=url, timeout=120, max_tokens=80, sections=SECTIONS, excerpt_words=150, **kw)
+    return LLMConfig("openai", url=url, timeout=240, max_tokens=60, sections=SECTIONS, excerpt_words=120, **kw)
 
 
 def _unsupported(note, a) -> int:
@@ -118,21 +121,22 @@ def test_draft_through_a_real_llama_cpp_server_under_the_network_guard(server):
     assert note.section("objective") == default.section("objective")  # not sent: kept as drafted
     llm_kept = [s for s in note.sentences() if s.origin == "llm"]
     assert len(llm_kept) <= stats["supported"]
-    if stats["unsupported"]:
-        assert any("failed the evidence check" in m for m in note.messages)
+    if stats["unsupported"]:  # said in plain words: some failed, or all did and the draft was kept
+        assert any("evidence" in m for m in note.messages), note.messages
 
 
 @pytest.mark.slow
 def test_mark_mode_flags_what_fails_instead_of_dropping(server):
     a = demo()
     with offline(allow=("127.0.0.1",)):
-        note = draft_note(a, "soap", writer=LLMWriter(_cfg(server, detail="full")), grounding="mark", detail="full")
+        note = draft_note(a, "soap", writer=LLMWriter(_cfg(server)), grounding="mark")
     stats = note.meta["llm"]
-    assert stats["sections_sent"] == len(SECTIONS)
+    assert stats["sections_sent"] == len(SECTIONS), note.messages
     marked = [s for s in note.sentences() if s.status == UNSUPPORTED]
     assert _unsupported(note, a) == len(marked)  # every sentence is grounded, or kept and marked for review
     marked_llm = [s for s in note.sentences() if s.origin == "llm" and s.status == UNSUPPORTED]
-    assert len(marked_llm) == stats["unsupported"]
+    assert len(marked_llm) <= stats["unsupported"]  # a wholly unsupported rewrite keeps the draft instead
+    assert all(s.status != UNSUPPORTED for s in draft_note(a, "soap").sentences())  # only the model's are marked
 
 
 def test_the_guard_lets_only_the_named_loopback_host_through(server):
