@@ -63,9 +63,14 @@ def test_owner_edits_settings_validated_by_config(vault) -> None:
         with store.transaction(state.vault.engine) as conn:
             changes = [json.loads(e.detail) for e in audit.entries_for(conn, "settings") if e.action == "settings.change"]
     assert changes == [{"changed": ["silence_threshold=5.0", "note_format=dap"]}]
-    # after a restart the saved values are read again
+    # after a restart the saved values are read again; set back to its default, a value is in force at once
     again = create_app(settings(), directory)
     assert again.state.web.settings.silence_threshold == 5.0 and again.state.web.settings.note_format == "dap"
+    with TestClient(again, base_url=BASE, follow_redirects=False) as client:
+        csrf = sign_in(client)
+        assert client.post("/settings", data={"csrf": csrf, "silence_threshold": "3.0"}).status_code == 303
+        assert client.app.state.web.settings.silence_threshold == 3.0
+    assert json.loads(file.read_text()) == {"note_format": "DAP"}
 
 
 def test_environment_wins_and_is_not_editable(vault, monkeypatch: pytest.MonkeyPatch) -> None:

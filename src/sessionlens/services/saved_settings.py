@@ -87,6 +87,7 @@ def rows(settings: Settings, data_dir: Path | None, env: Mapping[str, str] | Non
 
 def _write(path: Path, values: dict[str, str]) -> None:
     """Atomically, private to the user (a crash leaves the old file or the new one, never half of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a practice server's data directory may be new
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -124,8 +125,9 @@ def save(ctx: Ctx, base: Settings, data_dir: Path | None, form: Mapping[str, str
         alone = Settings(wanted, env={})  # config's own parsers and rules: a ConfigError (400) names the bad value
         defaults = {s.name: s.default for s in SETTINGS}
         saved = {k: v for k, v in wanted.items() if alone[k] != defaults[k]}  # a default is not pinned
+        mine = {n: defaults[n] for n in EDITABLE if env_name(n) not in env}  # a value reset to its default too
         applied = {k: v for k, v in saved.items() if env_name(k) not in env}
-        checked = Settings({**dict(base), **applied}, env={})
+        checked = Settings({**dict(base), **mine, **applied}, env={})
         changed = [f"{k}={checked[k]}" for k in changes if checked[k] != base[k]]  # names and values: never PHI
         _write(settings_file(directory), saved)
         ctx.vault.audit(conn, actor=ctx.who, action="settings.change", target="settings", detail={"changed": changed})
