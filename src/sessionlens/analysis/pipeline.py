@@ -7,7 +7,7 @@ onto the utterances of the JSON document, and its ``describe()`` sentences into 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,12 +23,12 @@ ANALYSIS_SETTINGS = ("silence_threshold", "speech_rate_wpm", "window_seconds", "
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerOutput:
-    metrics: dict[str, Any]
+    metrics: Mapping[str, Any]  # a payload TypedDict (sessionlens.payloads.metrics) or plain JSON values
     findings: tuple[Finding, ...] = ()
     # utterance id -> {field: JSON value}, merged into that utterance in the JSON document
     utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     # extra top-level metrics sections whose names are a published contract (e.g. "interventions")
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Analyzer(Protocol):

@@ -10,6 +10,7 @@ from ..codec import plain
 from ..config import Settings
 from ..domain import Evidence, Finding, Timing, Transcript
 from ..payloads.findings import InterruptionData
+from ..payloads.metrics import OverlapItem, Overlaps, SilenceSummary
 from .exchanges import Overlap, exchanges_measurable, find_overlaps, response_latency
 from .silence import Silence, find_silences, silences_measurable
 from .talk_time import talk_by_role, talk_by_speaker
@@ -89,7 +90,7 @@ def _slips_caveat(slips: list[dict[str, str]]) -> str:
     )
 
 
-def _silence_summary(silences: tuple[Silence, ...], threshold: float) -> dict[str, Any]:
+def _silence_summary(silences: tuple[Silence, ...], threshold: float) -> SilenceSummary:
     longest = max(silences, key=lambda s: s.duration, default=None)
     return {
         "threshold_seconds": threshold,
@@ -101,7 +102,7 @@ def _silence_summary(silences: tuple[Silence, ...], threshold: float) -> dict[st
     }
 
 
-def _overlap_summary(overlaps: tuple[Overlap, ...]) -> dict[str, Any]:
+def _overlap_summary(overlaps: tuple[Overlap, ...]) -> Overlaps:
     by_kind = Counter(o.kind for o in overlaps)
     return {
         "count": len(overlaps),
@@ -110,7 +111,8 @@ def _overlap_summary(overlaps: tuple[Overlap, ...]) -> dict[str, Any]:
         "brief_overlaps": by_kind.get("overlap", 0),
         "interruptions_by_role": dict(Counter(o.role.value for o in overlaps if o.kind == "interruption")),
         "items": [
-            {**asdict(o), "role": o.role.value, "utterance_ids": list(o.utterance_ids)} for o in overlaps
+            OverlapItem(kind=o.kind, start=o.start, seconds=o.seconds, speaker=o.speaker, role=o.role.value,
+                        over_speaker=o.over_speaker, utterance_ids=list(o.utterance_ids)) for o in overlaps
         ],
     }
 

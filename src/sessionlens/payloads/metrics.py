@@ -176,6 +176,13 @@ class RiskSummary(TypedDict):
     note: NotRequired[str]
 
 
+class MiMeasures(TypedDict):
+    """The two published sections the coding analyzer adds at the top of ``metrics``."""
+
+    interventions: Interventions
+    client_talk: ClientTalk
+
+
 class Metrics(TypedDict):
     """Timing measures of the session, then one section per analyzer (under its name)."""
 

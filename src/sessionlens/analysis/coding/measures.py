@@ -8,15 +8,15 @@ model estimates and say so.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from sessionlens.analysis.coding.codes import CodingResult
 from sessionlens.domain import Transcript
+from sessionlens.payloads.metrics import ClientTalk, CourseSegment, Interventions, MiMeasures
 
 SEGMENTS = 5
 MI_ADHERENT = ("affirm", "seek_collaboration", "emphasize_autonomy")  # MITI 4.2.1 definition
 MI_NON_ADHERENT = ("confront", "persuade_without_permission")
-REFERENCE = {
+REFERENCE: dict[str, object] = {
     "source": "MITI 4.2.1 (Moyers et al.)",
     "reflection_to_question_ratio": {"fair": 1.0, "good": 2.0},
     "percent_complex_reflections": {"fair": 40.0, "good": 50.0},
@@ -33,7 +33,7 @@ def _pct(a: int, b: int) -> float | None:
     return round(100.0 * a / b, 1) if b else None
 
 
-def _therapist(coding: CodingResult) -> dict[str, Any]:
+def _therapist(coding: CodingResult) -> Interventions:
     codes = [c for c in coding.codes.values() if c.get("therapist_behaviour")]
     main = Counter(c["therapist_behaviour"] for c in codes)
     subs = Counter(s for c in codes for s in c.get("therapist_subcodes", []))
@@ -57,7 +57,7 @@ def _therapist(coding: CodingResult) -> dict[str, Any]:
     }
 
 
-def _segments(transcript: Transcript, coding: CodingResult) -> list[dict[str, Any]]:
+def _segments(transcript: Transcript, coding: CodingResult) -> list[CourseSegment]:
     """Change / sustain / neutral counts per fifth of the session (by time when every turn has one)."""
     utts = transcript.utterances
     if not utts:
@@ -68,7 +68,7 @@ def _segments(transcript: Transcript, coding: CodingResult) -> list[dict[str, An
         pos = [(s - t0) / (t1 - t0) if t1 > t0 else 0.0 for s in known]
     else:
         pos = [i / max(len(utts) - 1, 1) for i in range(len(utts))]
-    out = []
+    out: list[CourseSegment] = []
     for k in range(SEGMENTS):
         members = [u for u, p in zip(utts, pos) if min(int(p * SEGMENTS), SEGMENTS - 1) == k]
         talk = Counter(coding.codes.get(u.id, {}).get("client_talk") for u in members)
@@ -80,7 +80,7 @@ def _segments(transcript: Transcript, coding: CodingResult) -> list[dict[str, An
     return out
 
 
-def _client(transcript: Transcript, coding: CodingResult) -> dict[str, Any]:
+def _client(transcript: Transcript, coding: CodingResult) -> ClientTalk:
     talk = Counter(c["client_talk"] for c in coding.codes.values() if c.get("client_talk"))
     return {
         "utterances_coded": sum(talk.values()),
@@ -93,6 +93,6 @@ def _client(transcript: Transcript, coding: CodingResult) -> dict[str, Any]:
     }
 
 
-def mi_measures(transcript: Transcript, coding: CodingResult) -> dict[str, Any]:
+def mi_measures(transcript: Transcript, coding: CodingResult) -> MiMeasures:
     """{"interventions": {...}, "client_talk": {...}} — plain JSON-able numbers, None where undefined."""
     return {"interventions": _therapist(coding), "client_talk": _client(transcript, coding)}

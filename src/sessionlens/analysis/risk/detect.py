@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from ...domain import Evidence, Finding, Role, Transcript, Utterance
 from ...payloads.findings import RiskData
+from ...payloads.metrics import RiskCategory, RiskSummary
 from ..textcues import Hit, is_question, mostly_english, negator_before, norm, span_times
 from .lexicon import (
     CATEGORIES,
@@ -215,7 +215,7 @@ def _explain(h: RiskHit, asked: bool) -> str:
     return "; ".join(parts) + ". For review."
 
 
-def risk_findings(t: Transcript) -> tuple[list[Finding], dict[str, Any]]:
+def risk_findings(t: Transcript) -> tuple[list[Finding], RiskSummary]:
     """Findings (kind "risk") and a metrics summary whose status is "not discussed" when nothing was found."""
     hits = find_risk(t)
     index = {u.id: i for i, u in enumerate(t.utterances)}
@@ -239,8 +239,8 @@ def _reply(t: Transcript, i: int) -> Utterance | None:
     return None
 
 
-def summarise(hits: list[RiskHit]) -> dict[str, Any]:
-    cats: dict[str, Any] = {}
+def summarise(hits: list[RiskHit]) -> RiskSummary:
+    cats: dict[str, RiskCategory] = {}
     for cat in CATEGORIES:
         mine = [h for h in hits if h.category == cat]
         cats[cat] = {
