@@ -229,9 +229,9 @@ class Vault:
         except FileNotFoundError:
             return None
         stamp = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
-        cached = self.__dict__.get("_anchor_cache")
+        cached: tuple[tuple[str, int, int, int], anchor.Anchor | None] | None = self.__dict__.get("_anchor_cache")
         if cached is not None and cached[0] == stamp:
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         found = anchor.read(path)
         self.__dict__["_anchor_cache"] = (stamp, found)
         return found
