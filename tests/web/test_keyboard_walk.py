@@ -128,5 +128,6 @@ def test_keyboard_only_walk(browser, tmp_path: Path) -> None:  # noqa: F811
         page.keyboard.press("Enter")
         page.wait_for_selector(".signed")
         assert "sixteen minutes" in page.content()
+        page.locator(".signed").scroll_into_view_if_needed()
         shot(page, "19-keyboard-signed")
         page.context.close()
