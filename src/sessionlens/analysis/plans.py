@@ -51,7 +51,8 @@ def _goal_sentences(sents: list[str]) -> list[str]:
     picked: list[str] = []
     for k, s in enumerate(sents):
         m = cues.GOAL.search(s) or cues.ABILITY.search(s)
-        if m is None or is_question(s) or cues.NEGATED_GOAL.search(s[:m.end()]) or len(s.split()) <= 5:
+        if m is None or is_question(s) or cues.NEGATED_GOAL.search(s[:m.end()]) or len(s.split()) <= 5 \
+                or cues.NOT_GOAL.search(s):
             continue
         if cues.PRONOUN_END.search(s) and k > 0 and sents[k - 1] not in picked:
             picked.append(sents[k - 1])

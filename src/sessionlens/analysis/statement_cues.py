@@ -76,6 +76,9 @@ NOT_COMMIT = re.compile(r"\b(?:i'll (?:see|be|never|guess|let you know|have to s
                         r"(?:don't|do not) know what (?:else )?(?:i'm|i am|i'll))", re.IGNORECASE)
 # Therapist requests that are not proposals for the client to act on (asking leave to talk, to hear more)
 NOT_PROPOSAL = rx(r"can i (?:talk|ask)", r"may i (?:talk|ask)", r"tell me more", r"can we talk", r"can you tell me")
+# "We have to discuss it", "you told me I need to": the words of a goal cue, not a goal
+NOT_GOAL = rx(r"you (?:told|said|keep telling|have told|'ve told)", r"told me", r"have to (?:discuss|talk|say|admit|be honest|tell)",
+              r"need to (?:discuss|talk about this|say|admit|be honest|tell you)")
 NEGATED_GOAL = re.compile(r"\b(?:don't|do not|didn't|never|not)\s+(?:really\s+)?(?:want|need|plan|think)", re.IGNORECASE)
 REPORTED = re.compile(r"\b(?:said|says|told (?:him|her|them|me)|goes|went),?\s*\"?\s*(?:\w+,?\s+){0,2}$", re.IGNORECASE)
 PRONOUN_END = re.compile(r"\b(?:it|that|this|them|there|those)\W*$", re.IGNORECASE)

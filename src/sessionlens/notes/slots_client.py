@@ -159,14 +159,18 @@ def proposal_clause(prompt: str) -> str:
     return therapist_words(proposal(prompt))
 
 
-_LOWERABLE = set("""a an the and but or so if when then that this these those it its it's maybe probably just not no
-also only there here what which who how why where""".split())
+_PROPER = re.compile(r"^(?:I|I'm|I'll|I've|I'd|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+                     r"May|June|July|August|September|October|November|December)\b")
 
 
 def soft_lower(text: str) -> str:
-    """Lower the first letter only for a common word (never a name or a day: "Tuesday", "Claire")."""
-    first = text.split(" ", 1)[0].lower().strip(",.;:")
-    return lower_first(text) if first in _LOWERABLE else text
+    """Lower the first letter unless the word is a day, a month, "I", or capitalised again later in the
+    text (a name: "Claire ... Claire")."""
+    first = text.split(" ", 1)[0].strip(",.;:")
+    later = {w.strip(",.;:!?\"'") for w in text.split()[1:]}
+    if not first or _PROPER.match(first) or first in later:
+        return text
+    return lower_first(text)
 
 
 _WHEN = re.compile(r"(?:next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: at [\w:']+(?: o'clock)?)?|"
