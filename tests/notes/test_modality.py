@@ -66,6 +66,27 @@ def test_unknown_modality_is_a_clear_input_error():
         draft_note(demo(), "soap", modality="gestalt")
 
 
+def test_cli_modality_per_note_and_per_client(tmp_path, capsys, monkeypatch):
+    import json
+
+    from sessionlens.cli import run
+
+    assert run(["note", "draft", str(DEMO), "--modality", "cbt", "--json"]) == 0
+    assert any(s["key"] == "cbt" for s in json.loads(capsys.readouterr().out)["sections"])
+    assert run(["note", "draft", str(DEMO), "--modality", "astrology"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sessionlens: error:") and "modality" in err and err.count("\n") == 1
+    created = vaults.init_vault("correct horse battery staple", "alice", data_dir=tmp_path,
+                                settings=Settings({"kdf_memory_mib": 64, "kdf_time_cost": 3, "kdf_parallelism": 1},
+                                                  env={}))
+    client = clients.add_client(created.ctx, "Fictional Client")["id"]
+    created.ctx.vault.close()
+    monkeypatch.setenv("SESSIONLENS_PASSPHRASE", "correct horse battery staple")
+    assert run(["client", "modality", client, "couples", "--data-dir", str(tmp_path)]) == 0
+    assert "couples" in capsys.readouterr().out
+    assert run(["client", "modality", client, "gestalt", "--data-dir", str(tmp_path)]) == 2
+
+
 def test_client_modality_preference_shapes_the_stored_draft(tmp_path):
     created = vaults.init_vault("correct horse battery staple", "alice", data_dir=tmp_path,
                                 settings=Settings({"kdf_memory_mib": 64, "kdf_time_cost": 3, "kdf_parallelism": 1},

@@ -61,6 +61,16 @@ def client_show(client_id: str, data_dir: DataDir = None, user: User = None, as_
                           f"{', '.join(result['sessions']) or 'none'}")
 
 
+@client_app.command("modality")
+def client_modality(client_id: str,
+                    modality: Annotated[str, typer.Argument(help="cbt, mi, psychodynamic, couples or none.")],
+                    data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
+    """Set the approach a client's notes are drafted in (note draft --modality overrides it per note)."""
+    with signed_in(data_dir, user) as ctx:
+        result = clients.set_client_modality(ctx, client_id, modality)
+    emit(result, as_json, f"{client_id}: notes drafted with the {result['modality']} template")
+
+
 @client_app.command("shred")
 def client_shred(client_id: str, yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
                  data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
