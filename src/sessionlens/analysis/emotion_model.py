@@ -201,12 +201,12 @@ def load(directory: Path | None = None, encoder_dir: Path | None = None, *, enco
             )
             for name, labels in (("goemotions", LABELS), ("ekman", EKMAN))
         }
-    encoder = _encoder_heads(encoder_dir or models_dir("emotions_encoder")) if encoder_on else None
+    blend = _encoder_heads(encoder_dir or models_dir("emotions_encoder")) if encoder_on else None
     meta = dict(artifact.manifest)
-    if encoder:
-        heads = {name: replace(h, thresholds=encoder[name][1]) for name, h in heads.items()}
-        meta["encoder_blend"] = encoder["meta"]
-    enc = {name: encoder[name][0] for name in heads} if encoder else None
+    if blend:
+        heads = {name: replace(h, thresholds=blend[name][1]) for name, h in heads.items()}
+        meta["encoder_blend"] = blend["meta"]
+    enc = {name: blend[name][0] for name in heads} if blend else None
     return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], meta, enc)
 
 

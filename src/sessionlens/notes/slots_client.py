@@ -63,7 +63,7 @@ def client_report(ctx: Compose, limit: int = 2) -> list[Sentence]:
     long = sorted(((len(u.text.split()), i, u) for i, u in ctx.view.clients()
                    if u.id not in used and len(u.text.split()) >= 35), reverse=True)[:limit]
     out = []
-    for _, i, u in sorted(long, key=lambda x: x[1]):
+    for _, _i, u in sorted(long, key=lambda x: x[1]):
         body = " ".join(content(sentences(u.text))[:3])
         out.append(ctx.s(f"Client also said {quote(body, 40)}.", [u.id]))
     return out
