@@ -38,8 +38,11 @@ llm: $(LLM)
 demo: $(RUNTIME)
 	@$(VENV)/bin/sessionlens demo
 
+# ruff and mypy first (settings in pyproject.toml): a lint or type error fails the run before the tests.
 test: $(DEV)
 	@bash scripts/ensure-system.sh
+	@$(PY) -m ruff check src tests
+	@$(PY) -m mypy
 	@$(PY) -m pytest -q
 
 # mypy (strict on domain.py, services/, vault/; settings in pyproject.toml) and ruff over src and tests.
