@@ -98,7 +98,7 @@ def run(fn: Callable[..., T], *args: Any, what: str = "the parser", memory_mib: 
                            if code < 0 else f"{what} ended without an answer (exit {code})")
     kind, value = message
     if kind == "ok":
-        return value  # type: ignore[no-any-return]
+        return value
     if kind == "limit":
         raise SandboxError(f"{what} hit its memory limit ({memory_mib} MiB) on this file")
     if kind == "error":
