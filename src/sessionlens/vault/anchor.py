@@ -2,7 +2,8 @@
 
 ::
 
-    <anchor dir>/anchor.key                       Ed25519 private key (0600), made on first use
+    <anchor dir>/anchor.key                       Ed25519 private key (0600), made with the first anchor
+    <anchor dir>/anchor.pub                       its public half (0644): workers check, they do not sign
     <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, accounts,
                                                    key, sig}
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 KEY_FILE = "anchor.key"
+PUBLIC_FILE = "anchor.pub"
 SHRED_ACTIONS = frozenset({"client.shred"})
 log = logging.getLogger("sessionlens.anchor")
 
@@ -102,10 +104,14 @@ def signing_key(anchor_dir: Path, *, create: bool = True) -> Ed25519PrivateKey |
             fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process made it a moment ago
             return signing_key(anchor_dir, create=False)
+        key = Ed25519PrivateKey.generate()
         with os.fdopen(fd, "wb") as f:
-            f.write(Ed25519PrivateKey.generate().private_bytes_raw())
+            f.write(key.private_bytes_raw())
             f.flush()
             os.fsync(f.fileno())
+        # The public half, readable by processes that check anchors but must not sign them (workers).
+        (anchor_dir / PUBLIC_FILE).write_text(_public_hex(key) + "\n", encoding="utf-8")
+        os.chmod(anchor_dir / PUBLIC_FILE, 0o644)
     raw = key_path.read_bytes()
     if len(raw) != 32:
         raise IntegrityError(f"record {KEY_FILE} (audit anchor key) is damaged")
@@ -146,16 +152,32 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
 
 
 def _key_beside(path: Path) -> Ed25519PublicKey:
+    """``anchor.pub`` (what a worker may read), else the public half of ``anchor.key``."""
+    public = path.parent / PUBLIC_FILE
+    if public.exists():
+        try:
+            return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public.read_text(encoding="utf-8").strip()))
+        except ValueError:
+            raise IntegrityError(f"record {PUBLIC_FILE} (audit anchor public key) is damaged") from None
     key = signing_key(path.parent, create=False)
     if key is None:
         raise IntegrityError(f"record {path.name} (audit anchor) has no anchor key beside it")
     return key.public_key()
 
 
+class Unavailable(Exception):
+    """This process cannot sign anchors (a worker: no anchor key, or no access to the directory)."""
+
+
 def write(path: Path, a: Anchor) -> None:
-    """Atomically replace the anchor (temporary file, fsync, rename)."""
-    key = signing_key(path.parent)
-    assert key is not None
+    """Atomically replace the anchor (temporary file, fsync, rename).
+
+    The key is made only with the directory's first anchor (``init``): a process that finds anchors but no
+    key it can read (a worker, by design) must not start a key of its own that would disown them.
+    """
+    key = signing_key(path.parent, create=not any(path.parent.glob("*.json")))
+    if key is None:
+        raise Unavailable(f"no anchor key in {path.parent}")
     public = _public_hex(key)
     body = _body(a, public)
     doc = {**json.loads(body), "sig": base64.b64encode(key.sign(body)).decode()}
@@ -236,8 +258,18 @@ def advance(vault: Vault, escrow_fingerprint: str | None = None) -> Anchor | Non
     """Move this vault's anchor to the stored head, if the chain extends what was anchored.
 
     Called after every commit that appended to the chain. A chain that does not extend the anchor is
-    not anchored (logged without PHI); ``audit verify`` reports it. Returns the anchor now on disk.
+    not anchored (logged without PHI); ``audit verify`` reports it. A process that cannot sign (a worker)
+    leaves it: the next commit of one that can anchors its entries too, checked the same way. Returns the
+    anchor now on disk.
     """
+    try:
+        return _advance(vault, escrow_fingerprint)
+    except (Unavailable, OSError) as exc:
+        log.warning("audit anchor not advanced by this process: %s", type(exc).__name__)
+        return None
+
+
+def _advance(vault: Vault, escrow_fingerprint: str | None) -> Anchor | None:
     path = vault.anchor_path
     with locked(path):
         current = read(path)
@@ -281,11 +313,14 @@ def pin_roles(vault: Vault, pins: dict[str, str]) -> None:
     """Record roles the app itself just set (or first saw): ``accounts`` rows are checked against them, so a
     role rewritten in the database with the row-MAC key every account holds is refused, not obeyed."""
     path = vault.anchor_path
-    with locked(path):
-        current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
-        if all(current.roles.get(k) == v for k, v in pins.items()):
-            return
-        write(path, replace(current, roles={**current.roles, **pins}))
+    try:
+        with locked(path):
+            current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
+            if all(current.roles.get(k) == v for k, v in pins.items()):
+                return
+            write(path, replace(current, roles={**current.roles, **pins}))
+    except (Unavailable, OSError) as exc:  # a worker pins nothing; the web pins as first seen
+        log.warning("roles not pinned by this process: %s", type(exc).__name__)
 
 
 def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict | None:

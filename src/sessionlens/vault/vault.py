@@ -228,11 +228,16 @@ class Vault:
             st = path.stat()
         except FileNotFoundError:
             return None
+        except PermissionError:  # a worker kept out of the anchor directory: it checks nothing against it
+            return None
         stamp = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
         cached: tuple[tuple[str, int, int, int], anchor.Anchor | None] | None = self.__dict__.get("_anchor_cache")
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        found = anchor.read(path)
+        try:
+            found = anchor.read(path)
+        except PermissionError:
+            return None
         self.__dict__["_anchor_cache"] = (stamp, found)
         return found
 

@@ -87,3 +87,21 @@ def test_an_honest_chain_verifies_against_its_anchor(world):
     result = audit_svc.verify_audit(world.alice)
     assert result["ok"], result
     assert world.vault.read_anchor().seq == _head_row(world)["seq"]
+
+
+def test_a_process_without_the_anchor_key_appends_and_the_next_signer_anchors_it(world):
+    """A worker holds no anchor key (by design): its audited commits work, and the web anchors them later."""
+    client, _ = client_with_session(world)
+    key = world.vault.anchor_path.parent / "anchor.key"
+    held = key.read_bytes()
+    key.unlink()  # this process is now a worker: it can check the anchor (anchor.pub) but not sign it
+    try:
+        before = world.vault.read_anchor().seq
+        clients.show_client(world.alice, client)  # audited; the anchor stays where it was
+        assert world.vault.read_anchor().seq == before
+        assert not key.exists()  # and no key of its own was started, which would disown the anchor
+    finally:
+        key.write_bytes(held)
+    clients.show_client(world.alice, client)  # the signer's next commit anchors the worker's entry too
+    assert world.vault.read_anchor().seq == _head_row(world)["seq"] > before
+    assert audit_svc.verify_audit(world.alice)["ok"]
