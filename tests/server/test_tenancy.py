@@ -49,7 +49,9 @@ def _overrides() -> dict[str, dict[str, Any]]:
     wants the record check itself)."""
     out: dict[str, dict[str, Any]] = {"reflection.record_measure": {"instrument": "phq9", "answers": [0] * 9},
                                       "speaker_corrections.correct_speakers": {"speakers": {"A": {"role": "client"}}},
-                                      "supervision.build_packet": {"chosen": lambda ids: [(ids["session_id"], None)]}}
+                                      "supervision.build_packet": {"chosen": lambda ids: [(ids["session_id"], None)]},
+                                      "clients.set_client_modality": {"modality": "cbt"},
+                                      "retention.set_client_policy": {"policy": "keep"}}
     try:
         from sessionlens.reflection.impressions import ITEMS
 
