@@ -37,11 +37,11 @@ def main(coding_encoder: bool = False) -> dict:
     t0 = time.perf_counter()
     analyze_transcript(first, settings, therapist=("T",), client=("C",))
     cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     analyze_transcript(second, settings, therapist=("T",), client=("C",))
-    warm = time.perf_counter() - t0
+    warm, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"utterances": len(first.utterances), "cold_s": round(cold, 2), "warm_s": round(warm, 2),
+    return {"utterances": len(first.utterances), "cold_s": round(cold, 2), "warm_s": round(warm, 2), "warm_cpu_s": round(cpu, 2),
             "peak_rss_mb": round(peak)}
 
 
