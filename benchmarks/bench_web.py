@@ -370,7 +370,7 @@ def main() -> str:
              "analysis JSON", everything(lap), lap_wall),
         _row(f"laptop (SQLite), {USERS} users, stress", everything(lap_stress), lap_stress_wall),
         _row(f"practice server (PostgreSQL), {len(srv.users)} users ({PG_CLINICIANS} clinicians × {PG_BROWSERS} "
-             "browsers), 2 workers transcribing: review page", srv.times[review]),
+             "browsers), 2 processes transcribing: review page", srv.times[review]),
         _row("practice server, same run: note editor", srv.times[editor]),
         _row("practice server, same run: both", everything(srv), srv_wall),
         "",
