@@ -14,7 +14,7 @@ from sessionlens.cli import run
 from sessionlens.config import Settings
 from sessionlens.errors import InputError, NotFoundError, PermissionDeniedError
 from sessionlens.notes import workflow as wf
-from sessionlens.services import clients, consent, note_workflow as nw, sessions, vaults
+from sessionlens.services import clients, consent, exports, note_workflow as nw, sessions, vaults
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "sessionlens" / "data" / "demo_session.vtt"
 PASS = "correct horse battery staple"
@@ -53,7 +53,7 @@ def test_draft_edit_sign_addendum_export(stored):
     again = nw.read_session_note(ctx, sid)
     wf.verify(again)
     assert len(again.addenda) == 1 and again.status == "signed"
-    fhir = json.loads(nw.export_session_note(ctx, sid, "fhir-composition"))
+    fhir = json.loads(exports.export_session_note(ctx, sid, "fhir-composition"))
     assert fhir["status"] == "amended"
     actions = [e["action"] for e in _audit(ctx)]
     for a in ("note.draft", "note.edit", "note.sign", "note.addendum", "export"):

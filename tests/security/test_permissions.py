@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 import sessionlens.services as services_pkg
 from sessionlens.errors import NotFoundError, PermissionDeniedError
-from sessionlens.services import (accounts, analyses, audit, backup, clients, consent, exports, notes, retention,
-                                  sessions, vaults, voiceprints)
+from sessionlens.services import (accounts, analyses, audit, backup, clients, consent, exports, note_workflow, notes,
+                                  retention, sessions, vaults, voiceprints)
 from sessionlens.vault.models import audit_log
 
 from ..vault.helpers import DEMO, client_with_session
@@ -32,6 +32,11 @@ CALLS = {
     "accounts.unlock_account": lambda c, ids: accounts.unlock_account(c, "carol"),
     "accounts.disable_account": lambda c, ids: accounts.disable_account(c, "carol", False),
     "accounts.set_password": lambda c, ids: accounts.set_password(c, "carol", "carol-password-2"),
+    "accounts.change_role": lambda c, ids: accounts.change_role(c, "bob", "supervisor"),
+    "clients.set_client_modality": lambda c, ids: clients.set_client_modality(c, ids["client"], "cbt"),
+    "retention.client_policy": lambda c, ids: retention.client_policy(c, ids["client"]),
+    "retention.set_client_policy": lambda c, ids: retention.set_client_policy(c, ids["client"], "keep"),
+    "exports.export_session_note": lambda c, ids: _export_drafted_note(c, ids),
     "clients.add_client": lambda c, ids: clients.add_client(c, "New Person"),
     "clients.list_clients": lambda c, ids: clients.list_clients(c),
     "clients.show_client": lambda c, ids: clients.show_client(c, ids["client"]),
@@ -63,6 +68,17 @@ CALLS = {
     "voiceprints.forget_voice": lambda c, ids: voiceprints.forget_voice(c),
 }
 
+def _export_drafted_note(ctx, ids):  # type: ignore[no-untyped-def]  # a matrix cell, like the lambdas
+    """The owner imports a session (shared with bob in the shared column) and drafts a real note on it
+    (the matrix's stored stand-in is not one), then ``ctx`` exports it."""
+    owner = ids["owner"]
+    session = sessions.import_session(owner, ids["client"], DEMO.read_bytes(), source="demo.vtt")["id"]
+    if ids["variant"] == "shared":
+        sessions.share_session(owner, session, "bob")
+    note_workflow.draft_session_note(owner, session)
+    return exports.export_session_note(ctx, session, "text")
+
+
 # Columns: carol (clinician, not the owner of the client), bob on a shared session, bob on an
 # unshared one, dave (admin), alice (owner of vault and client).
 ACTORS = ("carol", "bob:shared", "bob:unshared", "dave", "alice")
@@ -73,6 +89,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "accounts.unlock_account": (DENIED, DENIED, DENIED, OK, OK),
     "accounts.disable_account": (DENIED, DENIED, DENIED, OK, OK),
     "accounts.set_password": (OK, DENIED, DENIED, OK, OK),  # carol may change her own
+    "accounts.change_role": (DENIED, DENIED, DENIED, OK, OK),
+    "clients.set_client_modality": (HIDDEN, DENIED, DENIED, DENIED, OK),
+    "retention.client_policy": (HIDDEN, DENIED, DENIED, DENIED, OK),
+    "retention.set_client_policy": (HIDDEN, DENIED, DENIED, DENIED, OK),
+    "exports.export_session_note": (HIDDEN, DENIED, DENIED, DENIED, OK),
     "clients.add_client": (OK, DENIED, DENIED, DENIED, OK),
     "clients.list_clients": (OK, DENIED, DENIED, DENIED, OK),
     "clients.show_client": (HIDDEN, DENIED, DENIED, DENIED, OK),
@@ -156,7 +177,7 @@ def test_permission_matrix(world, tmp_path, call):
     for actor, expected in zip(ACTORS, MATRIX[call], strict=True):
         name, _, variant = actor.partition(":")
         session = unshared if variant == "unshared" else shared
-        ids = {"client": client, "session": session, "tmp": tmp_path, "variant": variant or "x"}
+        ids = {"client": client, "session": session, "tmp": tmp_path, "variant": variant or "x", "owner": world.alice}
         ctx = world.ctx(name)
         try:
             CALLS[call](ctx, ids)

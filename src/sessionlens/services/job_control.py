@@ -22,7 +22,7 @@ from .server_jobs import JOB_KEYS_TTL, JobRunner, job_holder, job_status
 
 
 def _own_job(ctx: Ctx, conn: Connection, job_id: str, action: str) -> R.JobRow:
-    require(ctx, Action.SESSION_IMPORT, job_id)
+    """The actor's own job (after ``require``): another account's is "not found", audited."""
     job = R.get(conn, job_id)
     if job is None or job.owner_id != ctx.actor.id:
         raise Refused(NotFoundError(f"record {job_id} not found"), action, job_id)
@@ -32,6 +32,7 @@ def _own_job(ctx: Ctx, conn: Connection, job_id: str, action: str) -> R.JobRow:
 def cancel_job(ctx: Ctx, job_id: str, *, keyring: Keyring) -> dict[str, Any]:
     """Stop a queued, waiting or running job of the actor's own; its checkpoints are deleted."""
     with unit_of_work(ctx) as conn:
+        require(ctx, Action.SESSION_IMPORT, job_id)
         job = _own_job(ctx, conn, job_id, "job.cancel")
         if not R.cancel(conn, job_id):
             raise InputError(f"only a queued, waiting or running job can be cancelled (this one is {job.state})")
@@ -45,6 +46,7 @@ def cancel_job(ctx: Ctx, job_id: str, *, keyring: Keyring) -> dict[str, Any]:
 def retry_job(ctx: Ctx, job_id: str, *, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
     """Queue a failed job of the actor's own again; it resumes from its last checkpoint."""
     with unit_of_work(ctx) as conn:
+        require(ctx, Action.SESSION_IMPORT, job_id)
         job = _own_job(ctx, conn, job_id, "job.retry")
         if not R.requeue(conn, job_id):
             raise InputError(f"only a failed job can be retried (this one is {job.state})")

@@ -53,7 +53,7 @@ def _save_meta(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any]) -> No
 
 
 def _put_audio(ctx: Ctx, conn: Connection, row: Any, data: bytes) -> blobs.BlobInfo:
-    check_audio_caps(ctx, data)
+    _audio_caps(ctx, data)
     return blobs.put(ctx.vault, conn, client_id=row.client_id, session_id=row.id, kind=BlobKind.AUDIO, data=data,
                      key_id=row.key_id, key_version=row.key_version)
 
@@ -64,7 +64,7 @@ def _size_cap(ctx: Ctx, size: int) -> None:
         raise InputError(f"the audio is larger than web_upload_max_mib ({cap} MiB)")
 
 
-def check_audio_caps(ctx: Ctx, data: bytes) -> None:
+def _audio_caps(ctx: Ctx, data: bytes) -> None:
     """Refuse audio over the size cap, or longer than ``audio_max_minutes`` when its container says so."""
     from ..ingest.audio import probe
 
@@ -199,8 +199,9 @@ class AudioRef:
     mime: str
 
 
-def _audio_ref(ctx: Ctx, conn: Connection, session_id: str) -> AudioRef:
-    row = session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id)
+def _audio_ref(ctx: Ctx, conn: Connection, row: Any) -> AudioRef:
+    """The audio a session (already checked by ``session_row``) plays; none while it is still recording."""
+    session_id = row.id
     meta = _meta(ctx, conn, row)
     blob_id = blobs.find(conn, session_id, BlobKind.AUDIO)
     if blob_id is None or meta.get("status") == "recording":
@@ -211,7 +212,7 @@ def _audio_ref(ctx: Ctx, conn: Connection, session_id: str) -> AudioRef:
 def read_audio(ctx: Ctx, session_id: str) -> tuple[bytes, str]:
     """The session's newest complete audio, whole, and its media type (a PHI read, audited)."""
     with unit_of_work(ctx) as conn:
-        ref = _audio_ref(ctx, conn, session_id)
+        ref = _audio_ref(ctx, conn, session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id))
         data = blobs.get(ctx.vault, conn, ref.blob_id)
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=ref.blob_id, detail={"session": session_id})
     return data, ref.mime
@@ -220,13 +221,13 @@ def read_audio(ctx: Ctx, session_id: str) -> tuple[bytes, str]:
 def audio_info(ctx: Ctx, session_id: str) -> AudioRef:
     """Which audio blob a session plays, its size and type (no content read, so not a PHI read)."""
     with unit_of_work(ctx) as conn:
-        return _audio_ref(ctx, conn, session_id)
+        return _audio_ref(ctx, conn, session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id))
 
 
 def read_audio_range(ctx: Ctx, session_id: str, start: int, stop: int) -> tuple[bytes, AudioRef]:
     """Bytes ``[start, stop)`` of the session's audio, decrypting only the chunks that hold them (audited)."""
     with unit_of_work(ctx) as conn:
-        ref = _audio_ref(ctx, conn, session_id)
+        ref = _audio_ref(ctx, conn, session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id))
         data = blobs.read_range(ctx.vault, conn, ref.blob_id, start, stop)
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=ref.blob_id,
                         detail={"session": session_id, "from": start, "bytes": len(data)})
@@ -238,7 +239,7 @@ def stream_audio(ctx: Ctx, session_id: str, start: int, stop: int | None = None,
     """The audio from ``start`` to ``stop`` (default: the end) as pieces, each decrypted in a short
     transaction of its own as it is sent: a 3-hour recording is never whole in memory. One audit entry."""
     with unit_of_work(ctx) as conn:
-        ref = _audio_ref(ctx, conn, session_id)
+        ref = _audio_ref(ctx, conn, session_row(ctx, conn, Action.TRANSCRIPT_READ, session_id))
         end = ref.size if stop is None else min(stop, ref.size)
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=ref.blob_id,
                         detail={"session": session_id, "from": start, "bytes": max(end - start, 0)})

@@ -154,13 +154,6 @@ def add_session_addendum(ctx: Ctx, session_id: str, text: str) -> Note:
         return _change(ctx, conn, row, lambda n: workflow.add_addendum(n, ctx.who, now_iso(), text), "note.addendum")
 
 
-def export_session_note(ctx: Ctx, session_id: str, kind: str, choice: Any = None) -> bytes:
-    """The note as Markdown, text, PDF, DOCX or FHIR JSON, with its header: see ``exports.export_session_note``."""
-    from . import exports
-
-    return exports.export_session_note(ctx, session_id, kind, choice)
-
-
 def client_conceptualization(ctx: Ctx, client_id: str, model: str = "5p") -> concept.Formulation:
     """Hypotheses across all of a client's stored sessions (oldest first), for the clinician to review."""
     with unit_of_work(ctx) as conn:
