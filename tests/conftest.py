@@ -10,6 +10,21 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Nothing a test makes lands in the real user's data directory (a vault opened without --data-dir,
+    a PostgreSQL vault's audit anchor): the platform data directory is a fresh temporary one per run."""
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = config._sessionlens_data = tempfile.mkdtemp(  # type: ignore[attr-defined]  # our own attribute on pytest's config
+        prefix="sessionlens-test-data-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    shutil.rmtree(getattr(config, "_sessionlens_data", ""), ignore_errors=True)
+
+
 def shared_data_dir() -> Path:
     """../shared/data beside the checkout, or $SESSIONLENS_SHARED_DATA."""
     env = os.environ.get("SESSIONLENS_SHARED_DATA")
