@@ -89,7 +89,9 @@ class FindingJson(TypedDict):
 
 
 class SilenceJson(TypedDict):
-    """A gap in speech of at least the threshold."""
+    """A gap in speech of at least the threshold. For a recording: a stretch where no voice at all was heard
+    (from the speech turns, so a murmur the recogniser missed ends it); for a transcript file: a gap
+    between utterances."""
 
     start: Annotated[float, Ge(0)]
     end: Annotated[float, Ge(0)]

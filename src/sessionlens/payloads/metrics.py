@@ -20,8 +20,12 @@ class TalkStats(TypedDict):
     """Talk of one role or speaker."""
 
     seconds: Seconds
+    """Seconds of speech. For a recording: the length of the speaker's speech turns (voice activity x
+    speaker, untranscribed speech included); for a transcript file: the utterances' times."""
     share: Share
+    """This speaker's (or role's) part of all the seconds of speech."""
     words: Count
+    """Words of the utterances (for a recording, the recognised words; an "[inaudible]" stand-in counts as one)."""
     utterances: Count
     turns: Count
     words_share: NotRequired[Share]
