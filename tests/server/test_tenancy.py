@@ -8,6 +8,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import time
 from typing import Any
 
 import pytest
@@ -172,10 +173,20 @@ def _body(path: str) -> bytes:
     return b"{}"
 
 
+def _until_settled(browser: TestClient, job_id: str) -> None:
+    """Wait for a job the sign-in took up again (its audit entries would land among carol's)."""
+    for _ in range(600):
+        if browser.get(f"/api/jobs/{job_id}").json().get("state") in ("done", "failed", "cancelled"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} never finished")
+
+
 def test_route_matrix_every_foreign_record_is_not_found_and_audited(server, owned) -> None:
     app = create_app(settings(database_url=server.url))
     with TestClient(app, base_url="https://127.0.0.1", follow_redirects=False) as alice_browser:
         _sign_in(alice_browser, "alice")  # the server opens with alice's own keys: no passphrase anywhere
+        _until_settled(alice_browser, owned["job_id"])  # her sign-in resumed the job: let it finish first
         carol = TestClient(app, base_url="https://127.0.0.1", follow_redirects=False)
         csrf = _sign_in(carol, "carol")
         checked = []
