@@ -12,6 +12,7 @@ from ...errors import InputError, NotFoundError
 from ...notes.concise import DETAILS
 from ...notes.export import EXPORTERS
 from ...notes.formats import FORMATS
+from ...notes.modalities import check_modality
 from ...notes.model import note_to_dict
 from ...services import analyses, exports, media_sessions, note_workflow
 from ...services.context import Ctx
@@ -20,6 +21,12 @@ from ..ids import SessionId
 from ..render import render
 from ..views import note as note_view
 from ..views.review import review
+
+# What the note forms offer for ``modality`` (one label per modality the notes know).
+MODALITY_LABELS = {"none": "None: the format's sections only", "cbt": "CBT (thoughts, feelings, behaviours; homework)",
+                   "mi": "Motivational interviewing (change talk, commitment)",
+                   "psychodynamic": "Psychodynamic / relational (relational process first)",
+                   "couples": "Couples (each partner's perspective)"}
 
 router = APIRouter(include_in_schema=False)
 PENDING = ("recording", "awaiting_transcription", "processing")
@@ -42,10 +49,12 @@ def note_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) ->
         note = note_to_dict(note_workflow.read_session_note(c, session_id))
     except NotFoundError:
         return render(request, "note_start.html.j2", {"info": info, "formats": FORMATS, "details": DETAILS,
-                                                      "detail": web_state(request).settings.note_detail})
+                                                      "detail": web_state(request).settings.note_detail,
+                                                      "modalities": MODALITY_LABELS})
     evidence = note_view.evidence_index(analyses.read_analysis(c, session_id))
     return render(request, "note.html.j2", {"info": info, "note": note, "evidence": evidence,
-                                             "exports": list(EXPORTERS), "formats": FORMATS, "details": DETAILS})
+                                             "exports": list(EXPORTERS), "formats": FORMATS, "details": DETAILS,
+                                             "modalities": MODALITY_LABELS})
 
 
 @router.post("/sessions/{session_id}/note/draft")
@@ -57,8 +66,9 @@ async def note_draft(request: Request, session_id: SessionId) -> Response:
         raise InputError("choose one of the note formats offered")
     if detail not in DETAILS:
         raise InputError("choose concise or full detail")
+    modality = check_modality(form["modality"]) if form.get("modality") else None  # empty: the client's own
     await run_in_threadpool(lambda: note_workflow.draft_session_note(
-        ctx(request), session_id, fmt, detail=detail, replace_draft=form.get("replace") == "on"))
+        ctx(request), session_id, fmt, detail=detail, replace_draft=form.get("replace") == "on", modality=modality))
     return see_other(f"/sessions/{session_id}/note")
 
 
