@@ -173,7 +173,7 @@ def test_shred_destroys_key_and_rows_and_keeps_a_receipt(world):
     receipt = clients.shred_client(world.alice, client)
     assert receipt["keys"] == 1 and receipt["sessions"] == 1 and receipt["blobs"] == 3
     with world.engine.connect() as conn:
-        for table in ("clients", "client_keys", "sessions", "blobs", "consents"):
+        for table in ("clients", "client_keys", "sessions", "blobs", "consents", "reflections", "jobs"):
             n = conn.execute(text(f"SELECT count(*) FROM {table} WHERE "
                                   f"{'id' if table == 'clients' else 'client_id'} = :c"), {"c": client}).scalar()
             assert n == 0, table

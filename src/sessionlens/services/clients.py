@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from ..errors import InputError
-from ..vault import records, store
+from ..vault import records, shred, store
 from ..vault.ids import new_id, now_iso
-from ..vault.models import blobs, clients, consents, sessions, shares
+from ..vault.models import clients, sessions
 from .consent import current_consent
 from .context import Ctx
 from .permissions import Action, client_row, require, unit_of_work
@@ -90,20 +90,9 @@ def shred_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
     """Destroy the client's data key and every row of theirs; the audit trail keeps a receipt."""
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.CLIENT_SHRED, client_id)
-        receipt = _delete_client_rows(ctx, conn, client_id)
+        receipt = shred.delete_client(ctx.vault, conn, client_id)
         ctx.vault.audit(conn, actor=ctx.who, action="client.shred", target=client_id, detail=receipt)
     store.compact(ctx.vault.engine)
     return {"id": client_id, "shredded": True, **receipt}
 
 
-def _delete_client_rows(ctx: Ctx, conn: Connection, client_id: str) -> dict[str, int]:
-    session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
-    counts = {
-        "shares": conn.execute(delete(shares).where(shares.c.session_id.in_(session_ids))).rowcount,
-        "blobs": conn.execute(delete(blobs).where(blobs.c.client_id == client_id)).rowcount,
-        "sessions": conn.execute(delete(sessions).where(sessions.c.client_id == client_id)).rowcount,
-        "consents": conn.execute(delete(consents).where(consents.c.client_id == client_id)).rowcount,
-    }
-    conn.execute(delete(clients).where(clients.c.id == client_id))
-    counts["keys"] = ctx.vault.destroy_client_keys(conn, client_id)
-    return counts

@@ -56,7 +56,8 @@ def purge_stale_checkpoints(conn: Connection, days: int = CHECKPOINT_DAYS) -> in
 
 
 def delete_client(vault: Vault, conn: Connection, client_id: str) -> dict[str, int]:
-    """Every row of a client and its keys (the restore path; services.clients shreds with the same effect)."""
+    """Every row of a client and its keys: one deletion for a shred (services.clients) and its re-application
+    after a restore."""
     session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
     counts = {
         "shares": conn.execute(delete(shares).where(shares.c.session_id.in_(session_ids))).rowcount,
