@@ -386,6 +386,14 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: 5 <= v <= 3600,
         "between 5 and 3600 seconds",
     ),
+    Setting(
+        "job_grant_ttl_seconds",
+        7200,
+        "How long a job's key grant waits in Redis for a worker; later the job waits for its clinician's sign-in.",
+        int,
+        lambda v: 60 <= v <= 86400,
+        "between 60 and 86400 seconds",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -96,6 +96,9 @@ def test_a_job_resumes_on_another_worker_without_recomputing(server, monkeypatch
         run_once(server.vault.engine, settings(), keyring, job["id"], "worker-a")
     monkeypatch.undo()
     assert _count(server, session_table) == sessions_before  # no partial session
+    # worker-a took the job's grant (read and deleted) and died with it: no one else can read it ...
+    assert run_once(server.vault.engine, settings(), keyring, job["id"], "worker-b")[0] == "wait"
+    assert hold_keys(alice.vault, alice.actor.id, keyring, "web")  # ... until the clinician signs in again
     # worker-a still holds a live lease: another worker leaves the job alone ...
     assert run_once(server.vault.engine, settings(), keyring, job["id"], "worker-b")[0] == "busy"
     with server.vault.engine.begin() as conn:  # ... until the lease runs out

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sessionlens.vault import job_rows as R
-from sessionlens.services.keyring import RedisKeyring, load_secret
+from sessionlens.services.keyring import RedisKeyring, hold_keys, load_secret
 from sessionlens.jobs.runner import CeleryRunner, wait_for
 from sessionlens.services import analyses, clients, consent, server_jobs
 from sessionlens.vault.models import job_stages, sessions
@@ -56,6 +56,9 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
             assert R.stages_stored(conn, job["id"]) == {"input", "parse", "analyze"}  # only sealed checkpoints
             assert R.get(conn, job["id"]).state == "running"
         assert server_jobs.job_status(alice, job["id"])["state"] == "running"
+        # worker-a took the job's grant (GETDEL) and died with it: the job goes on once its clinician signs in
+        assert keyring.job_grant(job["id"]) is None
+        assert hold_keys(alice.vault, alice.actor.id, keyring, "web")
 
         c.start("worker-b", log=tmp_path / "b.log")
         done = wait_for(engine, job["id"], timeout=120)

@@ -14,6 +14,7 @@ a live lease. Unexpected errors are transient: retried with exponential back-off
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -55,6 +56,11 @@ def _finish(keyring: Keyring, owner_id: str, job_id: str) -> None:
     keyring.release(owner_id, job_holder(job_id))
 
 
+def _hand_back(keyring: Keyring, job_id: str, grant: bytes) -> None:
+    """The job goes on later (retry, another worker's lease): its taken grant goes back, same expiry."""
+    keyring.put_job(job_id, grant, int(json.loads(grant)["expires"]))
+
+
 def _note_failure(vault: Vault, job: R.JobRow, message: str) -> None:
     """An audio job that failed for good: the session says so (as the in-process transcription did)."""
     if job.kind != "audio" or not job.session_id:
@@ -80,7 +86,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     if job is None or job.state in R.FINAL:
         return (job.state if job else R.FAILED), 0.0
     try:
-        grant = keyring.job_grant(job_id)
+        grant = keyring.take_job(job_id)  # read and deleted at once: a consumed grant is gone
     except IntegrityError as exc:  # moved from another job, expiry pushed back, or not sealed to us
         event("job.grant_refused", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
         grant = None
@@ -93,6 +99,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     with store.transaction(engine) as conn:
         claimed = R.claim(conn, job_id, worker, lease)
     if not claimed:
+        _hand_back(keyring, job_id, grant)
         return "busy", lease
     event("job.claimed", job=job_id, worker=worker, attempt=job.attempts + 1, kind=job.kind)
     try:
@@ -104,6 +111,7 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
     try:
         state = execute(vault, job_id, worker, lease=lease)
     except LeaseLost:
+        _hand_back(keyring, job_id, grant)
         return "busy", lease
     except KeysLockedError:
         with store.transaction(engine) as conn:
@@ -127,11 +135,14 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
             _note_failure(vault, job, fail_message(exc))
             _finish(keyring, job.owner_id, job_id)
             return R.FAILED, 0.0
+        _hand_back(keyring, job_id, grant)
         return "retry", backoff(attempts)
     finally:
         _forget(vault)
     if state == R.DONE:
         _finish(keyring, job.owner_id, job_id)
+    elif state not in R.FINAL:
+        _hand_back(keyring, job_id, grant)
     return state, 0.0
 
 

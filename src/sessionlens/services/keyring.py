@@ -7,8 +7,10 @@ Two things live here:
 * *job grants* — per job, the data keys of that job's one client (``vault.grants``), bound to the job id
   and an expiry. A worker asks for the grant of the job it runs and gets nothing else: no account KEK,
   no vault KEK, no other client's key. A grant is made when the job is approved (submitted, retried)
-  and made again for the account's waiting jobs when its clinician signs in; it is dropped when the
-  job ends and lapses at its expiry (the job then waits, state ``waiting_for_keys``).
+  and made again for the account's waiting jobs when its clinician signs in. A worker *takes* it
+  (``take_job``: read and delete at once, Redis GETDEL) and hands it back only when the job goes on
+  later (retry, lease lost); it lapses at its expiry, at most ``job_grant_ttl_seconds`` after it was
+  made (the job then waits, state ``waiting_for_keys``).
 
 * :class:`MemoryKeyring` — one process (the in-process runner; tests).
 * :class:`RedisKeyring` — web server and Celery workers. Redis runs without persistence (the deployment
@@ -46,6 +48,7 @@ class Keyring(Protocol):
     def put_job(self, job_id: str, grant: bytes, expires: int) -> None: ...
     def job_grant(self, job_id: str) -> bytes | None: ...
     def drop_job(self, job_id: str) -> None: ...
+    def take_job(self, job_id: str) -> bytes | None: ...
 
 
 def _job_of(holder: str) -> str | None:
@@ -96,6 +99,12 @@ class MemoryKeyring:
                 del self._jobs[job_id]  # lapsed: the job waits for its clinician
                 found = None
         return found[0] if found else None
+
+    def take_job(self, job_id: str) -> bytes | None:
+        """The job's grant, removed from the keyring as it is read (a worker holds it while it runs)."""
+        grant = self.job_grant(job_id)
+        self.drop_job(job_id)
+        return grant
 
     def drop_job(self, job_id: str) -> None:
         with self._lock:
@@ -247,8 +256,17 @@ class RedisKeyring:
         (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""
         if self.private is None:
             raise ConfigError("only a worker (keyring_secret_file) opens key grants")
-        stored = cast(bytes | None, self.client.get(self._job_key(job_id)))
-        if stored is None:
+        return self._open(job_id, cast(bytes | None, self.client.get(self._job_key(job_id))))
+
+    def take_job(self, job_id: str) -> bytes | None:
+        """Like ``job_grant``, but the grant leaves Redis in the same step (GETDEL): a grant a worker
+        consumed is no longer there for anyone else to read; ``put_job`` hands it back."""
+        if self.private is None:
+            raise ConfigError("only a worker (keyring_secret_file) opens key grants")
+        return self._open(job_id, cast(bytes | None, self.client.getdel(self._job_key(job_id))))
+
+    def _open(self, job_id: str, stored: bytes | None) -> bytes | None:
+        if stored is None or self.private is None:
             return None
         head, _, sealed = stored.partition(b"|")
         try:
@@ -275,7 +293,8 @@ def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl:
     own = vault.account_kek(account_id) is not None
     if not own and not vault.has_vault_kek:
         return False
-    expires = int(time.time()) + int(ttl)
+    # A grant waits in Redis at most job_grant_ttl_seconds (the presence marker keeps ``ttl``).
+    expires = int(time.time()) + min(int(ttl), int(vault.settings.job_grant_ttl_seconds))
     job = _job_of(holder)
     with vault.transaction() as conn:
         jobs = [job] if job else [j.id for j in job_rows.for_owner(conn, account_id, 1000) if j.state in job_rows.ACTIVE]
