@@ -118,6 +118,12 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "audit_anchor_copy",
+        "",
+        "Append-only file (on another host or mount: NFS with `chattr +a`, a file a log collector ships) to which every new signed audit-chain head is appended; `audit verify --anchor-copy PATH` checks the chain against it. Empty: no copy.",
+        str,
+    ),
+    Setting(
         "lockout_attempts",
         5,
         "Failed password attempts after which an account is locked.",

@@ -103,11 +103,14 @@ def passphrase_cmd(data_dir: DataDir = None, user: User = None, as_json: Json = 
 @audit_app.command("verify")
 def audit_verify(head: Annotated[Optional[Path], typer.Option("--head", help="A chain head exported earlier "
                                                               "(`audit head`) that must still be in the chain.")] = None,
+                 anchor_copy: Annotated[Optional[Path], typer.Option(
+                     "--anchor-copy", help="The append-only copy of the anchored heads (audit_anchor_copy): every "
+                     "head in it must still be in the chain.")] = None,
                  data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Check every entry of the audit chain; names the first bad one (exit 3 when broken)."""
     known = _read_head(head) if head else None
     with signed_in(data_dir, user) as ctx:
-        result = audit.verify_audit(ctx, known)
+        result = audit.verify_audit(ctx, known, anchor_copy)
     emit(result, as_json, result["message"])
     if not result["ok"]:
         raise IntegrityError(result["message"])  # exit 3 through the error boundary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -12,12 +13,14 @@ from .context import Ctx
 from .permissions import Action, require, unit_of_work
 
 
-def verify_audit(ctx: Ctx, known_head: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Verify every entry; the result names the first bad one. Verification itself is audited after."""
+def verify_audit(ctx: Ctx, known_head: Mapping[str, Any] | None = None,
+                 anchor_copy: Path | None = None) -> dict[str, Any]:
+    """Verify every entry (and against an anchor copy if given); the result names the first bad one.
+    Verification itself is audited after."""
     head = _head(ctx, known_head) if known_head is not None else None
     with unit_of_work(ctx) as conn:
         require(ctx, Action.AUDIT_VERIFY)
-        verdict = ctx.vault.verify_audit(conn, head)
+        verdict = ctx.vault.verify_audit(conn, head, anchor_copy)
         ctx.vault.audit(conn, actor=ctx.who, action="audit.verify", target="-",
                         detail={"ok": verdict.ok, "checked": verdict.checked, "first_bad": verdict.first_bad})
     return {"ok": verdict.ok, "checked": verdict.checked, "first_bad": verdict.first_bad, "reason": verdict.reason,

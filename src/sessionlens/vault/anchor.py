@@ -13,6 +13,12 @@ rewritten or cut chain is never anchored. ``audit verify`` then fails when the c
 anchored head or differs at it (:func:`check`). The anchor directory lives where database users cannot
 write (``audit_anchor_dir``); the signature binds the file to the vault and lets a copy kept elsewhere
 (an append-only share, the owner's backup medium) be checked with the public key alone.
+
+With ``audit_anchor_copy`` set, every anchor written also appends one signed head line
+``{vault, seq, hash, at, epoch, sig}`` to that file (opened O_APPEND: an NFS share with ``chattr +a``, a
+file another host collects). ``audit verify --anchor-copy`` then checks every head ever copied against
+the chain: someone who later rewrites both the database and this host's anchor directory (even holding
+the anchor key) cannot take back a head that already left the host.
 """
 
 from __future__ import annotations
@@ -169,7 +175,7 @@ class Unavailable(Exception):
     """This process cannot sign anchors (a worker: no anchor key, or no access to the directory)."""
 
 
-def write(path: Path, a: Anchor) -> None:
+def write(path: Path, a: Anchor, copy: str = "") -> None:
     """Atomically replace the anchor (temporary file, fsync, rename).
 
     The key is made only with the directory's first anchor (``init``): a process that finds anchors but no
@@ -188,6 +194,8 @@ def write(path: Path, a: Anchor) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    if copy:
+        append_copy(Path(copy), a, key)
 
 
 @contextmanager
@@ -209,6 +217,74 @@ def all_for_vault(anchor_dir: Path, vault_id: str) -> list[Anchor]:
         return []
     found = [read(p) for p in sorted(anchor_dir.glob(f"{vault_id}-*.json"))]
     return [a for a in found if a is not None and a.vault == vault_id]
+
+
+# --- the off-host copy: one signed head line per anchor written ----------------------------------
+
+def _head_body(vault_id: str, seq: int, hash_: str, at: str, epoch: int) -> bytes:
+    return json.dumps({"vault": vault_id, "seq": seq, "hash": hash_, "at": at, "epoch": epoch},
+                      sort_keys=True, separators=(",", ":")).encode()
+
+
+def append_copy(copy: Path, a: Anchor, key: Ed25519PrivateKey) -> None:
+    """Append the anchor's head, signed, to the append-only copy. A copy that cannot be written is logged
+    (type only) and leaves the local anchor as it is: ``audit verify --anchor-copy`` shows the gap."""
+    body = _head_body(a.vault, a.seq, a.hash, a.at, len(a.restores))
+    line = json.dumps({**json.loads(body), "sig": base64.b64encode(key.sign(body)).decode()},
+                      sort_keys=True, separators=(",", ":")) + "\n"
+    try:
+        fd = os.open(copy, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        log.warning("audit anchor copy not appended: %s", type(exc).__name__)
+
+
+def read_copy(copy: Path, vault_id: str, public: Ed25519PublicKey) -> list[tuple[int, str, int]]:
+    """This vault's heads in the copy, oldest first: (seq, hash, epoch); IntegrityError for a line that is
+    damaged or not signed by the anchor key (an attacker cannot add a head without it)."""
+    try:
+        lines = copy.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise IntegrityError(f"record {copy.name} (audit anchor copy) cannot be read: {exc.strerror}") from None
+    heads = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+            body = _head_body(str(doc["vault"]), int(doc["seq"]), str(doc["hash"]), str(doc["at"]), int(doc["epoch"]))
+            public.verify(base64.b64decode(doc["sig"]), body)
+        except (ValueError, KeyError, TypeError, InvalidSignature):
+            raise IntegrityError(f"record {copy.name} line {n} (audit anchor copy) is damaged or not signed by "
+                                 "the anchor key") from None
+        if doc["vault"] == vault_id:
+            heads.append((int(doc["seq"]), str(doc["hash"]), int(doc["epoch"])))
+    return heads
+
+
+def check_copy(conn: Connection, copy: Path, vault_id: str, public: Ed25519PublicKey) -> audit.Verdict | None:
+    """None if every head copied since the last restore is in the stored chain; else the failing verdict.
+    (The chain's own links and MACs are checked by ``audit.verify_stored``.)"""
+    heads = read_copy(copy, vault_id, public)
+    if not heads:
+        return audit.Verdict(False, 0, None, f"the anchor copy {copy.name} holds no head of this vault")
+    epoch = heads[-1][2]  # a restore restarts the chain: heads copied before it describe the old one
+    wanted = {seq: h for seq, h, e in heads if e == epoch and seq > 0}
+    rows = conn.execute(select(audit_log.c.seq, audit_log.c.hash).where(audit_log.c.seq.in_(list(wanted))))
+    stored = {int(r.seq): str(r.hash) for r in rows} if wanted else {}
+    for seq in sorted(wanted):
+        if stored.get(seq) != wanted[seq]:
+            why = "is missing (entries were cut)" if seq not in stored else "differs (rewritten)"
+            return audit.Verdict(False, 0, seq, f"record audit_log #{seq} {why} — the anchor copy {copy.name} "
+                                                f"holds that head")
+    return None
+
+
+def public_key_of(vault: Vault) -> Ed25519PublicKey:
+    return _key_beside(vault.anchor_path)
 
 
 # --- moving forward, and checking ------------------------------------------------------------------
@@ -287,7 +363,7 @@ def _advance(vault: Vault, escrow_fingerprint: str | None) -> Anchor | None:
         base = current or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
         new = replace(base, seq=head.seq, hash=head.hash, at=now_iso(), escrow=pin,
                       shreds=base.shreds + _shreds(entries), accounts=pins)
-        write(path, new)
+        write(path, new, vault.settings.audit_anchor_copy)
         return new
 
 
@@ -318,7 +394,7 @@ def pin_roles(vault: Vault, pins: dict[str, str]) -> None:
             current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
             if all(current.roles.get(k) == v for k, v in pins.items()):
                 return
-            write(path, replace(current, roles={**current.roles, **pins}))
+            write(path, replace(current, roles={**current.roles, **pins}), vault.settings.audit_anchor_copy)
     except (Unavailable, OSError) as exc:  # a worker pins nothing; the web pins as first seen
         log.warning("roles not pinned by this process: %s", type(exc).__name__)
 
@@ -339,11 +415,12 @@ def restart(vault: Vault, shreds: tuple[dict[str, Any], ...], restore: dict[str,
     keeping every shred it knew (a later restore of an even older backup must shred them again)."""
     with vault.engine.connect() as conn:
         head, pin = _stored_head(conn, vault.integrity_keys[0]), _escrow_pin(conn)
-    return _rebase(vault.anchor_path, vault.vault_id, head, shreds=shreds, escrow=pin, restore=restore)
+    return _rebase(vault.anchor_path, vault.vault_id, head, shreds=shreds, escrow=pin, restore=restore,
+                   copy=vault.settings.audit_anchor_copy)
 
 
 def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[str, Any], ...],
-            escrow: str | None, restore: dict[str, Any]) -> Anchor:
+            escrow: str | None, restore: dict[str, Any], copy: str = "") -> Anchor:
     with locked(path):
         current = read(path)
         kept = {(s["client"], s["seq"]) for s in shreds}
@@ -351,5 +428,5 @@ def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[s
         a = Anchor(vault_id, head.seq, head.hash, now_iso(), escrow, shreds + extra,
                    (current.restores if current else ()) + (restore,), current.accounts if current else {},
                    current.roles if current else {})
-        write(path, a)
+        write(path, a, copy)
         return a

@@ -250,11 +250,15 @@ class Vault:
             return deferred.add(self, actor=actor, action=action, target=target, detail=detail)
         return audit.append(conn, self._audit_key, actor=actor, action=action, target=target, detail=detail)
 
-    def verify_audit(self, conn: Connection, known_head: Head | None = None) -> Verdict:
-        """The chain, its stored head, an exported head if given, and the anchor kept outside the database."""
+    def verify_audit(self, conn: Connection, known_head: Head | None = None,
+                     anchor_copy: Path | None = None) -> Verdict:
+        """The chain, its stored head, an exported head if given, the anchor kept outside the database and,
+        if given, the append-only copy of every anchored head (``audit_anchor_copy``)."""
         verdict = audit.verify_stored(conn, self._audit_key, known_head)
         if verdict.ok:
-            return anchor.check(conn, self._audit_key, self.read_anchor()) or verdict
+            verdict = anchor.check(conn, self._audit_key, self.read_anchor()) or verdict
+        if verdict.ok and anchor_copy is not None:
+            verdict = anchor.check_copy(conn, anchor_copy, self.vault_id, anchor.public_key_of(self)) or verdict
         return verdict
 
     def row_mac(self, table: str, row_id: str, fields: Mapping[str, Any]) -> str:
