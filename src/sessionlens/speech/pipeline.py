@@ -13,12 +13,11 @@ import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
-
 import numpy as np
 
 from ..domain import Role, Speaker, Timing, Transcript, Utterance, Word
 from ..ingest.audio import SAMPLE_RATE, Source, iter_blocks, probe
+from ..payloads.speech_audio import AudioMetadata, UtteranceCues, VocalEvent
 from . import prosody
 from .asr import AsrBackend, AsrSegment, create_backend
 from .asr.guards import GuardReport, keep_segment
@@ -65,7 +64,7 @@ class _Collected:
     phrase_spans: list[tuple[float, float]] = field(default_factory=list)
     speech_seconds: float = 0.0
     regions: list[tuple[float, float]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[VocalEvent] = field(default_factory=list)
     guard: GuardReport = field(default_factory=GuardReport)
     pitch_errors: list[str] = field(default_factory=list)  # chunks whose pitch could not be measured
     duration: float = 0.0
@@ -186,9 +185,9 @@ def _channel_db(audio: np.ndarray, start: float, end: float) -> float:
 
 
 def _vocal_events(tracks: prosody.Tracks, regions: list[tuple[float, float]], words: list[Word],
-                  offset: float) -> list[dict[str, Any]]:
+                  offset: float) -> list[VocalEvent]:
     """Speech-like stretches of at least 0.4 s with no recognised word in them."""
-    out = []
+    out: list[VocalEvent] = []
     for s, e in regions:
         inside = [w for w in words if (w.end or 0) > s and (w.start or 0) < e]
         gaps, t = [], s
@@ -207,7 +206,7 @@ def _vocal_events(tracks: prosody.Tracks, regions: list[tuple[float, float]], wo
 # --- whole session ----------------------------------------------------------------------
 
 def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Transcript:
-    meta: dict[str, Any] = {
+    meta: AudioMetadata = {
         "asr": {"backend": asr.name, "model": asr.model_name, "guards": acc.guard.as_dict()},
         "duration": round(acc.duration, 2),
         "speech_seconds": round(acc.speech_seconds, 2),
@@ -221,7 +220,7 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
                            "speech-like sound was found but no words could be recognised reliably")
         if not acc.win_embs or sum(len(w) for w in acc.win_embs) == 0:
             return Transcript((), (), source_format="audio", timing=Timing.SOURCE, language=asr.language,
-                              metadata=meta)
+                              metadata=dict(meta))
     labels, method, centroids, turns = _speakers_of_words(acc, options)
     utterances, cues = _utterances(acc, labels)
     utterances = _widen_to_speech(utterances, acc.regions)
@@ -243,7 +242,7 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
     roles = {s.id: s.role for s in speakers}
     utts = tuple(replace(u, role=roles[u.speaker]) for u in utterances)
     return Transcript(utts, speakers, source_format="audio", timing=Timing.SOURCE,
-                      language=asr.language, metadata=meta)
+                      language=asr.language, metadata=dict(meta))
 
 
 def _speakers_of_words(acc: _Collected, options: SpeechOptions
@@ -319,7 +318,7 @@ def _channel_labels(diff: np.ndarray) -> np.ndarray | None:
     return _first_appearance((np.nan_to_num(diff) < 0).astype(int))
 
 
-def _utterances(acc: _Collected, labels: np.ndarray) -> tuple[list[Utterance], dict[str, dict[str, Any]]]:
+def _utterances(acc: _Collected, labels: np.ndarray) -> tuple[list[Utterance], dict[str, UtteranceCues]]:
     """One utterance per speaker turn (a long pause also starts one), with its cues."""
     runs: list[list[int]] = []
     for i, w in enumerate(acc.words):
@@ -332,7 +331,7 @@ def _utterances(acc: _Collected, labels: np.ndarray) -> tuple[list[Utterance], d
             runs[-1].append(i)
     out = []
     last_end: float | None = None
-    cues: dict[str, dict[str, Any]] = {}
+    cues: dict[str, UtteranceCues] = {}
     for n, run in enumerate(runs, start=1):
         words = tuple(acc.words[i] for i in run)
         uid = f"u{n}"
@@ -363,8 +362,8 @@ def _widen_to_speech(utts: list[Utterance], regions: list[tuple[float, float]]) 
     return out
 
 
-def _with_untranscribed(utts: list[Utterance], cues: dict[str, dict[str, Any]], turns: list[SpeechTurn],
-                        events: list[dict[str, Any]]) -> tuple[list[Utterance], dict[str, dict[str, Any]]]:
+def _with_untranscribed(utts: list[Utterance], cues: dict[str, UtteranceCues], turns: list[SpeechTurn],
+                        events: list[VocalEvent]) -> tuple[list[Utterance], dict[str, UtteranceCues]]:
     """Speech no word was recognised in stays in the transcript as a timed utterance of its speaker
     ("[inaudible]", or "[laughter]" where the prosody heard laughter), so the reader sees it and every
     measure built on utterances counts it; utterances are renumbered in time order."""
@@ -385,7 +384,7 @@ def _covered(utts: list[Utterance], start: float, end: float) -> float:
     return sum(max(0.0, min(u.end or 0.0, end) - max(u.start or 0.0, start)) for u in utts)
 
 
-def _unheard(turn: SpeechTurn, events: list[dict[str, Any]]) -> Utterance:
+def _unheard(turn: SpeechTurn, events: list[VocalEvent]) -> Utterance:
     laughs = any(ev.get("label") == "possible laughter" and ev["start"] < turn.end and ev["end"] > turn.start
                  for ev in events)
     return Utterance("", f"SPEAKER_{turn.speaker + 1}", Role.OTHER, round(turn.start, 3), round(turn.end, 3),
@@ -397,14 +396,14 @@ def is_untranscribed(u: Utterance) -> bool:
     return not u.words and u.text in (INAUDIBLE, LAUGHTER)
 
 
-def _attach(event: dict[str, Any], utts: list[Utterance]) -> dict[str, Any]:
+def _attach(event: VocalEvent, utts: list[Utterance]) -> VocalEvent:
     """Name the utterance an event falls in or follows, so reports can place it."""
     before = [u.id for u in utts if (u.start or 0) <= event["start"]]
     return {**event, "after_utterance": before[-1] if before else None}
 
 
 def _speaker_list(heard: list[int], centroids: np.ndarray | None, options: SpeechOptions,
-                  meta: dict[str, Any]) -> tuple[Speaker, ...]:
+                  meta: AudioMetadata) -> tuple[Speaker, ...]:
     from .voice_roles import match_voiceprint
 
     speakers = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in heard]

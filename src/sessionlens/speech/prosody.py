@@ -17,6 +17,7 @@ import numpy as np
 
 from ..domain import Word
 from ..ingest.audio import SAMPLE_RATE
+from ..payloads.speech_audio import UtteranceCues, VocalEvent
 
 STEP = 0.01  # seconds per pitch / energy frame
 PAUSE_MIN = 0.3  # a gap between words at least this long is a pause
@@ -90,14 +91,14 @@ def _syllables(text: str) -> int:
     return max(1, len(groups) - (1 if text.lower().endswith("e") and len(groups) > 1 else 0))
 
 
-def utterance_cues(words: Sequence[Word], stats: Sequence[WordStats], pause_before: float | None) -> dict:
+def utterance_cues(words: Sequence[Word], stats: Sequence[WordStats], pause_before: float | None) -> UtteranceCues:
     """Speech rate, pauses, pitch level/variability, energy and fillers for one utterance."""
     gaps = [b.start - a.end for a, b in zip(words, words[1:]) if a.end is not None and b.start is not None]
     pauses = [g for g in gaps if g >= PAUSE_MIN]
     start, end = words[0].start or 0.0, words[-1].end or 0.0
     speaking = max(1e-3, (end - start) - sum(pauses))
     voiced = sum(s.voiced for s in stats)
-    cues: dict = {
+    cues: UtteranceCues = {
         "speech_rate_wpm": round(60 * len(words) / speaking, 1),
         "syllables_per_second": round(sum(_syllables(w.text) for w in words) / speaking, 2),
         "pause_before": None if pause_before is None else round(pause_before, 2),
@@ -123,7 +124,7 @@ def utterance_cues(words: Sequence[Word], stats: Sequence[WordStats], pause_befo
     return cues
 
 
-def vocal_event(t: Tracks, start: float, end: float) -> dict | None:
+def vocal_event(t: Tracks, start: float, end: float) -> VocalEvent | None:
     """Label a voiced stretch with no recognised words: possible laughter, sigh or other sound.
 
     Heuristics, reported with low confidence: laughter is voiced in bursts (energy pulsing at

@@ -9,13 +9,13 @@ A voiceprint is biometric data: it is only ever stored sealed in the vault (neve
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
 from ..domain import Role, Speaker
 from ..errors import InputError
 from ..ingest.audio import SAMPLE_RATE, Source
+from ..payloads.speech_audio import VoiceprintMatch
 
 MATCH = 0.75  # cosine similarity of a speaker's centroid to the voiceprint that counts as the same voice
 MIN_ENROLL_SPEECH = 8.0  # seconds of speech needed for a stable voiceprint
@@ -50,12 +50,12 @@ def enrollment_voiceprint(src: Source) -> np.ndarray:
 
 
 def match_voiceprint(speakers: list[Speaker], centroids: np.ndarray, voiceprint: np.ndarray,
-                     threshold: float = MATCH) -> tuple[list[Speaker], dict[str, Any]]:
+                     threshold: float = MATCH) -> tuple[list[Speaker], VoiceprintMatch]:
     """Name the best-matching speaker "Therapist" when the match is close enough."""
     vp = voiceprint / max(float(np.linalg.norm(voiceprint)), 1e-9)
     sims = centroids @ vp
     best = int(np.argmax(sims))
-    info: dict[str, Any] = {"similarities": {s.id: round(float(v), 3) for s, v in zip(speakers, sims)},
+    info: VoiceprintMatch = {"similarities": {s.id: round(float(v), 3) for s, v in zip(speakers, sims)},
                             "threshold": threshold, "matched": None}
     if sims[best] < threshold:
         return speakers, info
