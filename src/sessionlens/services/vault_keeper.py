@@ -29,7 +29,7 @@ from ..vault.vault import Vault
 from . import vaults
 from .context import Ctx
 from .keyring import Keyring, MemoryKeyring, hold_keys
-from .signin_guard import SIGN_IN_FAILED, SignInGuard, record
+from .signin_guard import SIGN_IN_FAILED, SignInGuard, ThrottledError, record, record_refusal
 
 # Builds the in-process job runner over an engine (given by the web app: services never import jobs).
 FRESH_SECONDS = 30.0  # a sign-in counts as present this long, until its web session is made
@@ -51,7 +51,8 @@ class VaultKeeper:
         self.resumed: list[str] = []  # job ids taken up again since the vault opened (shown in logs and tests)
         self._signing_in = 0  # sign-ins deriving keys right now (outside the lock)
         self._fresh: dict[str, float] = {}  # account id -> when it signed in (its session is being made)
-        self.guard = SignInGuard.from_settings(settings)
+        # Failure times survive a restart in the data directory (keyed hashes only; signin_guard).
+        self.guard = SignInGuard.from_settings(settings, home.data_dir(settings, data_dir))
 
     @property
     def server_mode(self) -> bool:
@@ -73,7 +74,11 @@ class VaultKeeper:
         the same text and is audited (kept in memory until the vault opens when it is closed)."""
         if not secret:
             raise AuthError(SIGN_IN_FAILED)
-        self.guard.check(source, username)
+        try:
+            self.guard.check(source, username)
+        except ThrottledError:
+            record_refusal(self.vault, self.guard, source)  # aggregated: one entry per source per window
+            raise
         try:
             ctx = self._sign_in(username, secret)
         except (AuthError, NotFoundError) as exc:
