@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from ..errors import InputError
+from ..payloads.services_clients import (ClientAdded, ClientListed, ClientModality, ClientProfile, ClientShown,
+                                         ClientShredded, ShredReceipt)
 from ..vault import records, shred, store
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions
@@ -18,7 +20,12 @@ from .permissions import Action, client_row, require, unit_of_work
 MAX_NAME = 200
 
 
-def add_client(ctx: Ctx, name: str, details: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _profile(ctx: Ctx, conn: Connection, row: Any) -> ClientProfile:
+    """The sealed profile; add_client and set_client_modality are its only writers."""
+    return cast(ClientProfile, records.open_row(ctx.vault, conn, "clients", row))
+
+
+def add_client(ctx: Ctx, name: str, details: Mapping[str, str] | None = None) -> ClientAdded:
     """Create a client with its own data key; returns the pseudonymous id."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
@@ -27,23 +34,24 @@ def add_client(ctx: Ctx, name: str, details: Mapping[str, str] | None = None) ->
         require(ctx, Action.CLIENT_ADD)
         client_id = new_id("client")
         key_id, version = ctx.vault.new_client_key(conn, client_id, owner=ctx.actor.id)
+        created = now_iso()
         row = {"id": client_id, "owner_id": ctx.actor.id, "key_id": key_id, "key_version": version,
-               "created_at": now_iso()}
-        payload = {"name": name, "details": dict(details or {})}
+               "created_at": created}
+        payload: ClientProfile = {"name": name, "details": dict(details or {})}
         conn.execute(insert(clients).values(**row, sealed=records.seal_row(ctx.vault, conn, "clients", row, payload)))
         ctx.vault.audit(conn, actor=ctx.who, action="client.create", target=client_id)
-    return {"id": client_id, "created_at": row["created_at"]}
+    return {"id": client_id, "created_at": created}
 
 
-def list_clients(ctx: Ctx) -> list[dict[str, Any]]:
+def list_clients(ctx: Ctx) -> list[ClientListed]:
     """The actor's clients with names (a PHI read: audited)."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.CLIENT_LIST)
         rows = conn.execute(select(clients).where(clients.c.owner_id == ctx.actor.id).order_by(clients.c.created_at,
                                                                                                clients.c.id)).all()
-        out = []
+        out: list[ClientListed] = []
         for row in rows:
-            profile = records.open_row(ctx.vault, conn, "clients", row)
+            profile = _profile(ctx, conn, row)
             consent = current_consent(ctx.vault, conn, row.id)
             out.append({"id": row.id, "name": profile["name"], "created_at": row.created_at,
                         "consent": consent["scopes"] if consent else []})
@@ -51,10 +59,10 @@ def list_clients(ctx: Ctx) -> list[dict[str, Any]]:
     return out
 
 
-def show_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
+def show_client(ctx: Ctx, client_id: str) -> ClientShown:
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CLIENT_SHOW, client_id)
-        profile = records.open_row(ctx.vault, conn, "clients", row)
+        profile = _profile(ctx, conn, row)
         session_ids = conn.execute(select(sessions.c.id).where(sessions.c.client_id == client_id)
                                    .order_by(sessions.c.created_at, sessions.c.id)).scalars().all()
         consent = current_consent(ctx.vault, conn, client_id)
@@ -69,14 +77,14 @@ def client_modality(ctx: Ctx, conn: Any, client_id: str) -> str | None:
     return records.open_row(ctx.vault, conn, "clients", row)["details"].get("modality") or None
 
 
-def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> dict[str, Any]:
+def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> ClientModality:
     """Store the modality a client's notes are drafted in (sealed with the client's record, audited)."""
     from ..notes.modalities import check_modality
 
     chosen = check_modality(modality)
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CLIENT_ADD, client_id)
-        profile = records.open_row(ctx.vault, conn, "clients", row)
+        profile = _profile(ctx, conn, row)
         profile["details"] = {**profile["details"], "modality": chosen}
         fields = {"id": row.id, "owner_id": row.owner_id, "key_id": row.key_id, "key_version": row.key_version,
                   "created_at": row.created_at}
@@ -86,11 +94,11 @@ def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> dict[str, An
     return {"id": client_id, "modality": chosen}
 
 
-def shred_client(ctx: Ctx, client_id: str) -> dict[str, Any]:
+def shred_client(ctx: Ctx, client_id: str) -> ClientShredded:
     """Destroy the client's data key and every row of theirs; the audit trail keeps a receipt."""
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.CLIENT_SHRED, client_id)
-        receipt = shred.delete_client(ctx.vault, conn, client_id)
+        receipt = cast(ShredReceipt, shred.delete_client(ctx.vault, conn, client_id))  # its per-table counts
         ctx.vault.audit(conn, actor=ctx.who, action="client.shred", target=client_id, detail=receipt)
     store.compact(ctx.vault.engine)
     return {"id": client_id, "shredded": True, **receipt}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, insert, select, update
 
 from ..errors import ConsentError, InputError
+from ..payloads.services_clients import Consent, ConsentRecord, ConsentRecorded, ConsentRevoked, ConsentStatus
 from ..vault import records
 from ..vault.ids import new_id, now_iso
 from ..vault.models import consents
@@ -34,15 +35,20 @@ def _scopes(scopes: Iterable[str]) -> list[str]:
     return wanted
 
 
-def _rows(vault: Vault, conn: Connection, client_id: str) -> list[tuple[Any, dict[str, Any]]]:
+def _rows(vault: Vault, conn: Connection, client_id: str) -> list[tuple[Any, ConsentRecord]]:
     rows = conn.execute(select(consents).where(consents.c.client_id == client_id)
                         .order_by(consents.c.created_at, consents.c.id)).all()
-    return [(r, records.open_row(vault, conn, "consents", r)) for r in rows]
+    # record_consent and revoke_consent are the only writers of the sealed payload
+    return [(r, cast(ConsentRecord, records.open_row(vault, conn, "consents", r))) for r in rows]
 
 
-def current_consent(vault: Vault, conn: Connection, client_id: str) -> dict[str, Any] | None:
+def _with_id(row: Any, payload: ConsentRecord) -> Consent:
+    return {**payload, "id": row.id}
+
+
+def current_consent(vault: Vault, conn: Connection, client_id: str) -> Consent | None:
     """The newest consent that is not revoked, or None."""
-    live = [dict(p, id=r.id) for r, p in _rows(vault, conn, client_id) if not p.get("revoked_on")]
+    live = [_with_id(r, p) for r, p in _rows(vault, conn, client_id) if not p.get("revoked_on")]
     return live[-1] if live else None
 
 
@@ -63,7 +69,7 @@ def consented(ctx: Ctx, conn: Connection, client_id: str, *, action: Action = Ac
 
 
 def record_consent(ctx: Ctx, client_id: str, scopes: Iterable[str] = DEFAULT_SCOPES,
-                   given_on: date | None = None) -> dict[str, Any]:
+                   given_on: date | None = None) -> ConsentRecorded:
     """Record consent (defaults: recording + analysis, today). A new record supersedes older ones."""
     given = (given_on or date.today()).isoformat()
     if given_on and given_on > date.today():
@@ -73,19 +79,19 @@ def record_consent(ctx: Ctx, client_id: str, scopes: Iterable[str] = DEFAULT_SCO
         client = client_row(ctx, conn, Action.CONSENT_WRITE, client_id)
         row = {"id": new_id("consent"), "client_id": client_id, "key_id": client.key_id,
                "key_version": client.key_version, "created_at": now_iso()}
-        payload = {"scopes": wanted, "given_on": given, "revoked_on": None, "recorded_by": ctx.actor.id}
+        payload: ConsentRecord = {"scopes": wanted, "given_on": given, "revoked_on": None, "recorded_by": ctx.actor.id}
         conn.execute(insert(consents).values(**row, sealed=records.seal_row(ctx.vault, conn, "consents", row, payload)))
         ctx.vault.audit(conn, actor=ctx.who, action="consent.record", target=client_id,
                         detail={"consent": row["id"], "scopes": wanted})
     return {"id": row["id"], "client": client_id, "scopes": wanted, "given_on": given}
 
 
-def revoke_consent(ctx: Ctx, client_id: str, *, delete: bool = False) -> dict[str, Any]:
+def revoke_consent(ctx: Ctx, client_id: str, *, delete: bool = False) -> ConsentRevoked:
     """Revoke every live consent; with ``delete`` also shred the client (the deletion revocation offers)."""
     today = date.today().isoformat()
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.CONSENT_WRITE, client_id)
-        revoked = []
+        revoked: list[str] = []
         for row, payload in _rows(ctx.vault, conn, client_id):
             if payload.get("revoked_on"):
                 continue
@@ -95,7 +101,7 @@ def revoke_consent(ctx: Ctx, client_id: str, *, delete: bool = False) -> dict[st
             revoked.append(row.id)
         ctx.vault.audit(conn, actor=ctx.who, action="consent.revoke", target=client_id,
                         detail={"consents": revoked})
-    result: dict[str, Any] = {"client": client_id, "revoked": revoked, "revoked_on": today,
+    result: ConsentRevoked = {"client": client_id, "revoked": revoked, "revoked_on": today,
                               "deletion_offered": True, "deleted": False}
     if delete:
         from .clients import shred_client  # local import: clients imports this module
@@ -105,10 +111,10 @@ def revoke_consent(ctx: Ctx, client_id: str, *, delete: bool = False) -> dict[st
     return result
 
 
-def consent_status(ctx: Ctx, client_id: str) -> dict[str, Any]:
+def consent_status(ctx: Ctx, client_id: str) -> ConsentStatus:
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.CONSENT_READ, client_id)
-        history = [dict(p, id=r.id) for r, p in _rows(ctx.vault, conn, client_id)]
+        history = [_with_id(r, p) for r, p in _rows(ctx.vault, conn, client_id)]
         ctx.vault.audit(conn, actor=ctx.who, action="consent.read", target=client_id)
     current = [h for h in history if not h.get("revoked_on")]
     return {"client": client_id, "current": current[-1] if current else None, "history": history,
