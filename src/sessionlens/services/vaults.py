@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from ..config import Settings
 from ..errors import AuthError, InputError, NotFoundError
-from ..vault import accounts, home, passphrase_rules, store, tenancy
+from ..vault import accounts, home, passphrase_rules, share_keys, store, tenancy
 from ..vault.roles import Role
 from ..vault.vault import Vault
 from .context import Ctx
@@ -123,6 +123,8 @@ def login(vault: Vault, username: str, password: str) -> Ctx:
                 own_keys, failure = False, AuthError(
                     "this account's keys are still sealed under its previous password; the practice owner can "
                     "recover them with the vault recovery key (sessionlens account recover-keys)")
+            if failure is None and share_keys.ensure_pair(vault, conn, account.id):  # an account made before pairs
+                vault.audit(conn, actor=account.username, action="account.key_pair_created", target=account.id)
             vault.audit(conn, actor=account.username, action="login" if failure is None else "login.failed",
                         target=account.id, detail={"via": "password", "own_keys": own_keys}
                         if failure is None else {"reason": "keys_sealed"})

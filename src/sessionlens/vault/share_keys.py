@@ -56,6 +56,20 @@ def reseal(conn: Connection, account_id: str, old: bytes, new: bytes) -> None:
     conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(**values))
 
 
+def ensure_pair(vault: Vault, conn: Connection, account_id: str) -> bool:
+    """An account made before key pairs existed gets one at sign-in, when its KEK is held (its password was
+    just checked); True when one was made. The caller audits it; the next anchor pins its public half."""
+    kek = vault.account_kek(account_id)
+    if kek is None:
+        return False
+    row = conn.execute(select(account_keys.c.private_sealed).where(account_keys.c.account_id == account_id)).first()
+    if row is None or row.private_sealed is not None:
+        return False
+    conn.execute(update(account_keys).where(account_keys.c.account_id == account_id)
+                 .values(**new_pair(kek, account_id)))
+    return True
+
+
 def _pinned_public(vault: Vault, conn: Connection, account_id: str) -> bytes | None:
     """The grantee's public key if the anchor pins it; IntegrityError if the database holds another one."""
     row = conn.execute(select(account_keys.c.public_key).where(account_keys.c.account_id == account_id)).first()
