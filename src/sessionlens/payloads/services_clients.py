@@ -64,6 +64,8 @@ class ClientProfile(TypedDict):
 
     name: str
     details: dict[str, str]
+    audio_retention: NotRequired[str]
+    """The client's own audio policy (services.retention), when one was chosen."""
 
 
 class ClientAdded(TypedDict):

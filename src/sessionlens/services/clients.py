@@ -20,7 +20,7 @@ from .permissions import Action, client_row, require, unit_of_work
 MAX_NAME = 200
 
 
-def _profile(ctx: Ctx, conn: Connection, row: Any) -> ClientProfile:
+def profile_of(ctx: Ctx, conn: Connection, row: Any) -> ClientProfile:
     """The sealed profile; add_client and set_client_modality are its only writers."""
     return cast(ClientProfile, records.open_row(ctx.vault, conn, "clients", row))
 
@@ -51,7 +51,7 @@ def list_clients(ctx: Ctx) -> list[ClientListed]:
                                                                                                clients.c.id)).all()
         out: list[ClientListed] = []
         for row in rows:
-            profile = _profile(ctx, conn, row)
+            profile = profile_of(ctx, conn, row)
             consent = current_consent(ctx.vault, conn, row.id)
             out.append({"id": row.id, "name": profile["name"], "created_at": row.created_at,
                         "consent": consent["scopes"] if consent else []})
@@ -62,7 +62,7 @@ def list_clients(ctx: Ctx) -> list[ClientListed]:
 def show_client(ctx: Ctx, client_id: str) -> ClientShown:
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CLIENT_SHOW, client_id)
-        profile = _profile(ctx, conn, row)
+        profile = profile_of(ctx, conn, row)
         session_ids = conn.execute(select(sessions.c.id).where(sessions.c.client_id == client_id)
                                    .order_by(sessions.c.created_at, sessions.c.id)).scalars().all()
         consent = current_consent(ctx.vault, conn, client_id)
@@ -71,10 +71,10 @@ def show_client(ctx: Ctx, client_id: str) -> ClientShown:
             "consent": consent, "sessions": list(session_ids)}
 
 
-def client_modality(ctx: Ctx, conn: Any, client_id: str) -> str | None:
+def client_modality(ctx: Ctx, conn: Connection, client_id: str) -> str | None:
     """The client's note modality preference (cbt, mi, psychodynamic, couples), None when not set."""
     row = conn.execute(select(clients).where(clients.c.id == client_id)).one()
-    return records.open_row(ctx.vault, conn, "clients", row)["details"].get("modality") or None
+    return profile_of(ctx, conn, row)["details"].get("modality") or None
 
 
 def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> ClientModality:
@@ -84,7 +84,7 @@ def set_client_modality(ctx: Ctx, client_id: str, modality: str) -> ClientModali
     chosen = check_modality(modality)
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CLIENT_ADD, client_id)
-        profile = _profile(ctx, conn, row)
+        profile = profile_of(ctx, conn, row)
         profile["details"] = {**profile["details"], "modality": chosen}
         fields = {"id": row.id, "owner_id": row.owner_id, "key_id": row.key_id, "key_version": row.key_version,
                   "created_at": row.created_at}

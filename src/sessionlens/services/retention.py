@@ -15,23 +15,25 @@ be read here (its keys are not in memory) keeps its audio: nothing is deleted on
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, Select, select, update
 
 from ..errors import InputError, SessionlensError
+from ..payloads.services_retention import ClientRetention, ClientRetentionSet, DeletionReceipt, RetentionApplied
 from ..vault import blobs, records
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import iso, now
 from ..vault.models import blobs as blob_table
 from ..vault.models import clients, sessions
+from .clients import profile_of
 from .context import Ctx
 from .permissions import Action, client_row, require, unit_of_work
 from .sessions import delete_session_rows
 
 POLICIES = ("until_signed", "after_transcription", "keep")
-FIELD = "audio_retention"  # in the client's sealed record
+FIELD: Final = "audio_retention"  # in the client's sealed record
 
 
 def _in_scope(ctx: Ctx, q: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
@@ -46,27 +48,27 @@ def policy_of(ctx: Ctx, conn: Connection, client_id: str) -> str | None:
     if row is None:
         return None
     try:
-        profile = records.open_row(ctx.vault, conn, "clients", row)
+        profile = profile_of(ctx, conn, row)
     except SessionlensError:
         return None
     return str(profile.get(FIELD) or ctx.vault.settings.retention_audio)
 
 
-def client_policy(ctx: Ctx, client_id: str) -> dict[str, Any]:
+def client_policy(ctx: Ctx, client_id: str) -> ClientRetention:
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.CONSENT_READ, client_id)
         row = conn.execute(select(clients).where(clients.c.id == client_id)).one()
-        chosen = records.open_row(ctx.vault, conn, "clients", row).get(FIELD)
+        chosen = profile_of(ctx, conn, row).get(FIELD)
     return {"client": client_id, "audio": chosen or ctx.vault.settings.retention_audio, "chosen": bool(chosen)}
 
 
-def set_client_policy(ctx: Ctx, client_id: str, policy: str) -> dict[str, Any]:
+def set_client_policy(ctx: Ctx, client_id: str, policy: str) -> ClientRetentionSet:
     """The client's own audio policy (audited); audio it no longer allows goes now, with receipts."""
     with unit_of_work(ctx) as conn:
         row = client_row(ctx, conn, Action.CONSENT_WRITE, client_id)
         if policy not in POLICIES:
             raise InputError(f"audio retention must be one of: {', '.join(POLICIES)}")
-        profile = records.open_row(ctx.vault, conn, "clients", row)
+        profile = profile_of(ctx, conn, row)
         profile[FIELD] = policy
         conn.execute(update(clients).where(clients.c.id == client_id).values(
             sealed=records.seal_row(ctx.vault, conn, "clients", row._mapping, profile)))
@@ -92,8 +94,8 @@ def _audio_rows(ctx: Ctx, conn: Connection, *, session_id: str | None = None, cl
 
 
 def _delete(ctx: Ctx, conn: Connection, rows: list[Any], allowed: tuple[str, ...], reason: str) \
-        -> list[dict[str, Any]]:
-    receipts: list[dict[str, Any]] = []
+        -> list[DeletionReceipt]:
+    receipts: list[DeletionReceipt] = []
     policies: dict[str, str | None] = {}
     for row in rows:
         if row.client_id not in policies:
@@ -108,22 +110,22 @@ def _delete(ctx: Ctx, conn: Connection, rows: list[Any], allowed: tuple[str, ...
 
 
 def after_transcription(ctx: Ctx, conn: Connection, session_id: str | None = None, *,
-                        client_id: str | None = None) -> list[dict[str, Any]]:
+                        client_id: str | None = None) -> list[DeletionReceipt]:
     """Delete transcribed audio of clients whose policy is ``after_transcription``; called in the
     transaction that stores a transcript (the import does), so such audio never outlives it."""
     rows = _audio_rows(ctx, conn, session_id=session_id, client_id=client_id)
     return _delete(ctx, conn, rows, ("after_transcription",), "retention:audio_after_transcription")
 
 
-def after_signing(ctx: Ctx, conn: Connection, session_id: str) -> list[dict[str, Any]]:
+def after_signing(ctx: Ctx, conn: Connection, session_id: str) -> list[DeletionReceipt]:
     """The note of ``session_id`` was just signed (same transaction): its audio goes unless the client keeps it."""
     rows = _audio_rows(ctx, conn, session_id=session_id, transcribed=False)
     return _delete(ctx, conn, rows, ("until_signed", "after_transcription"), "retention:audio_until_signed")
 
 
-def apply_retention(ctx: Ctx) -> dict[str, Any]:
+def apply_retention(ctx: Ctx) -> RetentionApplied:
     settings = ctx.vault.settings
-    receipts: list[dict[str, Any]] = []
+    receipts: list[DeletionReceipt] = []
     with unit_of_work(ctx) as conn:
         require(ctx, Action.RETENTION_APPLY)
         receipts += after_transcription(ctx, conn)
