@@ -17,11 +17,26 @@ from functools import cache
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_init
 
 from ..config import Settings
 from ..logs import event
 
 QUEUE = "sessionlens"
+# Workers are batch work: at this niceness the web server's interactive requests win the CPU (issue 19).
+WORKER_NICE = 10
+
+
+def lower_priority(target: int = WORKER_NICE) -> int:
+    """Raise this process's niceness to ``target`` (never lower it: systemd's Nice= may already have set it)."""
+    current = os.nice(0)
+    return os.nice(target - current) if current < target else current
+
+
+def _on_worker_init(**_: Any) -> None:
+    # The main worker process, before the prefork pool forks: every child inherits the niceness.
+    niceness = lower_priority()
+    event("worker.nice", niceness=niceness)
 
 
 def queue() -> str:
@@ -57,6 +72,7 @@ def make_app(settings: Settings | None = None) -> Celery:
                                   "unacked_restore_throttle": 1},
     )
     app.task(name="sessionlens.run_job", bind=True, max_retries=None)(_run_job)
+    worker_init.connect(_on_worker_init, weak=False)  # fires only in `sessionlens worker`, not in the web
     return app
 
 
