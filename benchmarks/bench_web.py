@@ -246,11 +246,13 @@ TRANSCRIBER = """
 import sys
 from pathlib import Path
 from sessionlens.config import Settings
+from sessionlens.jobs.celery_app import lower_priority
 from sessionlens.services.pipeline import speech_options
 from sessionlens.speech.pipeline import transcribe
 
 data, done = Path(sys.argv[1]).read_bytes(), Path(sys.argv[2])
 options, n = speech_options(Settings({"speech_threads": 1}, env={})), 0
+lower_priority()  # niceness 10, as the real Celery workers run (issue 19)
 while True:
     transcribe(data, options)
     n += 1
@@ -260,7 +262,8 @@ while True:
 
 def transcribers(work: Path, n: int = 2) -> list[tuple[subprocess.Popen, Path]]:
     """n processes transcribing the test dialogue over and over with the workers' speech pipeline (one thread
-    each, as a worker runs it): the practice server's transcription load, started before the users."""
+    each and niceness 10, as a worker runs it): the practice server's transcription load, started before the
+    users. Stand-ins, not Celery workers: the load is the same speech pipeline, without broker round trips."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     out = []
     for k in range(n):
