@@ -13,6 +13,18 @@ from typing import Any
 
 from ..codec import utterance_from_dict
 from ..domain import Transcript
+from ..payloads.reflection_trends import (
+    Baselines,
+    ClientTrends,
+    ClinicianTrends,
+    HeavySession,
+    MeaningThemeRow,
+    MeasurePoint,
+    MeasureSeries,
+    SessionPoint,
+    ThemeRow,
+    WeekLoad,
+)
 from .language import kind
 from .measures import change, instrument
 
@@ -28,7 +40,7 @@ def _get(doc: Mapping[str, Any], *path: str) -> Any:
     return cur
 
 
-def session_point(session_id: str, client_id: str, created_at: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+def session_point(session_id: str, client_id: str, created_at: str, doc: Mapping[str, Any]) -> SessionPoint:
     """The numbers one session contributes to trends."""
     client_utts = [u for u in doc.get("utterances", []) if u.get("role") == "client"]
     trauma = [u["id"] for u in client_utts if TRAUMA.search(u.get("text", ""))]
@@ -54,20 +66,20 @@ def session_point(session_id: str, client_id: str, created_at: str, doc: Mapping
     }
 
 
-def theme_timeline(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def theme_timeline(points: Sequence[SessionPoint]) -> list[ThemeRow]:
     """Each theme with the sessions (1-based, oldest first) it appeared in."""
     seen: dict[str, list[int]] = defaultdict(list)
     for n, p in enumerate(points, 1):
         for t in p["themes"]:
             seen[t].append(n)
-    rows = [{"theme": t, "sessions": ns, "status": "recurring" if len(ns) > 1 else "once"} for t, ns in seen.items()]
+    rows: list[ThemeRow] = [{"theme": t, "sessions": ns, "status": "recurring" if len(ns) > 1 else "once"} for t, ns in seen.items()]
     return sorted(rows, key=lambda r: (-len(r["sessions"]), r["sessions"][0], r["theme"]))
 
 
 MEANING_QUOTES = 2  # quotes shown per session a meaning theme appears in
 
 
-def meaning_timeline(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+def meaning_timeline(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[MeaningThemeRow]:
     """Recurring themes by meaning over (session id, analysis document) pairs, oldest first: clusters of the
     client's own utterances by base-MiniLM similarity (``analysis.theme_clusters``), labelled with their key words,
     numbered 1-based like :func:`theme_timeline`, each with the quotes it rests on."""
@@ -76,7 +88,7 @@ def meaning_timeline(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict
     number = {sid: n for n, (sid, _) in enumerate(docs, 1)}
     transcripts = [(sid, Transcript(tuple(utterance_from_dict(u) for u in doc.get("utterances", ())), ()))
                    for sid, doc in docs]
-    rows = []
+    rows: list[MeaningThemeRow] = []
     for tl in meaning_themes(transcripts):
         present = [e for e in tl.entries if e.marker]
         rows.append({
@@ -89,21 +101,21 @@ def meaning_timeline(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict
     return rows
 
 
-def measure_series(measures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def measure_series(measures: Iterable[Mapping[str, Any]]) -> dict[str, MeasureSeries]:
     by: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for m in sorted(measures, key=lambda m: m["taken_on"]):
         by[m["instrument"]].append(m)
-    out = {}
+    out: dict[str, MeasureSeries] = {}
     for name, ms in by.items():
-        series = [{"taken_on": m["taken_on"], "total": m["total"], "band": m["band"],
+        series: list[MeasurePoint] = [{"taken_on": m["taken_on"], "total": m["total"], "band": m["band"],
                    "review": m.get("review")} for m in ms]
         out[name] = {"series": series, "change": change(name, ms[0]["total"], ms[-1]["total"]) if len(ms) > 1
                      else "one score so far", "max": instrument(name).items * 3}
     return out
 
 
-def client_trends(points: Sequence[Mapping[str, Any]], measures: Sequence[Mapping[str, Any]],
-                  docs: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> dict[str, Any]:
+def client_trends(points: Sequence[SessionPoint], measures: Sequence[Mapping[str, Any]],
+                  docs: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> ClientTrends:
     """``docs``: the (session id, analysis document) pairs behind ``points``, for the themes by meaning."""
     emotions = Counter(e for p in points for e in p["emotions"])
     return {"sessions": list(points), "themes": theme_timeline(points), "measures": measure_series(measures),
@@ -116,12 +128,15 @@ def _median(values: Iterable[Any]) -> float | None:
     return round(statistics.median(vals), 2) if vals else None
 
 
-def baselines(points: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    keys = ("therapist_share", "rq", "percent_open", "percent_complex", "percent_change")
-    return {k: _median(p[k] for p in points) for k in keys} | {"sessions": len(points)}
+def baselines(points: Sequence[SessionPoint]) -> Baselines:
+    def med(key: str) -> float | None:
+        return _median(p.get(key) for p in points)
+    return {"therapist_share": med("therapist_share"), "rq": med("rq"), "percent_open": med("percent_open"),
+            "percent_complex": med("percent_complex"), "percent_change": med("percent_change"),
+            "sessions": len(points)}
 
 
-def weekly_load(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def weekly_load(points: Sequence[SessionPoint]) -> list[WeekLoad]:
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
     for p in points:
         y, w, _ = date.fromisoformat(p["date"]).isocalendar()
@@ -129,7 +144,7 @@ def weekly_load(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"week": k, "sessions": c["sessions"], "heavy": c["heavy"]} for k, c in sorted(weeks.items())]
 
 
-def _client_prompts(client: str, points: Sequence[Mapping[str, Any]], measures: Sequence[Mapping[str, Any]]) -> list[str]:
+def _client_prompts(client: str, points: Sequence[SessionPoint], measures: Sequence[Mapping[str, Any]]) -> list[str]:
     out, recent = [], list(points)[-3:]
     heavy = sum(p["heavy"] for p in recent)
     if heavy >= 2:
@@ -147,9 +162,9 @@ def _client_prompts(client: str, points: Sequence[Mapping[str, Any]], measures: 
     return out
 
 
-def clinician_trends(points: Sequence[Mapping[str, Any]], measures_by_client: Mapping[str, Sequence[Mapping[str, Any]]],
-                     ) -> dict[str, Any]:
-    by_client: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+def clinician_trends(points: Sequence[SessionPoint], measures_by_client: Mapping[str, Sequence[Mapping[str, Any]]],
+                     ) -> ClinicianTrends:
+    by_client: dict[str, list[SessionPoint]] = defaultdict(list)
     for p in sorted(points, key=lambda p: p["date"]):
         by_client[p["client"]].append(p)
     prompts = [s for c, ps in by_client.items() for s in _client_prompts(c, ps, measures_by_client.get(c, ()))]
@@ -158,7 +173,7 @@ def clinician_trends(points: Sequence[Mapping[str, Any]], measures_by_client: Ma
         if w["heavy"] >= 3:
             prompts.append(f"The week {w['week']} held {w['heavy']} sessions with risk or trauma content. Weeks like "
                            f"this are heavy for anyone; a check-in with a colleague, and with yourself, can help.")
-    heavy = [{"session": p["session"], "client": p["client"], "date": p["date"], "reasons": p["heavy_reasons"]}
+    heavy: list[HeavySession] = [{"session": p["session"], "client": p["client"], "date": p["date"], "reasons": p["heavy_reasons"]}
              for p in points if p["heavy"]]
     return {"baselines": baselines(points), "weekly_load": weeks, "heavy_sessions": heavy,
             "prompts": [kind(p) for p in prompts]}

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ..errors import NotFoundError
+from ..payloads.reflection_trends import ClinicianTrends, SessionPoint
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
 from ..vault import blobs, records
@@ -272,7 +273,7 @@ def _docs(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[tuple
     return [(s, _analysis(ctx, conn, s.id)) for s in session_rows if blobs.find(conn, s.id, BlobKind.ANALYSIS)]
 
 
-def _points(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[dict[str, Any]]:
+def _points(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[SessionPoint]:
     return [trends.session_point(s.id, s.client_id, s.created_at, doc) for s, doc in _docs(ctx, conn, session_rows)]
 
 
@@ -287,7 +288,7 @@ def client_trends(ctx: Ctx, client_id: str) -> dict[str, Any]:
     return {"client": client_id, **trends.client_trends(points, ms, [(s.id, doc) for s, doc in docs])}
 
 
-def clinician_trends(ctx: Ctx) -> dict[str, Any]:
+def clinician_trends(ctx: Ctx) -> ClinicianTrends:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_READ)
         mine = select(clients.c.id).where(clients.c.owner_id == ctx.actor.id)
