@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,5 +70,3 @@ class JobOut(BaseModel):
     session: str | None
     message: str
 
-
-Json = dict[str, Any]

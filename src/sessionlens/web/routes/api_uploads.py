@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -14,6 +12,7 @@ from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import classify
 from .api_models import JobOut
+from .api_out import AudioAttached
 
 router = APIRouter(prefix="/api", tags=["uploads"])
 MIB = 1024 * 1024
@@ -29,7 +28,7 @@ PEOPLE_HEADER = Header(default=None, alias="X-People", ge=1, le=media_sessions.M
 @router.post("/clients/{client_id}/uploads", status_code=202, openapi_extra=RAW, response_model=JobOut,
              summary="Upload a transcript or audio for a client with consent; processing runs as a job")
 async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER,
-                 people: int | None = PEOPLE_HEADER) -> dict[str, Any]:
+                 people: int | None = PEOPLE_HEADER) -> JobOut:
     c, state = ctx(request), web_state(request)
     status = await run_in_threadpool(consent.consent_status, c, client_id)
     if not status["may_process"]:
@@ -42,16 +41,18 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER,
     if kind.kind == "audio" and len(data) > settings.web_upload_max_mib * MIB:
         raise TooLarge(f"audio is limited to {settings.web_upload_max_mib} MiB")
     # A durable job: in this process (the default) or on the workers (job_runner = celery).
-    return await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
-                                   runner=state.runner, keyring=state.keyring, people=people)
+    job = await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
+                                  runner=state.runner, keyring=state.keyring, people=people)
+    return JobOut.model_validate(job)
 
 
 @router.post("/sessions/{session_id}/audio", status_code=201, openapi_extra=RAW,
              summary="Add the recording to a session imported from a transcript")
-async def attach_audio(request: Request, session_id: SessionId) -> dict[str, Any]:
+async def attach_audio(request: Request, session_id: SessionId) -> AudioAttached:
     c = ctx(request)
     data = await read_capped(request, web_state(request).settings.web_upload_max_mib * MIB)
     kind = classify(data, "")
     if kind.kind != "audio":
         raise InputError("this is not a recognised audio format")
-    return await run_in_threadpool(media_sessions.attach_audio, c, session_id, data, kind.mime)
+    return AudioAttached.model_validate(
+        await run_in_threadpool(media_sessions.attach_audio, c, session_id, data, kind.mime))

@@ -4,7 +4,6 @@ the re-training export (a download, like the other exports)."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +17,7 @@ from ...services.context import Ctx
 from ..deps import checked_form, ctx, see_other
 from ..ids import SessionId
 from ..render import env
+from .api_out import CodeAgreement, CodeCorrected, CodeCorrections
 
 router = APIRouter()
 UTTERANCE = r"^[A-Za-z0-9_.:-]{1,64}$"
@@ -57,20 +57,21 @@ async def correct_from_review(request: Request, session_id: SessionId) -> Respon
 
 
 @router.get("/api/sessions/{session_id}/codes", tags=["codes"], summary="A session's code corrections")
-def list_codes(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return cc.list_corrections(c, session_id)
+def list_codes(session_id: SessionId, c: Ctx = Depends(ctx)) -> CodeCorrections:
+    return CodeCorrections.model_validate(cc.list_corrections(c, session_id))
 
 
 @router.post("/api/sessions/{session_id}/codes", tags=["codes"],
              summary="Correct an utterance's codes; the session's measures are recomputed")
-def correct_code(session_id: SessionId, body: CodeFix, c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return cc.correct_code(c, session_id, body.utterance_id, therapist_behaviour=body.therapist_behaviour,
-                           therapist_subcodes=body.therapist_subcodes, client_talk=body.client_talk, note=body.note)
+def correct_code(session_id: SessionId, body: CodeFix, c: Ctx = Depends(ctx)) -> CodeCorrected:
+    return CodeCorrected.model_validate(cc.correct_code(
+        c, session_id, body.utterance_id, therapist_behaviour=body.therapist_behaviour,
+        therapist_subcodes=body.therapist_subcodes, client_talk=body.client_talk, note=body.note))
 
 
 @router.get("/api/codes/agreement", tags=["codes"], summary="Agreement between you and the model over time")
-def agreement(c: Ctx = Depends(ctx)) -> dict[str, Any]:
-    return cc.agreement(c)
+def agreement(c: Ctx = Depends(ctx)) -> CodeAgreement:
+    return CodeAgreement.model_validate(cc.agreement(c))
 
 
 @router.get("/codes/export", include_in_schema=False)

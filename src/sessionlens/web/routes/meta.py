@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ... import __version__
+from .api_out import HealthOut
 
 router = APIRouter(tags=["meta"])
 
 
 @router.get("/api/health", summary="Liveness check (public)")
-def health() -> dict[str, str]:
-    return {"status": "ok", "version": __version__}
+def health() -> HealthOut:
+    return HealthOut(status="ok", version=__version__)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
@@ -12,6 +10,7 @@ from ...logs import event
 from ...services import server_jobs
 from ...services.keyring import MemoryKeyring
 from ..deps import ctx, web_state
+from .api_out import JobListed, ReadyOut
 
 router = APIRouter(tags=["meta"])
 
@@ -34,7 +33,7 @@ def _checks(request: Request) -> dict[str, bool]:
     return checks
 
 
-@router.get("/api/ready", summary="Readiness (public): the database answers and holds a vault; the broker answers")
+@router.get("/api/ready", response_model=ReadyOut, responses={503: {"model": ReadyOut}}, summary="Readiness (public): the database answers and holds a vault; the broker answers")
 async def ready(request: Request) -> JSONResponse:
     checks = await run_in_threadpool(_checks, request)
     ok = all(checks.values())
@@ -42,5 +41,5 @@ async def ready(request: Request) -> JSONResponse:
 
 
 @router.get("/api/jobs", summary="Your processing jobs on the practice server (state, step, progress)")
-def my_jobs(request: Request) -> list[dict[str, Any]]:
-    return server_jobs.list_jobs(ctx(request))
+def my_jobs(request: Request) -> list[JobListed]:
+    return [JobListed.model_validate(job) for job in server_jobs.list_jobs(ctx(request))]

@@ -7,7 +7,7 @@ import re
 
 from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ...deid import NOTICE
 from ...errors import InputError
@@ -20,6 +20,7 @@ from ..bodies import read_capped
 from ..deps import checked_form, ctx, see_other, web_state
 from ..ids import ClientId
 from ..render import render
+from .api_out import Deidentified
 
 router = APIRouter(include_in_schema=False)
 PACKET_ID = r"^p-[a-km-z2-9]{8}$"
@@ -95,10 +96,10 @@ def deidentify_page(request: Request, c: Ctx = Depends(ctx)) -> Response:
     return render(request, "deidentify.html.j2", {"notice": NOTICE})
 
 
-@router.post("/api/deidentify", include_in_schema=True, tags=["deidentify"],
+@router.post("/api/deidentify", include_in_schema=True, tags=["deidentify"], response_model=Deidentified,
              summary="De-identify a transcript (raw body); answers the copy in its own format as text")
 async def deidentify_api(request: Request, name: str = Header(default="", alias="X-Upload-Name", max_length=255)
-                         ) -> Response:
+                         ) -> Deidentified:
     c = ctx(request)  # signed in
     data = await read_capped(request, web_state(request).settings.web_transcript_max_mib * 1024 * 1024)
     ext = re.sub(r"[^a-z0-9.]", "", name.lower().rsplit("/", 1)[-1])[-8:]
@@ -106,4 +107,4 @@ async def deidentify_api(request: Request, name: str = Header(default="", alias=
     out, fmt, counts = await run_in_threadpool(deidentify_file, c, data, source=source)
     if fmt == "docx":
         raise InputError("a DOCX copy is binary: use `sessionlens deidentify FILE -o copy.docx`")
-    return JSONResponse({"format": fmt, "replaced": counts, "notice": NOTICE, "text": out.decode("utf-8")})
+    return Deidentified(format=fmt, replaced=counts, notice=NOTICE, text=out.decode("utf-8"))
