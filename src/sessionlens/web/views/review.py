@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from ...payloads.services_session_meta import SessionHeader
 from ..format import clock, percent
 from . import charts, codes, moments
 
@@ -34,7 +35,7 @@ def _silences(doc: dict[str, Any]) -> dict[str, Any]:
     return {"summary": doc.get("metrics", {}).get("silence_summary", {}), "items": items}
 
 
-def review(doc: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
+def review(doc: dict[str, Any], info: SessionHeader) -> dict[str, Any]:
     lines = _lines(doc)
     return {
         "info": info,
