@@ -13,6 +13,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import InputError, IntegrityError
 from ..files import write_new_file
+from ..payloads.services_backup import BackupCreated, BackupRestored
 from ..vault import anchor, backup, home, shred, store
 from ..vault.ids import now_iso
 from ..vault.vault import Vault
@@ -20,7 +21,7 @@ from .context import Ctx
 from .permissions import Action, require, unit_of_work
 
 
-def create_backup(ctx: Ctx, path: str | Path) -> dict[str, Any]:
+def create_backup(ctx: Ctx, path: str | Path) -> BackupCreated:
     """Write an encrypted backup to a new file and verify it by reading it back."""
     target = Path(path).expanduser()
     with unit_of_work(ctx) as conn:
@@ -36,7 +37,7 @@ def create_backup(ctx: Ctx, path: str | Path) -> dict[str, Any]:
 
 def restore_backup(path: str | Path, *, passphrase: str | None = None, recovery_key: str | None = None,
                    data_dir: str | Path | None = None, settings: Settings | None = None,
-                   anchor_dir: str | Path | None = None, without_anchor: bool = False) -> dict[str, Any]:
+                   anchor_dir: str | Path | None = None, without_anchor: bool = False) -> BackupRestored:
     """Restore a backup into an empty data directory (or database); verified byte for byte before commit.
 
     ``anchor_dir``: where the vault's audit anchor lives (default: where it lived when the backup was made,
@@ -73,6 +74,8 @@ def restore_backup(path: str | Path, *, passphrase: str | None = None, recovery_
             "shreds_reapplied": reapplied}
 
 
+# raw JSON boundary: a backup's cleartext header (vault.backup.read_header) and the anchor's shred entries
+# ({"client", "seq"}, vault.anchor) are the vault's own JSON, passed through to vault.shred / vault.anchor.
 def _anchored_shreds(header: dict[str, Any], anchor_dir: str | Path | None, settings: Settings,
                      without_anchor: bool) -> tuple[dict[str, Any], ...]:
     """Every shred the vault's anchors list (one anchor per database that held the vault)."""

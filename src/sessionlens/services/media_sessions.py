@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, insert, update
 
 from ..errors import InputError, NotFoundError
+from ..payloads.services_session_meta import (AudioAttached, AudioSessionCreated, ChunkStored, RecordingFinished,
+                                              SessionHeader, SessionMeta)
 from ..vault import blobs, records
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now, now_iso
@@ -43,11 +45,11 @@ def people_in_room(ctx: Ctx, conn: Connection, row: Any) -> int | None:
     return people if isinstance(people, int) else None
 
 
-def _meta(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
-    return records.open_row(ctx.vault, conn, "sessions", row)
+def _meta(ctx: Ctx, conn: Connection, row: Any) -> SessionMeta:
+    return cast(SessionMeta, records.open_row(ctx.vault, conn, "sessions", row))  # written only as a SessionMeta
 
 
-def _save_meta(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any]) -> None:
+def _save_meta(ctx: Ctx, conn: Connection, row: Any, meta: SessionMeta) -> None:
     sealed = records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)
     conn.execute(update(sessions).where(sessions.c.id == row.id).values(sealed=sealed))
 
@@ -78,7 +80,7 @@ def _audio_caps(ctx: Ctx, data: bytes) -> None:
         raise InputError(f"the recording is {duration / 60:.0f} minutes long; audio_max_minutes is {minutes}")
 
 
-def _recording_caps(ctx: Ctx, meta: dict[str, Any], size: int) -> None:
+def _recording_caps(ctx: Ctx, meta: SessionMeta, size: int) -> None:
     _size_cap(ctx, size)
     minutes = ctx.vault.settings.audio_max_minutes
     started = datetime.fromisoformat(str(meta.get("started_at", now_iso())).replace("Z", "+00:00"))
@@ -87,7 +89,7 @@ def _recording_caps(ctx: Ctx, meta: dict[str, Any], size: int) -> None:
 
 
 def create_audio_session(ctx: Ctx, client_id: str, *, status: str, mime: str,
-                         data: bytes | None = None, people: int | None = None) -> dict[str, Any]:
+                         data: bytes | None = None, people: int | None = None) -> AudioSessionCreated:
     """A session row for audio (uploaded whole, or ``data=None`` for a recording about to start).
     ``people``: how many people were in the room, as the clinician said (None: found from the voices)."""
     if data is not None and not data:
@@ -98,10 +100,10 @@ def create_audio_session(ctx: Ctx, client_id: str, *, status: str, mime: str,
         consented(ctx, conn, client_id)
         row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
                "key_version": client.key_version, "created_at": now_iso()}
-        meta = {"source_format": "audio", "status": status, "mime": mime, "chunks": [], "utterances": 0,
+        meta: SessionMeta = {"source_format": "audio", "status": status, "mime": mime, "chunks": [], "utterances": 0,
                 "therapist": [], "imported_by": ctx.actor.id, "people": people}
         if data is None:  # a recording: its parts go into one open blob, sealed as they arrive
-            meta.update(parts=0, bytes=0, started_at=row["created_at"], recording_blob=None)
+            meta.update({"parts": 0, "bytes": 0, "started_at": row["created_at"], "recording_blob": None})
         conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))
         stored = session_row(ctx, conn, Action.MEDIA_ATTACH, row["id"])
         blob = _put_audio(ctx, conn, stored, data) if data is not None else None
@@ -115,7 +117,7 @@ def create_audio_session(ctx: Ctx, client_id: str, *, status: str, mime: str,
     return {"id": row["id"], "client": client_id, "status": status, "audio": blob.id if blob else None}
 
 
-def append_chunk(ctx: Ctx, session_id: str, seq: int, data: bytes) -> dict[str, Any]:
+def append_chunk(ctx: Ctx, session_id: str, seq: int, data: bytes) -> ChunkStored:
     """Seal one recorded part now, into the recording's open blob; ``seq`` must be the next number (0, 1, 2 ...)."""
     if not data:
         raise InputError("the chunk is empty")
@@ -128,10 +130,11 @@ def append_chunk(ctx: Ctx, session_id: str, seq: int, data: bytes) -> dict[str, 
         if seq != done or seq >= MAX_CHUNKS:
             raise InputError(f"expected chunk {done}, got {seq}")
         _recording_caps(ctx, meta, int(meta.get("bytes", 0)) + len(data))
-        if meta.get("recording_blob"):
-            blobs.append(ctx.vault, conn, meta["recording_blob"], data)
-            target = meta["recording_blob"]
-            meta.update(parts=seq + 1, bytes=int(meta.get("bytes", 0)) + len(data))
+        open_blob = meta.get("recording_blob")
+        if open_blob:
+            blobs.append(ctx.vault, conn, open_blob, data)
+            target = open_blob
+            meta.update({"parts": seq + 1, "bytes": int(meta.get("bytes", 0)) + len(data)})
         else:  # a recording started before chunked blobs: one blob per part, as it began
             target = _put_audio(ctx, conn, row, data).id
             meta["chunks"].append(target)
@@ -141,15 +144,16 @@ def append_chunk(ctx: Ctx, session_id: str, seq: int, data: bytes) -> dict[str, 
     return {"session": session_id, "seq": seq, "bytes": len(data)}
 
 
-def _parts(meta: dict[str, Any]) -> int:
+def _parts(meta: SessionMeta) -> int:
     return int(meta["parts"]) if meta.get("recording_blob") else len(meta["chunks"])
 
 
-def _close_recording(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any]) -> blobs.BlobInfo:
+def _close_recording(ctx: Ctx, conn: Connection, row: Any, meta: SessionMeta) -> blobs.BlobInfo:
     """The recording's one audio blob, complete. Parts of an older recording are re-sealed into one
     blob a part at a time (never joined in memory) and dropped."""
-    if meta.get("recording_blob"):
-        return blobs.finish(ctx.vault, conn, meta["recording_blob"])
+    open_blob = meta.get("recording_blob")
+    if open_blob:
+        return blobs.finish(ctx.vault, conn, open_blob)
     info = blobs.put_stream(ctx.vault, conn, client_id=row.client_id, session_id=row.id, kind=BlobKind.AUDIO,
                             pieces=(blobs.get(ctx.vault, conn, part) for part in meta["chunks"]),
                             key_id=row.key_id, key_version=row.key_version)
@@ -158,7 +162,7 @@ def _close_recording(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any])
     return info
 
 
-def finish_recording(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def finish_recording(ctx: Ctx, session_id: str) -> RecordingFinished:
     """Close the recording's sealed audio blob; the session then awaits transcription."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
@@ -168,14 +172,14 @@ def finish_recording(ctx: Ctx, session_id: str) -> dict[str, Any]:
         if not _parts(meta):
             raise InputError("nothing was recorded")
         info = _close_recording(ctx, conn, row, meta)
-        meta.update(chunks=[], status="awaiting_transcription", recording_blob=None)
+        meta.update({"chunks": [], "status": "awaiting_transcription", "recording_blob": None})
         _save_meta(ctx, conn, row, meta)
         ctx.vault.audit(conn, actor=ctx.who, action="recording.finish", target=info.id,
                         detail={"session": session_id, "bytes": info.size})
     return {"session": session_id, "audio": info.id, "bytes": info.size, "status": meta["status"]}
 
 
-def attach_audio(ctx: Ctx, session_id: str, data: bytes, mime: str) -> dict[str, Any]:
+def attach_audio(ctx: Ctx, session_id: str, data: bytes, mime: str) -> AudioAttached:
     """Add the recording to a session imported from a transcript, so the review can play it."""
     if not data:
         raise InputError("the audio is empty")
@@ -257,12 +261,12 @@ def set_status(ctx: Ctx, session_id: str, status: str, note: str = "") -> None:
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
         meta = _meta(ctx, conn, row)
-        meta.update(status=status, status_note=note)
+        meta.update({"status": status, "status_note": note})
         _save_meta(ctx, conn, row, meta)
         ctx.vault.audit(conn, actor=ctx.who, action="session.status", target=session_id, detail={"status": status})
 
 
-def session_header(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def session_header(ctx: Ctx, session_id: str) -> SessionHeader:
     """What a page header needs — metadata and record kinds — without opening the analysis (fast)."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_SHOW, session_id)
