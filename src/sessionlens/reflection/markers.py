@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..payloads.reflection_markers import Marker
 from .language import kind
 
 AUTONOMY = re.compile(r"(?i)\b(?:I(?:'ve| have)? decided|my (?:choice|decision|call)|up to me|I(?:'m| am) going to|"
@@ -30,12 +31,12 @@ def _role_code(u: Mapping[str, Any], key: str) -> Any:
     return (u.get("codes") or {}).get(key)
 
 
-def _marker(key: str, label: str, value: Any, present: bool, sentence: str, ids: Sequence[str]) -> dict[str, Any]:
+def _marker(key: str, label: str, value: int | str, present: bool, sentence: str, ids: Sequence[str]) -> Marker:
     return {"key": key, "label": label, "value": value, "present": present, "sentence": kind(sentence),
             "evidence": list(ids)[:MAX_EVIDENCE]}
 
 
-def ruptures_repaired(doc: Mapping[str, Any]) -> dict[str, Any]:
+def ruptures_repaired(doc: Mapping[str, Any]) -> Marker:
     rel = (doc.get("metrics") or {}).get("relational") or {}
     ruptures = (rel.get("counts") or {}).get("rupture", 0)
     repaired = rel.get("ruptures_followed_by_repair", 0)
@@ -47,7 +48,7 @@ def ruptures_repaired(doc: Mapping[str, Any]) -> dict[str, Any]:
                    f"{repaired} of {ruptures} moments of strain were followed by a repair attempt.", ids)
 
 
-def client_topics(doc: Mapping[str, Any]) -> dict[str, Any]:
+def client_topics(doc: Mapping[str, Any]) -> Marker:
     rel = (doc.get("metrics") or {}).get("relational") or {}
     topics = list(rel.get("client_initiated_topics", []))
     ids = [i for f in doc.get("findings", []) if f.get("kind") == "client_initiated_topic"
@@ -57,7 +58,7 @@ def client_topics(doc: Mapping[str, Any]) -> dict[str, Any]:
     return _marker("client_topics", "Topics the client brought", len(topics), bool(topics), text, ids)
 
 
-def change_talk(doc: Mapping[str, Any]) -> dict[str, Any]:
+def change_talk(doc: Mapping[str, Any]) -> Marker:
     ct = (doc.get("metrics") or {}).get("client_talk") or {}
     counts = ct.get("counts") or {}
     ids = [u["id"] for u in _utts(doc) if _role_code(u, "client_talk") == "change"]
@@ -68,13 +69,13 @@ def change_talk(doc: Mapping[str, Any]) -> dict[str, Any]:
                    f"The client voiced change {n} time(s){extra}.", ids)
 
 
-def autonomy(doc: Mapping[str, Any]) -> dict[str, Any]:
+def autonomy(doc: Mapping[str, Any]) -> Marker:
     ids = [u["id"] for u in _utts(doc) if u.get("role") == "client" and AUTONOMY.search(u.get("text", ""))]
     return _marker("autonomy", "Client statements of autonomy", len(ids), bool(ids),
                    f"The client spoke of their own choices or intentions {len(ids)} time(s).", ids)
 
 
-def confirmed_reflections(doc: Mapping[str, Any]) -> dict[str, Any]:
+def confirmed_reflections(doc: Mapping[str, Any]) -> Marker:
     utts, ids = _utts(doc), []
     for prev, nxt in itertools.pairwise(utts):
         if prev.get("role") == "therapist" and _role_code(prev, "therapist_behaviour") == "reflection" \
@@ -85,7 +86,7 @@ def confirmed_reflections(doc: Mapping[str, Any]) -> dict[str, Any]:
                    f"{n} reflection(s) were met with a confirming reply such as \"yes, exactly\".", ids)
 
 
-def safe_ending(doc: Mapping[str, Any]) -> dict[str, Any]:
+def safe_ending(doc: Mapping[str, Any]) -> Marker:
     utts = _utts(doc)
     tail = utts[-max(6, len(utts) // 10):] if utts else []
     tail_ids = {u["id"] for u in tail}
@@ -106,6 +107,6 @@ def safe_ending(doc: Mapping[str, Any]) -> dict[str, Any]:
     return _marker("safe_ending", "A safe ending", "yes" if present else "not detected", present, text, closing)
 
 
-def session_markers(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+def session_markers(doc: Mapping[str, Any]) -> list[Marker]:
     return [f(doc) for f in (ruptures_repaired, client_topics, change_talk, autonomy, confirmed_reflections,
                              safe_ending)]
