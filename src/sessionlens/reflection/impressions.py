@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..payloads.reflection_impressions import ImpressionRow, ImpressionTally, ItemValue
 from .language import kind
 
 CLOSE, HARSHER, GENTLER, DIFFERENT, UNKNOWN = ("close", "more self-critical", "less self-critical", "different",
@@ -25,7 +26,7 @@ class Item:
     question: str
     choices: tuple[str, ...] = ()  # empty: a percentage 0-100; ordered from the gentlest recollection
 
-    def parse(self, value: object) -> object:
+    def parse(self, value: object) -> ItemValue:
         if not self.choices:
             try:
                 number = float(str(value).strip().rstrip("%"))
@@ -60,12 +61,12 @@ LABELS = {"talk_share": "Your share of the talking", "open_questions": "Open que
 MAX_NOTE = 4000
 
 
-def validate(answers: Mapping[str, object]) -> dict[str, Any]:
+def validate(answers: Mapping[str, object]) -> dict[str, ItemValue]:
     """Known items only; at least one answered. A free-text ``note`` is kept but never compared."""
     unknown = set(answers) - set(BY_KEY) - {"note"}
     if unknown:
         raise InputError(f"unknown impression item(s); known: {', '.join(BY_KEY)}, note")
-    out: dict[str, Any] = {k: BY_KEY[k].parse(v) for k, v in answers.items()
+    out: dict[str, ItemValue] = {k: BY_KEY[k].parse(v) for k, v in answers.items()
                            if k in BY_KEY and str(v).strip() != ""}
     note = str(answers.get("note", "")).strip()
     if len(note) > MAX_NOTE:
@@ -75,12 +76,24 @@ def validate(answers: Mapping[str, object]) -> dict[str, Any]:
     return {**out, "note": note} if note else out
 
 
-def _metrics(doc: Mapping[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Read:
+    """The parts of a stored analysis document (raw JSON) the comparison reads."""
+
+    talk: float | None
+    iv: Mapping[str, Any]
+    ct: Mapping[str, Any]
+    rel: Mapping[str, Any]
+    risk: Mapping[str, Any]
+    premature: int
+
+
+def _metrics(doc: Mapping[str, Any]) -> _Read:
     m = doc.get("metrics", {})
-    return {"talk": (m.get("talk_time", {}).get("therapist") or {}).get("share"),
-            "iv": m.get("interventions") or {}, "ct": m.get("client_talk") or {},
-            "rel": m.get("relational") or {}, "risk": m.get("risk") or {},
-            "premature": sum(1 for f in doc.get("findings", []) if f.get("kind") == "premature_advice")}
+    return _Read(talk=(m.get("talk_time", {}).get("therapist") or {}).get("share"),
+                 iv=m.get("interventions") or {}, ct=m.get("client_talk") or {},
+                 rel=m.get("relational") or {}, risk=m.get("risk") or {},
+                 premature=sum(1 for f in doc.get("findings", []) if f.get("kind") == "premature_advice"))
 
 
 def _ordinal(item: Item, recalled: str, recorded: str | None) -> str:
@@ -102,28 +115,28 @@ def _round(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def recorded_values(doc: Mapping[str, Any]) -> dict[str, Any]:
+def recorded_values(doc: Mapping[str, Any]) -> dict[str, ItemValue | None]:
     """What the analysis recorded, in the same terms as the questions."""
     x = _metrics(doc)
-    rq, pct_change = x["iv"].get("reflection_to_question_ratio"), x["ct"].get("percent_change_of_change_and_sustain")
-    ruptures = (x["rel"].get("counts") or {}).get("rupture")
-    out: dict[str, Any] = {
-        "talk_share": None if x["talk"] is None else round(100 * x["talk"]),
-        "open_questions": _round((x["iv"].get("questions") or {}).get("percent_open")),
+    rq, pct_change = x.iv.get("reflection_to_question_ratio"), x.ct.get("percent_change_of_change_and_sustain")
+    ruptures = (x.rel.get("counts") or {}).get("rupture")
+    out: dict[str, ItemValue | None] = {
+        "talk_share": None if x.talk is None else round(100 * x.talk),
+        "open_questions": _round((x.iv.get("questions") or {}).get("percent_open")),
         "reflections": None if rq is None else "more" if rq > 1.25 else "less" if rq < 0.8 else "about the same",
-        "advice_early": None if not x["iv"] else
-        "yes" if x["premature"] or x["iv"].get("advice_without_permission") else "no",
+        "advice_early": None if not x.iv else
+        "yes" if x.premature or x.iv.get("advice_without_permission") else "no",
         "change_talk": None if pct_change is None else "mostly about change" if pct_change > 60 else
         "mostly about staying the same" if pct_change < 40 else "a mix",
         "rupture": None if ruptures is None else "no" if ruptures == 0 else
-        "yes, and we repaired it" if x["rel"].get("ruptures_followed_by_repair", 0) >= ruptures
+        "yes, and we repaired it" if x.rel.get("ruptures_followed_by_repair", 0) >= ruptures
         else "yes, and it stayed unrepaired",
-        "risk": None if not x["risk"] else "yes" if x["risk"].get("mentions", 0) else "no",
+        "risk": None if not x.risk else "yes" if x.risk.get("mentions", 0) else "no",
     }
     return out
 
 
-def _agreement(key: str, recalled: Any, recorded: Any) -> str:
+def _agreement(key: str, recalled: Any, recorded: Any) -> str:  # int for percentages, str for choices
     item = BY_KEY[key]
     if key == "talk_share":
         return _percent(recalled, recorded, 10, harsh_if_higher=True)
@@ -146,10 +159,10 @@ def _show(key: str, value: Any) -> str:
         else str(value)
 
 
-def compare(impressions: Mapping[str, Any], doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+def compare(impressions: Mapping[str, Any], doc: Mapping[str, Any]) -> list[ImpressionRow]:
     """Side by side: each recorded impression, what the data shows, and how they relate."""
     recorded = recorded_values(doc)
-    rows = []
+    rows: list[ImpressionRow] = []
     for item in ITEMS:
         if item.key not in impressions:
             continue
@@ -162,7 +175,7 @@ def compare(impressions: Mapping[str, Any], doc: Mapping[str, Any]) -> list[dict
     return rows
 
 
-def over_time(comparisons: Iterable[list[dict[str, Any]]]) -> dict[str, Any]:
+def over_time(comparisons: Iterable[list[ImpressionRow]]) -> ImpressionTally:
     """Per item, how often recollection was close / more / less self-critical than the record."""
     per: dict[str, Counter[str]] = {}
     sessions = 0

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ..errors import NotFoundError
+from ..payloads.reflection_impressions import ImpressionTally
 from ..payloads.reflection_trends import ClinicianTrends, SessionPoint
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
@@ -171,7 +172,7 @@ def compare_impressions(ctx: Ctx, session_id: str) -> dict[str, Any]:
             "rows": imp.compare(stored["answers"], doc)}
 
 
-def recollection_over_time(ctx: Ctx) -> dict[str, Any]:
+def recollection_over_time(ctx: Ctx) -> ImpressionTally:
     """Across every session with impressions: where recollection was harder on the clinician than the data."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_READ)
