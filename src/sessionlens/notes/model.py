@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..payloads.notes_json import DraftDifference, NoteJson, NoteMeta, SectionJson, SentenceJson
+
 TRANSCRIPT, ABSENCE, CLINICIAN = "transcript", "absence", "clinician"
 SUPPORTED, UNSUPPORTED = "supported", "unsupported"
 DRAFT, SIGNED = "draft", "signed"
@@ -64,8 +66,8 @@ class Note:
     draft: tuple[Section, ...] = ()  # the writer's original sections, kept to measure the clinician's edits
     signature: Signature | None = None
     addenda: tuple[Addendum, ...] = ()
-    revision: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    revision: DraftDifference = field(default_factory=DraftDifference, compare=False, hash=False)
+    meta: NoteMeta = field(default_factory=NoteMeta, compare=False, hash=False)
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -82,37 +84,35 @@ class Note:
 
 # --- JSON form ----------------------------------------------------------------------------------
 
-def sentence_to_dict(s: Sentence) -> dict[str, Any]:
-    d: dict[str, Any] = {"text": s.text, "evidence": list(s.evidence), "start": s.start, "end": s.end,
+def sentence_to_dict(s: Sentence) -> SentenceJson:
+    d: SentenceJson = {"text": s.text, "evidence": list(s.evidence), "start": s.start, "end": s.end,
                          "basis": s.basis, "status": s.status, "origin": s.origin}
     if s.check:
         d["check"] = s.check
     return d
 
 
-def sentence_from_dict(d: dict[str, Any]) -> Sentence:
+def sentence_from_dict(d: dict[str, Any]) -> Sentence:  # raw JSON boundary: a stored note, validated here
     return Sentence(text=str(d["text"]), evidence=tuple(str(e) for e in d.get("evidence", ())),
                     start=d.get("start"), end=d.get("end"), basis=d.get("basis", TRANSCRIPT),
                     status=d.get("status", SUPPORTED), check=d.get("check", ""), origin=d.get("origin", "default"))
 
 
-def section_to_dict(s: Section) -> dict[str, Any]:
+def section_to_dict(s: Section) -> SectionJson:
     return {"key": s.key, "title": s.title, "sentences": [sentence_to_dict(x) for x in s.sentences]}
 
 
-def section_from_dict(d: dict[str, Any]) -> Section:
+def section_from_dict(d: dict[str, Any]) -> Section:  # raw JSON boundary: a stored note
     return Section(key=str(d.get("key") or d["title"]).lower(), title=str(d["title"]),
                    sentences=tuple(sentence_from_dict(x) for x in d.get("sentences", ())))
 
 
-def note_to_dict(n: Note) -> dict[str, Any]:
+def note_to_dict(n: Note) -> NoteJson:
     """The published JSON form: ``{"format", "sections": [{"title", "sentences": [{"text", "evidence"}]}]}`` + extras.
 
     A signed note also carries ``signed_by``, ``signed_at`` and ``sha256`` at the top level, as the
     web editor's signing does, so either can read the other's notes."""
-    compat = {} if n.signature is None else {"signed_by": n.signature.signer, "signed_at": n.signature.signed_at,
-                                             "sha256": n.signature.content_sha256}
-    return {**compat,
+    out: NoteJson = {
         "format": n.format,
         "status": n.status,
         "writer": n.writer,
@@ -124,12 +124,16 @@ def note_to_dict(n: Note) -> dict[str, Any]:
             "content_sha256": n.signature.content_sha256, "draft_sha256": n.signature.draft_sha256},
         "addenda": [{"author": a.author, "written_at": a.written_at, "text": a.text,
                      "previous_sha256": a.previous_sha256, "sha256": a.sha256} for a in n.addenda],
-        "revision": dict(n.revision),
-        "meta": dict(n.meta),
+        "revision": DraftDifference(**n.revision),
+        "meta": NoteMeta(**n.meta),
     }
+    if n.signature is not None:
+        out["signed_by"], out["signed_at"] = n.signature.signer, n.signature.signed_at
+        out["sha256"] = n.signature.content_sha256
+    return out
 
 
-def note_from_dict(d: dict[str, Any]) -> Note:
+def note_from_dict(d: dict[str, Any]) -> Note:  # raw JSON boundary: a stored or uploaded note
     sig = d.get("signature")
     if not sig and d.get("status") == SIGNED and d.get("sha256"):  # signed in the web editor
         sig = {"signer": d.get("signed_by", ""), "signed_at": d.get("signed_at", ""), "content_sha256": d["sha256"],
@@ -145,6 +149,6 @@ def note_from_dict(d: dict[str, Any]) -> Note:
                                                  sig["draft_sha256"]),
         addenda=tuple(Addendum(a["author"], a["written_at"], a["text"], a["previous_sha256"], a["sha256"])
                       for a in d.get("addenda", ())),
-        revision=dict(d.get("revision") or {}),
-        meta=dict(d.get("meta") or {}),
+        revision=DraftDifference(**(d.get("revision") or {})),
+        meta=NoteMeta(**(d.get("meta") or {})),
     )

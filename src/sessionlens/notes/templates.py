@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Any
 
 from ..errors import InputError
+from ..payloads.notes_json import TemplateContext, TemplateSection
 from .formats import FORMATS
 from .model import Note
 from .text import clock
@@ -27,8 +27,8 @@ MEMORY_LIMIT = 512 * 1024 * 1024
 DEFAULT_TIMEOUT = 5.0
 
 
-def template_context(note: Note) -> dict[str, Any]:
-    sections = [{"key": s.key, "title": s.title, "sentences": [
+def template_context(note: Note) -> TemplateContext:
+    sections: list[TemplateSection] = [{"key": s.key, "title": s.title, "sentences": [
         {"text": x.text, "evidence": list(x.evidence), "start": clock(x.start) if x.start is not None else "",
          "end": clock(x.end) if x.end is not None else "", "basis": x.basis} for x in s.sentences]}
         for s in note.sections]

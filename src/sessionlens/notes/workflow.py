@@ -17,15 +17,15 @@ import difflib
 import hashlib
 import json
 from dataclasses import replace
-from typing import Any
 
 from ..errors import InputError, IntegrityError
+from ..payloads.notes_json import DraftDifference, PublishedNote
 from .model import CLINICIAN, DRAFT, SIGNED, Addendum, Note, Section, Sentence, Signature
 
 MAX_TEXT = 4000
 
 
-def _published(format_: str, sections: tuple[Section, ...]) -> dict[str, Any]:
+def _published(format_: str, sections: tuple[Section, ...]) -> PublishedNote:
     return {"format": format_, "sections": [{"title": s.title, "sentences": [
         {"text": x.text, "evidence": list(x.evidence)} for x in s.sentences]} for s in sections]}
 
@@ -98,7 +98,7 @@ def _lines(sections: tuple[Section, ...]) -> list[str]:
     return [f"{s.key}: {x.text}" for s in sections for x in s.sentences]
 
 
-def draft_difference(note: Note) -> dict[str, Any]:
+def draft_difference(note: Note) -> DraftDifference:
     """How much the clinician changed the writer's draft: sentences kept, edited, removed, added,
     and a character-level similarity of the whole text (1.0 = signed exactly as drafted)."""
     before, after = _lines(note.draft or note.sections), _lines(note.sections)
@@ -117,7 +117,8 @@ def draft_difference(note: Note) -> dict[str, Any]:
         else:
             counts["added"] += j2 - j1
     ratio = difflib.SequenceMatcher(a="\n".join(before), b="\n".join(after), autojunk=False).ratio()
-    return {**counts, "draft_sentences": len(before), "signed_sentences": len(after),
+    return {"kept": counts["kept"], "edited": counts["edited"], "removed": counts["removed"],
+            "added": counts["added"], "draft_sentences": len(before), "signed_sentences": len(after),
             "text_similarity": round(ratio, 4), "unchanged": before == after}
 
 

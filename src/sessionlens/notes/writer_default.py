@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..analysis.result import SessionAnalysis
 from ..domain import Role
+from ..payloads.notes_json import NoteMeta
 from . import slots_client as sc
 from . import slots_modality as sm
 from . import slots_session as ss
@@ -106,7 +107,7 @@ class DefaultWriter:
                     draft=sections, meta=note_meta(analysis))
 
 
-def note_meta(a: SessionAnalysis) -> dict[str, object]:
+def note_meta(a: SessionAnalysis) -> NoteMeta:
     t = a.transcript
     return {"utterances": len(t.utterances), "duration_seconds": a.metrics.get("duration_seconds"),
             "source_format": t.source_format}

@@ -10,17 +10,17 @@ import html
 import json
 import uuid
 from datetime import datetime, timezone
-from typing import Any
 
+from ...payloads.notes_fhir import Coding, Composition, CompositionSection, DocumentReference, Narrative, Reference
 from ..model import Note
 from . import text as plain
 from .common import prose, title
 from .header import NOT_RECORDED, ExportOptions
 
-LOINC_PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
+LOINC_PROGRESS_NOTE: Coding = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
 
 
-def _div(inner: str) -> dict[str, str]:
+def _div(inner: str) -> Narrative:
     return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{inner}</div>'}
 
 
@@ -30,16 +30,16 @@ def _date(note: Note) -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _author(note: Note) -> list[dict[str, str]]:
+def _author(note: Note) -> list[Reference]:
     return [{"display": note.signature.signer if note.signature else "sessionlens draft (unsigned)"}]
 
 
-def composition(note: Note, subject: str = "Client") -> dict[str, Any]:
-    sections: list[dict[str, Any]] = []
+def composition(note: Note, subject: str = "Client") -> Composition:
+    sections: list[CompositionSection] = []
     for sec in note.sections:
         body = prose(sec)  # clean prose, as in every export: the evidence stays in sessionlens
         sections.append({"title": sec.title, "text": _div(f"<p>{html.escape(body) if body else '-'}</p>")})
-    res: dict[str, Any] = {
+    res: Composition = {
         "resourceType": "Composition",
         "id": str(uuid.uuid4()),
         "status": "final" if note.signature else "preliminary",
@@ -60,7 +60,7 @@ def composition(note: Note, subject: str = "Client") -> dict[str, Any]:
     return res
 
 
-def document_reference(note: Note, subject: str = "Client", opts: ExportOptions | None = None) -> dict[str, Any]:
+def document_reference(note: Note, subject: str = "Client", opts: ExportOptions | None = None) -> DocumentReference:
     data = plain.render_bytes(note, opts)
     return {
         "resourceType": "DocumentReference",
