@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from ..errors import InputError
+from ..payloads.reflection_checkins import CheckIn
 from ..vault.ids import now_iso
 
 
 def answers(keys: Sequence[str], given: Mapping[str, object], low: int, high: int, *, note_max: int = 2000
-            ) -> dict[str, Any]:
+            ) -> CheckIn:
     """Every key answered with a whole number in [low, high]; an optional free-text note."""
     unknown = set(given) - set(keys) - {"note"}
     if unknown:
         raise InputError(f"unknown item(s); the items are: {', '.join(keys)}")
-    out: dict[str, Any] = {}
+    out: dict[str, int] = {}
     for k in keys:
         raw = str(given.get(k, "")).strip()
         if not raw:

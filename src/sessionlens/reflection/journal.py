@@ -3,15 +3,18 @@ what stayed with them). Sealed in the vault; never part of any export unless cho
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+
 from ..errors import InputError
+from ..payloads.reflection_checkins import JournalEntry
 from ..vault.ids import now_iso
 
 MAX_ENTRY = 20_000
 
 
-def entry(text: str) -> dict[str, Any]:
+def entry(text: str) -> JournalEntry:
     text = text.strip()
     if not text:
         raise InputError("a journal entry needs some text")
@@ -20,7 +23,7 @@ def entry(text: str) -> dict[str, Any]:
     return {"text": text, "written_at": now_iso()}
 
 
-def as_markdown(session_label: str, entries: list[dict[str, Any]]) -> str:
+def as_markdown(session_label: str, entries: Sequence[Mapping[str, Any]]) -> str:  # stored entries (raw JSON)
     lines = [f"# Reflection journal: {session_label}", "",
              "Private notes. Exported because you chose to; keep this file somewhere safe.", ""]
     for e in entries:

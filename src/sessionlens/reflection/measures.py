@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ..errors import InputError
+from ..payloads.reflection_trends import MeasureScore
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def parse_answers(text: str) -> list[int]:
         raise InputError("answers must be whole numbers from 0 to 3, e.g. 1 0 2 1 0 0 1 0 0") from None
 
 
-def score(name: str, answers: Sequence[int], taken_on: date | None = None) -> dict[str, Any]:
+def score(name: str, answers: Sequence[int], taken_on: date | None = None) -> MeasureScore:
     inst = instrument(name)
     if len(answers) != inst.items:
         raise InputError(f"{inst.name} has {inst.items} items; {len(answers)} answers were given")
@@ -60,7 +60,7 @@ def score(name: str, answers: Sequence[int], taken_on: date | None = None) -> di
     if when > date.today():
         raise InputError("a measure cannot be dated in the future")
     total = sum(answers)
-    out: dict[str, Any] = {"instrument": inst.name, "answers": list(answers), "total": total,
+    out: MeasureScore = {"instrument": inst.name, "answers": list(answers), "total": total,
                            "max": inst.items * 3, "band": band(inst, total), "taken_on": when.isoformat()}
     if inst is PHQ9 and answers[8] > 0:
         out["review"] = "item 9 was answered above 0: for the clinician's review"

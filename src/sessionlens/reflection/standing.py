@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..payloads.reflection_checkins import CheckIn, StandingHistoryRow, StandingRow
 from .checkin import answers
 from .language import kind
 
@@ -32,7 +33,7 @@ DIMENSIONS: tuple[tuple[str, str, str, str], ...] = (
 KEYS = tuple(d[0] for d in DIMENSIONS)
 
 
-def record(given: Mapping[str, object]) -> dict[str, Any]:
+def record(given: Mapping[str, object]) -> CheckIn:
     return answers(KEYS, given, 1, 5)
 
 
@@ -44,9 +45,9 @@ def _where(value: int, first: str, second: str) -> str:
     return "in between the two"
 
 
-def describe(entry: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+def describe(entry: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> list[StandingRow]:
     """Each dimension: where the clinician placed themselves, and the movement since last time."""
-    rows = []
+    rows: list[StandingRow] = []
     for key, name, first, second in DIMENSIONS:
         value = entry["answers"][key]
         moved = ""
@@ -59,8 +60,8 @@ def describe(entry: Mapping[str, Any], previous: Mapping[str, Any] | None = None
     return rows
 
 
-def history(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    out = []
+def history(entries: Sequence[Mapping[str, Any]]) -> list[StandingHistoryRow]:
+    out: list[StandingHistoryRow] = []
     for n, e in enumerate(entries):
         out.append({"recorded_at": e["recorded_at"], "note": e.get("note", ""),
                     "dimensions": describe(e, entries[n - 1] if n else None)})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..payloads.reflection_checkins import CheckIn, WellbeingHistoryRow
 from .checkin import answers
 from .language import kind
 
@@ -24,7 +25,7 @@ _SUPPORTED = {"rest": "rest", "support": "people to talk cases through with", "m
               "boundaries": "time away from work", "carry": "letting sessions go"}
 
 
-def record(given: Mapping[str, object]) -> dict[str, Any]:
+def record(given: Mapping[str, object]) -> CheckIn:
     return answers(KEYS, given, 0, len(SCALE) - 1)
 
 
@@ -48,5 +49,5 @@ def summary(entry: Mapping[str, Any]) -> list[str]:
     return [kind(s) for s in lines or ["A week in the middle on every item. Thank you for checking in."]]
 
 
-def history(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def history(entries: Sequence[Mapping[str, Any]]) -> list[WellbeingHistoryRow]:
     return [{"recorded_at": e["recorded_at"], "answers": e["answers"], "summary": summary(e)} for e in entries]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ..errors import NotFoundError
+from ..payloads.reflection_checkins import CheckIn, WellbeingHistoryRow
 from ..payloads.reflection_impressions import ImpressionTally
 from ..payloads.reflection_trends import ClinicianTrends, SessionPoint
 from ..reflection import impressions as imp
@@ -304,7 +305,7 @@ def clinician_trends(ctx: Ctx) -> ClinicianTrends:
 # --- the clinician's own check-ins --------------------------------------------------------------
 
 
-def _checkin(ctx: Ctx, kind: str, entry: dict[str, Any]) -> dict[str, Any]:
+def _checkin(ctx: Ctx, kind: str, entry: CheckIn) -> dict[str, Any]:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_WRITE)
         rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind=kind, payload=entry)
@@ -327,7 +328,7 @@ def record_wellbeing(ctx: Ctx, answers: Mapping[str, object]) -> dict[str, Any]:
     return {**entry, "summary": wellbeing.summary(entry)}
 
 
-def wellbeing_history(ctx: Ctx) -> list[dict[str, Any]]:
+def wellbeing_history(ctx: Ctx) -> list[WellbeingHistoryRow]:
     with unit_of_work(ctx):
         require(ctx, Action.REFLECTION_READ)
     return wellbeing.history(_checkins(ctx, "wellbeing"))
