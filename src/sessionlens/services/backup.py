@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 from ..config import Settings
 from ..errors import InputError, IntegrityError
 from ..files import write_new_file
 from ..payloads.services_backup import BackupCreated, BackupRestored
+from ..payloads.vault_anchor import ShredMark
+from ..payloads.vault_backup import BackupHeader
 from ..vault import anchor, backup, home, shred, store
 from ..vault.ids import now_iso
 from ..vault.vault import Vault
@@ -74,10 +75,8 @@ def restore_backup(path: str | Path, *, passphrase: str | None = None, recovery_
             "shreds_reapplied": reapplied}
 
 
-# raw JSON boundary: a backup's cleartext header (vault.backup.read_header) and the anchor's shred entries
-# ({"client", "seq"}, vault.anchor) are the vault's own JSON, passed through to vault.shred / vault.anchor.
-def _anchored_shreds(header: dict[str, Any], anchor_dir: str | Path | None, settings: Settings,
-                     without_anchor: bool) -> tuple[dict[str, Any], ...]:
+def _anchored_shreds(header: BackupHeader, anchor_dir: str | Path | None, settings: Settings,
+                     without_anchor: bool) -> tuple[ShredMark, ...]:
     """Every shred the vault's anchors list (one anchor per database that held the vault)."""
     if without_anchor:
         return ()
@@ -88,14 +87,14 @@ def _anchored_shreds(header: dict[str, Any], anchor_dir: str | Path | None, sett
         raise InputError(f"no audit anchor of vault {header['vault_id']} found{place}: it lists the clients "
                          "shredded since this backup, which must be shredded again; give its directory "
                          "(--anchor DIR), or restore --without-anchor to bring them back knowingly")
-    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    seen: dict[tuple[str, int], ShredMark] = {}
     for a in found:
         for s in a.shreds:
             seen[(str(s["client"]), int(s["seq"]))] = s
     return tuple(seen.values())
 
 
-def _reshred(vault: Vault, header: dict[str, Any], shreds: tuple[dict[str, Any], ...]) -> int:
+def _reshred(vault: Vault, header: BackupHeader, shreds: tuple[ShredMark, ...]) -> int:
     """Shred again what the anchor lists, audit the restore, and restart the anchor at the restored head."""
     with vault.transaction() as conn:
         again = shred.reapply(vault, conn, shreds)

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -42,6 +42,7 @@ from sqlalchemy import Connection, Engine, select
 
 from ..config import Settings
 from ..errors import IntegrityError
+from ..payloads.vault_anchor import RestoreMark, ShredMark
 from . import audit, home, keys
 from .ids import now_iso
 from .models import audit_head, audit_log
@@ -63,8 +64,8 @@ class Anchor:
     hash: str
     at: str
     escrow: str | None = None  # SHA-256 of the escrow public key, pinned at the first anchor (init)
-    shreds: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # {client, seq, at}
-    restores: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    shreds: tuple[ShredMark, ...] = field(default_factory=tuple)
+    restores: tuple[RestoreMark, ...] = field(default_factory=tuple)
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its public key
     roles: dict[str, str] = field(default_factory=dict)  # account id -> "role" or "role+owner", as the app set it
 
@@ -326,8 +327,8 @@ def extension(conn: Connection, mac_key: bytes, anchored: audit.Head) -> tuple[a
     return head, entries
 
 
-def _shreds(entries: list[audit.Entry]) -> tuple[dict[str, Any], ...]:
-    return tuple({"client": e.target, "seq": e.seq, "at": e.at} for e in entries if e.action in SHRED_ACTIONS)
+def _shreds(entries: list[audit.Entry]) -> tuple[ShredMark, ...]:
+    return tuple(ShredMark({"client": e.target, "seq": e.seq, "at": e.at}) for e in entries if e.action in SHRED_ACTIONS)
 
 
 def advance(vault: Vault, escrow_fingerprint: str | None = None) -> Anchor | None:
@@ -410,7 +411,7 @@ def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict |
     return None
 
 
-def restart(vault: Vault, shreds: tuple[dict[str, Any], ...], restore: dict[str, Any]) -> Anchor:
+def restart(vault: Vault, shreds: tuple[ShredMark, ...], restore: RestoreMark) -> Anchor:
     """After a restore (an operator holding the anchor key): the anchor restarts at the restored chain's head,
     keeping every shred it knew (a later restore of an even older backup must shred them again)."""
     with vault.engine.connect() as conn:
@@ -419,8 +420,8 @@ def restart(vault: Vault, shreds: tuple[dict[str, Any], ...], restore: dict[str,
                    copy=vault.settings.audit_anchor_copy)
 
 
-def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[dict[str, Any], ...],
-            escrow: str | None, restore: dict[str, Any], copy: str = "") -> Anchor:
+def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[ShredMark, ...],
+            escrow: str | None, restore: RestoreMark, copy: str = "") -> Anchor:
     with locked(path):
         current = read(path)
         kept = {(s["client"], s["seq"]) for s in shreds}

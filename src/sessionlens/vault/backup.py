@@ -20,11 +20,12 @@ import base64
 import hashlib
 import json
 import os
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, insert, select
 
 from ..errors import InputError, IntegrityError
+from ..payloads.vault_backup import BackupHeader
 from . import crypto, keys, store
 from .models import TABLES, vault_meta
 
@@ -62,7 +63,7 @@ def load(conn: Connection, data: bytes) -> None:
             conn.execute(insert(table), rows)
 
 
-def _header(conn: Connection, backup_salt: bytes, created_at: str, anchor_dir: str | None) -> dict[str, Any]:
+def _header(conn: Connection, backup_salt: bytes, created_at: str, anchor_dir: str | None) -> BackupHeader:
     m = conn.execute(select(vault_meta).where(vault_meta.c.id == 1)).one()
     def b64(b: bytes) -> str:
         return base64.b64encode(b).decode()
@@ -89,7 +90,7 @@ def seal_backup(conn: Connection, kek: bytes, created_at: str, anchor_dir: str |
     return MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes + sealed, plain
 
 
-def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
+def read_header(data: bytes) -> tuple[BackupHeader, bytes, bytes]:
     """Split a backup file into (header, header bytes, sealed body); InputError if it is not one."""
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         raise InputError("not a sessionlens backup file")
@@ -100,10 +101,10 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
         header["vault_id"], header["kdf"]["memory_kib"]  # noqa: B018 - presence check
     except (ValueError, KeyError, TypeError):
         raise IntegrityError("record backup header is damaged") from None
-    return header, header_bytes, data[len(MAGIC) + 4 + n :]
+    return cast(BackupHeader, header), header_bytes, data[len(MAGIC) + 4 + n :]  # parsed JSON, checked above
 
 
-def unlock_header(header: dict[str, Any], *, passphrase: str | None, recovery_key: str | None) -> bytes:
+def unlock_header(header: BackupHeader, *, passphrase: str | None, recovery_key: str | None) -> bytes:
     """The KEK from a backup header (AuthError on a wrong secret)."""
     vid = header["vault_id"]
     if recovery_key is not None:

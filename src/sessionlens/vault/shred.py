@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, select
 
+from ..payloads.vault_anchor import ShredMark
 from .ids import iso, now
 from .models import (
     blobs, client_keys, clients, consents, job_stages, jobs, reflections, sessions, share_keys, shares,
@@ -72,7 +73,7 @@ def delete_client(vault: Vault, conn: Connection, client_id: str) -> dict[str, i
     return counts
 
 
-def reapply(vault: Vault, conn: Connection, shreds: Iterable[dict[str, Any]]) -> list[str]:
+def reapply(vault: Vault, conn: Connection, shreds: Iterable[ShredMark]) -> list[str]:
     """After a restore: shred again every listed client the restored data still holds (each audited)."""
     done = []
     for s in sorted(shreds, key=lambda s: int(s["seq"])):
