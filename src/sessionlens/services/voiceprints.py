@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import base64
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select, text
 
 from ..errors import InputError, IntegrityError, NotFoundError
 from ..offline import offline
+from ..payloads.services_voice import VoiceEnrolled, VoiceForgotten, VoiceprintRecord, VoiceStatus
 from ..vault import records, store
 from ..vault.ids import now_iso
 from ..vault.models import voiceprints
@@ -34,6 +35,15 @@ MAX_ENROLL_SECONDS = 600.0  # enrollment needs 10-60 s of the clinician alone; a
 DIM = 256
 
 
+class VoiceprintRow(TypedDict):
+    """The cleartext columns of a ``voiceprints`` row (bound into the sealed payload's associated data)."""
+
+    account_id: str
+    key_id: str
+    key_version: int
+    created_at: str
+
+
 def key_holder(account_id: str) -> str:
     """The ``client_keys.client_id`` under which an account's voiceprint key is kept."""
     return f"voice:{account_id}"
@@ -43,24 +53,23 @@ def _aad(account_id: str, created_at: str) -> dict[str, str]:
     return {"table": "voiceprints", "account_id": account_id, "created_at": created_at}
 
 
-def _seal(ctx: Ctx, conn: Connection, row: dict[str, Any], payload: dict[str, Any]) -> bytes:
+def _seal(ctx: Ctx, conn: Connection, row: VoiceprintRow, payload: VoiceprintRecord) -> bytes:
     key = ctx.vault.client_key(conn, row["key_id"], row["key_version"])
     return records.seal_json(key, payload, key_id=row["key_id"], key_version=row["key_version"],
                              record_id=f"voiceprint:{row['account_id']}", aad=_aad(row["account_id"], row["created_at"]))
 
 
-def _open(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
+def _open(ctx: Ctx, conn: Connection, row: Any) -> VoiceprintRecord:
     try:
         key = ctx.vault.client_key(conn, row.key_id, row.key_version)
     except NotFoundError:  # the key is gone (or was swapped): the record cannot be trusted or opened
         raise IntegrityError(f"record voiceprint:{row.account_id} has no key; enroll again") from None
-    opened: dict[str, Any] = records.open_json(key, row.sealed, key_id=row.key_id, key_version=row.key_version,
-                                               record_id=f"voiceprint:{row.account_id}",
-                                               aad=_aad(row.account_id, row.created_at))
-    return opened
+    opened = records.open_json(key, row.sealed, key_id=row.key_id, key_version=row.key_version,
+                               record_id=f"voiceprint:{row.account_id}", aad=_aad(row.account_id, row.created_at))
+    return cast(VoiceprintRecord, opened)  # authenticated: enroll_voice sealed exactly this shape
 
 
-def _vector(payload: dict[str, Any]) -> np.ndarray:
+def _vector(payload: VoiceprintRecord) -> np.ndarray:
     vec = np.frombuffer(base64.b64decode(payload["vector"]), dtype="<f4")
     if vec.shape != (DIM,) or not np.all(np.isfinite(vec)):
         raise InputError("the stored voiceprint has an unexpected shape; enroll again")
@@ -95,14 +104,14 @@ def _voiceprint_of(audio: bytes, name: str, ctx: Ctx) -> tuple[np.ndarray, float
         raise _relabelled(exc, name) from None
 
 
-def enroll_voice(ctx: Ctx, audio: bytes, source: str) -> dict[str, Any]:
+def enroll_voice(ctx: Ctx, audio: bytes, source: str) -> VoiceEnrolled:
     """Compute the actor's voiceprint from a recording of their voice alone and store it sealed (replacing
     an earlier one). Raises InputError for audio that is not usable (not audio, too short, several voices)."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VOICE_ENROLL, ctx.actor.id)  # refused before the recording is even decoded
     name = PurePath(source).name or "recording"
     vector, duration = _voiceprint_of(audio, name, ctx)
-    payload = {"format": 1, "vector": base64.b64encode(vector.astype("<f4").tobytes()).decode(), "dim": DIM,
+    payload: VoiceprintRecord = {"format": 1, "vector": base64.b64encode(vector.astype("<f4").tobytes()).decode(), "dim": DIM,
                "encoder": "resemblyzer", "source": name,
                "seconds": None if duration is None else round(duration, 1)}
     with unit_of_work(ctx) as conn:
@@ -111,7 +120,7 @@ def enroll_voice(ctx: Ctx, audio: bytes, source: str) -> dict[str, Any]:
         ctx.vault.destroy_client_keys(conn, key_holder(ctx.actor.id))  # a fresh key for every enrollment
         key_id, version = ctx.vault.new_client_key(conn, key_holder(ctx.actor.id), owner=ctx.actor.id)
         created = now_iso()
-        row = {"account_id": ctx.actor.id, "key_id": key_id, "key_version": version, "created_at": created}
+        row: VoiceprintRow = {"account_id": ctx.actor.id, "key_id": key_id, "key_version": version, "created_at": created}
         conn.execute(insert(voiceprints).values(**row, sealed=_seal(ctx, conn, row, payload)))
         ctx.vault.audit(conn, actor=ctx.who, action="voice.enroll", target=ctx.actor.id,
                         detail={"replaced": bool(existing)})
@@ -133,7 +142,7 @@ def voiceprint_for(ctx: Ctx, username: str | None = None, *, purpose: str = "tra
     return vector
 
 
-def voice_status(ctx: Ctx) -> dict[str, Any]:
+def voice_status(ctx: Ctx) -> VoiceStatus:
     """Whether the actor has an enrolled voice, since when and from which file (the vector itself stays in)."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VOICE_READ, ctx.actor.id)
@@ -147,7 +156,7 @@ def voice_status(ctx: Ctx) -> dict[str, Any]:
             "seconds": payload.get("seconds"), "encoder": payload.get("encoder")}
 
 
-def forget_voice(ctx: Ctx) -> dict[str, Any]:
+def forget_voice(ctx: Ctx) -> VoiceForgotten:
     """Delete the actor's voiceprint; sessions are then labelled by the linguistic role guess again."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VOICE_FORGET, ctx.actor.id)
