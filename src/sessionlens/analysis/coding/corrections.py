@@ -16,6 +16,7 @@ from typing import Any
 from sessionlens.analysis.coding.codes import CodingResult
 from sessionlens.domain import Transcript
 from sessionlens.errors import InputError
+from sessionlens.payloads.analysis_coding import Agreement, TrainingRow
 
 FIELDS = ("therapist_behaviour", "client_talk", "therapist_subcodes")
 ALLOWED = {
@@ -52,7 +53,7 @@ def apply_corrections(coding: CodingResult, corrections: Iterable[Mapping[str, A
     return replace(coding, codes=codes)
 
 
-def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
     """Share of (model, clinician) labels that agree, and Cohen's kappa; None when there are none."""
     n = len(pairs)
     if not n:
@@ -64,7 +65,7 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"n": n, "agreement": round(po, 3), "kappa": kappa}
 
 
-def session_agreement(coding: CodingResult, corrections: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def session_agreement(coding: CodingResult, corrections: Iterable[Mapping[str, Any]]) -> dict[str, Agreement]:
     """Model-vs-clinician agreement per field over the utterances the clinician reviewed.
 
     Every correction counts as a disagreement unless its value equals the model's; utterances the
@@ -79,14 +80,14 @@ def session_agreement(coding: CodingResult, corrections: Iterable[Mapping[str, A
 
 
 def agreement_over_time(sessions: Iterable[tuple[str, CodingResult, Sequence[Mapping[str, Any]]]]
-                        ) -> list[dict[str, Any]]:
+                        ) -> list[dict[str, str | Agreement]]:
     """[(session date or id, model coding, corrections)] -> one agreement row per session, in order."""
     return [{"session": key, **session_agreement(coding, corr)} for key, coding, corr in sessions]
 
 
-def training_rows(transcript: Transcript, corrected: CodingResult) -> list[dict[str, Any]]:
+def training_rows(transcript: Transcript, corrected: CodingResult) -> list[TrainingRow]:
     """AnnoMI-shaped rows (role, text, label) for local re-training with the clinician's codes."""
-    rows = []
+    rows: list[TrainingRow] = []
     for k, u in enumerate(transcript.utterances):
         c = corrected.codes.get(u.id)
         if c is None:

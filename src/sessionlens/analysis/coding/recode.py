@@ -18,6 +18,7 @@ from sessionlens.analysis.coding.corrections import ALLOWED, FIELDS, agreement, 
 from sessionlens.analysis.coding.measures import mi_measures
 from sessionlens.analysis.coding.premature import premature_advice
 from sessionlens.codec import finding_to_dict
+from sessionlens.payloads.analysis_coding import Agreement
 from sessionlens.domain import Transcript
 from sessionlens.errors import InputError
 
@@ -132,7 +133,7 @@ def pairs(base: CodingResult, corrections: Iterable[Mapping[str, Any]]) -> dict[
     return out
 
 
-def pooled_agreement(per_session: Iterable[Mapping[str, list[tuple[str, str]]]]) -> dict[str, Any]:
+def pooled_agreement(per_session: Iterable[Mapping[str, list[tuple[str, str]]]]) -> dict[str, Agreement]:
     """Agreement and kappa per field over the pairs of several sessions together."""
     pooled: dict[str, list[tuple[str, str]]] = {f: [] for f in ALLOWED}
     for p in per_session:

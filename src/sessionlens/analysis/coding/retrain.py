@@ -25,6 +25,7 @@ from sessionlens.analysis.coding.codes import code_transcript
 from sessionlens.analysis.coding.features import Turn, session_rows
 from sessionlens.analysis.coding.scheme import FAMILIES
 from sessionlens.domain import Role, Transcript
+from sessionlens.payloads.analysis_coding import GroupedCv, HeadComparison, HeadDelta, HeadScore, RetrainedHeads
 
 STRENGTH = 0.1  # L2 pull towards the shipped weights (per row-averaged loss); larger: more conservative
 MIN_REVIEWED = 20  # reviewed utterances needed before any re-training is tried
@@ -161,13 +162,13 @@ def _macro_f1(truth: Sequence[str], pred: Sequence[str]) -> float | None:
     return round(float(np.mean(f1)), 3)
 
 
-def _score(truth: list[str], pred: list[str]) -> dict[str, Any]:
+def _score(truth: list[str], pred: list[str]) -> HeadScore:
     n = len(truth)
     acc = round(sum(t == p for t, p in zip(truth, pred, strict=True)) / n, 3) if n else None
     return {"n": n, "accuracy": acc, "macro_f1": _macro_f1(truth, pred)}
 
 
-def grouped_cv(model: CodingModel, reviewed: Sequence[Reviewed]) -> dict[str, Any]:
+def grouped_cv(model: CodingModel, reviewed: Sequence[Reviewed]) -> GroupedCv:
     """The whole coder (heads and rules) with the shipped heads and with heads re-trained on the other sessions'
     reviews, scored on each left-out session's reviewed codes, pooled per head; and the share of the left-out
     sessions' unreviewed codes the new heads change."""
@@ -190,7 +191,7 @@ def grouped_cv(model: CodingModel, reviewed: Sequence[Reviewed]) -> dict[str, An
             rest = [uid for uid in old if uid not in s.codes]
             unreviewed += len(rest)
             changed += sum(_label(old[u]) != _label(new[u]) for u in rest)
-    per_head = {name: {"old": _score(v["truth"], v["old"]), "new": _score(v["truth"], v["new"])}
+    per_head: dict[str, HeadComparison] = {name: {"old": _score(v["truth"], v["old"]), "new": _score(v["truth"], v["new"])}
                 for name, v in sorted(pooled.items())}
     return {"folds": k, "sessions": len(names), "heads": per_head,
             "drift": round(changed / unreviewed, 3) if unreviewed else 0.0}
@@ -235,9 +236,10 @@ def base_id(model: CodingModel) -> str:
     return ",".join(f"{k}={v[:16]}" for k, v in sorted(files.items()))
 
 
-def to_payload(model: CodingModel, heads: Mapping[str, LinearHead]) -> dict[str, Any]:
+def to_payload(model: CodingModel, heads: Mapping[str, LinearHead]) -> RetrainedHeads:
     """JSON-able deltas from the shipped heads (only the columns that moved), for sealed storage."""
-    old, out = _heads(model), {}
+    old = _heads(model)
+    out: dict[str, HeadDelta] = {}
     for name, head in heads.items():
         delta = head.coef.astype(np.float64) - old[name].coef.astype(np.float64)
         cols = np.flatnonzero(np.abs(delta).max(axis=0) > 0)
@@ -250,7 +252,8 @@ def from_payload(model: CodingModel, payload: Mapping[str, Any]) -> dict[str, Li
     """The heads stored by :func:`to_payload`; ValueError when they belong to another shipped model."""
     if payload.get("base") != base_id(model):
         raise ValueError("these coding heads were re-trained from another version of the shipped model")
-    old, out = _heads(model), {}
+    old = _heads(model)
+    out: dict[str, LinearHead] = {}
     for name, d in payload["heads"].items():
         coef = old[name].coef.astype(np.float64).copy()
         coef[:, np.asarray(d["cols"], dtype=np.int64)] += np.asarray(d["coef"], dtype=np.float64).reshape(
