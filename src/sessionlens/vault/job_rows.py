@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
+from ..payloads.vault_jobs import StageDone
 from . import crypto
 from .ids import _ALPHABET, iso, now, now_iso
 from .models import job_stages, jobs
@@ -47,8 +48,9 @@ class JobRow:
     created_at: str
     updated_at: str
     message: str
-    history: list[dict[str, Any]]
+    history: list[StageDone]
 
+    # dict[str, Any] until services.server_jobs / job_control / web api_jobs take a typed job (issue 16, hB)
     def public(self) -> dict[str, Any]:
         """What the owner may see (web, CLI): no PHI."""
         return {"id": self.id, "state": self.state, "step": self.step, "progress": round(self.progress, 2),
@@ -111,7 +113,7 @@ def renew(conn: Connection, job_id: str, worker: str, lease_seconds: float, **va
 
 def set_state(conn: Connection, job_id: str, state: str, *, step: str | None = None, message: str | None = None,
               release: bool = True) -> None:
-    values: dict[str, Any] = {"state": state, "updated_at": now_iso()}
+    values: dict[str, str | int | None] = {"state": state, "updated_at": now_iso()}
     if step is not None:
         values["step"] = step
     if message is not None:
@@ -138,14 +140,14 @@ def requeue(conn: Connection, job_id: str) -> bool:
     return result.rowcount == 1
 
 
-def add_history(conn: Connection, job_id: str, entry: dict[str, Any]) -> None:
+def add_history(conn: Connection, job_id: str, entry: StageDone) -> None:
     r = conn.execute(select(jobs.c.history).where(jobs.c.id == job_id)).scalar_one()
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(history=json.dumps([*json.loads(r), entry])))
 
 
 # --- sealed checkpoints -------------------------------------------------------------------------
 
-def _aad(job_id: str, stage: str, created_at: str) -> dict[str, Any]:
+def _aad(job_id: str, stage: str, created_at: str) -> dict[str, str]:
     return {"table": "job_stages", "job": job_id, "stage": stage, "created_at": created_at}
 
 
