@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..payloads.services_audit import AuditHeadExport, AuditVerified
 from ..vault.audit import Head
 from ..vault.ids import now_iso
 from .context import Ctx
@@ -14,7 +15,7 @@ from .permissions import Action, require, unit_of_work
 
 
 def verify_audit(ctx: Ctx, known_head: Mapping[str, Any] | None = None,
-                 anchor_copy: Path | None = None) -> dict[str, Any]:
+                 anchor_copy: Path | None = None) -> AuditVerified:
     """Verify every entry (and against an anchor copy if given); the result names the first bad one.
     Verification itself is audited after."""
     head = _head(ctx, known_head) if known_head is not None else None
@@ -27,7 +28,7 @@ def verify_audit(ctx: Ctx, known_head: Mapping[str, Any] | None = None,
             "message": verdict.message()}
 
 
-def export_head(ctx: Ctx) -> dict[str, Any]:
+def export_head(ctx: Ctx) -> AuditHeadExport:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.AUDIT_VERIFY)
         verdict = ctx.vault.verify_audit(conn)

@@ -5,8 +5,6 @@ The audit entry records the format, size and how many spans were replaced — ne
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..offline import offline
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
@@ -20,7 +18,7 @@ def deidentify_file(ctx: Ctx, data: bytes, *, source: str) -> tuple[bytes, str, 
         require(ctx, Action.DEIDENTIFY)
     with offline():
         out, fmt, counts = deidentify_bytes(data, source=source)
-    replaced: dict[str, Any] = dict(counts)
+    replaced = dict(counts)
     with unit_of_work(ctx) as conn:
         ctx.vault.audit(conn, actor=ctx.who, action="deidentify", target="-",
                         detail={"format": fmt, "bytes": len(data), "replaced": sum(replaced.values())})

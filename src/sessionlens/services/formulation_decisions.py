@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
+from ..payloads.services_formulation import HypothesisDecided, HypothesisDecision, HypothesisDecisionRecord
 from ..notes import conceptualization as concept
 from ..vault.ids import now_iso
 from . import note_workflow as nw
@@ -36,7 +37,7 @@ def _check(model: str, decision: str, note: str | None) -> str:
 
 
 def decide_hypothesis(ctx: Ctx, client_id: str, model: str, item_id: str, decision: str,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None) -> HypothesisDecided:
     """Accept or reject one hypothesis of the client's formulation; stored sealed, audited."""
     with unit_of_work(ctx) as conn:  # the record check comes first: it leaks nothing about the input
         client_row(ctx, conn, Action.NOTE_WRITE, client_id)
@@ -47,22 +48,23 @@ def decide_hypothesis(ctx: Ctx, client_id: str, model: str, item_id: str, decisi
         row = client_row(ctx, conn, Action.NOTE_WRITE, client_id)
         purge_orphans(conn)
         at = now_iso()
-        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind=KIND, keyed_by=row,
-                  payload={"model": model, "item": item_id, "decision": decision, "note": note, "at": at})
+        record: HypothesisDecisionRecord = {"model": model, "item": item_id, "decision": decision, "note": note,
+                                            "at": at}
+        rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind=KIND, keyed_by=row, payload=record)
         ctx.vault.audit(conn, actor=ctx.who, action="formulation.decide", target=client_id,
                         detail={"record": rec["id"], "model": model, "item": item_id, "decision": decision})
     return {"id": rec["id"], "client": client_id, "model": model, "item": item_id, "decision": decision,
             "note": note, "at": at}
 
 
-def formulation_decisions(ctx: Ctx, client_id: str, model: str) -> dict[str, dict[str, Any]]:
+def formulation_decisions(ctx: Ctx, client_id: str, model: str) -> dict[str, HypothesisDecision]:
     """The latest decision per hypothesis id for this client and model: {item id: {decision, note, at}}."""
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.NOTE_READ, client_id)
         if model not in concept.MODELS:
             raise InputError(f"unknown conceptualization model {model!r}; choose one of: "
                              f"{', '.join(concept.MODELS)}")
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, HypothesisDecision] = {}
         for r in rows(conn, ctx.actor.id, KIND, client_id=client_id):
             p = unseal(ctx.vault, conn, r)
             if p.get("model") == model:

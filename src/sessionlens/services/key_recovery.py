@@ -7,14 +7,13 @@ Audited. The clinician should change the password at the next sign-in (which mak
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..payloads.services_audit import KeysRecovered
 from ..vault import accounts, tenancy
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
 
 
-def recover_account_keys(ctx: Ctx, username: str, recovery_key: str, new_password: str) -> dict[str, Any]:
+def recover_account_keys(ctx: Ctx, username: str, recovery_key: str, new_password: str) -> KeysRecovered:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.get(ctx.vault, conn, username)
