@@ -15,6 +15,7 @@ from . import reflection_cmds as _reflection_cmds  # noqa: F401  (registers refl
 from . import supervision_cmds as _supervision_cmds  # noqa: F401  (registers packet)
 from . import deid_cmds as _deid_cmds  # noqa: F401  (registers deidentify)
 from . import coding_cmds as _coding_cmds  # noqa: F401  (registers code)
+from . import job_cmds as _job_cmds  # noqa: F401  (registers jobs, account role)
 from .app import app, run
 
 __all__ = ["app", "main"]

@@ -24,3 +24,5 @@ from . import accounts_pages  # account management (admins)
 ROUTERS.append(accounts_pages.router)
 from . import api_retention  # a client's audio retention
 ROUTERS.append(api_retention.router)
+from . import api_accounts  # account list and role change (admins), JSON
+ROUTERS.append(api_accounts.router)

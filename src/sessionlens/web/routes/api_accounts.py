@@ -1,0 +1,48 @@
+"""API: account management for admins and the vault owner (no clinical content): list accounts, change a role.
+
+The same use cases as the accounts page (``services.accounts``): ACCOUNT_MANAGE is checked there (403 for
+clinicians and supervisors), an unknown account is a 404, a refused change (own role, the owner, a
+clinician who still has clients) a one-line 400.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from ...services import accounts
+from ...services.context import Ctx
+from ...services.roles import Role
+from ..deps import ctx
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+Username = Path(min_length=2, max_length=64, pattern=r"^[a-z][a-z0-9._-]{1,63}$")
+
+
+class AccountOut(BaseModel):
+    """An account as an admin sees it: no keys, no password hash, no clinical content."""
+
+    id: str
+    username: str
+    role: str
+    owner: bool
+    disabled: bool
+    locked_until: str | None
+
+
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role
+
+
+@router.get("", response_model=list[AccountOut], summary="Accounts (admins and the vault owner)")
+def list_accounts(c: Ctx = Depends(ctx)) -> list[dict[str, Any]]:
+    return accounts.list_accounts(c)
+
+
+@router.post("/{username}/role", response_model=AccountOut, summary="Change another account's role (admins)")
+async def change_role(body: RoleIn, username: str = Username, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+    return await run_in_threadpool(accounts.change_role, c, username, body.role)
