@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ..codec import plain
 from ..config import Settings
 from ..domain import Finding, Transcript
+from ..payloads.metrics import Metrics
 from .result import SessionAnalysis
 from .timing_metrics import timing_caveats, timing_metrics
 
@@ -81,7 +82,8 @@ def run_analysis(
         sections[analyzer.title] = analyzer.describe({**metrics[analyzer.name], **plain(out.sections)})
     return SessionAnalysis(
         transcript=t,
-        metrics=metrics,
+        # each analyzer's section goes in under its own name (plain JSON); the typed ones follow payloads.metrics
+        metrics=cast(Metrics, metrics),
         silences=silences,
         findings=tuple(all_findings),
         caveats=timing_caveats(t),

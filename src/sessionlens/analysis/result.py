@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import Finding, Transcript
+from ..payloads.metrics import Metrics
 from .silence import Silence
 
 
 @dataclass(frozen=True, slots=True)
 class SessionAnalysis:
     transcript: Transcript
-    metrics: dict[str, Any]
+    metrics: Metrics
     silences: tuple[Silence, ...]
     findings: tuple[Finding, ...]
     caveats: tuple[str, ...] = ()

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..analysis.plans import Statement
 from ..analysis.result import SessionAnalysis
 from ..analysis.statements import Concern
 from ..analysis.view import View
 from ..domain import Finding
+from ..payloads.metrics import Metrics
 from .model import ABSENCE, Sentence
 
 _PUNCT = re.compile(r'([.!?]"|\.\.\."|\.\.\.)\.$')  # 'said "Tired.".' -> 'said "Tired."'
@@ -76,7 +76,7 @@ class Compose:
         return cls(a, View(a.transcript), ClientStatements.of(by_kind), by_kind, origin, modality)
 
     @property
-    def metrics(self) -> dict[str, Any]:
+    def metrics(self) -> Metrics:
         return self.analysis.metrics
 
     def kind(self, name: str) -> list[Finding]:

@@ -28,7 +28,8 @@ def observations(ctx: Compose) -> list[Sentence]:
     utts = ctx.view.utts
     if not utts:
         return []
-    share = (ctx.metrics.get("talk_time", {}).get("client") or {}).get("share")
+    client = ctx.metrics["talk_time"].get("client")
+    share = client["share"] if client else None
     dur = ctx.metrics.get("duration_seconds")
     bits = [f"Session transcript runs from {clock(utts[0].start)} to {clock(utts[-1].end or utts[-1].start)}"]
     if dur:

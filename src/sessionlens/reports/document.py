@@ -14,7 +14,6 @@ from .. import __version__
 from ..analysis.result import SessionAnalysis
 from ..codec import finding_to_dict, speaker_to_dict, utterance_to_dict
 from ..payloads.document import AnalysisDocument, AnalysisSettings, SilenceJson, UtteranceJson
-from ..payloads.metrics import Metrics
 
 SCHEMA_ID = "https://sessionlens.invalid/schema/analysis-1.json"  # an identifier, never fetched
 DOCUMENT_VERSION: Final = 1
@@ -35,7 +34,7 @@ def analysis_document(a: SessionAnalysis) -> AnalysisDocument:
         "speakers": [speaker_to_dict(s) for s in t.speakers],
         "utterances": [cast(UtteranceJson, {**utterance_to_dict(u), **a.utterance_fields.get(u.id, {})})
                        for u in t.utterances],
-        "metrics": cast(Metrics, a.metrics),
+        "metrics": a.metrics,
         "silences": [cast(SilenceJson, {**asdict(s), "before_role": s.before_role.value,
                                         "after_role": s.after_role.value}) for s in a.silences],
         "findings": [finding_to_dict(f) for f in a.findings],

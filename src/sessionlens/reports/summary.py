@@ -6,9 +6,12 @@ Wording is descriptive: it says what happened and never grades the clinician.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing_extensions import TypedDict
 
 from ..analysis.result import SessionAnalysis
+from ..analysis.silence import Silence
+from ..domain import Speaker
+from ..payloads.metrics import Metrics, TalkStats
 
 ROLE_ORDER = ("therapist", "client", "other")
 
@@ -35,6 +38,12 @@ def num(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+class WindowRow(TypedDict):
+    label: str
+    share: dict[str, float]
+    """Share of talk per role in the window."""
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     headline: str
@@ -42,7 +51,7 @@ class Summary:
     roles: list[dict[str, str]]
     talk_rows: list[dict[str, str]]  # one per role
     speaker_rows: list[dict[str, str]]  # one per speaker
-    windows: list[dict[str, Any]]
+    windows: list[WindowRow]
     exchange_lines: list[str]
     silence_lines: list[str]
     silences: list[dict[str, str]]
@@ -50,7 +59,7 @@ class Summary:
     sections: dict[str, list[str]]
 
 
-def _talk_row(name: str, st: dict[str, Any]) -> dict[str, str]:
+def _talk_row(name: str, st: TalkStats) -> dict[str, str]:
     return {
         "name": name,
         "time": clock(st["seconds"]),
@@ -97,7 +106,7 @@ def summarize(a: SessionAnalysis) -> Summary:
     )
 
 
-def _windows(m: dict[str, Any]) -> list[dict[str, Any]]:
+def _windows(m: Metrics) -> list[WindowRow]:
     return [
         {
             "label": f"{clock(w['start'])}–{clock(w['end'])}",
@@ -107,7 +116,7 @@ def _windows(m: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _exchange_lines(m: dict[str, Any]) -> list[str]:
+def _exchange_lines(m: Metrics) -> list[str]:
     lines = []
     for role, lat in m["response_latency"].items():
         lines.append(
@@ -125,7 +134,7 @@ def _exchange_lines(m: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _silence_lines(m: dict[str, Any]) -> list[str]:
+def _silence_lines(m: Metrics) -> list[str]:
     s = m["silence_summary"]
     if "silences" in m.get("unavailable", {}):
         return []
@@ -138,7 +147,7 @@ def _silence_lines(m: dict[str, Any]) -> list[str]:
     ]
 
 
-def _silence_row(s: Any, speakers: dict[str, Any]) -> dict[str, str]:
+def _silence_row(s: Silence, speakers: dict[str, Speaker]) -> dict[str, str]:
     def name(sid: str) -> str:
         return speakers[sid].name if sid in speakers else sid
 
