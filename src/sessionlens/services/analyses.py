@@ -23,12 +23,18 @@ def read_blob(ctx: Ctx, conn: Connection, session_id: str, kind: BlobKind) -> tu
     return blob_id, blobs.get(ctx.vault, conn, blob_id)
 
 
-def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def read_analysis_bytes(ctx: Ctx, session_id: str) -> bytes:
+    """The stored analysis document as its JSON bytes: the API sends them as they are (no parse, no
+    re-serialisation of a ~1 MB document per request; issue 19)."""
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
         blob_id, data = read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)
         ctx.vault.audit(conn, actor=ctx.who, action="analysis.read", target=blob_id, detail={"session": session_id})
-    doc: dict[str, Any] = json.loads(data)  # the stored analysis document, raw JSON
+    return data
+
+
+def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(read_analysis_bytes(ctx, session_id))  # the stored document, raw JSON
     return doc
 
 
