@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from ..domain import Evidence, Finding, Transcript, Utterance
-from ..payloads.findings import EmotionArcData, EmotionPeakData
+from ..payloads.analysis_emotions import EmotionsMetrics, RoleArc, UtteranceEmotions
+from ..payloads.findings import EmotionArcData, EmotionPeakData, EmotionSegment
 from .emotion_model import EKMAN, LABELS, EmotionModel
 from .textcues import looks_english, quote
 
@@ -92,7 +92,7 @@ def score(t: Transcript, model: EmotionModel) -> list[UtteranceEmotion]:
     return out
 
 
-def utterance_fields(scored: Sequence[UtteranceEmotion]) -> dict[str, dict[str, Any]]:
+def utterance_fields(scored: Sequence[UtteranceEmotion]) -> dict[str, UtteranceEmotions]:
     return {e.utterance.id: {"emotions": e.probs, "emotion_labels": list(e.labels)} for e in scored}
 
 
@@ -104,7 +104,7 @@ def _segment_of(u: Utterance, k: int, n: int, t0: float | None, t1: float | None
 
 def role_arc(
     scored: Sequence[UtteranceEmotion], role: str, t0: float | None, t1: float | None
-) -> dict[str, Any]:
+) -> RoleArc:
     """Segments of one role's speech: dominant non-neutral Ekman group, intensity, and the peak utterance."""
     n = len(scored)
     buckets: list[list[UtteranceEmotion]] = [[] for _ in range(SEGMENTS)]
@@ -132,7 +132,7 @@ def role_arc(
     }
 
 
-def _segment(bucket: list[UtteranceEmotion]) -> dict[str, Any]:
+def _segment(bucket: list[UtteranceEmotion]) -> EmotionSegment:
     usable = [e for e in bucket if e.weight > 0]
     if not usable:
         return {
@@ -174,7 +174,7 @@ def _top_labels(scored: Sequence[UtteranceEmotion], k: int = 5) -> dict[str, int
     return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:k])
 
 
-def session_emotions(t: Transcript, scored: Sequence[UtteranceEmotion]) -> dict[str, Any]:
+def session_emotions(t: Transcript, scored: Sequence[UtteranceEmotion]) -> EmotionsMetrics:
     starts = [u.start for u in t.utterances if u.start is not None]
     t0, t1 = (min(starts), t.duration) if starts else (None, None)
     roles = sorted({u.role.value for u in t.utterances})
@@ -190,7 +190,7 @@ def session_emotions(t: Transcript, scored: Sequence[UtteranceEmotion]) -> dict[
     }
 
 
-def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
+def arc_findings(metrics: EmotionsMetrics, t: Transcript) -> list[Finding]:
     by_id = {u.id: u for u in t.utterances}
     out = []
     for role, arc in metrics["roles"].items():
@@ -205,7 +205,7 @@ def arc_findings(metrics: dict[str, Any], t: Transcript) -> list[Finding]:
                 f"peak of part {k + 1}: {s['dominant']}, intensity {s['intensity']:.2f}",
             )
             for k, s in enumerate(arc["segments"])
-            if s["dominant"]
+            if s["dominant"] and s["peak_utterance"]  # a part with a dominant emotion has its peak
         )
         path = " → ".join(
             f"{s['dominant']} ({s['intensity']:.2f})" for s in segs

@@ -26,8 +26,9 @@ ANALYSIS_SETTINGS = ("silence_threshold", "speech_rate_wpm", "window_seconds", "
 class AnalyzerOutput:
     metrics: Mapping[str, Any]  # a payload TypedDict (sessionlens.payloads.metrics) or plain JSON values
     findings: tuple[Finding, ...] = ()
-    # utterance id -> {field: JSON value}, merged into that utterance in the JSON document
-    utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # utterance id -> {field: JSON value}, merged into that utterance in the JSON document (each analyzer's
+    # fields are its own TypedDict, e.g. payloads.analysis_emotions.UtteranceEmotions; UtteranceJson names them all)
+    utterance_fields: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     # extra top-level metrics sections whose names are a published contract (e.g. "interventions")
     sections: Mapping[str, Any] = field(default_factory=dict)
 
