@@ -21,6 +21,8 @@ from ..analysis.coding.scheme import requested
 from ..codec import transcript_from_dict
 from ..domain import Transcript
 from ..errors import InputError
+from ..payloads.services_code_corrections import (AgreementReport, CodeCorrected, CorrectionsListed, RetrainReport,
+                                                  SessionAgreement)
 from ..vault import blobs, records
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
@@ -89,7 +91,7 @@ def reapply(ctx: Ctx, conn: Connection, session_id: str) -> int:
 
 def correct_code(ctx: Ctx, session_id: str, utterance_id: str, *, therapist_behaviour: str | None = None,
                  therapist_subcodes: Sequence[str] | None = None, client_talk: str | None = None,
-                 note: str | None = None) -> dict[str, Any]:
+                 note: str | None = None) -> CodeCorrected:
     """Correct one utterance's codes; the analysis is recomputed from the clinician's codes."""
     text = _note(note)
     with unit_of_work(ctx) as conn:
@@ -111,7 +113,7 @@ def correct_code(ctx: Ctx, session_id: str, utterance_id: str, *, therapist_beha
             "client_talk": new_doc["metrics"]["client_talk"]}
 
 
-def list_corrections(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def list_corrections(ctx: Ctx, session_id: str) -> CorrectionsListed:
     """Every correction of a session (oldest first) and its agreement with the model so far."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
@@ -148,16 +150,19 @@ def _corrected_sessions(ctx: Ctx, conn: Connection, *, consented: bool = False
     return out
 
 
-def agreement(ctx: Ctx) -> dict[str, Any]:
+def agreement(ctx: Ctx) -> AgreementReport:
     """Model-vs-clinician agreement (share and Cohen's kappa) per session over time, and overall."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_READ)
-        rows, pooled = [], []
+        rows: list[SessionAgreement] = []
+        pooled = []
         for row, items in _corrected_sessions(ctx, conn):
             base = recode.model_coding(json.loads(read_blob(ctx, conn, row.id, BlobKind.ANALYSIS)[1]))
             fits, _ = recode.applicable(base, items)
+            per_field = session_agreement(base, fits)
             rows.append({"session": row.id, "date": row.created_at[:10], "corrections": len(fits),
-                         **session_agreement(base, fits)})
+                         "therapist_behaviour": per_field["therapist_behaviour"],
+                         "client_talk": per_field["client_talk"]})
             pooled.append(recode.pairs(base, fits))
         ctx.vault.audit(conn, actor=ctx.who, action="code.agreement", target="-", detail={"sessions": len(rows)})
     return {"sessions": rows, "overall": recode.pooled_agreement(pooled),
@@ -234,7 +239,7 @@ def local_model(ctx: Ctx, conn: Connection) -> Any:
         return None
 
 
-def retrain(ctx: Ctx, *, keep: bool = True) -> dict[str, Any]:
+def retrain(ctx: Ctx, *, keep: bool = True) -> RetrainReport:
     """Re-train the coding heads on every code the clinician reviewed (sessions with current consent), judged
     by grouped CV over their sessions; the new heads replace the old ones only when that says they are better
     (``keep=False``: report only). The heads are sealed in the vault under the clinician's own key."""
@@ -251,7 +256,7 @@ def retrain(ctx: Ctx, *, keep: bool = True) -> dict[str, Any]:
             base = recode.model_coding(doc)
             mine.append(rt.Reviewed(row.id, transcript, _reviewed(base, recode.applicable(base, items)[0])))
         n, sessions_n = sum(len(s.codes) for s in mine), sum(bool(s.codes) for s in mine)
-        out: dict[str, Any] = {"reviewed": n, "sessions": sessions_n, "better": False, "kept": False}
+        out: RetrainReport = {"reviewed": n, "sessions": sessions_n, "better": False, "kept": False}
         if n < rt.MIN_REVIEWED or sessions_n < rt.MIN_SESSIONS:
             out["reason"] = (f"re-training needs at least {rt.MIN_REVIEWED} reviewed utterances over "
                              f"{rt.MIN_SESSIONS} sessions; you have {n} over {sessions_n}")

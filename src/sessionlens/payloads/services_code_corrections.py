@@ -1,0 +1,67 @@
+"""The clinician's code corrections (services.code_corrections): the stored record and what the use cases return."""
+
+from typing_extensions import NotRequired, TypedDict
+
+from .analysis_coding import Agreement, GroupedCv
+from .document import CodesJson
+from .metrics import ClientTalk, Interventions
+
+CodeValue = str | list[str] | None
+"""A behaviour or client-talk label, or a list of therapist sub-codes (None: the model had none)."""
+
+
+class CodeCorrection(TypedDict):
+    """One correction as kept in the session's sealed metadata (``code_corrections``)."""
+
+    utterance_id: str
+    field: str
+    value: CodeValue
+    at: str
+    by: str
+    model: CodeValue
+    """The model's value, kept beside the clinician's."""
+    note: NotRequired[str]
+    """The clinician's reasoning; shown to the clinician only."""
+
+
+class CodeCorrected(TypedDict):
+    session: str
+    utterance: str
+    codes: CodesJson
+    corrections: int
+    not_applicable: int
+    interventions: Interventions
+    client_talk: ClientTalk
+
+
+class CorrectionsListed(TypedDict):
+    session: str
+    corrections: list[CodeCorrection]
+    effective: int
+    not_applicable: int
+    agreement: dict[str, Agreement]
+
+
+class SessionAgreement(TypedDict):
+    """One session's agreement per field the agreement covers (analysis.coding.corrections.ALLOWED)."""
+
+    session: str
+    date: str
+    corrections: int
+    therapist_behaviour: Agreement
+    client_talk: Agreement
+
+
+class AgreementReport(TypedDict):
+    sessions: list[SessionAgreement]
+    overall: dict[str, Agreement]
+    note: str
+
+
+class RetrainReport(TypedDict):
+    reviewed: int
+    sessions: int
+    better: bool
+    kept: bool
+    reason: NotRequired[str]
+    cv: NotRequired[GroupedCv]
