@@ -67,7 +67,7 @@ class Verdict:
 
 def canonical_detail(detail: Mapping[str, Any] | None) -> str:
     """Details are flat scalars (or lists of them): ids, counts, kinds — never free text from a user."""
-    clean: dict[str, Any] = {}
+    clean: dict[str, Any] = {}  # raw JSON boundary: audit detail fields, checked to scalars below
     for k, v in (detail or {}).items():
         ok = isinstance(v, _SCALARS) or (isinstance(v, list | tuple) and all(isinstance(x, _SCALARS) for x in v))
         if not ok:

@@ -38,7 +38,7 @@ class Event:
     actor: str
     action: str
     target: str
-    detail: dict[str, Any]
+    detail: dict[str, Any]  # raw JSON boundary: audit detail fields (audit.canonical_detail checks them)
 
 
 @dataclass

@@ -11,7 +11,7 @@ Kinds carry their retention class: audio is *derived-from* material that retenti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -50,7 +50,7 @@ class BlobInfo:
     created_at: str
 
 
-def _aad(row: dict[str, Any] | Row[*tuple[Any, ...]]) -> dict[str, object]:
+def _aad(row: Mapping[str, object] | Row[*tuple[Any, ...]]) -> dict[str, object]:  # values to insert, or a row
     m = row._mapping if isinstance(row, Row) else row
     return {"table": "blobs", "client_id": m["client_id"], "session_id": m["session_id"], "kind": m["kind"],
             "size": m["size"], "created_at": m["created_at"]}

@@ -57,6 +57,6 @@ def assess(passphrase: str, settings: Settings, *, context: tuple[str, ...] = ()
                     settings.min_passphrase_length)
 
 
-def _advice(feedback: dict[str, Any]) -> str:
+def _advice(feedback: dict[str, Any]) -> str:  # raw boundary: zxcvbn's untyped feedback dict
     parts = [str(feedback.get("warning") or ""), *(str(s) for s in feedback.get("suggestions") or [])]
     return " ".join(p for p in parts if p)

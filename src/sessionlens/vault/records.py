@@ -24,7 +24,7 @@ BOUND = {"clients": ("owner_id", "created_at"), "consents": ("client_id", "creat
          "sessions": ("client_id", "created_at")}
 
 
-def _aad(table: str, row: Mapping[Any, Any]) -> dict[str, Any]:  # a dict or a RowMapping
+def _aad(table: str, row: Mapping[Any, Any]) -> dict[str, str]:  # a dict or a RowMapping
     return {"table": table, **{k: row[k] for k in BOUND[table]}}
 
 
@@ -66,9 +66,11 @@ def seal_row(vault: Vault, conn: Connection, table: str, row: Mapping[Any, Any],
                      aad=_aad(table, row))
 
 
+# raw JSON boundary: a sealed row's payload; each table's owner casts it to its own shape
 def open_row(vault: Vault, conn: Connection, table: str, row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
     m = row._mapping
     key = vault.client_key(conn, m["key_id"], m["key_version"])
-    opened: dict[str, Any] = open_json(key, m["sealed"], key_id=m["key_id"], key_version=m["key_version"],
-                                       record_id=m["id"], aad=_aad(table, m))
+    opened = open_json(key, m["sealed"], key_id=m["key_id"], key_version=m["key_version"], record_id=m["id"],
+                       aad=_aad(table, m))
+    assert isinstance(opened, dict)  # every sealed row payload is a JSON object (seal_row takes a mapping)
     return opened

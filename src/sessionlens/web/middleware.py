@@ -17,6 +17,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Message
 
 from ..logs import server_error
 from . import headers as H
@@ -101,7 +102,7 @@ class Guard:
     def _send(self, send: Any, *, static: bool) -> Any:
         extra = list(H.BASE) + [H.STATIC_CACHE if static else H.NO_STORE] + ([H.HSTS] if self.tls else [])
 
-        async def wrapped(message: dict[str, Any]) -> None:
+        async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 wrapped.started = True  # type: ignore[attr-defined]  # a flag kept on the callable itself
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ...errors import InputError
+from ...payloads.web_charts import SessionTrendRow
 from ...services import clients, consent, sessions
 from ...services.consent import SCOPES
 from ...services.context import Ctx
@@ -39,9 +39,9 @@ async def client_add(request: Request) -> Response:
     return see_other(f"/clients/{added['id']}")
 
 
-def session_rows(c: Ctx, client_id: str) -> list[dict[str, Any]]:
+def session_rows(c: Ctx, client_id: str) -> list[SessionTrendRow]:
     """Each session with its date, status and the headline numbers used for trends."""
-    rows = []
+    rows: list[SessionTrendRow] = []
     for s in sessions.list_sessions(c, client_id):
         talk = (sessions.show_session(c, s["id"]).get("metrics") or {}).get("talk_time", {})
         rows.append({"id": s["id"], "date": s["created_at"][:10], "format": s.get("source_format", ""),

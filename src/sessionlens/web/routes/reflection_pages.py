@@ -96,7 +96,7 @@ def my_trends(request: Request, c: Ctx = Depends(ctx)) -> Response:
                                                  "recollection": rf.recollection_over_time(c)})
 
 
-def _checkin_context(kind: str, c: Ctx) -> dict[str, Any]:
+def _checkin_context(kind: str, c: Ctx) -> dict[str, Any]:  # a Jinja context (render's boundary)
     if kind == "wellbeing":
         return {"kind": kind, "title": "Wellbeing check-in", "history": rf.wellbeing_history(c),
                 "items": [(k, s) for k, s, _ in wellbeing.ITEMS], "scale": list(enumerate(wellbeing.SCALE))}

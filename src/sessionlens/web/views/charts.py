@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from ...payloads.web_charts import SessionTrendRow
 from ..format import clock, percent
 
 WIDTH, LABEL, LANE = 900.0, 130.0, 26.0
@@ -95,16 +96,16 @@ def emotion_arc(doc: dict[str, Any]) -> dict[str, Any] | None:
                        {"x": 4.0, "y": height - top, "text": "neutral"}]}
 
 
-def trends(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def trends(rows: list[SessionTrendRow]) -> dict[str, object] | None:  # a Jinja context
     """Across sessions: the therapist's share of talk time and the number of silences, as points."""
-    usable = [r for r in rows if r.get("therapist_share") is not None]
+    usable = [(r, share) for r in rows if (share := r["therapist_share"]) is not None]
     if len(usable) < 1:
         return None
     height, top = 160.0, 12.0
     step = (WIDTH - LABEL) / max(len(usable) - 1, 1)
-    points = [{"x": LABEL + i * step, "y": top + (1 - r["therapist_share"]) * (height - 2 * top),
-               "title": f"session {i + 1} ({r['date']}): therapist {percent(r['therapist_share'])} of talk time",
-               "href": f"/sessions/{r['id']}"} for i, r in enumerate(usable)]
+    points = [{"x": LABEL + i * step, "y": top + (1 - share) * (height - 2 * top),
+               "title": f"session {i + 1} ({r['date']}): therapist {percent(share)} of talk time",
+               "href": f"/sessions/{r['id']}"} for i, (r, share) in enumerate(usable)]
     return {"width": WIDTH, "height": height, "points": points,
             "line": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points),
             "labels": [{"x": 4.0, "y": top + 8, "text": "100% therapist"},
