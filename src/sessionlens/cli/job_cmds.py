@@ -57,8 +57,7 @@ def jobs_cancel(job_id: JobArg, data_dir: DataDir = None, user: User = None, as_
 @jobs_app.command("retry")
 def jobs_retry(job_id: JobArg, data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
     """Retry a failed job of yours from its last checkpoint (laptop: runs here and waits for it)."""
-    from ..jobs.runner import CeleryRunner, InProcessRunner, wait_for
-    from ..vault import job_rows as R
+    from ..jobs.runner import FINAL_STATES, CeleryRunner, InProcessRunner, wait_for
 
     with signed_in(data_dir, user) as ctx:
         settings = ctx.vault.settings
@@ -69,7 +68,7 @@ def jobs_retry(job_id: JobArg, data_dir: DataDir = None, user: User = None, as_j
             runner = InProcessRunner(ctx.vault.engine, settings, keyring)
             try:
                 job_control.retry_job(ctx, job_id, runner=runner, keyring=keyring)
-                wait_for(ctx.vault.engine, job_id, timeout=float("inf"), states=tuple(R.FINAL))
+                wait_for(ctx.vault.engine, job_id, timeout=float("inf"), states=FINAL_STATES)
             finally:
                 runner.shutdown()
             result = server_jobs.job_status(ctx, job_id)

@@ -1,7 +1,9 @@
 """Practice-server commands: `sessionlens worker` (Celery) and `sessionlens recover-keys` (break glass).
 
-The worker reads everything from settings (environment): SESSIONLENS_DATABASE_URL, SESSIONLENS_BROKER_URL,
-SESSIONLENS_KEYRING_SECRET_FILE, SESSIONLENS_JOB_LEASE_SECONDS. It logs JSON lines without PHI to stderr.
+The worker reads its settings from the environment (SESSIONLENS_DATABASE_URL, SESSIONLENS_BROKER_URL,
+SESSIONLENS_KEYRING_SECRET_FILE, SESSIONLENS_JOB_LEASE_SECONDS, ...) and, where that sets nothing, from the
+settings saved on the settings page (``settings.json`` in its data directory, SESSIONLENS_HOME), read again
+for every job. It logs JSON lines without PHI to stderr.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ def worker(
         typer.echo(f"keyring key pair written: {new_secret} (private, mode 0600) for the workers' "
                    f"SESSIONLENS_KEYRING_SECRET_FILE, {new_secret}.pub for the web server's SESSIONLENS_KEYRING_PUBLIC_FILE")
         return
-    settings = Settings()
+    from ..jobs.runner import job_settings
+
+    settings = job_settings(Settings())  # as the web app and the CLI: saved settings where the environment is silent
     if not settings.database_url.startswith("postgresql"):
         raise ConfigError("workers need the practice server's PostgreSQL: set SESSIONLENS_DATABASE_URL")
     if not settings.keyring_secret_file:

@@ -99,10 +99,11 @@ def _worker_state() -> tuple[Any, Settings, Any, str]:
 
 
 def _run_job(self: Any, job_id: str) -> str:
-    from .runner import run_once
+    from .runner import job_settings, run_once
 
     engine, settings, keyring, worker = _worker_state()
-    outcome, wait = run_once(engine, settings, keyring, job_id, worker)
+    # the settings saved from the browser too (speech_*, caps, retention), read again for every job
+    outcome, wait = run_once(engine, job_settings(settings), keyring, job_id, worker)
     if outcome in ("wait", "busy", "retry"):
         event("job.requeued", job=job_id, worker=worker, state=outcome, countdown=wait)
         raise self.retry(countdown=wait)

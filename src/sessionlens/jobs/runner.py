@@ -21,11 +21,12 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from ..config import Settings
-from ..errors import AuthError, IntegrityError, SessionlensError
+from ..errors import AuthError, ConfigError, IntegrityError, SessionlensError
 from ..logs import event
 from ..services.keyring import Keyring
 from ..services.server_jobs import job_holder
@@ -35,6 +36,7 @@ from ..vault.vault import KeysLockedError, Vault
 from .stages import LeaseLost, execute, fail_message
 
 MAX_ATTEMPTS = 4
+FINAL_STATES = R.FINAL  # done, failed, cancelled: where a runner stops (for callers outside the vault layer)
 KEY_WAIT_SECONDS = 5.0
 
 
@@ -76,6 +78,20 @@ def _note_failure(vault: Vault, job: R.JobRow, message: str) -> None:
                                   f"Transcription did not succeed: {message}")
     except Exception as exc:  # noqa: BLE001 - the job's own state already says it failed
         event("job.note_failed", logging.WARNING, job=job.id, error=type(exc).__name__)
+
+
+def job_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
+    """The settings a worker runs a job with: its own (environment) and, where that sets nothing, those saved
+    from the settings page (``settings.json`` in the data directory), exactly as the web app and the CLI
+    apply them. Read again for every job, so a value saved in the browser reaches workers already running.
+    A damaged file is logged (no values: they may be anyone's typing) and the job runs on the environment's."""
+    from ..services import saved_settings
+
+    try:
+        return saved_settings.effective(settings, data_dir)
+    except ConfigError as exc:
+        event("job.saved_settings_unreadable", logging.WARNING, error=type(exc).__name__)
+        return settings
 
 
 def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, worker: str) -> tuple[str, float]:
