@@ -12,6 +12,7 @@ from ..deid import NOTICE, replacer_for
 from ..deid.spans import find_spans_many
 from ..domain import Role, Speaker
 from ..errors import InputError
+from ..payloads.supervision_packet import MeasureValue, PacketLine, PacketSession, RelativeMeasure, SupervisionPacket
 from ..reflection.language import kind
 from ..reflection.markers import session_markers
 
@@ -61,7 +62,7 @@ def _code(u: Mapping[str, Any]) -> str:
     return f"{' '.join(subs)} {label}".replace("_", " ").strip() if label else ""
 
 
-def session_measures(doc: Mapping[str, Any]) -> dict[str, Any]:
+def session_measures(doc: Mapping[str, Any]) -> dict[str, MeasureValue]:
     m = doc.get("metrics", {})
     iv = m.get("interventions") or {}
     ct = m.get("client_talk") or {}
@@ -87,7 +88,7 @@ def _speakers(docs: Iterable[Mapping[str, Any]]) -> list[Speaker]:
     return list(seen.values())
 
 
-def _relative_measures(measures: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _relative_measures(measures: Sequence[Mapping[str, Any]]) -> list[RelativeMeasure]:
     """Scores with weeks since the first one instead of dates (dates identify)."""
     if not measures:
         return []
@@ -105,7 +106,7 @@ def _questions(questions: Sequence[str]) -> list[str]:
 
 
 def build_packet(selections: Sequence[Selection], *, questions: Sequence[str], measures: Sequence[Mapping[str, Any]],
-                 known_names: Sequence[str] = ()) -> dict[str, Any]:
+                 known_names: Sequence[str] = ()) -> SupervisionPacket:
     """The packet as a dict (JSON-ready), every text de-identified with consistent placeholders."""
     if not selections:
         raise InputError("choose at least one session or excerpt for the packet")
@@ -117,9 +118,9 @@ def build_packet(selections: Sequence[Selection], *, questions: Sequence[str], m
     texts = [u.get("text", "") for _, lines in chosen for u in lines] + qs
     known = [*(n for sp in speakers for n in (sp.id, sp.name)), *known_names]
     spans = iter(find_spans_many(texts, known))
-    sessions = []
+    sessions: list[PacketSession] = []
     for n, (sel, lines) in enumerate(chosen, 1):
-        rows = [{"id": u["id"], "who": labels.get(u.get("speaker") or "", "Speaker"), "time": _clock(u.get("start")),
+        rows: list[PacketLine] = [{"id": u["id"], "who": labels.get(u.get("speaker") or "", "Speaker"), "time": _clock(u.get("start")),
                  "text": replacer.apply(u.get("text", ""), next(spans)), "code": _code(u)} for u in lines]
         scope = "whole session" if sel.excerpt is None else f"excerpt {sel.excerpt[0]}-{sel.excerpt[1]}"
         sessions.append({"label": f"Session {n}", "session": sel.session_id, "scope": scope,
@@ -156,7 +157,7 @@ def as_text(packet: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def edit_line(packet: dict[str, Any], ref: str, text: str | None) -> dict[str, Any]:
+def edit_line(packet: dict[str, Any], ref: str, text: str | None) -> dict[str, Any]:  # raw JSON: a stored packet
     """Replace (or, with ``text=None``, remove) line "S.N" of the packet; it returns to draft."""
     try:
         si, n = (int(x) for x in ref.split("."))

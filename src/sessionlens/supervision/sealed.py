@@ -31,7 +31,7 @@ def seal_file(client_key: bytes, header: Mapping[str, Any], payload: Mapping[str
     return MAGIC + len(head).to_bytes(4, "big") + head + body
 
 
-def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
+def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:  # raw JSON boundary: an outside file's header
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         raise InputError("this is not a sealed sessionlens packet file")
     n = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
@@ -49,6 +49,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
 
 def open_file(client_key: bytes, header: Mapping[str, Any], body: bytes) -> dict[str, Any]:
     """Decrypt; IntegrityError (from crypto) if any byte or the header was changed."""
+    # raw JSON boundary: the decrypted packet as its sender sealed it, checked by the caller
     opened: dict[str, Any] = records.open_json(file_key(client_key, header), body, key_id=header["key_id"],
                                                key_version=header["key_version"], record_id=header["packet"],
                                                aad=header)
