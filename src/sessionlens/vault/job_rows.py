@@ -50,7 +50,7 @@ class JobRow:
     message: str
     history: list[StageDone]
 
-    # dict[str, Any] until services.server_jobs / job_control / web api_jobs take a typed job (issue 16, hB)
+    # untyped until services.server_jobs / job_control / web api_jobs take a typed job (issue 16, hB)
     def public(self) -> dict[str, Any]:
         """What the owner may see (web, CLI): no PHI."""
         return {"id": self.id, "state": self.state, "step": self.step, "progress": round(self.progress, 2),

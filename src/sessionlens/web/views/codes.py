@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...payloads.document import UtteranceJson
 from ..format import clock
 
 
@@ -42,14 +43,15 @@ def client_talk(doc: dict[str, Any]) -> dict[str, Any] | None:
             "course": course}
 
 
-def code_of(u: dict[str, Any]) -> str | None:
+def code_of(u: UtteranceJson) -> str | None:
     """The label on a transcript line: behaviour (+ subcodes) for the therapist, talk type for the client."""
     c = u.get("codes")
     if not isinstance(c, dict):
         return None
-    if u.get("role") == "therapist" and c.get("therapist_behaviour"):
+    behaviour, talk = c.get("therapist_behaviour"), c.get("client_talk")
+    if u.get("role") == "therapist" and behaviour:
         subs = ", ".join(c.get("therapist_subcodes") or [])
-        return f"{c['therapist_behaviour'].replace('_', ' ')}{f' ({subs})' if subs else ''}"
-    if u.get("role") == "client" and c.get("client_talk") and c["client_talk"] != "neutral":
-        return f"{c['client_talk']} talk"
+        return f"{behaviour.replace('_', ' ')}{f' ({subs})' if subs else ''}"
+    if u.get("role") == "client" and talk and talk != "neutral":
+        return f"{talk} talk"
     return None

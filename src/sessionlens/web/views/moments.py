@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ...payloads.document import FindingJson
+from ...payloads.web_review import Moment, MomentGroup
 from ..format import clock
 
 GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
@@ -19,7 +19,7 @@ LABELS = {"yes_but_chain": "“yes, but” chain", "here_and_now": "here-and-now
           "emotion_arc": "emotional arc", "silence_context": "silence"}
 
 
-def moment(finding: dict[str, Any]) -> dict[str, Any]:
+def moment(finding: FindingJson) -> Moment:
     ev = next((e for e in finding.get("evidence", []) if e.get("utterance_ids")), None)
     return {
         "kind": LABELS.get(finding["kind"], finding["kind"].replace("_", " ")),
@@ -34,8 +34,8 @@ def moment(finding: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def grouped(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
+def grouped(findings: list[FindingJson]) -> list[MomentGroup]:
+    out: list[MomentGroup] = []
     for key, title, kinds in GROUPS:
         items = [moment(f) for f in findings if f.get("kind") in kinds]
         items.sort(key=lambda m: (m["start"] is None, m["start"] or 0.0))
