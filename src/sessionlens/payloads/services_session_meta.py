@@ -14,6 +14,14 @@ class SpeakerCorrection(TypedDict):
     utterances: object
 
 
+class TranscriptInput(TypedDict):
+    """What the clinician said about an uploaded transcript file, packed before its bytes (services.pipeline)."""
+
+    source: str
+    fmt: str | None
+    therapist: list[str]
+
+
 class SessionMeta(TypedDict, total=False):
     source_name: str
     """The imported file's name; never shown to roles that see no content (it may identify the client)."""

@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, insert, update
 
 from ..errors import ConsentError, InputError
+from ..payloads.services_session_meta import SessionMeta, TranscriptInput
 from ..offline import offline
 from ..vault import blobs, records, store
 from ..vault.blobs import BlobKind
@@ -45,15 +46,16 @@ LABELS = {"parse": "reading the transcript", "transcribe": "transcribing the aud
 Progress = Callable[[float, float | None, str], None]
 
 
-def pack_input(meta: dict[str, Any], data: bytes) -> bytes:
+def pack_input(meta: TranscriptInput, data: bytes) -> bytes:
     """A transcript file and what the clinician said about it (source name, format, therapist labels)."""
     head = json.dumps(meta).encode()
     return len(head).to_bytes(4, "big") + head + data
 
 
-def unpack_input(blob: bytes) -> tuple[dict[str, Any], bytes]:
+def unpack_input(blob: bytes) -> tuple[TranscriptInput, bytes]:
     n = int.from_bytes(blob[:4], "big")
-    return json.loads(blob[4 : 4 + n]), blob[4 + n :]
+    meta: TranscriptInput = json.loads(blob[4 : 4 + n])  # written by pack_input in this process or a worker
+    return meta, blob[4 + n :]
 
 
 def _json(value: Any) -> bytes:
@@ -168,8 +170,8 @@ def store_results(ctx: Ctx, conn: Connection, analysed: bytes, *, client_id: str
         consented(ctx, conn, row.client_id)  # it may have been revoked while the session was processed
         for kind, payload in ((BlobKind.TRANSCRIPT, t_bytes), (BlobKind.ANALYSIS, a_bytes)):
             put_record(ctx, conn, row, kind, payload)
-        meta = records.open_row(ctx.vault, conn, "sessions", row)
-        meta.update(status="ready", status_note="", utterances=n)
+        meta = cast(SessionMeta, records.open_row(ctx.vault, conn, "sessions", row))
+        meta.update({"status": "ready", "status_note": "", "utterances": n})
         conn.execute(update(sessions).where(sessions.c.id == session_id).values(
             sealed=records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)))
         ctx.vault.audit(conn, actor=ctx.who, action="session.transcribe", target=session_id,
@@ -187,7 +189,7 @@ def _store_import(ctx: Ctx, conn: Connection, client_id: str, packed_input: byte
     meta_in, original = unpack_input(packed_input)
     row = {"id": new_id("session"), "client_id": client_id, "key_id": client.key_id,
            "key_version": client.key_version, "created_at": now_iso()}
-    meta = {"source_name": PurePath(meta_in["source"]).name, "source_format": doc["transcript"]["source_format"],
+    meta: SessionMeta = {"source_name": PurePath(meta_in["source"]).name, "source_format": doc["transcript"]["source_format"],
             "therapist": list(meta_in.get("therapist", ())), "utterances": len(doc["transcript"]["utterances"]),
             "imported_by": ctx.actor.id}
     conn.execute(insert(sessions).values(**row, sealed=records.seal_row(ctx.vault, conn, "sessions", row, meta)))
