@@ -4,9 +4,9 @@ therapist self-disclosure and tense focus. Each detector is a pure function over
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ...domain import Finding, Transcript
+from ...payloads.analysis_relational import RelationalMetrics
 from ..silence import Silence
 from .here_and_now import here_and_now_findings
 from .repair import repair_findings
@@ -19,7 +19,7 @@ from .yes_but import chain_finding, yes_but_chains, yes_but_pairs
 
 def relational_moments(
     t: Transcript, silences: Sequence[Silence] = (), long_silence: float = 10.0
-) -> tuple[list[Finding], dict[str, Any]]:
+) -> tuple[list[Finding], RelationalMetrics]:
     """All relational findings and the metrics that summarise them."""
     chains = yes_but_chains(t)
     episodes = rupture_episodes(t, silences, long_silence)
@@ -42,7 +42,7 @@ def relational_moments(
         )
     }
     counts["yes_but_replies"] = len(yes_but_pairs(t))
-    metrics = {
+    metrics: RelationalMetrics = {
         "counts": counts,
         "tense_focus": tense_focus(t),
         "ruptures_followed_by_repair": len({f.data["rupture_utterance"] for f in repairs}),

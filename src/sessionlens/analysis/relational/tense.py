@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 from ...domain import Transcript
+from ...payloads.analysis_relational import TenseFocus
 from ..textcues import compile_cues, norm
 
 FUTURE = compile_cues(
@@ -104,12 +104,12 @@ def tense_counts(text: str) -> Counter[str]:
     return c
 
 
-def tense_focus(t: Transcript) -> dict[str, Any]:
+def tense_focus(t: Transcript) -> dict[str, TenseFocus]:
     """Per role: share of each tense among the markers found, and the counts behind it."""
     per_role: dict[str, Counter[str]] = {}
     for u in t.utterances:
         per_role.setdefault(u.role.value, Counter()).update(tense_counts(u.text))
-    out: dict[str, Any] = {}
+    out: dict[str, TenseFocus] = {}
     for role, c in per_role.items():
         total = sum(c.values())
         out[role] = {
