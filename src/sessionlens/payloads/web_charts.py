@@ -13,3 +13,10 @@ class SessionTrendRow(TypedDict):
     utterances: int
     therapist_share: float | None
     client_share: float | None
+
+
+class Tick(TypedDict):
+    """A time label under a chart."""
+
+    x: float
+    text: str

@@ -9,15 +9,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ...payloads.web_charts import SessionTrendRow
+from ...payloads.web_charts import SessionTrendRow, Tick
 from ..format import clock, percent
 
 WIDTH, LABEL, LANE = 900.0, 130.0, 26.0
 
 
-def _ticks(duration: float, scale: float) -> list[dict[str, Any]]:
+def _ticks(duration: float, scale: float) -> list[Tick]:
     step = next(s for s in (30, 60, 120, 300, 600, 900, 1800, 3600, 1e9) if duration / s <= 10)
-    out, t = [], 0.0
+    out: list[Tick] = []
+    t = 0.0
     while t <= duration:
         out.append({"x": LABEL + t * scale, "text": clock(t)})
         t += step
