@@ -13,18 +13,20 @@ from ..deps import ctx
 from ..ids import ID_PATTERN, SessionId
 from ..ranges import byte_range
 from .api_models import SpeakersIn
+from .api_sessions_out import SessionShownOut, SessionSummaryOut, SpeakersCorrectedOut
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 STREAM_ABOVE = 4 * 1024 * 1024  # larger ranges are sent piece by piece, never decrypted whole
 
 
-@router.get("", summary="Sessions (of one client with ?client=)")
+@router.get("", response_model=list[SessionSummaryOut], summary="Sessions (of one client with ?client=)")
 def list_sessions(client: str | None = Query(default=None, pattern=ID_PATTERN),
                   c: Ctx = Depends(ctx)) -> list[dict[str, Any]]:
     return sessions.list_sessions(c, client)
 
 
-@router.get("/{session_id}", summary="Session metadata, stored records and headline metrics")
+@router.get("/{session_id}", response_model=SessionShownOut,
+            summary="Session metadata, stored records and headline metrics")
 def show_session(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
     return sessions.show_session(c, session_id)
 
@@ -36,7 +38,7 @@ def analysis(session_id: SessionId, c: Ctx = Depends(ctx)) -> Response:
     return Response(analyses.read_analysis_bytes(c, session_id), media_type="application/json")
 
 
-@router.post("/{session_id}/speakers", summary="Correct speaker roles/names or move utterances; re-analyses")
+@router.post("/{session_id}/speakers", response_model=SpeakersCorrectedOut, summary="Correct speaker roles/names or move utterances; re-analyses")
 def correct_speakers(session_id: SessionId, body: SpeakersIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
     fixes = {sid: {k: v for k, v in fix.model_dump().items() if v is not None} for sid, fix in body.speakers.items()}
     return speaker_corrections.correct_speakers(c, session_id, speakers=fixes, utterances=body.utterances)
