@@ -20,6 +20,7 @@ from ..errors import NotFoundError
 from ..payloads.reflection_checkins import CheckIn, WellbeingHistoryRow
 from ..payloads.reflection_impressions import ImpressionTally
 from ..payloads.reflection_trends import ClinicianTrends, SessionPoint
+from ..payloads.services_reflection import ImpressionsRecorded, ImpressionsStatus, JournalWritten, ReflectionRow
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
 from ..vault import blobs, records
@@ -79,11 +80,11 @@ def unseal(vault: Vault, conn: Connection, row: Any) -> dict[str, Any]:
 
 def put(vault: Vault, conn: Connection, *, owner_id: str, kind: str, payload: Mapping[str, Any],
         keyed_by: Any = None, session_id: str | None = None, recipient_id: str | None = None,
-        rid: str | None = None) -> dict[str, Any]:
+        rid: str | None = None) -> ReflectionRow:
     """Insert a sealed record; ``keyed_by`` is the client or session row whose key seals it (None: self)."""
     key_id, key_version = own_key(vault, conn, owner_id) if keyed_by is None else (keyed_by.key_id,
                                                                                     keyed_by.key_version)
-    row = {"id": rid or record_id(), "owner_id": owner_id, "kind": kind,
+    row: ReflectionRow = {"id": rid or record_id(), "owner_id": owner_id, "kind": kind,
            "client_id": None if keyed_by is None else getattr(keyed_by, "client_id", None) or keyed_by.id,
            "session_id": session_id, "recipient_id": recipient_id,
            "key_id": key_id, "key_version": key_version, "created_at": now_iso()}
@@ -131,7 +132,7 @@ def _seen_data(ctx: Ctx, conn: Connection, session_id: str) -> bool:
 # --- memory against data ------------------------------------------------------------------------
 
 
-def record_impressions(ctx: Ctx, session_id: str, answers: Mapping[str, object]) -> dict[str, Any]:
+def record_impressions(ctx: Ctx, session_id: str, answers: Mapping[str, object]) -> ImpressionsRecorded:
     """Keep the clinician's recollection of a session; notes whether its data had been opened first."""
     payload = imp.validate(answers)
     with unit_of_work(ctx) as conn:
@@ -153,7 +154,7 @@ def _latest_impression(ctx: Ctx, conn: Connection, session_id: str) -> dict[str,
     return unseal(ctx.vault, conn, found[-1])
 
 
-def has_impressions(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def has_impressions(ctx: Ctx, session_id: str) -> ImpressionsStatus:
     """Whether impressions exist (and were recorded blind) — without opening any session data."""
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.REFLECTION_READ, session_id)
@@ -190,7 +191,7 @@ def recollection_over_time(ctx: Ctx) -> ImpressionTally:
 # --- the private journal ------------------------------------------------------------------------
 
 
-def add_journal_entry(ctx: Ctx, session_id: str, text: str) -> dict[str, Any]:
+def add_journal_entry(ctx: Ctx, session_id: str, text: str) -> JournalWritten:
     payload = journal.entry(text)
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.REFLECTION_WRITE, session_id)
