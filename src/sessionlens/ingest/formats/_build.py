@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import NotRequired, TypedDict
+
 from ...domain import Role, Speaker, Timing, Transcript, Utterance, Word
 from ...errors import TranscriptError
 from ..slips import MAX_GAP_SECONDS, Stamped, find_slips
@@ -39,7 +41,16 @@ class RawRow:
     unreadable: str = ""  # why the time could not be read (the row is kept, its timing inconsistent)
 
 
-def row_times(start: Stamp | Unreadable | None, end: Stamp | Unreadable | None = None) -> dict[str, Any]:
+class RowTimes(TypedDict):
+    """RawRow's time fields, as ``RawRow(**times)`` takes them."""
+
+    start: float | None
+    end: float | None
+    resolution: NotRequired[float]
+    unreadable: NotRequired[str]
+
+
+def row_times(start: Stamp | Unreadable | None, end: Stamp | Unreadable | None = None) -> RowTimes:
     """RawRow's time fields from parsed stamps; an unreadable one leaves both times out."""
     bad = [t.reason for t in (start, end) if isinstance(t, Unreadable)]
     if bad:
@@ -68,7 +79,7 @@ def build_transcript(
     ctx: Context,
     *,
     language: str | None = None,
-    metadata: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,  # raw JSON boundary: the source's own metadata, kept as given
 ) -> Transcript:
     """Turn ``rows`` into a Transcript (ids ``u1, u2, …`` in source order).
 

@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from ...errors import ParseError
-from ._build import RawRow, row_times
+from ._build import RawRow, RowTimes, row_times
 from ._labels import is_label
 from ._timestamps import TS_PATTERN, Unreadable, parse_clock, soft
 
@@ -26,7 +25,7 @@ _NAME_PREFIX = re.compile(r"\s*(?:-\s*)?([^:\[\]()<>]{1,40}?)\s*:\s+")
 @dataclass(slots=True)
 class Cue:
     line: int  # the line of the timing
-    times: dict[str, Any]  # RawRow's time fields (an unreadable timing keeps the cue, times left out)
+    times: RowTimes  # RawRow's time fields (an unreadable timing keeps the cue, times left out)
     payload: list[str]
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from typing_extensions import NotRequired, TypedDict
+
 from ...domain import Transcript, Word
 from ...errors import ParseError
 from ._base import LIKELY, Format, Sample
-from ._build import Context, RawRow, build_transcript, complete_times
+from ._build import Context, RawRow, RowTimes, build_transcript, complete_times
 from ._json import Obj, load_json
 
 DEFAULT_LABEL = "SPEAKER_00"
@@ -65,7 +67,7 @@ def _row(seg: Obj, i: int) -> RawRow:
     )
 
 
-def _times(seg: Obj) -> dict[str, Any]:
+def _times(seg: Obj) -> RowTimes:
     """The segment's start and end; a value that is not a usable time keeps the segment, untimed."""
     try:
         return {"start": seg.num("start", time=True), "end": seg.num("end", time=True)}
@@ -81,10 +83,28 @@ def _word(w: Obj) -> Word:
     return Word(text=text.strip(), start=start, end=end, confidence=conf)
 
 
+class _WordOut(TypedDict):
+    word: str
+    start: NotRequired[float]
+    end: NotRequired[float]
+    probability: NotRequired[float]
+
+
+class _SegmentOut(TypedDict):
+    """A segment as Whisper's JSON writes it (plus the speaker)."""
+
+    id: int
+    start: float | None
+    end: float | None
+    text: str
+    speaker: str
+    words: NotRequired[list[_WordOut]]
+
+
 def _render(t: Transcript) -> bytes:
     segments = []
     for i, (u, (start, end)) in enumerate(zip(t.utterances, complete_times(t), strict=True)):
-        seg: dict[str, Any] = {"id": i, "start": start, "end": end, "text": u.text, "speaker": u.speaker}
+        seg: _SegmentOut = {"id": i, "start": start, "end": end, "text": u.text, "speaker": u.speaker}
         if u.words:
             seg["words"] = [_word_dict(w) for w in u.words]
         segments.append(seg)
@@ -92,8 +112,8 @@ def _render(t: Transcript) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _word_dict(w: Word) -> dict[str, Any]:
-    d: dict[str, Any] = {"word": w.text}
+def _word_dict(w: Word) -> _WordOut:
+    d: _WordOut = {"word": w.text}
     if w.start is not None:
         d["start"] = w.start
     if w.end is not None:
