@@ -21,7 +21,6 @@ JSON_OUTSIDE_API = {"setup_pages.strength"}
 # a name leaves this list when its route gets a model.
 PENDING = {
     "api_sessions.analysis": "hA: the analysis document is written as raw bytes for speed",
-    "setup_pages.strength": "a form helper outside the API schema (409 or the verdict)",
 }
 
 

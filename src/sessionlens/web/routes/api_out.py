@@ -162,3 +162,14 @@ class Deidentified(Out):
     replaced: dict[str, int]  # replacements per kind (names, places, dates ...)
     notice: str
     text: str
+
+
+class StrengthOut(Out):
+    """The setup form's passphrase verdict (asked while typing; the passphrase itself never comes back)."""
+
+    acceptable: bool
+    score: int
+    label: str
+    advice: str
+    length: int
+    minimum: int

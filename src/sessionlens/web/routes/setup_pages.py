@@ -29,6 +29,7 @@ from ..deps import needs_setup, see_other, web_state
 from ..middleware import cookies
 from ..render import render
 from ..state import WebState
+from .api_out import StrengthOut
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,7 +79,7 @@ async def _checked(request: Request) -> dict[str, str]:
     return form
 
 
-@router.post("/setup/strength")
+@router.post("/setup/strength", response_model=StrengthOut, responses={409: {"description": "a vault exists"}})
 async def strength(request: Request) -> Response:
     """The rule's verdict and a strength estimate, asked for while the passphrase is typed."""
     form = await _checked(request)
