@@ -29,6 +29,7 @@ from ..notes.model import SIGNED, Note, note_from_dict, note_to_dict
 from ..notes.service import draft_note
 from ..notes.writer_default import NoteWriter
 from ..offline import offline
+from ..payloads.services_notes import NoteDrafted
 from ..vault import blobs
 from ..vault.blobs import BlobKind
 from ..vault.ids import now_iso
@@ -44,7 +45,8 @@ def _current(ctx: Ctx, conn: Connection, session_id: str) -> Note | None:
     return note_from_dict(json.loads(blobs.get(ctx.vault, conn, blob_id))) if blob_id else None
 
 
-def _store(ctx: Ctx, conn: Connection, row: Any, note: Note, action: str, detail: dict[str, Any]) -> str:
+def _store(ctx: Ctx, conn: Connection, row: Any, note: Note, action: str,
+           detail: dict[str, Any]) -> str:  # detail: audit-log fields, passed through to vault.audit
     data = json.dumps(note_to_dict(note), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > MAX_NOTE_BYTES:
         raise InputError("the note is larger than 2 MB")
@@ -84,7 +86,7 @@ def draft_file_note(path: Path, fmt: str = "soap", *, writer: NoteWriter | None 
 
 def draft_session_note(ctx: Ctx, session_id: str, fmt: str = "soap", *, writer: NoteWriter | None = None,
                        grounding: str = "remove", replace_draft: bool = False,
-                       llm_url: str = "", detail: str = "concise", modality: str | None = None) -> dict[str, Any]:
+                       llm_url: str = "", detail: str = "concise", modality: str | None = None) -> NoteDrafted:
     """Write a grounded draft for a stored session and store it. A stored draft (which may hold the
     clinician's edits) is replaced only with ``replace_draft``; a signed note never. ``modality``
     (None: the client's own modality preference, if set) shapes the note's sections."""

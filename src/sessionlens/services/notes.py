@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
+from ..payloads.services_notes import NoteStored
 from ..vault import blobs
 from ..vault.blobs import BlobKind
 from .analyses import read_blob
@@ -20,7 +21,7 @@ from .permissions import Action, session_row, unit_of_work
 MAX_NOTE_BYTES = 2 * 1024 * 1024
 
 
-def store_note(ctx: Ctx, session_id: str, note: Mapping[str, Any]) -> dict[str, Any]:
+def store_note(ctx: Ctx, session_id: str, note: Mapping[str, Any]) -> NoteStored:
     data = json.dumps(dict(note), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > MAX_NOTE_BYTES:
         raise InputError("the note is larger than 2 MB")
