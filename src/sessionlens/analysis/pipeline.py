@@ -88,7 +88,8 @@ def run_analysis(
         silences=silences,
         findings=tuple(all_findings),
         caveats=timing_caveats(t),
-        settings={k: settings[k] for k in ANALYSIS_SETTINGS},
+        settings={"silence_threshold": settings.silence_threshold, "speech_rate_wpm": settings.speech_rate_wpm,
+                  "window_seconds": settings.window_seconds, "interruption_overlap": settings.interruption_overlap},
         utterance_fields=fields,
         sections=sections,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import Finding, Transcript
+from ..payloads.document import AnalysisSettings
 from ..payloads.metrics import Metrics
 from .silence import Silence
 
@@ -17,6 +18,6 @@ class SessionAnalysis:
     silences: tuple[Silence, ...]
     findings: tuple[Finding, ...]
     caveats: tuple[str, ...] = ()
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
     utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> extra JSON fields
     sections: dict[str, list[str]] = field(default_factory=dict)  # report heading -> descriptive sentences

@@ -13,7 +13,7 @@ from typing import Final, cast
 from .. import __version__
 from ..analysis.result import SessionAnalysis
 from ..codec import finding_to_dict, speaker_to_dict, utterance_to_dict
-from ..payloads.document import AnalysisDocument, AnalysisSettings, SilenceJson, UtteranceJson
+from ..payloads.document import AnalysisDocument, SilenceJson, UtteranceJson
 
 SCHEMA_ID = "https://sessionlens.invalid/schema/analysis-1.json"  # an identifier, never fetched
 DOCUMENT_VERSION: Final = 1
@@ -30,7 +30,7 @@ def analysis_document(a: SessionAnalysis) -> AnalysisDocument:
         "source_format": t.source_format,
         "timing": t.timing.value,
         "caveats": list(a.caveats),
-        "settings": cast(AnalysisSettings, dict(a.settings)),
+        "settings": a.settings,
         "speakers": [speaker_to_dict(s) for s in t.speakers],
         "utterances": [cast(UtteranceJson, {**utterance_to_dict(u), **a.utterance_fields.get(u.id, {})})
                        for u in t.utterances],
