@@ -106,14 +106,14 @@ class Featurizer:
         cleaned = [clean(t) for t in texts]
         return sp.hstack([self.word.transform(cleaned), self.char.transform(cleaned)], format="csr")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # raw JSON boundary: written as the artifact's vocab.json
         return {
             "word": {"vocab": _vocab_list(self.word), "idf": self.word.idf_.tolist()},
             "char": {"vocab": _vocab_list(self.char), "idf": self.char.idf_.tolist()},
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Featurizer:
+    def from_json(cls, d: dict[str, Any]) -> Featurizer:  # raw JSON boundary: the artifact's vocab.json
         word = word_vectorizer(vocabulary=d["word"]["vocab"])
         word.idf_ = np.asarray(d["word"]["idf"], dtype=np.float32)
         char = char_vectorizer(vocabulary=d["char"]["vocab"])
@@ -164,7 +164,7 @@ class EmotionModel:
     featurizer: Featurizer
     goemotions: Head
     ekman: Head
-    meta: dict[str, Any]
+    meta: dict[str, Any]  # raw JSON boundary: the artifact manifest as shipped (version, scores, labels)
     encoder: dict[str, EncoderHead] | None = None  # "goemotions"/"ekman" -> heads on the MiniLM vector
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -232,7 +232,7 @@ def default_model(encoder: bool = False) -> EmotionModel:
     return load(encoder=encoder)
 
 
-def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta: dict[str, Any]) -> None:
+def save(model_dir_: Path, featurizer: Featurizer, heads: dict[str, Head], meta: dict[str, Any]) -> None:  # meta: raw JSON for the manifest
     """Write vocab.json, weights.npz (float16 weights) and manifest.json with SHA-256 per file."""
     model_dir_.mkdir(parents=True, exist_ok=True)
     (model_dir_ / "vocab.json").write_text(

@@ -33,7 +33,7 @@ class TextModel:
 
     session: Any  # onnxruntime.InferenceSession
     tokenizer: Any  # tokenizers.Tokenizer
-    meta: dict[str, Any]
+    meta: dict[str, Any]  # raw JSON boundary: the model artifact's manifest as shipped
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def run(self, texts: Sequence[str], outputs: Sequence[str]) -> dict[str, np.ndarray]:
