@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from ..errors import ConsentError, InputError, NotFoundError, PermissionDeniedError
 from ..offline import offline
+from ..payloads.services_supervision import PacketBuilt, PacketListed, PacketState
 from ..supervision import packet as pk
 from ..supervision import sealed
 from ..supervision.pdf import render_pdf
@@ -38,7 +39,7 @@ def _supervision_consent(ctx: Ctx, conn: Connection, client_id: str) -> None:
 
 
 def build_packet(ctx: Ctx, client_id: str, chosen: Sequence[tuple[str, str | None]],
-                 questions: Sequence[str] = ()) -> dict[str, Any]:
+                 questions: Sequence[str] = ()) -> PacketBuilt:
     """``chosen``: (session id, excerpt "u10-u25" or None for the whole session), in the order to show."""
     if not chosen:
         raise InputError("choose at least one session or excerpt for the packet")
@@ -83,7 +84,7 @@ def show_packet(ctx: Ctx, packet_id: str) -> dict[str, Any]:
     return {"id": packet_id, **payload}
 
 
-def edit_packet(ctx: Ctx, packet_id: str, line: str, text: str | None) -> dict[str, Any]:
+def edit_packet(ctx: Ctx, packet_id: str, line: str, text: str | None) -> PacketState:
     """Replace line "S.N" with the clinician's text, or remove it (``text=None``); back to draft."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_WRITE, packet_id)
@@ -95,7 +96,7 @@ def edit_packet(ctx: Ctx, packet_id: str, line: str, text: str | None) -> dict[s
     return {"id": packet_id, "status": payload["status"]}
 
 
-def approve_packet(ctx: Ctx, packet_id: str) -> dict[str, Any]:
+def approve_packet(ctx: Ctx, packet_id: str) -> PacketState:
     """The clinician has read every line: the packet may now be exported."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_WRITE, packet_id)
@@ -149,7 +150,7 @@ def seal_packet(ctx: Ctx, packet_id: str, supervisor: str) -> bytes:
     return data
 
 
-def list_packets(ctx: Ctx) -> list[dict[str, Any]]:
+def list_packets(ctx: Ctx) -> list[PacketListed]:
     """Clinicians: the packets they built. Supervisors: the packets sealed for them."""
     with unit_of_work(ctx) as conn:
         if ctx.role is Role.SUPERVISOR:
@@ -158,11 +159,14 @@ def list_packets(ctx: Ctx) -> list[dict[str, Any]]:
         else:
             require(ctx, Action.PACKET_WRITE)
             q = select(reflections).where(reflections.c.kind == KIND, reflections.c.owner_id == ctx.actor.id)
-        out = []
+        out: list[PacketListed] = []
         for r in conn.execute(q.order_by(reflections.c.created_at, reflections.c.id)):
             p = unseal(ctx.vault, conn, r)
-            out.append({"id": r.id, "created_at": r.created_at, "status": p["status"], "sessions": len(p["sessions"]),
-                        **({} if ctx.role is Role.SUPERVISOR else {"client": r.client_id})})
+            listed: PacketListed = {"id": r.id, "created_at": r.created_at, "status": p["status"],
+                                    "sessions": len(p["sessions"])}
+            if ctx.role is not Role.SUPERVISOR:
+                listed["client"] = r.client_id
+            out.append(listed)
         ctx.vault.audit(conn, actor=ctx.who, action="packet.list", target="-", detail={"count": len(out)})
     return out
 
