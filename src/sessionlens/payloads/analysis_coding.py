@@ -54,3 +54,13 @@ class RetrainedHeads(TypedDict):
 
     base: str
     heads: dict[str, HeadDelta]
+
+
+class Correction(TypedDict):
+    """One clinician correction of one code field of one utterance, as stored."""
+
+    utterance_id: str
+    field: str
+    """therapist_behaviour, therapist_subcodes or client_talk."""
+    value: str | list[str]
+    """A label, or the list of sub-codes."""

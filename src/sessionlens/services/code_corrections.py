@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select, update
 
 from ..analysis.coding import CodingResult, recode
 from ..analysis.coding.corrections import session_agreement, training_rows
+from ..payloads.analysis_coding import Correction
 from ..analysis.coding.scheme import requested
 from ..codec import transcript_from_dict
 from ..domain import Transcript
@@ -57,7 +58,7 @@ def _codes_of(doc: dict[str, Any], uid: str) -> dict[str, Any] | None:
     raise InputError(f"no utterance {uid[:40]!r} in this session")
 
 
-def _stamp(ctx: Ctx, fixes: list[dict[str, Any]], base: CodingResult, note: str | None) -> list[dict[str, Any]]:
+def _stamp(ctx: Ctx, fixes: list[Correction], base: CodingResult, note: str | None) -> list[dict[str, Any]]:
     """Each correction with when, by whom, the model's original value and the optional note."""
     at = now_iso()
     return [{**f, "at": at, "by": ctx.actor.id, "model": base.codes[f["utterance_id"]].get(f["field"]),

@@ -12,6 +12,7 @@ from typing import Any
 
 from sessionlens.analysis.coding.corrections import ALLOWED
 from sessionlens.errors import InputError
+from sessionlens.payloads.analysis_coding import Correction
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "question": ("open", "closed"),
@@ -54,7 +55,7 @@ def _role_of(current: Mapping[str, Any]) -> str | None:
 
 def requested(uid: str, current: Mapping[str, Any] | None, *, therapist_behaviour: str | None = None,
               therapist_subcodes: Sequence[str] | None = None, client_talk: str | None = None
-              ) -> list[dict[str, Any]]:
+              ) -> list[Correction]:
     """The corrections (``{"utterance_id", "field", "value"}``) one request makes for utterance ``uid``.
 
     ``current`` is the utterance's codes as stored (None: not coded). A new behaviour without
@@ -75,8 +76,8 @@ def requested(uid: str, current: Mapping[str, Any] | None, *, therapist_behaviou
     return _therapist(uid, dict(current or {}), therapist_behaviour, therapist_subcodes)
 
 
-def _therapist(uid: str, current: dict[str, Any], behaviour: str | None,
-               subcodes: Sequence[str] | None) -> list[dict[str, Any]]:
+def _therapist(uid: str, current: Mapping[str, Any], behaviour: str | None,
+               subcodes: Sequence[str] | None) -> list[Correction]:
     main = _one_of(behaviour, BEHAVIOURS, "therapist behaviour") if behaviour is not None \
         else current["therapist_behaviour"]
     out = [_fix(uid, "therapist_behaviour", main)] if behaviour is not None else []
@@ -87,5 +88,5 @@ def _therapist(uid: str, current: dict[str, Any], behaviour: str | None,
     return out + ([_fix(uid, "therapist_subcodes", kept)] if kept != old else [])
 
 
-def _fix(uid: str, field: str, value: Any) -> dict[str, Any]:
+def _fix(uid: str, field: str, value: str | list[str]) -> Correction:
     return {"utterance_id": uid, "field": field, "value": value}
