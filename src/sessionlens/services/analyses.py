@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import Connection
 
+from .. import jsonbytes
 from ..codec import transcript_from_dict
 from ..domain import Transcript
 from ..errors import NotFoundError
@@ -34,7 +34,7 @@ def read_analysis_bytes(ctx: Ctx, session_id: str) -> bytes:
 
 
 def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(read_analysis_bytes(ctx, session_id))  # the stored document, raw JSON
+    doc: dict[str, Any] = jsonbytes.loads(read_analysis_bytes(ctx, session_id))  # the stored document, raw JSON
     return doc
 
 
@@ -44,4 +44,4 @@ def read_transcript(ctx: Ctx, session_id: str) -> Transcript:
         blob_id, data = read_blob(ctx, conn, session_id, BlobKind.TRANSCRIPT)
         ctx.vault.audit(conn, actor=ctx.who, action="transcript.read", target=blob_id,
                         detail={"session": session_id})
-    return transcript_from_dict(json.loads(data))
+    return transcript_from_dict(jsonbytes.loads(data))

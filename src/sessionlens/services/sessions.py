@@ -7,7 +7,6 @@ the network guard and before the transaction, so no lock is held while analysing
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
 from .accounts import supervisor_named
 from .consent import current_consent
+from .headlines import headline_metrics
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
 from .pipeline import process_transcript, put_record
@@ -77,10 +77,9 @@ def show_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
         row = session_row(ctx, conn, Action.SESSION_SHOW, session_id)
         out = _summary(ctx, conn, row)
         out["records"] = [{"id": b.id, "kind": b.kind.value, "bytes": b.size} for b in
-                          blobs.list_for_session(conn, session_id)]
-        analysis_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
-        if analysis_id:
-            out["metrics"] = json.loads(blobs.get(ctx.vault, conn, analysis_id)).get("metrics", {})
+                          blobs.list_for_session(conn, session_id) if b.kind is not BlobKind.HEADLINE]
+        if (metrics := headline_metrics(ctx, conn, row)) is not None:
+            out["metrics"] = metrics
         ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)
     return out
 

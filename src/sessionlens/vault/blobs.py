@@ -34,6 +34,7 @@ class BlobKind(str, Enum):
     TRANSCRIPT = "transcript"  # codec dict of the Transcript (JSON)
     ANALYSIS = "analysis"  # the analysis document (JSON)
     NOTE = "note"  # a progress-note draft or signed note (JSON)
+    HEADLINE = "headline"  # the analysis document's metrics block and the analysis blob it came from (JSON)
 
     @property
     def is_media(self) -> bool:
