@@ -33,6 +33,18 @@ def read_analysis_bytes(ctx: Ctx, session_id: str) -> bytes:
     return data
 
 
+def analysis_version(ctx: Ctx, session_id: str) -> str:
+    """The id of the session's current analysis record, read as the analysis is (permission, audit): a page
+    kept from an earlier read of the same record may be shown again without decrypting it (issue 19)."""
+    with unit_of_work(ctx) as conn:
+        session_row(ctx, conn, Action.ANALYSIS_READ, session_id)
+        blob_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
+        if blob_id is None:
+            raise NotFoundError(f"session {session_id} has no {BlobKind.ANALYSIS.value} record")
+        ctx.vault.audit(conn, actor=ctx.who, action="analysis.read", target=blob_id, detail={"session": session_id})
+    return blob_id
+
+
 def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
     doc: dict[str, Any] = jsonbytes.loads(read_analysis_bytes(ctx, session_id))  # the stored document, raw JSON
     return doc

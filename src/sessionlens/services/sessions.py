@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import OperationalError
 
 from ..errors import ConsentError, InputError
-from ..vault import accounts, blobs, records, share_keys
+from ..logs import event
+from ..vault import accounts, audit_batch, blobs, records, share_keys
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
 from .accounts import supervisor_named
 from .consent import current_consent
-from .headlines import headline_metrics
+from .headlines import Headline, headline, keep
 from .context import Ctx
 from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
 from .pipeline import process_transcript, put_record
@@ -78,10 +80,23 @@ def show_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
         out = _summary(ctx, conn, row)
         out["records"] = [{"id": b.id, "kind": b.kind.value, "bytes": b.size} for b in
                           blobs.list_for_session(conn, session_id) if b.kind is not BlobKind.HEADLINE]
-        if (metrics := headline_metrics(ctx, conn, row)) is not None:
-            out["metrics"] = metrics
+        if (found := headline(ctx, conn, row)) is not None:
+            out["metrics"] = found.metrics
         ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)
+    if found is not None:
+        _keep_headline(ctx, session_id, found)
     return out
+
+
+def _keep_headline(ctx: Ctx, session_id: str, found: Headline) -> None:
+    """Best effort: a headline record that cannot be written now is rebuilt at a later read."""
+    if found.kept:
+        return
+    try:
+        with audit_batch.writing(), ctx.vault.transaction() as conn:
+            keep(ctx, conn, session_row(ctx, conn, Action.SESSION_SHOW, session_id), found)
+    except (OperationalError, Refused) as exc:  # busy, or deleted meanwhile: the next read tries again
+        event("headline.deferred", error=type(exc).__name__)
 
 
 def delete_session(ctx: Ctx, session_id: str) -> dict[str, Any]:

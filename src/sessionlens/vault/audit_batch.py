@@ -81,6 +81,17 @@ def request_scope() -> Iterator[Collector]:
         _READ_ONLY.reset(ro)
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """Inside a read request, a transaction that writes (a derived record kept for later reads): SQLite
+    takes the write lock up front again, so it waits for the writer instead of failing to upgrade a read."""
+    ro = _READ_ONLY.set(False)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(ro)
+
+
 def summarize(events: list[Event], route: str, status: int) -> list[Event]:
     """One entry per request and actor: the event itself when it is the only one, else a summary."""
     by_actor: dict[str, list[Event]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,24 @@ env.filters["percent"] = percent
 env.globals["version"] = __version__
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render_text(request: Request, template: str, context: dict[str, Any]) -> str:
     session = getattr(request.state, "web_session", None)
-    page = env.get_template(template).render(
+    return env.get_template(template).render(
         request=request, session=session, csrf=session.csrf if session else "",
         user=session.ctx.actor.username if session else None, **context)
-    return HTMLResponse(page, status_code=status)
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return HTMLResponse(render_text(request, template, context), status_code=status)
+
+
+def render_kept(request: Request, key: tuple[str, ...], template: str,
+                context: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """A page kept in the browser session's page cache under ``key`` and the request's path and query
+    (templates may read them; see :mod:`.page_cache`), or rendered from ``context()`` and kept. Without a
+    browser session it is simply rendered."""
+    session = getattr(request.state, "web_session", None)
+    if session is None:
+        return render(request, template, context())
+    where = (template, request.url.path, request.url.query)
+    return HTMLResponse(session.pages.page(where + key, lambda: render_text(request, template, context())))

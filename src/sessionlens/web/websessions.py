@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..services.context import Ctx
+from .page_cache import PageCache
 
 
 def _digest(token: str) -> str:
@@ -27,6 +28,7 @@ class WebSession:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     created: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
+    pages: PageCache = field(default_factory=PageCache)  # rendered pages of this browser session (PHI, memory)
 
     @property
     def account_id(self) -> str:
@@ -58,6 +60,7 @@ class SessionStore:
             session = self._items.get(key)
             if session is not None and (now - session.seen > self.idle or now - session.created > self.lifetime):
                 del self._items[key]
+                session.pages.clear()
                 session, expired = None, True
             elif session is not None:
                 session.seen = now
@@ -68,7 +71,9 @@ class SessionStore:
     def drop(self, token: str | None) -> None:
         if token:
             with self._lock:
-                self._items.pop(_digest(token), None)
+                gone = self._items.pop(_digest(token), None)
+            if gone is not None:
+                gone.pages.clear()
             self._emptied()
 
     def account_ids(self) -> set[str]:
@@ -86,7 +91,7 @@ class SessionStore:
         with self._lock:
             for key in [k for k, s in self._items.items()
                         if now - s.seen > self.idle or now - s.created > self.lifetime]:
-                del self._items[key]
+                self._items.pop(key).pages.clear()
 
     def _emptied(self) -> None:
         """A session ended: the owner of the store re-checks which keys may stay (idempotent)."""

@@ -18,7 +18,8 @@ from ...services import analyses, exports, media_sessions, note_workflow
 from ...services.context import Ctx
 from ..deps import checked_form, ctx, see_other, web_state
 from ..ids import SessionId
-from ..render import render
+from ..page_cache import fingerprint
+from ..render import render, render_kept
 from ..views import note as note_view
 from ..views.review import review
 
@@ -38,8 +39,9 @@ def review_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) 
     has_audio = "audio" in info["kinds"]
     if info.get("status") in PENDING:
         return render(request, "pending.html.j2", {"info": info, "has_audio": has_audio})
-    view = review(analyses.read_analysis(c, session_id), info)
-    return render(request, "review.html.j2", {"v": view, "has_audio": has_audio})
+    key = ("review", session_id, analyses.analysis_version(c, session_id), fingerprint(info))
+    return render_kept(request, key, "review.html.j2", lambda: {
+        "v": review(analyses.read_analysis(c, session_id), info), "has_audio": has_audio})
 
 
 @router.get("/sessions/{session_id}/note")
@@ -51,10 +53,10 @@ def note_page(request: Request, session_id: SessionId, c: Ctx = Depends(ctx)) ->
         return render(request, "note_start.html.j2", {"info": info, "formats": FORMATS, "details": DETAILS,
                                                       "detail": web_state(request).settings.note_detail,
                                                       "modalities": MODALITY_LABELS})
-    evidence = note_view.evidence_index(analyses.read_analysis(c, session_id))
-    return render(request, "note.html.j2", {"info": info, "note": note, "evidence": evidence,
-                                             "exports": list(EXPORTERS), "formats": FORMATS, "details": DETAILS,
-                                             "modalities": MODALITY_LABELS})
+    key = ("note", session_id, analyses.analysis_version(c, session_id), fingerprint(info), fingerprint(note))
+    return render_kept(request, key, "note.html.j2", lambda: {
+        "info": info, "note": note, "evidence": note_view.evidence_index(analyses.read_analysis(c, session_id)),
+        "exports": list(EXPORTERS), "formats": FORMATS, "details": DETAILS, "modalities": MODALITY_LABELS})
 
 
 @router.post("/sessions/{session_id}/note/draft")
