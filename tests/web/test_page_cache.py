@@ -1,12 +1,15 @@
-"""Pages kept per browser session (issue 19): a repeated view of a session's review or note editor is
-served without decrypting and re-rendering the analysis, yet each view is still permission-checked and
-audited, every change to what the page shows makes a new page, and signing out drops the kept pages."""
+"""Pages kept per signed-in account (issue 19): a repeated view of a session's review or note editor, in
+any tab of the account, is served without decrypting and re-rendering the analysis, yet each view is still
+permission-checked and audited, every change to what the page shows makes a new page, each tab gets its
+own CSRF token, and the account's last sign-out drops the kept pages."""
 
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sessionlens.services import analyses
+from sessionlens.web.page_cache import CSRF_SLOT
 
 from .helpers import browser, sign_in
 from .test_audit_per_request import _entries
@@ -66,6 +69,21 @@ def test_note_editor_shows_each_saved_edit(vault, decrypts) -> None:
         sections[0]["sentences"].append({"text": "Client named one next step."})
         assert client.put(f"/api/sessions/{sid}/note", json={"sections": sections}, headers=h).status_code == 200
         assert "Client named one next step." in client.get(f"/sessions/{sid}/note").text
+
+
+def test_tabs_of_one_account_share_pages_each_with_its_own_csrf_token(vault, decrypts) -> None:
+    directory, ids = vault
+    sid = ids["session"]
+    with browser(directory) as first:
+        first_csrf = sign_in(first)
+        shown = first.get(f"/sessions/{sid}/note").text  # note_start: no analysis read
+        one = first.get(f"/sessions/{sid}").text
+        second = TestClient(first.app, base_url=str(first.base_url), follow_redirects=False)
+        second_csrf = sign_in(second)
+        two = second.get(f"/sessions/{sid}").text
+        assert decrypts == [sid] and first_csrf != second_csrf and shown
+        assert one == two.replace(second_csrf, first_csrf) and second_csrf in two and first_csrf not in two
+        assert CSRF_SLOT not in one + two  # the placeholder never leaves
 
 
 def test_signing_out_drops_the_kept_pages(vault) -> None:

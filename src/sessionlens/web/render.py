@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from .. import __version__
 from .format import clock, percent
+from .page_cache import CSRF_SLOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -22,10 +23,10 @@ env.filters["percent"] = percent
 env.globals["version"] = __version__
 
 
-def render_text(request: Request, template: str, context: dict[str, Any]) -> str:
+def render_text(request: Request, template: str, context: dict[str, Any], *, csrf: str | None = None) -> str:
     session = getattr(request.state, "web_session", None)
     return env.get_template(template).render(
-        request=request, session=session, csrf=session.csrf if session else "",
+        request=request, session=session, csrf=csrf or (session.csrf if session else ""),
         user=session.ctx.actor.username if session else None, **context)
 
 
@@ -35,11 +36,12 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 
 def render_kept(request: Request, key: tuple[str, ...], template: str,
                 context: Callable[[], dict[str, Any]]) -> HTMLResponse:
-    """A page kept in the browser session's page cache under ``key`` and the request's path and query
+    """A page kept in the account's page cache under ``key`` and the request's path and query
     (templates may read them; see :mod:`.page_cache`), or rendered from ``context()`` and kept. Without a
     browser session it is simply rendered."""
     session = getattr(request.state, "web_session", None)
     if session is None:
         return render(request, template, context())
     where = (template, request.url.path, request.url.query)
-    return HTMLResponse(session.pages.page(where + key, lambda: render_text(request, template, context())))
+    page = session.pages.page(where + key, lambda: render_text(request, template, context(), csrf=CSRF_SLOT))
+    return HTMLResponse(page.replace(CSRF_SLOT, session.csrf))

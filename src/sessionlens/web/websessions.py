@@ -28,7 +28,7 @@ class WebSession:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     created: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
-    pages: PageCache = field(default_factory=PageCache)  # rendered pages of this browser session (PHI, memory)
+    pages: PageCache = field(default_factory=PageCache)  # the account's rendered pages (PHI, memory; shared)
 
     @property
     def account_id(self) -> str:
@@ -41,13 +41,15 @@ class SessionStore:
         self.idle, self.lifetime, self.clock = idle_seconds, lifetime_seconds, clock
         self._on_empty = on_empty
         self._items: dict[str, WebSession] = {}
+        self._pages: dict[str, PageCache] = {}  # per account, while it has a live browser session
         self._lock = threading.Lock()
 
     def create(self, ctx: Ctx, standing: str | None = None) -> tuple[str, WebSession]:
         token = secrets.token_urlsafe(32)
         now = self.clock()
-        session = WebSession(ctx, standing, created=now, seen=now)
         with self._lock:
+            pages = self._pages.setdefault(ctx.actor.id, PageCache())
+            session = WebSession(ctx, standing, created=now, seen=now, pages=pages)
             self._items[_digest(token)] = session
         return token, session
 
@@ -60,7 +62,7 @@ class SessionStore:
             session = self._items.get(key)
             if session is not None and (now - session.seen > self.idle or now - session.created > self.lifetime):
                 del self._items[key]
-                session.pages.clear()
+                self._forget_pages()
                 session, expired = None, True
             elif session is not None:
                 session.seen = now
@@ -71,9 +73,8 @@ class SessionStore:
     def drop(self, token: str | None) -> None:
         if token:
             with self._lock:
-                gone = self._items.pop(_digest(token), None)
-            if gone is not None:
-                gone.pages.clear()
+                self._items.pop(_digest(token), None)
+                self._forget_pages()
             self._emptied()
 
     def account_ids(self) -> set[str]:
@@ -91,7 +92,14 @@ class SessionStore:
         with self._lock:
             for key in [k for k, s in self._items.items()
                         if now - s.seen > self.idle or now - s.created > self.lifetime]:
-                self._items.pop(key).pages.clear()
+                del self._items[key]
+            self._forget_pages()
+
+    def _forget_pages(self) -> None:
+        """Under the lock: the kept pages of accounts with no live browser session go."""
+        live = {s.account_id for s in self._items.values()}
+        for account in [a for a in self._pages if a not in live]:
+            self._pages.pop(account).clear()
 
     def _emptied(self) -> None:
         """A session ended: the owner of the store re-checks which keys may stay (idempotent)."""
