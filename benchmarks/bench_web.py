@@ -90,20 +90,24 @@ def sign_in(http: httpx.Client | TestClient, username: str = "", secret: str = P
     http.headers["cookie"] = _cookie(answer, "__Host-sl_session")
 
 
-def render_times(directory: Path, session_id: str) -> tuple[list[float], int]:
-    """Server-side time of GET /sessions/{id}: in-process, so no network or browser in the number."""
+def render_times(directory: Path, session_id: str) -> tuple[list[float], list[float], int]:
+    """Server-side time of GET /sessions/{id}, in-process (no network or browser in the number): rendered
+    from the analysis (the account's kept pages emptied before each request), then kept pages shown again."""
     app = create_app(Settings(env={}), directory)
     with TestClient(app, base_url="https://127.0.0.1", follow_redirects=False) as http:
         sign_in(http)
         http.get(f"/sessions/{session_id}")  # warm templates and imports
-        times, size = [], 0
-        for _ in range(RENDERS):
+        pages = next(iter(app.state.web.sessions._items.values())).pages
+        rendered, kept, size = [], [], 0
+        for n in range(2 * RENDERS):
+            if n < RENDERS:
+                pages.clear()
             t0 = time.perf_counter()
             page = http.get(f"/sessions/{session_id}")
-            times.append((time.perf_counter() - t0) * 1000)
+            (rendered if n < RENDERS else kept).append((time.perf_counter() - t0) * 1000)
             assert page.status_code == 200
             size = len(page.content)
-    return times, size
+    return rendered, kept, size
 
 
 def free_port() -> int:
@@ -138,6 +142,7 @@ class Load:
     requests: int
     think: tuple[float, float] | None
     times: dict[str, list[float]] = field(default_factory=dict)  # url kind -> latencies (ms)
+    firsts: list[float] = field(default_factory=list)  # each user's first request of each url (cold pages)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -163,6 +168,8 @@ def user(load: Load, who: tuple[str, str, list[str]], ready: threading.Barrier, 
             assert r.status_code == 200, (url, r.status_code)
             with load.lock:
                 load.times.setdefault(kind_of(url), []).append(ms)
+                if i < len(urls):
+                    load.firsts.append(ms)
             if load.think:
                 time.sleep(rng.uniform(*load.think))
 
@@ -342,7 +349,7 @@ def main() -> str:
     with tempfile.TemporaryDirectory(prefix="sl-bench-web-") as tmp:
         directory = Path(tmp)
         client_id, session_id, utterances = make_vault(directory)
-        renders, size = render_times(directory, session_id)
+        renders, kept, size = render_times(directory, session_id)
         lap, lap_wall = laptop(directory, client_id, session_id, THINK)
         progress("laptop, think time", lap, lap_wall)
         lap_stress, lap_stress_wall = laptop(directory, client_id, session_id, None)
@@ -359,13 +366,18 @@ def main() -> str:
         "of the run (the machine is shared: other work inflates the tails). Reproduce: `make bench BENCH=web`.",
         "",
         f"Review page of a 60-minute session ({utterances} utterances, page {size / 1024:.0f} KiB), server time "
-        f"in-process over {RENDERS} renders (decrypt + audit + render): median {statistics.median(renders):.0f} ms, "
-        f"p95 {pct(renders, 0.95):.0f} ms (target < 300 ms).",
+        f"in-process over {RENDERS} requests each: rendered (decrypt + parse + render + audit) median "
+        f"{statistics.median(renders):.0f} ms, p95 {pct(renders, 0.95):.0f} ms; shown again from the account's "
+        f"kept pages (permission check + audit) median {statistics.median(kept):.0f} ms, p95 "
+        f"{pct(kept, 0.95):.0f} ms (target < 300 ms).",
         "",
         f"A real server process on loopback; each user signs in through the form, then makes {REQUESTS_PER_USER} "
         f"requests with a think time of {THINK[0]}–{THINK[1]} s between them (\"stress\": no pause at all). "
         "One audit entry per request, appended by the vault's single audit writer (group commit); SQLite reads "
-        "run beside the writer instead of queuing for its lock.",
+        "run beside the writer instead of queuing for its lock. A review page or note editor is rendered on an "
+        "account's first view of it and kept for its later views, in any of its tabs, until what it shows "
+        "changes (web/page_cache.py); the sessions' headline metrics come from a small sealed record, not the "
+        "1 MB analysis document. The target applies to every request, first views included.",
         "",
         "| run | requests | p50 | p95 (target < 300 ms) | max |",
         "|---|---|---|---|---|",
@@ -376,12 +388,13 @@ def main() -> str:
              "browsers), 2 processes transcribing: review page", srv.times[review]),
         _row("practice server, same run: note editor", srv.times[editor]),
         _row("practice server, same run: both", everything(srv), srv_wall),
+        _row("practice server, same run: each user's first view of each page (pages not yet kept)", srv.firsts),
+        _row("laptop, think time: each user's first request of each url", lap.firsts),
         "",
         f"Transcription load: 2 processes running the workers' speech pipeline (one thread each) on the 35 s "
         f"synthetic dialogue over and over, {busy['transcribed after'] - busy['transcribed before']} transcriptions "
         f"finished while the users were served (still running at the end: {busy['alive']}). They stand in for the "
-        "Celery workers, whose audio jobs failed at this commit when their audit append advanced the anchor "
-        "(AssertionError in vault/anchor.write: the worker holds no anchor key).",
+        "Celery workers: the same speech pipeline at the same niceness, without the broker round trips.",
     ])
 
 
