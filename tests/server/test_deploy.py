@@ -85,6 +85,20 @@ def test_the_properties_the_security_model_needs(compose) -> None:
     assert "reverse_proxy 127.0.0.1:8765" in caddy and "Strict-Transport-Security" in caddy
 
 
+def test_settings_saved_in_the_browser_reach_the_workers(compose) -> None:
+    """The web's root file system is read-only: the settings page and the sign-in throttle write to a volume
+    at SESSIONLENS_HOME, which the workers mount read-only at the same place (jobs.runner.job_settings)."""
+    s = compose["services"]
+    home = _env(s["web"])["SESSIONLENS_HOME"]
+    assert _env(s["worker"])["SESSIONLENS_HOME"] == home
+    web_vol = next(v for v in s["web"]["volumes"] if v.split(":")[1] == home)
+    worker_vol = next(v for v in s["worker"]["volumes"] if v.split(":")[1] == home)
+    assert web_vol.split(":")[0] == worker_vol.split(":")[0] in compose["volumes"]
+    assert not web_vol.endswith(":ro") and worker_vol.endswith(":ro")
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert f"-o 10001 -g 10001 {home}" in dockerfile  # a new volume takes the image directory's owner
+
+
 def _help(*args: str) -> str:
     result = CliRunner().invoke(app, [*args, "--help"])
     assert result.exit_code == 0, result.output
