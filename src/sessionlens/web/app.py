@@ -18,6 +18,7 @@ from . import errors
 from .deps import SignInRequired, sign_in_required
 from .audit_scope import AuditScope
 from .middleware import Guard
+from .render import compile_templates
 from .routes import ROUTERS
 from .state import WebState
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_sweeper, args=(state, stop), daemon=True, name="sl-sweep").start()
+        compile_templates()
         yield
         stop.set()
         state.close()  # the in-process job runner stops before the vault (and its engine) closes
