@@ -8,7 +8,7 @@ import wave
 
 import pytest
 
-from sessionlens.errors import InputError
+from sessionlens.errors import InputError, TranscriptError
 from sessionlens.services import clients, consent, media_sessions, pipeline
 from sessionlens.services.transcription import transcribe_session
 
@@ -47,3 +47,31 @@ def test_guard_allows_only_configured_servers(world, monkeypatch) -> None:
     monkeypatch.setattr(world.vault, "settings", make_settings(job_runner="celery",
                                                                broker_url="redis://10.9.8.7:6379/0"))
     assert pipeline.network_hosts(world.vault)[-1] == "10.9.8.7"
+
+
+def test_in_process_runs_parse_and_decode_in_the_keyless_sandbox(world, monkeypatch) -> None:
+    """`session add FILE` (CLI, in this process, which holds the keys) parses and decodes untrusted input in
+    the limited child, exactly as the durable jobs do (issue 17): the real sandbox runs, and is watched."""
+    from sessionlens import sandbox
+    from sessionlens.services import sessions
+
+    ran: list[str] = []
+    real = sandbox.run
+
+    def watched(fn, *args, **kw):  # type: ignore[no-untyped-def]  # records what ran there, then runs it there
+        ran.append(fn.__name__)
+        return real(fn, *args, **kw)
+
+    monkeypatch.setattr(sandbox, "run", watched)
+    client = clients.add_client(world.alice, "Sandboxed")["id"]
+    consent.record_consent(world.alice, client)
+    sessions.import_session(world.alice, client, b"WEBVTT\n\n00:00.000 --> 00:02.000\n<v Therapist>Hello.\n\n"
+                            b"00:02.000 --> 00:04.000\n<v Client>Hi.\n", source="short.vtt")
+    assert ran == ["parse_packed"]
+    with pytest.raises(InputError, match="not a transcript|could not|no utterances|format"):
+        sessions.import_session(world.alice, client, b"\x00\x01 not a transcript", source="x.vtt")
+    session = media_sessions.create_audio_session(world.alice, client, status="awaiting_transcription",
+                                                  mime="audio/wav", data=_wav(3.0))["id"]
+    with pytest.raises(TranscriptError, match="speaker"):  # a silent recording: decoded, then nobody spoke
+        transcribe_session(world.alice, session)
+    assert ran[-1] == "to_wav"

@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from .. import sandbox
 from ..errors import InputError, SessionlensError
 from ..logs import event
 from ..services import pipeline
@@ -135,9 +134,7 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
     if name == "parse":
         with store.transaction(ctx.vault.engine) as conn:
             packed = _input(ctx, conn, job)
-        # The parsers read an untrusted file: in a keyless child with resource limits (sessionlens.sandbox).
-        return sandbox.run(pipeline.parse_packed, packed, float(ctx.vault.settings.speech_rate_wpm),
-                           what="the transcript parser")
+        return pipeline.parse_stage(ctx.vault, packed)  # in a keyless child with resource limits
     if name == "transcribe":
         def report(done: float, total: float | None, stage: str) -> None:
             if hb.lost:  # cancelled, or taken over: stop transcribing now rather than at the next stage
@@ -146,7 +143,7 @@ def _compute(ctx: Ctx, job: R.JobRow, name: str, prev: bytes | None, hb: Heartbe
             if total:
                 hb.progress = 0.6 * min(done / total, 1.0)
 
-        return pipeline.transcribe_stage(ctx, job.session_id or "", report, prepare=_decoded)
+        return pipeline.transcribe_stage(ctx, job.session_id or "", report)  # decoded in the sandbox first
     if name == "analyze":
         return pipeline.analyze_stage(ctx.vault, prev or b"{}")
     raise ValueError(f"unknown stage {name}")
@@ -165,13 +162,6 @@ def _store(ctx: Ctx, job: R.JobRow, worker: str, prev: bytes | None, hb: Heartbe
         R.add_history(conn, job.id, {"stage": "store", "worker": worker, "seconds": 0})
         conn.execute(update(jobs_table).where(jobs_table.c.id == job.id).values(session_id=result["id"]))
         R.set_state(conn, job.id, R.DONE, step=f"done: {result['utterances']} utterances analysed", message="")
-
-
-def _decoded(data: bytes) -> bytes:
-    """The upload decoded to a plain WAV in a keyless, limited child; only that WAV reaches this process's FFmpeg."""
-    from ..ingest.audio import to_wav
-
-    return sandbox.run(to_wav, data, what="the audio decoder", memory_mib=sandbox.DECODE_MEMORY_MIB)
 
 
 def fail_message(exc: BaseException) -> str:

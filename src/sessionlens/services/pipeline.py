@@ -85,9 +85,20 @@ def speech_options(settings: Settings, voiceprint: Any = None, people: int | Non
 # --- the stages ----------------------------------------------------------------------------------
 
 def parse_stage(vault: Vault, packed: bytes) -> bytes:
-    """A packed transcript file → ``{"transcript", "meta"}``."""
-    with offline(allow=network_hosts(vault)):
-        return parse_packed(packed, vault.settings.speech_rate_wpm)
+    """A packed transcript file → ``{"transcript", "meta"}``. The parsers read an untrusted file: they run
+    in a keyless child with resource limits (:mod:`sessionlens.sandbox`), whoever asks — CLI, web or worker."""
+    from .. import sandbox
+
+    return sandbox.run(parse_packed, packed, float(vault.settings.speech_rate_wpm), what="the transcript parser")
+
+
+def decoded_wav(data: bytes) -> bytes:
+    """A recording decoded to a plain WAV in a keyless, limited child (:mod:`sessionlens.sandbox`): only that
+    WAV reaches this process's FFmpeg. Every path that transcribes prepares its audio with this."""
+    from .. import sandbox
+    from ..ingest.audio import to_wav
+
+    return sandbox.run(to_wav, data, what="the audio decoder", memory_mib=sandbox.DECODE_MEMORY_MIB)
 
 
 def parse_packed(packed: bytes, speech_rate_wpm: float) -> bytes:
@@ -101,11 +112,11 @@ def parse_packed(packed: bytes, speech_rate_wpm: float) -> bytes:
 
 
 def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None,
-                     prepare: Callable[[bytes], bytes] | None = None) -> bytes:
+                     prepare: Callable[[bytes], bytes] | None = decoded_wav) -> bytes:
     """A session's sealed audio → ``{"transcript", "meta"}``, labelled with the clinician's enrolled voice.
 
     The audio is read (audited) only with current processing consent, and decoded in memory. ``prepare``
-    (durable jobs: a sandboxed decode to plain WAV) runs on the recording before transcription."""
+    (by default a sandboxed decode to plain WAV) runs on the recording before transcription."""
     from ..codec import transcript_to_dict
     from ..speech.pipeline import transcribe
     from .media_sessions import people_in_room

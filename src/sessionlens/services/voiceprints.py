@@ -87,6 +87,7 @@ def _relabelled(exc: InputError, name: str) -> InputError:
 def _voiceprint_of(audio: bytes, name: str, ctx: Ctx) -> tuple[np.ndarray, float | None]:
     from ..ingest.audio import probe
     from ..speech.voice_roles import enrollment_voiceprint  # heavy (models) only when enrolling
+    from .pipeline import decoded_wav
 
     if not audio:
         raise InputError("the file is empty (0 bytes)", source=name)
@@ -94,6 +95,7 @@ def _voiceprint_of(audio: bytes, name: str, ctx: Ctx) -> tuple[np.ndarray, float
         raise InputError(f"is larger than {MAX_ENROLL_BYTES // 2**20} MB; enroll with a short recording "
                          "(10-60 s of your voice alone)", source=name)
     try:
+        audio = decoded_wav(audio)  # the untrusted container decoded in the keyless sandbox; plain WAV from here
         with offline(allow=store.network_hosts(ctx.vault.engine)):
             info = probe(audio)
             if info.duration is not None and info.duration > MAX_ENROLL_SECONDS:
