@@ -12,6 +12,7 @@ import typer
 
 from ..config import Settings
 from ..lazy import lazy
+from ..payloads.services_jobs import JobPublic
 from ..services.roles import Role
 from .app import app
 from .vault_cmds import account_app
@@ -26,7 +27,7 @@ app.add_typer(jobs_app, name="jobs")
 JobArg = Annotated[str, typer.Argument(help="The job id (from `sessionlens jobs list`).")]
 
 
-def _line(job: dict[str, Any]) -> str:
+def _line(job: JobPublic) -> str:
     message = f"  {job['message']}" if job.get("message") else ""
     return f"{job['id']}  {job['state']}  {job['step']}  {round(100 * float(job['progress']))}%{message}"
 

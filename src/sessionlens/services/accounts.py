@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
-
 from sqlalchemy import Connection, func, select
 
 from ..errors import InputError, NotFoundError
+from ..payloads.services_accounts import AccountShown
 from ..vault import accounts, tenancy
 from ..vault.roles import Role
 from ..vault.models import accounts as accounts_table
@@ -17,42 +16,48 @@ from .context import Ctx
 from .permissions import Action, require, unit_of_work
 
 
-def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> dict[str, Any]:
+def _shown(account: accounts.Account) -> AccountShown:
+    """The fields of ``Account.public()``, typed."""
+    return {"id": account.id, "username": account.username, "role": account.role.value, "owner": account.is_owner,
+            "disabled": account.disabled, "locked_until": account.locked_until}
+
+
+def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> AccountShown:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.create(ctx.vault, conn, username, Role(role), password)
         tenancy.create_account_keys(ctx.vault, conn, account.id, password)  # its own key hierarchy
         ctx.vault.audit(conn, actor=ctx.who, action="account.create", target=account.id,
                         detail={"role": account.role.value})
-    return account.public()
+    return _shown(account)
 
 
-def list_accounts(ctx: Ctx) -> list[dict[str, Any]]:
+def list_accounts(ctx: Ctx) -> list[AccountShown]:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE)
         found = accounts.all_accounts(ctx.vault, conn)
         ctx.vault.audit(conn, actor=ctx.who, action="account.list", target="-", detail={"count": len(found)})
-    return [a.public() for a in found]
+    return [_shown(a) for a in found]
 
 
-def unlock_account(ctx: Ctx, username: str) -> dict[str, Any]:
+def unlock_account(ctx: Ctx, username: str) -> AccountShown:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.unlock(ctx.vault, conn, username)
         ctx.vault.audit(conn, actor=ctx.who, action="account.unlock", target=account.id)
-    return account.public()
+    return _shown(account)
 
 
-def disable_account(ctx: Ctx, username: str, disabled: bool = True) -> dict[str, Any]:
+def disable_account(ctx: Ctx, username: str, disabled: bool = True) -> AccountShown:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.set_disabled(ctx.vault, conn, username, disabled)
         ctx.vault.audit(conn, actor=ctx.who, action="account.disable" if disabled else "account.enable",
                         target=account.id)
-    return account.public()
+    return _shown(account)
 
 
-def change_role(ctx: Ctx, username: str, role: Role | str) -> dict[str, Any]:
+def change_role(ctx: Ctx, username: str, role: Role | str) -> AccountShown:
     """Admins change another account's role. A clinician who still has clients keeps the role: their
     clients would be left with no one allowed to see them."""
     new = Role(role)
@@ -72,7 +77,7 @@ def change_role(ctx: Ctx, username: str, role: Role | str) -> dict[str, Any]:
         account = accounts.set_role(ctx.vault, conn, username, new)
         ctx.vault.audit(conn, actor=ctx.who, action="account.role", target=account.id,
                         detail={"from": before.role.value, "to": new.value})
-    return account.public()
+    return _shown(account)
 
 
 def set_password(ctx: Ctx, username: str, password: str) -> None:

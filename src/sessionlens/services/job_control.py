@@ -9,11 +9,10 @@ clinician's keys are lent to the job again and it resumes from its last checkpoi
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection
 
 from ..errors import InputError, NotFoundError
+from ..payloads.services_jobs import JobPublic
 from ..vault import job_rows as R
 from .context import Ctx
 from .keyring import Keyring, hold_keys
@@ -29,7 +28,7 @@ def _own_job(ctx: Ctx, conn: Connection, job_id: str, action: str) -> R.JobRow:
     return job
 
 
-def cancel_job(ctx: Ctx, job_id: str, *, keyring: Keyring) -> dict[str, Any]:
+def cancel_job(ctx: Ctx, job_id: str, *, keyring: Keyring) -> JobPublic:
     """Stop a queued, waiting or running job of the actor's own; its checkpoints are deleted."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.SESSION_IMPORT, job_id)
@@ -43,7 +42,7 @@ def cancel_job(ctx: Ctx, job_id: str, *, keyring: Keyring) -> dict[str, Any]:
     return job_status(ctx, job_id)
 
 
-def retry_job(ctx: Ctx, job_id: str, *, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
+def retry_job(ctx: Ctx, job_id: str, *, runner: JobRunner, keyring: Keyring) -> JobPublic:
     """Queue a failed job of the actor's own again; it resumes from its last checkpoint."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.SESSION_IMPORT, job_id)

@@ -9,9 +9,10 @@ anyone else asking for it gets "not found", and the attempt is audited.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..errors import NotFoundError
+from ..payloads.services_jobs import JobPublic
 from ..vault import job_rows as R
 from .consent import consented
 from .context import Ctx
@@ -33,14 +34,14 @@ def job_holder(job_id: str) -> str:
     return f"job:{job_id}"
 
 
-def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
+def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> JobPublic:
     hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL)
     runner.dispatch(job_id)
     return job_status(ctx, job_id)
 
 
 def submit_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, runner: JobRunner, keyring: Keyring,
-                      fmt: str | None = None, therapist: Sequence[str] = ()) -> dict[str, Any]:
+                      fmt: str | None = None, therapist: Sequence[str] = ()) -> JobPublic:
     packed = transcript_input(client_id, data, source=source, fmt=fmt, therapist=therapist)
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
@@ -52,7 +53,7 @@ def submit_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, run
     return _start(ctx, job_id, runner, keyring)
 
 
-def submit_audio(ctx: Ctx, session_id: str, *, runner: JobRunner, keyring: Keyring) -> dict[str, Any]:
+def submit_audio(ctx: Ctx, session_id: str, *, runner: JobRunner, keyring: Keyring) -> JobPublic:
     """Transcribe and analyse a session's stored audio."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
@@ -63,7 +64,7 @@ def submit_audio(ctx: Ctx, session_id: str, *, runner: JobRunner, keyring: Keyri
     return _start(ctx, job_id, runner, keyring)
 
 
-def job_status(ctx: Ctx, job_id: str) -> dict[str, Any]:
+def job_status(ctx: Ctx, job_id: str) -> JobPublic:
     """State, step and progress of one of the actor's own jobs (no PHI; not audited when it is one's own)."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.SESSION_IMPORT, job_id)
@@ -73,7 +74,7 @@ def job_status(ctx: Ctx, job_id: str) -> dict[str, Any]:
     return job.public()
 
 
-def list_jobs(ctx: Ctx, limit: int = 50) -> list[dict[str, Any]]:
+def list_jobs(ctx: Ctx, limit: int = 50) -> list[JobPublic]:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.SESSION_IMPORT)
         found = R.for_owner(conn, ctx.actor.id, limit)
@@ -81,7 +82,7 @@ def list_jobs(ctx: Ctx, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def submit_upload(ctx: Ctx, client_id: str, data: bytes, kind: str, name: str, mime: str, *, runner: JobRunner,
-                  keyring: Keyring, people: int | None = None) -> dict[str, Any]:
+                  keyring: Keyring, people: int | None = None) -> JobPublic:
     """An upload from the web app: a transcript becomes a transcript job; audio is sealed into a new session
     (status ``awaiting_transcription``) and an audio job transcribes it."""
     from . import media_sessions

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
+from ..payloads.services_jobs import JobPublic
 from ..payloads.vault_jobs import StageDone
 from . import crypto
 from .ids import _ALPHABET, iso, now, now_iso
@@ -50,8 +51,7 @@ class JobRow:
     message: str
     history: list[StageDone]
 
-    # untyped until services.server_jobs / job_control / web api_jobs take a typed job (issue 16, hB)
-    def public(self) -> dict[str, Any]:
+    def public(self) -> JobPublic:
         """What the owner may see (web, CLI): no PHI."""
         return {"id": self.id, "state": self.state, "step": self.step, "progress": round(self.progress, 2),
                 "session": self.session_id, "message": self.message, "kind": self.kind, "attempts": self.attempts,

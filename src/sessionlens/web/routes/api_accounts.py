@@ -7,12 +7,11 @@ clinician who still has clients) a one-line 400.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from ...payloads.services_accounts import AccountShown
 from ...services import accounts
 from ...services.context import Ctx
 from ...services.roles import Role
@@ -39,10 +38,10 @@ class RoleIn(BaseModel):
 
 
 @router.get("", response_model=list[AccountOut], summary="Accounts (admins and the vault owner)")
-def list_accounts(c: Ctx = Depends(ctx)) -> list[dict[str, Any]]:
+def list_accounts(c: Ctx = Depends(ctx)) -> list[AccountShown]:
     return accounts.list_accounts(c)
 
 
 @router.post("/{username}/role", response_model=AccountOut, summary="Change another account's role (admins)")
-async def change_role(body: RoleIn, username: str = Username, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+async def change_role(body: RoleIn, username: str = Username, c: Ctx = Depends(ctx)) -> AccountShown:
     return await run_in_threadpool(accounts.change_role, c, username, body.role)
