@@ -62,7 +62,14 @@ def test_in_process_runs_parse_and_decode_in_the_keyless_sandbox(world, monkeypa
         ran.append(fn.__name__)
         return real(fn, *args, **kw)
 
+    real_stream = sandbox.stream
+
+    def watched_stream(fn, pieces, *args, **kw):  # type: ignore[no-untyped-def]  # the recording goes in by pieces
+        ran.append(fn.__name__)
+        return real_stream(fn, pieces, *args, **kw)
+
     monkeypatch.setattr(sandbox, "run", watched)
+    monkeypatch.setattr(sandbox, "stream", watched_stream)
     client = clients.add_client(world.alice, "Sandboxed")["id"]
     consent.record_consent(world.alice, client)
     sessions.import_session(world.alice, client, b"WEBVTT\n\n00:00.000 --> 00:02.000\n<v Therapist>Hello.\n\n"
@@ -74,4 +81,4 @@ def test_in_process_runs_parse_and_decode_in_the_keyless_sandbox(world, monkeypa
                                                   mime="audio/wav", data=_wav(3.0))["id"]
     with pytest.raises(TranscriptError, match="speaker"):  # a silent recording: decoded, then nobody spoke
         transcribe_session(world.alice, session)
-    assert ran[-1] == "to_wav"
+    assert ran[-1] == "pcm16_blocks"  # the sealed chunks streamed into the sandboxed decoder

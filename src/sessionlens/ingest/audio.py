@@ -11,7 +11,7 @@ to mono.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -100,6 +100,8 @@ def _open(src: Source) -> Any:  # an av container (PyAV has no usable stubs here
         if p.stat().st_size == 0:
             raise InputError("the file is empty (0 bytes)", source=label)
         target: object = open(p, "rb")  # noqa: SIM115 - closed with the container (_close)
+    elif getattr(src, "streaming", False):  # sandbox.PipeReader: read as FFmpeg asks, never whole here
+        target = src
     else:
         data = src.read() if hasattr(src, "read") else src
         if not data:
@@ -217,6 +219,36 @@ def decode_audio(src: Source) -> Audio:
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), data if data.shape[0] > 1 else None)
 
 
+def pcm16_blocks(src: Source) -> Iterator[tuple[int, bytes]]:
+    """``(channels, interleaved 16-bit PCM at 16 kHz)`` per decoded block: what the sandboxed decoder sends
+    back block by block (:func:`sessionlens.sandbox.stream`), to be written into a WAV by :func:`wav_from`."""
+    for block in iter_blocks(src):
+        yield block.shape[0], (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
+
+
+def wav_from(blocks: Iterable[tuple[int, bytes]], label: str = "audio") -> bytes:
+    """A plain 16 kHz 16-bit WAV from :func:`pcm16_blocks`, written as the blocks come (only the growing
+    WAV and one block held)."""
+    import wave
+
+    out = io.BytesIO()
+    writer: wave.Wave_write | None = None
+    try:
+        for channels, pcm in blocks:
+            if writer is None:  # the channel count is known with the first block
+                writer = wave.open(out, "wb")
+                writer.setnchannels(channels)
+                writer.setsampwidth(2)
+                writer.setframerate(SAMPLE_RATE)
+            writer.writeframes(pcm)
+    finally:
+        if writer is not None:
+            writer.close()  # patches the header's sizes
+    if writer is None:
+        raise InputError("no audio could be decoded", source=label)
+    return out.getvalue()
+
+
 def to_wav(src: Source) -> bytes:
     """Decode any accepted recording to a plain 16 kHz 16-bit WAV (stereo kept, else mono).
 
@@ -224,25 +256,8 @@ def to_wav(src: Source) -> bytes:
     decoders then touch the upload only there, and the process holding keys reads a WAV written here.
     Written block by block: besides the source, only the growing WAV and one decoded block are held
     (no list of float blocks, no whole-recording float copy: 3 h of 16 kHz mono is 690 MB as float32)."""
-    import wave
-
-    out = io.BytesIO()
-    writer: wave.Wave_write | None = None
-    try:
-        for block in iter_blocks(src):
-            if writer is None:  # the channel count is known with the first block
-                writer = wave.open(out, "wb")
-                writer.setnchannels(block.shape[0])
-                writer.setsampwidth(2)
-                writer.setframerate(SAMPLE_RATE)
-            writer.writeframes((np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes())
-    finally:
-        if writer is not None:
-            writer.close()  # patches the header's sizes
-    if writer is None:
-        raise InputError("no audio could be decoded", source=_label(src))
-    return out.getvalue()
+    return wav_from(pcm16_blocks(src), _label(src))
 
 
 __all__ = ["Audio", "AudioInfo", "DEMUXERS", "SAMPLE_RATE", "decode_audio", "is_media_file", "iter_blocks",
-           "looks_like_media", "probe", "to_wav"]
+           "looks_like_media", "pcm16_blocks", "probe", "to_wav", "wav_from"]

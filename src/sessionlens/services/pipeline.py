@@ -17,7 +17,7 @@ or stores a session:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ from ..vault import blobs, records, store
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import sessions
-from ..vault.vault import Vault
+from ..vault.vault import Vault, acting_as
 from .consent import consented
 from .context import Ctx
 from .permissions import Action, Refused, allowed, client_row, session_row, unit_of_work
@@ -101,6 +101,31 @@ def decoded_wav(data: bytes) -> bytes:
     return sandbox.run(to_wav, data, what="the audio decoder", memory_mib=sandbox.DECODE_MEMORY_MIB)
 
 
+def streamed_wav(pieces: Iterable[bytes]) -> bytes:
+    """A recording, given piece by piece (sealed chunks as they are opened), decoded in the keyless, limited
+    child as it arrives (:func:`sessionlens.sandbox.stream`) and written into a plain WAV here block by block:
+    neither process holds the whole encoded recording (except an MP4/M4A, whose index may come last)."""
+    from .. import sandbox
+    from ..ingest.audio import pcm16_blocks, wav_from
+
+    return wav_from(sandbox.stream(pcm16_blocks, pieces, what="the audio decoder",
+                                   memory_mib=sandbox.DECODE_MEMORY_MIB))
+
+
+def sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[bytes]:
+    """A sealed blob's plaintext, ``size`` bytes at a time, each read in a short transaction of its own (a
+    long decode never holds one open), each range authenticated; the total is checked against the sealed size."""
+    vault = ctx.vault
+    with acting_as(ctx.actor.id), vault.transaction() as conn:
+        total = blobs.size_of(vault, conn, blob_id)
+    for start in range(0, total, size):
+        with acting_as(ctx.actor.id), vault.transaction() as conn:
+            piece = blobs.read_range(vault, conn, blob_id, start, start + size)
+        if len(piece) != min(size, total - start):
+            raise InputError("the stored recording is shorter than its seal says")
+        yield piece
+
+
 def parse_packed(packed: bytes, speech_rate_wpm: float) -> bytes:
     """The parse itself, keyless and vault-free (durable jobs run it in ``sessionlens.sandbox``)."""
     from ..codec import transcript_to_dict
@@ -111,12 +136,11 @@ def parse_packed(packed: bytes, speech_rate_wpm: float) -> bytes:
     return _json({"transcript": transcript_to_dict(transcript), "meta": meta})
 
 
-def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None,
-                     prepare: Callable[[bytes], bytes] | None = decoded_wav) -> bytes:
+def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None) -> bytes:
     """A session's sealed audio → ``{"transcript", "meta"}``, labelled with the clinician's enrolled voice.
 
-    The audio is read (audited) only with current processing consent, and decoded in memory. ``prepare``
-    (by default a sandboxed decode to plain WAV) runs on the recording before transcription."""
+    The audio is read (audited) only with current processing consent, streamed chunk by chunk into the
+    sandboxed decoder (:func:`streamed_wav`), and only the plain 16 kHz WAV it writes is transcribed here."""
     from ..codec import transcript_to_dict
     from ..speech.pipeline import transcribe
     from .media_sessions import people_in_room
@@ -128,13 +152,11 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
         blob_id = blobs.find(conn, session_id, BlobKind.AUDIO)
         if blob_id is None:
             raise Refused(ConsentError("this session has no audio to transcribe"), "transcribe", session_id)
-        data = blobs.get(ctx.vault, conn, blob_id)
         people = people_in_room(ctx, conn, row)
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
                         detail={"session": session_id, "purpose": "transcribe"})
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
-    if prepare is not None:
-        data = prepare(data)
+    data = streamed_wav(sealed_pieces(ctx, blob_id))
     with offline(allow=network_hosts(ctx.vault)):
         transcript = transcribe(data, speech_options(ctx.vault.settings, voice, people), progress=progress)
     return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
