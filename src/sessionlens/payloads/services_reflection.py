@@ -3,6 +3,11 @@ are hD's payloads/reflection_*.py)."""
 
 from typing_extensions import TypedDict
 
+from .reflection_checkins import CheckIn, JournalEntry, StandingHistoryRow, StandingRow
+from .reflection_impressions import ImpressionRow, ItemValue
+from .reflection_markers import Marker
+from .reflection_trends import ClientTrends, MeasureScore, MeasureSeries
+
 
 class ReflectionRow(TypedDict):
     """The cleartext columns of a ``reflections`` row; all but ``key_id``/``key_version`` are bound into the
@@ -36,3 +41,65 @@ class JournalWritten(TypedDict):
     id: str
     session: str
     written_at: str
+
+
+class ImpressionStored(TypedDict):
+    """The sealed payload of an ``impression`` record."""
+
+    answers: dict[str, ItemValue]
+    blind: bool
+
+
+class ImpressionsCompared(TypedDict):
+    session: str
+    blind: bool
+    note: ItemValue
+    rows: list[ImpressionRow]
+
+
+class JournalEntryShown(JournalEntry):
+    id: str
+
+
+class MeasureShown(MeasureScore):
+    """A stored measure as listed: the sealed score, the record id and the session it belongs to (if any)."""
+
+    id: str
+    session: str | None
+
+
+class MeasureRecorded(MeasureScore):
+    id: str
+    client: str
+
+
+class SessionMarkers(TypedDict):
+    session: str
+    client: str
+    markers: list[Marker]
+    measures: dict[str, MeasureSeries]
+
+
+class ClientTrendsShown(ClientTrends):
+    client: str
+
+
+class CheckInRecorded(CheckIn):
+    id: str
+
+
+class WellbeingRecorded(CheckInRecorded):
+    summary: list[str]
+
+
+class StandingRecorded(CheckInRecorded):
+    dimensions: list[StandingRow]
+
+
+class StandingOverview(TypedDict):
+    """Where the clinician placed themselves over time, beside what their session data shows."""
+
+    history: list[StandingHistoryRow]
+    recollection: list[str]
+    heavy_sessions: int
+    prompts: list[str]

@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ..errors import NotFoundError
-from ..payloads.reflection_checkins import CheckIn, WellbeingHistoryRow
+from ..payloads.document import AnalysisDocument
+from ..payloads.reflection_checkins import CheckIn, JournalEntry, WellbeingHistoryRow
 from ..payloads.reflection_impressions import ImpressionTally
-from ..payloads.reflection_trends import ClinicianTrends, SessionPoint
-from ..payloads.services_reflection import ImpressionsRecorded, ImpressionsStatus, JournalWritten, ReflectionRow
+from ..payloads.reflection_trends import ClinicianTrends, MeasureScore, SessionPoint
+from ..payloads.services_reflection import (CheckInRecorded, ClientTrendsShown, ImpressionsCompared, ImpressionsRecorded,
+                                            ImpressionsStatus, ImpressionStored, JournalEntryShown, JournalWritten,
+                                            MeasureRecorded, MeasureShown, ReflectionRow, SessionMarkers,
+                                            StandingOverview, StandingRecorded, WellbeingRecorded)
 from ..reflection import impressions as imp
 from ..reflection import journal, markers, measures, standing, trends, wellbeing
 from ..vault import blobs, records
@@ -42,7 +46,7 @@ def record_id(prefix: str = "r") -> str:
     return f"{prefix}-{new_id('blob')[2:]}"
 
 
-def _aad(row: Mapping[str, Any]) -> dict[str, Any]:
+def _aad(row: Mapping[str, Any]) -> dict[str, str | None]:
     return {"table": "reflections", **{k: row[k] for k in ("owner_id", "kind", "client_id", "session_id",
                                                            "recipient_id", "created_at")}}
 
@@ -70,12 +74,11 @@ def seal(vault: Vault, conn: Connection, row: Mapping[str, Any], payload: Mappin
     return records.seal_json(key, payload, key_id=key_id, key_version=version, record_id=row["id"], aad=_aad(row))
 
 
-def unseal(vault: Vault, conn: Connection, row: Any) -> dict[str, Any]:
+def unseal(vault: Vault, conn: Connection, row: Any) -> Any:
+    """A record's sealed payload, raw JSON: its shape depends on the row's kind (the callers name it)."""
     m = row._mapping
     key, key_id, version = _key(vault, conn, m)
-    opened: dict[str, Any] = records.open_json(key, m["sealed"], key_id=key_id, key_version=version,
-                                               record_id=m["id"], aad=_aad(m))
-    return opened
+    return records.open_json(key, m["sealed"], key_id=key_id, key_version=version, record_id=m["id"], aad=_aad(m))
 
 
 def put(vault: Vault, conn: Connection, *, owner_id: str, kind: str, payload: Mapping[str, Any],
@@ -114,12 +117,11 @@ def rows(conn: Connection, owner_id: str, kind: str, *, client_id: str | None = 
     return list(conn.execute(q.order_by(reflections.c.created_at, reflections.c.id)))
 
 
-def _analysis(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
+def _analysis(ctx: Ctx, conn: Connection, session_id: str) -> AnalysisDocument:
     blob_id = blobs.find(conn, session_id, BlobKind.ANALYSIS)
     if blob_id is None:
         raise NotFoundError(f"session {session_id} has no analysis record")
-    doc: dict[str, Any] = json.loads(blobs.get(ctx.vault, conn, blob_id))  # the stored analysis, raw JSON
-    return doc
+    return cast(AnalysisDocument, json.loads(blobs.get(ctx.vault, conn, blob_id)))  # the stored analysis
 
 
 def _seen_data(ctx: Ctx, conn: Connection, session_id: str) -> bool:
@@ -147,11 +149,12 @@ def record_impressions(ctx: Ctx, session_id: str, answers: Mapping[str, object])
     return {"id": rec["id"], "session": session_id, "blind": blind, "items": sorted(payload)}
 
 
-def _latest_impression(ctx: Ctx, conn: Connection, session_id: str) -> dict[str, Any]:
+def _latest_impression(ctx: Ctx, conn: Connection, session_id: str) -> ImpressionStored:
     found = rows(conn, ctx.actor.id, "impression", session_id=session_id)
     if not found:
         raise NotFoundError(f"no impressions recorded for session {session_id}")
-    return unseal(ctx.vault, conn, found[-1])
+    stored: ImpressionStored = unseal(ctx.vault, conn, found[-1])
+    return stored
 
 
 def has_impressions(ctx: Ctx, session_id: str) -> ImpressionsStatus:
@@ -163,7 +166,7 @@ def has_impressions(ctx: Ctx, session_id: str) -> ImpressionsStatus:
     return {"session": session_id, "recorded": bool(found), "data_opened": seen}
 
 
-def compare_impressions(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def compare_impressions(ctx: Ctx, session_id: str) -> ImpressionsCompared:
     """The recorded impressions side by side with what the analysis recorded."""
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.REFLECTION_READ, session_id)
@@ -181,7 +184,7 @@ def recollection_over_time(ctx: Ctx) -> ImpressionTally:
         purge_orphans(conn)
         comparisons = []
         for r in rows(conn, ctx.actor.id, "impression"):
-            stored = unseal(ctx.vault, conn, r)
+            stored: ImpressionStored = unseal(ctx.vault, conn, r)
             comparisons.append(imp.compare(stored["answers"], _analysis(ctx, conn, r.session_id)))
         ctx.vault.audit(conn, actor=ctx.who, action="impressions.compare", target="-",
                         detail={"sessions": len(comparisons)})
@@ -202,12 +205,15 @@ def add_journal_entry(ctx: Ctx, session_id: str, text: str) -> JournalWritten:
     return {"id": rec["id"], "session": session_id, "written_at": payload["written_at"]}
 
 
-def _entries(ctx: Ctx, conn: Connection, session_id: str) -> list[dict[str, Any]]:
-    return [dict(unseal(ctx.vault, conn, r), id=r.id) for r in rows(conn, ctx.actor.id, "journal",
-                                                                      session_id=session_id)]
+def _entries(ctx: Ctx, conn: Connection, session_id: str) -> list[JournalEntryShown]:
+    out: list[JournalEntryShown] = []
+    for r in rows(conn, ctx.actor.id, "journal", session_id=session_id):
+        entry: JournalEntry = unseal(ctx.vault, conn, r)
+        out.append({**entry, "id": r.id})
+    return out
 
 
-def read_journal(ctx: Ctx, session_id: str) -> list[dict[str, Any]]:
+def read_journal(ctx: Ctx, session_id: str) -> list[JournalEntryShown]:
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.REFLECTION_READ, session_id)
         out = _entries(ctx, conn, session_id)
@@ -231,12 +237,15 @@ def export_journal(ctx: Ctx, session_id: str) -> bytes:
 # --- markers and measures -----------------------------------------------------------------------
 
 
-def _measures(ctx: Ctx, conn: Connection, client_id: str) -> list[dict[str, Any]]:
-    return [dict(unseal(ctx.vault, conn, r), id=r.id, session=r.session_id)
-            for r in rows(conn, ctx.actor.id, "measure", client_id=client_id)]
+def _measures(ctx: Ctx, conn: Connection, client_id: str) -> list[MeasureShown]:
+    out: list[MeasureShown] = []
+    for r in rows(conn, ctx.actor.id, "measure", client_id=client_id):
+        scored: MeasureScore = unseal(ctx.vault, conn, r)
+        out.append({**scored, "id": r.id, "session": r.session_id})
+    return out
 
 
-def session_markers(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def session_markers(ctx: Ctx, session_id: str) -> SessionMarkers:
     """Relationship-centred markers; for the clinician, beside the client's recorded symptom measures."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MARKERS_READ, session_id)
@@ -248,7 +257,7 @@ def session_markers(ctx: Ctx, session_id: str) -> dict[str, Any]:
 
 
 def record_measure(ctx: Ctx, client_id: str, instrument: str, answers: Sequence[int],
-                   taken_on: date | None = None, session_id: str | None = None) -> dict[str, Any]:
+                   taken_on: date | None = None, session_id: str | None = None) -> MeasureRecorded:
     scored = measures.score(instrument, answers, taken_on)
     with unit_of_work(ctx) as conn:
         client = client_row(ctx, conn, Action.REFLECTION_WRITE, client_id)
@@ -261,7 +270,7 @@ def record_measure(ctx: Ctx, client_id: str, instrument: str, answers: Sequence[
     return {"id": rec["id"], "client": client_id, **scored}
 
 
-def list_measures(ctx: Ctx, client_id: str) -> list[dict[str, Any]]:
+def list_measures(ctx: Ctx, client_id: str) -> list[MeasureShown]:
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.REFLECTION_READ, client_id)
         out = _measures(ctx, conn, client_id)
@@ -272,7 +281,7 @@ def list_measures(ctx: Ctx, client_id: str) -> list[dict[str, Any]]:
 # --- trends -------------------------------------------------------------------------------------
 
 
-def _docs(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[tuple[Any, dict[str, Any]]]:
+def _docs(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[tuple[Any, AnalysisDocument]]:
     return [(s, _analysis(ctx, conn, s.id)) for s in session_rows if blobs.find(conn, s.id, BlobKind.ANALYSIS)]
 
 
@@ -280,7 +289,7 @@ def _points(ctx: Ctx, conn: Connection, session_rows: Sequence[Any]) -> list[Ses
     return [trends.session_point(s.id, s.client_id, s.created_at, doc) for s, doc in _docs(ctx, conn, session_rows)]
 
 
-def client_trends(ctx: Ctx, client_id: str) -> dict[str, Any]:
+def client_trends(ctx: Ctx, client_id: str) -> ClientTrendsShown:
     with unit_of_work(ctx) as conn:
         client_row(ctx, conn, Action.REFLECTION_READ, client_id)
         srows = conn.execute(select(sessions).where(sessions.c.client_id == client_id)
@@ -306,7 +315,7 @@ def clinician_trends(ctx: Ctx) -> ClinicianTrends:
 # --- the clinician's own check-ins --------------------------------------------------------------
 
 
-def _checkin(ctx: Ctx, kind: str, entry: CheckIn) -> dict[str, Any]:
+def _checkin(ctx: Ctx, kind: str, entry: CheckIn) -> CheckInRecorded:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_WRITE)
         rec = put(ctx.vault, conn, owner_id=ctx.actor.id, kind=kind, payload=entry)
@@ -314,15 +323,15 @@ def _checkin(ctx: Ctx, kind: str, entry: CheckIn) -> dict[str, Any]:
     return {"id": rec["id"], **entry}
 
 
-def _checkins(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
+def _checkins(ctx: Ctx, kind: str) -> list[CheckIn]:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.REFLECTION_READ)
-        out = [unseal(ctx.vault, conn, r) for r in rows(conn, ctx.actor.id, kind)]
+        out: list[CheckIn] = [unseal(ctx.vault, conn, r) for r in rows(conn, ctx.actor.id, kind)]
         ctx.vault.audit(conn, actor=ctx.who, action=f"{kind}.read", target="-", detail={"count": len(out)})
     return out
 
 
-def record_wellbeing(ctx: Ctx, answers: Mapping[str, object]) -> dict[str, Any]:
+def record_wellbeing(ctx: Ctx, answers: Mapping[str, object]) -> WellbeingRecorded:
     with unit_of_work(ctx):
         require(ctx, Action.REFLECTION_WRITE)  # before validating: a refusal says nothing about the answers
     entry = _checkin(ctx, "wellbeing", wellbeing.record(answers))
@@ -335,14 +344,14 @@ def wellbeing_history(ctx: Ctx) -> list[WellbeingHistoryRow]:
     return wellbeing.history(_checkins(ctx, "wellbeing"))
 
 
-def record_standing(ctx: Ctx, answers: Mapping[str, object]) -> dict[str, Any]:
+def record_standing(ctx: Ctx, answers: Mapping[str, object]) -> StandingRecorded:
     with unit_of_work(ctx):
         require(ctx, Action.REFLECTION_WRITE)
     entry = _checkin(ctx, "standing", standing.record(answers))
     return {**entry, "dimensions": standing.describe(entry)}
 
 
-def standing_history(ctx: Ctx) -> dict[str, Any]:
+def standing_history(ctx: Ctx) -> StandingOverview:
     """Where the clinician placed themselves over time, beside what their session data shows."""
     with unit_of_work(ctx):
         require(ctx, Action.REFLECTION_READ)
