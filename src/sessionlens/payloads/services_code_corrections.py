@@ -2,7 +2,7 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .analysis_coding import Agreement, GroupedCv
+from .analysis_coding import Agreement, GroupedCv, TrainingRow
 from .document import CodesJson
 from .metrics import ClientTalk, Interventions
 
@@ -65,3 +65,13 @@ class RetrainReport(TypedDict):
     kept: bool
     reason: NotRequired[str]
     cv: NotRequired[GroupedCv]
+
+
+class TrainingExportRow(TrainingRow):
+    """One line of the re-training export (JSONL): the AnnoMI-shaped row, where it comes from, and the model's
+    label beside the clinician's."""
+
+    transcript_id: str
+    utterance_id: str
+    model_label: str | None
+    model_subcodes: list[str]

@@ -10,8 +10,8 @@ the clinician says, never inside the vault (see services/exports.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import Connection, select, update
 
@@ -22,8 +22,10 @@ from ..analysis.coding.scheme import requested
 from ..codec import transcript_from_dict
 from ..domain import Transcript
 from ..errors import InputError
-from ..payloads.services_code_corrections import (AgreementReport, CodeCorrected, CorrectionsListed, RetrainReport,
-                                                  SessionAgreement)
+from ..payloads.document import AnalysisDocument, CodesJson
+from ..payloads.services_code_corrections import (AgreementReport, CodeCorrected, CodeCorrection, CodeValue,
+                                                  CorrectionsListed, RetrainReport, SessionAgreement,
+                                                  TrainingExportRow)
 from ..vault import blobs, records
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
@@ -45,33 +47,41 @@ def _note(note: str | None) -> str | None:
     return text or None
 
 
-def _load(ctx: Ctx, conn: Connection, session_id: str) -> tuple[str, dict[str, Any], Transcript]:
+def _load(ctx: Ctx, conn: Connection, session_id: str) -> tuple[str, AnalysisDocument, Transcript]:
     blob_id, doc = read_blob(ctx, conn, session_id, BlobKind.ANALYSIS)
     _, transcript = read_blob(ctx, conn, session_id, BlobKind.TRANSCRIPT)
-    return blob_id, json.loads(doc), transcript_from_dict(json.loads(transcript))
+    return blob_id, cast(AnalysisDocument, json.loads(doc)), transcript_from_dict(json.loads(transcript))
 
 
-def _codes_of(doc: dict[str, Any], uid: str) -> dict[str, Any] | None:
+def _codes_of(doc: AnalysisDocument, uid: str) -> CodesJson | None:
     for u in doc.get("utterances", []):
         if u["id"] == uid:
             return u.get("codes") if isinstance(u.get("codes"), dict) else None
     raise InputError(f"no utterance {uid[:40]!r} in this session")
 
 
-def _stamp(ctx: Ctx, fixes: list[Correction], base: CodingResult, note: str | None) -> list[dict[str, Any]]:
+def _stamp(ctx: Ctx, fixes: list[Correction], base: CodingResult, note: str | None) -> list[CodeCorrection]:
     """Each correction with when, by whom, the model's original value and the optional note."""
     at = now_iso()
-    return [{**f, "at": at, "by": ctx.actor.id, "model": base.codes[f["utterance_id"]].get(f["field"]),
-             **({"note": note} if note else {})} for f in fixes]
+    out: list[CodeCorrection] = []
+    for f in fixes:
+        stamped: CodeCorrection = {"utterance_id": f["utterance_id"], "field": f["field"], "value": f["value"],
+                                   "at": at, "by": ctx.actor.id,
+                                   "model": base.codes[f["utterance_id"]].get(f["field"])}
+        if note:
+            stamped["note"] = note
+        out.append(stamped)
+    return out
 
 
-def _store_doc(ctx: Ctx, conn: Connection, row: Any, old_blob: str, doc: dict[str, Any]) -> None:
+def _store_doc(ctx: Ctx, conn: Connection, row: Any, old_blob: str, doc: Mapping[str, object]) -> None:
     blobs.put(ctx.vault, conn, kind=BlobKind.ANALYSIS, client_id=row.client_id, session_id=row.id,
               key_id=row.key_id, key_version=row.key_version, data=json.dumps(doc, ensure_ascii=False).encode())
     blobs.remove(conn, old_blob)  # the model's codes live on inside the new version (codes.model)
 
 
-def _store_meta(ctx: Ctx, conn: Connection, row: Any, meta: dict[str, Any]) -> None:
+def _store_meta(ctx: Ctx, conn: Connection, row: Any, meta: Mapping[str, object]) -> None:
+    """Seal the session's metadata as given (its other keys belong to services.sessions / media_sessions)."""
     sealed = records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)
     conn.execute(update(sessions).where(sessions.c.id == row.id).values(sealed=sealed))
 
@@ -140,7 +150,7 @@ def _consents(ctx: Ctx, conn: Connection, client_id: str) -> bool:
 
 
 def _corrected_sessions(ctx: Ctx, conn: Connection, *, consented: bool = False
-                        ) -> list[tuple[Any, list[dict[str, Any]]]]:
+                        ) -> list[tuple[Any, list[CodeCorrection]]]:
     """The signed-in clinician's sessions that hold corrections, oldest first (``consented``: only
     those whose client's consent to analysis is current)."""
     out = []
@@ -171,12 +181,12 @@ def agreement(ctx: Ctx) -> AgreementReport:
                     "not of you."}
 
 
-def _session_rows(ctx: Ctx, conn: Connection, row: Any, items: list[dict[str, Any]],
-                  context: bool) -> list[dict[str, Any]]:
+def _session_rows(ctx: Ctx, conn: Connection, row: Any, items: list[CodeCorrection],
+                  context: bool) -> list[TrainingExportRow]:
     _, doc, transcript = _load(ctx, conn, row.id)
     base = recode.model_coding(doc)
     coding = recode.corrected_coding(base, recode.applicable(base, items)[0])
-    out = []
+    out: list[TrainingExportRow] = []
     for r in training_rows(transcript, coding):
         if context or r["corrected"]:
             uid = transcript.utterances[r["utterance_index"]].id
@@ -205,10 +215,10 @@ def export_training_rows(ctx: Ctx, *, context: bool = False) -> bytes:
 HEADS_KIND = "coding_heads"
 
 
-def _reviewed(base: CodingResult, fits: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _reviewed(base: CodingResult, fits: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, CodeValue]]:
     """utterance id -> the clinician's effective codes; a sub-code review carries its behaviour (corrected or
     the model's) so the right sub-code head learns from it."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, CodeValue]] = {}  # fits: recode.applicable's corrections (untyped list[dict] there)
     for c in fits:
         out.setdefault(c["utterance_id"], {})[c["field"]] = c["value"]
     for uid, mine in out.items():
