@@ -3,6 +3,8 @@ payloads/supervision_packet.py."""
 
 from typing_extensions import NotRequired, TypedDict
 
+from .supervision_packet import SupervisionPacket
+
 
 class PacketBuilt(TypedDict):
     id: str
@@ -24,3 +26,9 @@ class PacketListed(TypedDict):
     sessions: int
     client: NotRequired[str]
     """Clinicians only: a supervisor never sees the client id."""
+
+
+class PacketShown(SupervisionPacket):
+    """A packet as its reader sees it: the sealed packet and its record id."""
+
+    id: str

@@ -9,13 +9,14 @@ needs the clinician's approval after review.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, select, update
 
 from ..errors import ConsentError, InputError, NotFoundError, PermissionDeniedError
 from ..offline import offline
-from ..payloads.services_supervision import PacketBuilt, PacketListed, PacketState
+from ..payloads.services_supervision import PacketBuilt, PacketListed, PacketShown, PacketState
+from ..payloads.supervision_packet import SupervisionPacket
 from ..supervision import packet as pk
 from ..supervision import sealed
 from ..supervision.pdf import render_pdf
@@ -76,10 +77,10 @@ def _own(ctx: Ctx, conn: Connection, packet_id: str) -> Any:
     return row
 
 
-def show_packet(ctx: Ctx, packet_id: str) -> dict[str, Any]:
+def show_packet(ctx: Ctx, packet_id: str) -> PacketShown:
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_WRITE, packet_id)
-        payload = unseal(ctx.vault, conn, _own(ctx, conn, packet_id))
+        payload: SupervisionPacket = unseal(ctx.vault, conn, _own(ctx, conn, packet_id))
         ctx.vault.audit(conn, actor=ctx.who, action="packet.read", target=packet_id)
     return {"id": packet_id, **payload}
 
@@ -108,16 +109,16 @@ def approve_packet(ctx: Ctx, packet_id: str) -> PacketState:
     return {"id": packet_id, "status": "reviewed"}
 
 
-def _reviewed(payload: dict[str, Any], packet_id: str) -> None:
+def _reviewed(payload: SupervisionPacket, packet_id: str) -> None:
     if payload["status"] != "reviewed":
         raise InputError(f"packet {packet_id} has not been reviewed: read it, then approve it before exporting")
 
 
-def _for_export(ctx: Ctx, conn: Connection, packet_id: str) -> tuple[Any, dict[str, Any]]:
+def _for_export(ctx: Ctx, conn: Connection, packet_id: str) -> tuple[Any, SupervisionPacket]:
     """The actor's own reviewed packet (row, payload), checked for export (after the PACKET_WRITE check)."""
     row = _own(ctx, conn, packet_id)
     require(ctx, Action.EXPORT, packet_id)
-    payload = unseal(ctx.vault, conn, row)
+    payload: SupervisionPacket = unseal(ctx.vault, conn, row)
     _reviewed(payload, packet_id)
     return row, payload
 
@@ -175,19 +176,19 @@ def _refuse_open(packet_id: str, why: str) -> Refused:
     return Refused(PermissionDeniedError(why), Action.PACKET_OPEN.value, packet_id)
 
 
-def read_addressed_packet(ctx: Ctx, packet_id: str) -> dict[str, Any]:
+def read_addressed_packet(ctx: Ctx, packet_id: str) -> PacketShown:
     """A supervisor reads a packet sealed for them (in the app, without the file)."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.PACKET_OPEN, packet_id)
         row = conn.execute(select(reflections).where(reflections.c.id == packet_id, reflections.c.kind == KIND)).first()
         if row is None or row.recipient_id != ctx.actor.id:
             raise _refuse_open(packet_id, "this packet is not addressed to you")
-        payload = unseal(ctx.vault, conn, row)
+        payload: SupervisionPacket = unseal(ctx.vault, conn, row)
         ctx.vault.audit(conn, actor=ctx.who, action="packet.open", target=packet_id)
     return {"id": packet_id, **payload}
 
 
-def open_packet_file(ctx: Ctx, data: bytes) -> dict[str, Any]:
+def open_packet_file(ctx: Ctx, data: bytes) -> PacketShown:
     """Open a sealed packet file: only the supervisor account it was sealed for, in the vault it came from."""
     header, body = sealed.read_header(data)
     packet_id = str(header["packet"])[:40]
@@ -201,7 +202,8 @@ def open_packet_file(ctx: Ctx, data: bytes) -> dict[str, Any]:
         if key_row is None:
             raise Refused(NotFoundError("this packet can no longer be opened (its client was deleted)"),
                           Action.PACKET_OPEN.value, packet_id)
-        payload = sealed.open_file(ctx.vault.client_key(conn, header["key_id"], int(header["key_version"])),
-                                   header, body)
+        opened = sealed.open_file(ctx.vault.client_key(conn, header["key_id"], int(header["key_version"])),
+                                  header, body)
+        payload = cast(SupervisionPacket, opened)  # the decrypted packet: what seal_packet sealed
         ctx.vault.audit(conn, actor=ctx.who, action="packet.open", target=packet_id, detail={"from": "file"})
     return {"id": packet_id, **payload}
