@@ -138,6 +138,7 @@ class PipeReader:
     received is kept so FFmpeg can seek in it."""
 
     streaming = True  # ingest.audio hands this reader to FFmpeg as it is, rather than reading it whole
+    label = "audio"  # what errors call the input (ingest.audio.pcm16_blocks sets the file's name)
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn

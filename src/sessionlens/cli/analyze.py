@@ -81,8 +81,10 @@ def analyze(
     if fmt is None and is_media_file(file):
         a = analyze_audio(file, settings, therapist=therapist or (), client=client or ())
     else:
-        a = _analysis.analyze_file(file, settings, therapist=therapist or (), client=client or (), fmt=fmt,
-                         transcript_id=transcript_id)
+        from ..services.pipeline import sandboxed_transcript  # parsed in the keyless, limited sandbox
+
+        transcript = sandboxed_transcript(file, fmt, transcript_id, settings.speech_rate_wpm)
+        a = _analysis.analyze_transcript(transcript, settings, therapist=therapist or (), client=client or ())
     emit(a, as_json=as_json, as_markdown=markdown, html=html, quiet_terminal=False)
 
 

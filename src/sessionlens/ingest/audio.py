@@ -84,7 +84,19 @@ def is_media_file(path: str | Path) -> bool:
 
 
 def _label(src: Source) -> str:
-    return str(src) if isinstance(src, str | Path) else "audio"
+    return str(src) if isinstance(src, str | Path) else getattr(src, "label", None) or "audio"
+
+
+def check_path(src: str | Path) -> Path:
+    """A recording's path, refused with a one-line error when it is missing, a folder or empty."""
+    p, label = Path(src), str(src)
+    if not p.exists():
+        raise InputError("file not found", source=label)
+    if p.is_dir():
+        raise InputError("is a directory, not an audio file", source=label)
+    if p.stat().st_size == 0:
+        raise InputError("the file is empty (0 bytes)", source=label)
+    return p
 
 
 def _open(src: Source) -> Any:  # an av container (PyAV has no usable stubs here)
@@ -92,14 +104,7 @@ def _open(src: Source) -> Any:  # an av container (PyAV has no usable stubs here
 
     label = _label(src)
     if isinstance(src, str | Path):
-        p = Path(src)
-        if not p.exists():
-            raise InputError("file not found", source=label)
-        if p.is_dir():
-            raise InputError("is a directory, not an audio file", source=label)
-        if p.stat().st_size == 0:
-            raise InputError("the file is empty (0 bytes)", source=label)
-        target: object = open(p, "rb")  # noqa: SIM115 - closed with the container (_close)
+        target: object = open(check_path(src), "rb")  # noqa: SIM115 - closed with the container (_close)
     elif getattr(src, "streaming", False):  # sandbox.PipeReader: read as FFmpeg asks, never whole here
         target = src
     else:
@@ -219,9 +224,12 @@ def decode_audio(src: Source) -> Audio:
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), data if data.shape[0] > 1 else None)
 
 
-def pcm16_blocks(src: Source) -> Iterator[tuple[int, bytes]]:
+def pcm16_blocks(src: Source, label: str | None = None) -> Iterator[tuple[int, bytes]]:
     """``(channels, interleaved 16-bit PCM at 16 kHz)`` per decoded block: what the sandboxed decoder sends
-    back block by block (:func:`sessionlens.sandbox.stream`), to be written into a WAV by :func:`wav_from`."""
+    back block by block (:func:`sessionlens.sandbox.stream`), to be written into a WAV by :func:`wav_from`.
+    ``label`` names a streamed recording in errors (a path, or "audio")."""
+    if label and getattr(src, "streaming", False):
+        src.label = label  # type: ignore[union-attr]  # sandbox.PipeReader
     for block in iter_blocks(src):
         yield block.shape[0], (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
 
@@ -259,5 +267,5 @@ def to_wav(src: Source) -> bytes:
     return wav_from(pcm16_blocks(src), _label(src))
 
 
-__all__ = ["Audio", "AudioInfo", "DEMUXERS", "SAMPLE_RATE", "decode_audio", "is_media_file", "iter_blocks",
+__all__ = ["Audio", "AudioInfo", "DEMUXERS", "SAMPLE_RATE", "check_path", "decode_audio", "is_media_file", "iter_blocks",
            "looks_like_media", "pcm16_blocks", "probe", "to_wav", "wav_from"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -38,6 +38,7 @@ from .permissions import Action, Refused, allowed, client_row, session_row, unit
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..domain import Transcript
     from ..speech.pipeline import SpeechOptions
 
 STAGES = {"transcript": ("parse", "analyze", "store"), "audio": ("transcribe", "analyze", "store")}
@@ -101,15 +102,45 @@ def decoded_wav(data: bytes) -> bytes:
     return sandbox.run(to_wav, data, what="the audio decoder", memory_mib=sandbox.DECODE_MEMORY_MIB)
 
 
-def streamed_wav(pieces: Iterable[bytes]) -> bytes:
+def streamed_wav(pieces: Iterable[bytes], label: str = "audio") -> bytes:
     """A recording, given piece by piece (sealed chunks as they are opened), decoded in the keyless, limited
     child as it arrives (:func:`sessionlens.sandbox.stream`) and written into a plain WAV here block by block:
     neither process holds the whole encoded recording (except an MP4/M4A, whose index may come last)."""
     from .. import sandbox
     from ..ingest.audio import pcm16_blocks, wav_from
 
-    return wav_from(sandbox.stream(pcm16_blocks, pieces, what="the audio decoder",
-                                   memory_mib=sandbox.DECODE_MEMORY_MIB))
+    return wav_from(sandbox.stream(pcm16_blocks, pieces, label, what="the audio decoder",
+                                   memory_mib=sandbox.DECODE_MEMORY_MIB), label)
+
+
+def recording_wav(path: str | Path) -> bytes:
+    """A recording on disk (``sessionlens transcribe`` / ``analyze``), read 4 MiB at a time into the sandboxed
+    decoder (:func:`streamed_wav`): the CLI's process, which may hold the enrolled voice's keys, only reads a WAV."""
+    from ..ingest.audio import check_path
+
+    p = check_path(path)
+
+    def pieces() -> Iterator[bytes]:
+        with open(p, "rb") as fh:
+            while piece := fh.read(4 << 20):
+                yield piece
+
+    return streamed_wav(pieces(), str(path))
+
+
+def sandboxed_transcript(path: str | Path, fmt: str | None, transcript_id: str | None,
+                         speech_rate_wpm: float) -> Transcript:
+    """``sessionlens analyze TRANSCRIPT``: the file parsed in the keyless, limited child, as every other path."""
+    from .. import sandbox
+
+    return sandbox.run(_load_transcript, str(path), fmt, transcript_id, speech_rate_wpm,
+                       what="the transcript parser")
+
+
+def _load_transcript(path: str, fmt: str | None, transcript_id: str | None, speech_rate_wpm: float) -> Transcript:
+    from ..ingest import load_transcript
+
+    return load_transcript(path, fmt=fmt, transcript_id=transcript_id, speech_rate_wpm=speech_rate_wpm)
 
 
 def sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[bytes]:
