@@ -16,6 +16,8 @@ import typer
 from ..errors import InputError
 from ..files import write_new_file
 from ..lazy import lazy
+from ..payloads.analysis_coding import GroupedCv
+from ..payloads.services_code_corrections import SessionAgreement
 from .app import app
 from .vault_common import DataDir, Json, User, emit, inside, line_from_user, settings_for, signed_in
 
@@ -35,7 +37,7 @@ def _kappa(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _fields(row: dict[str, Any]) -> str:
+def _fields(row: SessionAgreement) -> str:
     return "; ".join(f"{f.replace('_', ' ')} {_pct(row[f]['agreement'])} of {row[f]['n']} (kappa {_kappa(row[f]['kappa'])})"
                      for f in ("therapist_behaviour", "client_talk") if row[f]["n"])
 
@@ -114,7 +116,7 @@ def export(
          f"{rows} row(s) written to {output} (plaintext: keep it safe)")
 
 
-def _cv_lines(cv: dict[str, Any]) -> list[str]:
+def _cv_lines(cv: GroupedCv) -> list[str]:
     lines = [f"grouped CV over {cv['sessions']} sessions ({cv['folds']} folds), codes of sessions left out of the fit:"]
     for name, h in sorted(cv["heads"].items()):
         old, new = h["old"], h["new"]

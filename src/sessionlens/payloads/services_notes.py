@@ -10,6 +10,20 @@ class NoteStored(TypedDict):
     session: str
 
 
+class SpeakerShown(TypedDict):
+    id: str
+    name: str
+    role: str
+
+
+class SpeakersCorrected(TypedDict):
+    """services.speaker_corrections.correct_speakers: the session's speakers after the correction."""
+
+    session: str
+    speakers: list[SpeakerShown]
+    corrections: int
+
+
 class NoteDrafted(TypedDict):
     session: str
     version: str

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ..errors import InputError
+from ..payloads.notes_json import NoteJson
 from ..payloads.services_notes import NoteStored
 from ..vault import blobs
 from ..vault.blobs import BlobKind
@@ -33,10 +34,9 @@ def store_note(ctx: Ctx, session_id: str, note: Mapping[str, Any]) -> NoteStored
     return {"id": info.id, "session": session_id}
 
 
-def read_note(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def read_note(ctx: Ctx, session_id: str) -> NoteJson:
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.NOTE_READ, session_id)
         blob_id, data = read_blob(ctx, conn, session_id, BlobKind.NOTE)
         ctx.vault.audit(conn, actor=ctx.who, action="note.read", target=blob_id, detail={"session": session_id})
-    note: dict[str, Any] = json.loads(data)  # the stored note, raw JSON
-    return note
+    return cast(NoteJson, json.loads(data))  # the stored note, as store_note wrote it

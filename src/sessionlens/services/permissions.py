@@ -155,7 +155,7 @@ def session_row(ctx: Ctx, conn: Connection, action: Action, session_id: str) -> 
     raise _not_found(action, session_id)
 
 
-def share_fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, str]:
+def share_fields(row: Row[*tuple[Any, ...]] | dict[str, str]) -> dict[str, str]:
     m = row if isinstance(row, dict) else row._mapping
     return {k: m[k] for k in ("session_id", "grantee_id", "granted_by", "created_at")}
 

@@ -15,10 +15,10 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ..config import SETTINGS, Settings
 from ..errors import ConfigError, InputError
+from ..payloads.services_settings import SettingRow
 from ..vault import home
 from .context import Ctx
 from .permissions import Action, require, unit_of_work
@@ -71,11 +71,11 @@ def effective(base: Settings, data_dir: Path | None, env: Mapping[str, str] | No
     return Settings({**dict(base), **saved}, env={})
 
 
-def rows(settings: Settings, data_dir: Path | None, env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def rows(settings: Settings, data_dir: Path | None, env: Mapping[str, str] | None = None) -> list[SettingRow]:
     """Every setting as the settings page shows it: value, default, help, rule, where it comes from."""
     env = os.environ if env is None else env
     saved = load(home.data_dir(settings, data_dir))
-    out = []
+    out: list[SettingRow] = []
     for s in SETTINGS:
         source = "environment" if env_name(s.name) in env else "saved" if s.name in saved else "default"
         out.append({"name": s.name, "value": settings[s.name], "default": s.default, "help": s.help,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
-
 from sqlalchemy import update
 
 from ..analysis.pipeline import run_analysis
@@ -20,6 +18,7 @@ from ..codec import transcript_from_dict, transcript_to_dict
 from ..domain import Role, Speaker, Transcript
 from ..errors import InputError
 from ..offline import offline
+from ..payloads.services_notes import SpeakersCorrected
 from ..reports.document import analysis_document
 from ..vault import blobs, records
 from ..vault.blobs import BlobKind
@@ -70,7 +69,7 @@ def corrected(t: Transcript, speakers: Mapping[str, Mapping[str, str]],
 
 
 def correct_speakers(ctx: Ctx, session_id: str, *, speakers: Mapping[str, Mapping[str, str]] | None = None,
-                     utterances: Mapping[str, str] | None = None) -> dict[str, Any]:
+                     utterances: Mapping[str, str] | None = None) -> SpeakersCorrected:
     speakers, utterances = dict(speakers or {}), dict(utterances or {})
     if not speakers and not utterances:
         raise InputError("nothing to correct")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response, StreamingResponse
 
+from ...payloads.services_notes import SpeakersCorrected
 from ...services import analyses, media_sessions, sessions, speaker_corrections
 from ...services.context import Ctx
 from ..deps import ctx
@@ -39,7 +40,7 @@ def analysis(session_id: SessionId, c: Ctx = Depends(ctx)) -> Response:
 
 
 @router.post("/{session_id}/speakers", response_model=SpeakersCorrectedOut, summary="Correct speaker roles/names or move utterances; re-analyses")
-def correct_speakers(session_id: SessionId, body: SpeakersIn, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+def correct_speakers(session_id: SessionId, body: SpeakersIn, c: Ctx = Depends(ctx)) -> SpeakersCorrected:
     fixes = {sid: {k: v for k, v in fix.model_dump().items() if v is not None} for sid, fix in body.speakers.items()}
     return speaker_corrections.correct_speakers(c, session_id, speakers=fixes, utterances=body.utterances)
 
