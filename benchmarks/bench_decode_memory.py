@@ -69,11 +69,11 @@ if __name__ == "__main__":
     else:
         rss = []
         def blocks():
-            for channels, pcm in sandbox.stream(reporting_blocks, pieces(path), memory_mib=sandbox.DECODE_MEMORY_MIB):
-                if channels == 0:
-                    rss.append(int(pcm))
+            for block in sandbox.stream(reporting_blocks, pieces(path), memory_mib=sandbox.DECODE_MEMORY_MIB):
+                if block[0] == 0:
+                    rss.append(int(block[1:]))
                 else:
-                    yield channels, pcm
+                    yield block
         wav = wav_from(blocks())
         child = rss[0]
     size = os.path.getsize(path)
@@ -91,14 +91,14 @@ def reporting_wav(src: bytes) -> tuple[bytes, int]:
     return wav, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def reporting_blocks(src: object) -> Iterator[tuple[int, bytes]]:
-    """In the sandboxed child: the PCM blocks, then ``(0, peak RSS in KiB)``."""
+def reporting_blocks(src: object) -> Iterator[bytes]:
+    """In the sandboxed child: the PCM blocks, then a zero byte and the peak RSS in KiB."""
     import resource
 
     from sessionlens.ingest.audio import pcm16_blocks
 
     yield from pcm16_blocks(src)  # type: ignore[arg-type]  # the sandbox's PipeReader
-    yield 0, str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).encode()
+    yield b"\x00" + str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).encode()
 
 
 def _write_source(path: Path, minutes: float) -> None:

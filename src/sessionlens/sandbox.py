@@ -58,6 +58,21 @@ def _limit(memory_mib: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+# Streaming, the child's messages are tagged raw bytes, never pickles: the parent holds keys and must not
+# unpickle what a child taken over by a crafted file says.
+_TAGS = {"more": b"m", "item": b"i", "done": b"d", "limit": b"l", "error": b"e", "failed": b"f"}
+_KINDS = {tag: kind for kind, tag in _TAGS.items()}
+
+
+def _say(conn: Any, streaming: bool, kind: str, value: Any = None) -> None:
+    if not streaming:
+        conn.send((kind, value))
+    elif isinstance(value, bytes):
+        conn.send_bytes(_TAGS[kind] + value)
+    else:
+        conn.send_bytes(_TAGS[kind] + ("" if value is None else str(value)).encode("utf-8"))
+
+
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mib: int, cpu_seconds: int,
            streaming: bool = False) -> None:
     _limit(memory_mib, cpu_seconds)
@@ -67,16 +82,18 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mib:
         with offline():
             if streaming:
                 for item in fn(PipeReader(conn), *args):
-                    conn.send(("item", item))
-                conn.send(("done", None))
+                    if not isinstance(item, bytes):
+                        raise TypeError("a streamed item must be bytes")
+                    _say(conn, True, "item", item)
+                _say(conn, True, "done")
             else:
                 conn.send(("ok", fn(*args)))
     except MemoryError:
-        conn.send(("limit", "memory"))
+        _say(conn, streaming, "limit", "memory")
     except SessionlensError as exc:
-        conn.send(("error", str(exc)))
+        _say(conn, streaming, "error", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported by type only (the message may quote the input)
-        conn.send(("failed", type(exc).__name__))
+        _say(conn, streaming, "failed", type(exc).__name__)
     finally:
         conn.close()
 
@@ -154,7 +171,7 @@ class PipeReader:
     def _more(self) -> bool:
         if self._eof:
             return False
-        self._conn.send(("more", None))
+        _say(self._conn, True, "more")
         piece = self._conn.recv_bytes()
         if not piece:
             self._eof = True
@@ -196,10 +213,10 @@ class PipeReader:
         self._buf = bytearray()
 
 
-def stream(fn: Callable[..., Iterable[T]], pieces: Iterable[bytes], *args: Any, what: str = "the parser",
-           memory_mib: int = PARSE_MEMORY_MIB, cpu_seconds: int = CPU_SECONDS) -> Iterator[T]:
-    """``fn(reader, *args)`` in a limited child, ``reader`` a :class:`PipeReader` over ``pieces``; yields what
-    ``fn`` yields. The child asks for each piece and the parent answers, one message at a time, so neither
+def stream(fn: Callable[..., Iterable[bytes]], pieces: Iterable[bytes], *args: Any, what: str = "the parser",
+           memory_mib: int = PARSE_MEMORY_MIB, cpu_seconds: int = CPU_SECONDS) -> Iterator[bytes]:
+    """``fn(reader, *args)`` in a limited child, ``reader`` a :class:`PipeReader` over ``pieces``; yields the
+    bytes ``fn`` yields (raw bytes both ways: nothing from the child is unpickled here). The child asks for each piece and the parent answers, one message at a time, so neither
     side can block the other. Pieces are taken from ``pieces`` only as the child reads; closing this
     iterator early (or an error reading ``pieces``) ends the child."""
     ctx = _ctx()
@@ -212,10 +229,11 @@ def stream(fn: Callable[..., Iterable[T]], pieces: Iterable[bytes], *args: Any, 
     try:
         while True:
             try:
-                kind, value = here.recv()
+                message = here.recv_bytes()
             except EOFError:
                 proc.join(timeout=30)
                 raise _died(proc, what, cpu_seconds) from None
+            kind, value = _KINDS.get(message[:1], "failed"), message[1:]
             if kind == "more":
                 piece = next((p for p in source if p), b"")  # b"" tells the reader: end of input
                 try:
@@ -229,7 +247,7 @@ def stream(fn: Callable[..., Iterable[T]], pieces: Iterable[bytes], *args: Any, 
                 finished = True
                 return
             else:
-                raise _failure(kind, value, what, memory_mib)
+                raise _failure(kind, value.decode("utf-8", "replace")[:300] or "no answer", what, memory_mib)
     finally:
         here.close()
         if finished:

@@ -49,16 +49,20 @@ def _pieces(data: bytes, seen: list[int], size: int = 64 * 1024) -> Iterator[byt
         yield data[i:i + size]
 
 
-def crashes_midway(reader: Any) -> Iterator[int]:
+def crashes_midway(reader: Any) -> Iterator[bytes]:
     reader.read(10)
-    yield 1
+    yield b"1"
     os.kill(os.getpid(), signal.SIGSEGV)
-    yield 2
+    yield b"2"
 
 
-def echoes_sizes(reader: Any) -> Iterator[int]:
+def echoes_sizes(reader: Any) -> Iterator[bytes]:
     while piece := reader.read(1000):
-        yield len(piece)
+        yield str(len(piece)).encode()
+
+
+def sends_a_non_block(reader: Any) -> Iterator[bytes]:
+    yield b"\x07" + b"\x00" * 10
 
 
 @pytest.mark.parametrize(("fmt", "codec"), [("mp3", "mp3"), ("ipod", "aac"), ("flac", "flac")])
@@ -79,23 +83,23 @@ def test_a_streamed_decode_matches_the_whole_file_decode(fmt: str, codec: str) -
 def test_pieces_are_taken_only_as_the_child_reads_them() -> None:
     seen: list[int] = []
     items = sandbox.stream(echoes_sizes, _pieces(b"x" * (10 * 64 * 1024), seen))
-    assert next(items) == 1000
+    assert next(items) == b"1000"
     assert len(seen) == 1  # the parent has not read ahead of the child
     items.close()  # stopping early ends the child (and reads nothing more)
     assert len(seen) == 1
 
 
 def test_a_crash_mid_stream_is_a_named_one_line_error() -> None:
-    got: list[int] = []
+    got: list[bytes] = []
     with pytest.raises(sandbox.SandboxError, match=r"^the audio decoder crashed on this file .*SIGSEGV\)$"):
         for item in sandbox.stream(crashes_midway, _pieces(b"y" * 100_000, []), what="the audio decoder"):
             got.append(item)
-    assert got == [1]
+    assert got == [b"1"]
 
 
 def test_a_killed_child_is_a_named_error_not_a_hang() -> None:
     items = sandbox.stream(echoes_sizes, _pieces(b"z" * (4 * 64 * 1024), []), what="the audio decoder")
-    assert next(items) == 1000
+    assert next(items) == b"1000"
     os.kill(items.gi_frame.f_locals["proc"].pid, signal.SIGKILL)
     with pytest.raises(sandbox.SandboxError, match="the audio decoder was stopped at its CPU-time limit .* or killed"):
         list(items)
@@ -104,3 +108,9 @@ def test_a_killed_child_is_a_named_error_not_a_hang() -> None:
 def test_a_hostile_or_foreign_file_is_refused_with_its_message() -> None:
     with pytest.raises(InputError, match="is not an audio or video file FFmpeg can read"):
         list(sandbox.stream(pcm16_blocks, _pieces(b"\x00" * 5000 + b"<html>", []), what="the audio decoder"))
+
+
+def test_what_the_child_sends_is_checked_not_trusted() -> None:
+    """The parent never unpickles the child's messages; a block that is not 16-bit PCM is refused."""
+    with pytest.raises(InputError, match="not audio"):
+        wav_from(sandbox.stream(sends_a_non_block, _pieces(b"a", [])))

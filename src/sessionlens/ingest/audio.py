@@ -224,17 +224,17 @@ def decode_audio(src: Source) -> Audio:
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), data if data.shape[0] > 1 else None)
 
 
-def pcm16_blocks(src: Source, label: str | None = None) -> Iterator[tuple[int, bytes]]:
-    """``(channels, interleaved 16-bit PCM at 16 kHz)`` per decoded block: what the sandboxed decoder sends
+def pcm16_blocks(src: Source, label: str | None = None) -> Iterator[bytes]:
+    """Per decoded block, one byte (the channel count) then interleaved 16-bit PCM at 16 kHz: what the sandboxed decoder sends
     back block by block (:func:`sessionlens.sandbox.stream`), to be written into a WAV by :func:`wav_from`.
     ``label`` names a streamed recording in errors (a path, or "audio")."""
     if label and getattr(src, "streaming", False):
         src.label = label  # type: ignore[union-attr]  # sandbox.PipeReader
     for block in iter_blocks(src):
-        yield block.shape[0], (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
+        yield bytes([block.shape[0]]) + (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
 
 
-def wav_from(blocks: Iterable[tuple[int, bytes]], label: str = "audio") -> bytes:
+def wav_from(blocks: Iterable[bytes], label: str = "audio") -> bytes:
     """A plain 16 kHz 16-bit WAV from :func:`pcm16_blocks`, written as the blocks come (only the growing
     WAV and one block held)."""
     import wave
@@ -242,12 +242,17 @@ def wav_from(blocks: Iterable[tuple[int, bytes]], label: str = "audio") -> bytes
     out = io.BytesIO()
     writer: wave.Wave_write | None = None
     try:
-        for channels, pcm in blocks:
+        for block in blocks:
+            channels, pcm = block[0], memoryview(block)[1:]
             if writer is None:  # the channel count is known with the first block
+                if channels not in (1, MAX_CHANNELS_KEPT):
+                    raise InputError("the decoder sent a block that is not audio", source=label)
                 writer = wave.open(out, "wb")
                 writer.setnchannels(channels)
                 writer.setsampwidth(2)
                 writer.setframerate(SAMPLE_RATE)
+            elif channels != writer.getnchannels() or len(pcm) % (2 * channels):
+                raise InputError("the decoder sent a block that is not audio", source=label)
             writer.writeframes(pcm)
     finally:
         if writer is not None:

@@ -130,17 +130,22 @@ def recording_wav(path: str | Path) -> bytes:
 
 def sandboxed_transcript(path: str | Path, fmt: str | None, transcript_id: str | None,
                          speech_rate_wpm: float) -> Transcript:
-    """``sessionlens analyze TRANSCRIPT``: the file parsed in the keyless, limited child, as every other path."""
+    """``sessionlens analyze TRANSCRIPT``: the file parsed in the keyless, limited child, as every other path;
+    the child answers with the transcript as JSON (a plain document, rebuilt and checked here)."""
     from .. import sandbox
+    from ..codec import transcript_from_dict
 
-    return sandbox.run(_load_transcript, str(path), fmt, transcript_id, speech_rate_wpm,
-                       what="the transcript parser")
+    doc = sandbox.run(_load_transcript, str(path), fmt, transcript_id, speech_rate_wpm,
+                      what="the transcript parser")
+    return transcript_from_dict(json.loads(doc))
 
 
-def _load_transcript(path: str, fmt: str | None, transcript_id: str | None, speech_rate_wpm: float) -> Transcript:
+def _load_transcript(path: str, fmt: str | None, transcript_id: str | None, speech_rate_wpm: float) -> bytes:
+    from ..codec import transcript_to_dict
     from ..ingest import load_transcript
 
-    return load_transcript(path, fmt=fmt, transcript_id=transcript_id, speech_rate_wpm=speech_rate_wpm)
+    transcript = load_transcript(path, fmt=fmt, transcript_id=transcript_id, speech_rate_wpm=speech_rate_wpm)
+    return _json(transcript_to_dict(transcript))
 
 
 def sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[bytes]:
