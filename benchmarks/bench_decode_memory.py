@@ -65,7 +65,8 @@ if __name__ == "__main__":
         wav = (whole if variant == "whole" else to_wav)(src)
     elif variant == "sandbox.run":
         src = open(path, "rb").read()
-        wav, child = sandbox.run(reporting_wav, src, memory_mib=sandbox.DECODE_MEMORY_MIB)
+        answer = sandbox.run(reporting_wav, src, memory_mib=sandbox.DECODE_MEMORY_MIB)
+        wav, child = answer[16:], int(answer[:16])
     else:
         rss = []
         def blocks():
@@ -81,14 +82,14 @@ if __name__ == "__main__":
 """
 
 
-def reporting_wav(src: bytes) -> tuple[bytes, int]:
-    """In the sandboxed child: ``to_wav`` and the child's own peak RSS (KiB)."""
+def reporting_wav(src: bytes) -> bytes:
+    """In the sandboxed child: the child's own peak RSS (KiB, 16 digits), then ``to_wav``'s WAV."""
     import resource
 
     from sessionlens.ingest.audio import to_wav
 
     wav = to_wav(src)
-    return wav, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return b"%016d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + wav
 
 
 def reporting_blocks(src: object) -> Iterator[bytes]:

@@ -22,7 +22,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .errors import InputError, SessionlensError
 
@@ -58,16 +58,15 @@ def _limit(memory_mib: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-# Streaming, the child's messages are tagged raw bytes, never pickles: the parent holds keys and must not
-# unpickle what a child taken over by a crafted file says.
-_TAGS = {"more": b"m", "item": b"i", "done": b"d", "limit": b"l", "error": b"e", "failed": b"f"}
+# The child's messages are tagged raw bytes, never pickles: the parent holds keys and must not unpickle what a
+# child taken over by a crafted file says. (The parent's arguments to the child are pickled: that way is trusted.)
+_TAGS = {"more": b"m", "item": b"i", "done": b"d", "limit": b"l", "error": b"e", "failed": b"f", "ok": b"o",
+         "text": b"s"}
 _KINDS = {tag: kind for kind, tag in _TAGS.items()}
 
 
-def _say(conn: Any, streaming: bool, kind: str, value: Any = None) -> None:
-    if not streaming:
-        conn.send((kind, value))
-    elif isinstance(value, bytes):
+def _say(conn: Any, kind: str, value: Any = None) -> None:
+    if isinstance(value, bytes):
         conn.send_bytes(_TAGS[kind] + value)
     else:
         conn.send_bytes(_TAGS[kind] + ("" if value is None else str(value)).encode("utf-8"))
@@ -84,16 +83,19 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mib:
                 for item in fn(PipeReader(conn), *args):
                     if not isinstance(item, bytes):
                         raise TypeError("a streamed item must be bytes")
-                    _say(conn, True, "item", item)
-                _say(conn, True, "done")
+                    _say(conn, "item", item)
+                _say(conn, "done")
             else:
-                conn.send(("ok", fn(*args)))
+                result = fn(*args)
+                if not isinstance(result, bytes | str):
+                    raise TypeError("a sandboxed function must return bytes or str")
+                _say(conn, "ok" if isinstance(result, bytes) else "text", result)
     except MemoryError:
-        _say(conn, streaming, "limit", "memory")
+        _say(conn, "limit", "memory")
     except SessionlensError as exc:
-        _say(conn, streaming, "error", str(exc))
+        _say(conn, "error", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported by type only (the message may quote the input)
-        _say(conn, streaming, "failed", type(exc).__name__)
+        _say(conn, "failed", type(exc).__name__)
     finally:
         conn.close()
 
@@ -107,14 +109,15 @@ def _signal_name(code: int) -> str:
 
 def run(fn: Callable[..., T], *args: Any, what: str = "the parser", memory_mib: int = PARSE_MEMORY_MIB,
         cpu_seconds: int = CPU_SECONDS) -> T:
-    """``fn(*args)`` in a limited child; ``fn`` and its arguments must pickle (a module-level function)."""
+    """``fn(*args)`` in a limited child; ``fn`` and its arguments must pickle (a module-level function), and
+    ``fn`` returns bytes or str (sent back raw: the parent unpickles nothing from the child)."""
     ctx = _ctx()
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, memory_mib, cpu_seconds), daemon=True)
     proc.start()
     send.close()
     try:
-        message = receive.recv()
+        message: bytes | None = receive.recv_bytes()
     except EOFError:
         message = None
     finally:
@@ -125,10 +128,12 @@ def run(fn: Callable[..., T], *args: Any, what: str = "the parser", memory_mib: 
             proc.join()
     if message is None:
         raise _died(proc, what, cpu_seconds)
-    kind, value = message
+    kind, value = _KINDS.get(message[:1], "failed"), message[1:]
     if kind == "ok":
-        return value
-    raise _failure(kind, value, what, memory_mib)
+        return cast(T, value)
+    if kind == "text":
+        return cast(T, value.decode("utf-8", "replace"))
+    raise _failure(kind, value.decode("utf-8", "replace")[:300] or "no answer", what, memory_mib)
 
 
 def _died(proc: Any, what: str, cpu_seconds: int) -> SandboxError:
@@ -171,7 +176,7 @@ class PipeReader:
     def _more(self) -> bool:
         if self._eof:
             return False
-        _say(self._conn, True, "more")
+        _say(self._conn, "more")
         piece = self._conn.recv_bytes()
         if not piece:
             self._eof = True

@@ -114,3 +114,14 @@ def test_what_the_child_sends_is_checked_not_trusted() -> None:
     """The parent never unpickles the child's messages; a block that is not 16-bit PCM is refused."""
     with pytest.raises(InputError, match="not audio"):
         wav_from(sandbox.stream(sends_a_non_block, _pieces(b"a", [])))
+
+
+def answers_an_object() -> dict[str, int]:
+    return {"a": 1}
+
+
+def test_run_takes_back_bytes_or_text_only() -> None:
+    """sandbox.run: the child's answer comes back raw (bytes or str); anything else is a named failure, never a
+    pickle the key-holding parent would load."""
+    with pytest.raises(sandbox.SandboxError, match=r"^the parser failed on this file \(TypeError\)$"):
+        sandbox.run(answers_an_object)
