@@ -13,7 +13,7 @@ Two more variants run the real sandbox and report the parent's and the decoding 
 * ``sandbox.run`` — the former transcription path: the whole recording read, sent to the child, which decodes
   it with ``to_wav`` and sends the whole WAV back;
 * ``sandbox.stream`` — the current path (``services.pipeline.streamed_wav``): the recording read in 4 MiB pieces
-  (as ``sealed_pieces`` opens sealed chunks) and fed to the child as it reads; PCM blocks come back and are
+  (as ``services.pipeline._sealed_pieces`` opens sealed chunks) and fed to the child as it reads; PCM blocks come back and are
   written into the WAV in the parent.
 """
 

@@ -148,7 +148,7 @@ def _load_transcript(path: str, fmt: str | None, transcript_id: str | None, spee
     return _json(transcript_to_dict(transcript))
 
 
-def sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[bytes]:
+def _sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[bytes]:
     """A sealed blob's plaintext, ``size`` bytes at a time, each read in a short transaction of its own (a
     long decode never holds one open), each range authenticated; the total is checked against the sealed size."""
     vault = ctx.vault
@@ -192,7 +192,7 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
                         detail={"session": session_id, "purpose": "transcribe"})
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
-    data = streamed_wav(sealed_pieces(ctx, blob_id))
+    data = streamed_wav(_sealed_pieces(ctx, blob_id))
     with offline(allow=network_hosts(ctx.vault)):
         transcript = transcribe(data, speech_options(ctx.vault.settings, voice, people), progress=progress)
     return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
