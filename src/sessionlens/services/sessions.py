@@ -20,6 +20,7 @@ from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
+from ..payloads.services_sessions import MediaAttached, SessionDeleted, SessionShared, SessionUnshared
 from .accounts import supervisor_named
 from .consent import current_consent
 from .headlines import Headline, headline, keep
@@ -34,7 +35,7 @@ def import_session(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: s
     return process_transcript(ctx, client_id, data, source=source, fmt=fmt, therapist=therapist)
 
 
-def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKind.AUDIO) -> dict[str, Any]:
+def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKind.AUDIO) -> MediaAttached:
     """Store media (audio) for a session; retention removes it once a transcript exists."""
     if not kind.is_media:
         raise InputError(f"{kind.value} is not a media kind")
@@ -99,14 +100,14 @@ def _keep_headline(ctx: Ctx, session_id: str, found: Headline) -> None:
         event("headline.deferred", error=type(exc).__name__)
 
 
-def delete_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def delete_session(ctx: Ctx, session_id: str) -> SessionDeleted:
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.SESSION_DELETE, session_id)
         receipt = delete_session_rows(ctx, conn, session_id, reason="requested")
     return receipt
 
 
-def delete_session_rows(ctx: Ctx, conn: Connection, session_id: str, *, reason: str) -> dict[str, Any]:
+def delete_session_rows(ctx: Ctx, conn: Connection, session_id: str, *, reason: str) -> SessionDeleted:
     """Delete a session's blobs, shares and row; one audit receipt per deleted record."""
     for info in blobs.list_for_session(conn, session_id):
         blobs.remove(conn, info.id)
@@ -118,7 +119,7 @@ def delete_session_rows(ctx: Ctx, conn: Connection, session_id: str, *, reason: 
     return {"id": session_id, "deleted": True, "reason": reason}
 
 
-def share_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
+def share_session(ctx: Ctx, session_id: str, username: str) -> SessionShared:
     """Share a session with a supervisor; needs the client's consent to supervision."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_SHARE, session_id)
@@ -140,7 +141,7 @@ def share_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
     return {"session": session_id, "shared_with": username}
 
 
-def unshare_session(ctx: Ctx, session_id: str, username: str) -> dict[str, Any]:
+def unshare_session(ctx: Ctx, session_id: str, username: str) -> SessionUnshared:
     with unit_of_work(ctx) as conn:
         session_row(ctx, conn, Action.SESSION_SHARE, session_id)
         grantee = accounts.get(ctx.vault, conn, username)
