@@ -18,9 +18,6 @@ from ..payloads.metrics import Metrics
 from .result import SessionAnalysis
 from .timing_metrics import timing_caveats, timing_metrics
 
-# The settings that shape an analysis, recorded in its document so results can be reproduced.
-ANALYSIS_SETTINGS = ("silence_threshold", "speech_rate_wpm", "window_seconds", "interruption_overlap")
-
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerOutput:
