@@ -118,7 +118,7 @@ def run(fn: Callable[..., T], *args: Any, what: str = "the parser", memory_mib: 
     send.close()
     try:
         message: bytes | None = receive.recv_bytes()
-    except EOFError:
+    except (EOFError, ConnectionResetError):  # the child died: end of file, or a reset if it died mid-write
         message = None
     finally:
         receive.close()
@@ -235,7 +235,7 @@ def stream(fn: Callable[..., Iterable[bytes]], pieces: Iterable[bytes], *args: A
         while True:
             try:
                 message = here.recv_bytes()
-            except EOFError:
+            except (EOFError, ConnectionResetError):  # the child died (a reset when it died mid-exchange)
                 proc.join(timeout=30)
                 raise _died(proc, what, cpu_seconds) from None
             kind, value = _KINDS.get(message[:1], "failed"), message[1:]
