@@ -12,9 +12,10 @@ Two more variants run the real sandbox and report the parent's and the decoding 
 
 * ``sandbox.run`` — the former transcription path: the whole recording read, sent to the child, which decodes
   it with ``to_wav`` and sends the whole WAV back;
-* ``sandbox.stream`` — the current path (``services.pipeline.streamed_wav``): the recording read in 4 MiB pieces
-  (as ``services.pipeline._sealed_pieces`` opens sealed chunks) and fed to the child as it reads; PCM blocks come back and are
-  written into the WAV in the parent.
+* ``sandbox.stream`` — the current path (``services.pipeline.streamed_recording``): the recording read in 4 MiB
+  pieces (as ``services.pipeline._sealed_pieces`` opens sealed chunks) and fed to the child as it reads; PCM blocks
+  come back and are consumed one at a time (``ingest.decoded.decoded_stream``), as transcription takes them: no
+  WAV is built in the parent (its "WAV bytes" column is the PCM that passed through).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def pieces(path):
 
 if __name__ == "__main__":
     from sessionlens import sandbox
-    from sessionlens.ingest.audio import wav_from
+    from sessionlens.ingest.decoded import decoded_stream
     from benchmarks.bench_decode_memory import reporting_blocks, reporting_wav
     variant, path = sys.argv[1], sys.argv[2]
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -62,23 +63,23 @@ if __name__ == "__main__":
     child = 0
     if variant in ("whole", "blocks"):
         src = open(path, "rb").read()
-        wav = (whole if variant == "whole" else to_wav)(src)
+        out_len = len((whole if variant == "whole" else to_wav)(src))
     elif variant == "sandbox.run":
         src = open(path, "rb").read()
         answer = sandbox.run(reporting_wav, src, memory_mib=sandbox.DECODE_MEMORY_MIB)
-        wav, child = answer[16:], int(answer[:16])
+        out_len, child = len(answer) - 16, int(answer[:16])
     else:
         rss = []
         def blocks():
             for block in sandbox.stream(reporting_blocks, pieces(path), memory_mib=sandbox.DECODE_MEMORY_MIB):
-                if block[0] == 0:
+                if block[0] == 255:
                     rss.append(int(block[1:]))
                 else:
                     yield block
-        wav = wav_from(blocks())
+        out_len = sum(b.nbytes // 2 for b in decoded_stream(blocks()).blocks)  # 16-bit PCM that passed through
         child = rss[0]
     size = os.path.getsize(path)
-    print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, size, len(wav), time.perf_counter() - t, child)
+    print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, size, out_len, time.perf_counter() - t, child)
 """
 
 
@@ -93,13 +94,13 @@ def reporting_wav(src: bytes) -> bytes:
 
 
 def reporting_blocks(src: object) -> Iterator[bytes]:
-    """In the sandboxed child: the PCM blocks, then a zero byte and the peak RSS in KiB."""
+    """In the sandboxed child: the description and PCM blocks, then a 0xff byte and the peak RSS in KiB."""
     import resource
 
     from sessionlens.ingest.audio import pcm16_blocks
 
     yield from pcm16_blocks(src)  # type: ignore[arg-type]  # the sandbox's PipeReader
-    yield b"\x00" + str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).encode()
+    yield b"\xff" + str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).encode()
 
 
 def _write_source(path: Path, minutes: float) -> None:

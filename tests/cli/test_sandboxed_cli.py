@@ -13,7 +13,7 @@ import pytest
 
 from sessionlens import sandbox
 from sessionlens.cli.app import run
-from sessionlens.services.pipeline import recording_wav
+from sessionlens.services.pipeline import recording_stream
 
 
 @pytest.fixture
@@ -56,15 +56,17 @@ def test_transcribe_decodes_a_recording_in_the_sandbox(tmp_path: Path, ran: list
     assert err.startswith(f"sessionlens: error: {hostile}: ") and "\n" not in err
 
 
-def test_a_recording_on_disk_is_streamed_to_the_same_wav(tmp_path: Path, ran: list[str]) -> None:
+def test_a_recording_on_disk_is_streamed_as_the_same_pcm(tmp_path: Path, ran: list[str]) -> None:
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
         w.writeframes((np.sin(np.arange(16000 * 12) / 5) * 8000).astype("<i2").tobytes())
     p = tmp_path / "r.wav"
     p.write_bytes(out.getvalue())
-    wav = recording_wav(p)
-    assert len(wav) == len(out.getvalue())  # 16 kHz mono in, the same PCM out (within one step of rounding)
-    got, sent = (np.frombuffer(b[44:], "<i2").astype(int) for b in (wav, out.getvalue()))
+    decoded = recording_stream(p)
+    assert (decoded.info.sample_rate, decoded.info.channels, decoded.info.codec) == (16000, 1, "pcm_s16le")
+    got = np.round(np.concatenate(list(decoded.blocks), axis=1)[0] * 32767).astype(int)
+    sent = np.frombuffer(out.getvalue()[44:], "<i2").astype(int)
+    assert got.shape == sent.shape  # 16 kHz mono in, the same PCM out (within one step of rounding)
     assert np.abs(got - sent).max() <= 1
     assert ran == ["pcm16_blocks"]

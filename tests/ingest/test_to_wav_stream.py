@@ -10,6 +10,7 @@ import pytest
 
 from sessionlens.errors import InputError
 from sessionlens.ingest.audio import SAMPLE_RATE, iter_blocks, to_wav
+from sessionlens.ingest.decoded import source_of
 
 
 def _source(channels: int, seconds: float = 75.0, rate: int = 44100) -> bytes:
@@ -36,8 +37,13 @@ def _whole(src: bytes) -> bytes:
 @pytest.mark.parametrize("channels", [1, 2])
 def test_block_by_block_is_byte_identical(channels: int) -> None:
     src = _source(channels)  # longer than one decode block
-    got = to_wav(src)
-    assert got == _whole(src)
+    got, whole = to_wav(src), _whole(src)
+    # The same header and samples; the source's description follows the audio in a chunk of its own.
+    assert got[8:len(whole)] == whole[8:]
+    src_info = source_of(got)
+    assert src_info is not None
+    assert (src_info.sample_rate, src_info.channels, src_info.codec, src_info.has_video) == (44100, channels,
+                                                                                            "pcm_s16le", False)
     with wave.open(io.BytesIO(got)) as w:
         assert w.getnchannels() == channels and w.getframerate() == SAMPLE_RATE
         assert abs(w.getnframes() / SAMPLE_RATE - 75.0) < 0.05

@@ -84,6 +84,17 @@ def test_telephone_band_audio_still_transcribes(asr, dialogue_audio):
     assert any("narrowband" in n for n in t.metadata.get("notes", []))
 
 
+def test_narrowband_is_still_said_after_the_sandboxed_decoder_resampled_it(asr, dialogue_audio):
+    """Every real path transcribes the 16 kHz WAV the keyless child made: the 8 kHz source must survive it."""
+    from sessionlens.services.pipeline import decoded_wav, streamed_recording
+
+    narrow = wav_bytes(dialogue_audio[: 6 * RATE][::2], rate=8000)
+    for decoded in (decoded_wav(narrow), streamed_recording([narrow[:5000], narrow[5000:]])):
+        t = transcribe(decoded, asr=asr)
+        assert t.metadata["source_audio"]["sample_rate"] == 8000
+        assert any("narrowband" in n for n in t.metadata.get("notes", []))
+
+
 def test_truncated_mp3_gives_the_part_that_survived(asr, dialogue_audio):
     data = encode(dialogue_audio[: 10 * RATE], fmt="mp3", codec="libmp3lame", bit_rate=64000)
     t = transcribe(data[: len(data) // 2], asr=asr)

@@ -173,3 +173,17 @@ def test_a_failed_import_leaves_nothing_behind(world, monkeypatch):
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == audit_before
     with world.vault.transaction() as conn:
         assert world.vault.verify_audit(conn).ok
+
+
+def test_a_reading_transaction_leaves_the_sqlite_write_lock_free(world):
+    """The 4 MiB reads that stream a recording into the decoder run while others write (a long transcription
+    must not queue every writer behind its reads)."""
+    from sessionlens.vault.audit_batch import reading, writing
+
+    client, _ = client_with_session(world)
+    with reading(), world.vault.transaction() as conn:
+        assert conn.execute(select(client_table.c.id)).scalars().all() == [client]
+        with writing(), world.engine.connect() as other:
+            other.connection.driver_connection.execute("PRAGMA busy_timeout = 200")  # fail fast if the reader locked
+            with other.begin():
+                other.execute(update(session_table).values(created_at=session_table.c.created_at))

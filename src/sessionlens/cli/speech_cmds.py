@@ -73,11 +73,11 @@ def transcribe_file(path: Path, options: SpeechOptions, *, show_progress: bool =
         if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
             raise InputError("is a text file, not audio or video (for a transcript use `sessionlens analyze`)",
                              source=str(path))
-    from ..services.pipeline import recording_wav
+    from ..services.pipeline import recording_stream
 
-    wav = recording_wav(path)  # decoded in the keyless, limited sandbox; this process reads only the plain WAV
+    decoded = recording_stream(path)  # decoded in the keyless, limited sandbox; this process reads only PCM
     with progress_bar(show_progress) as report:
-        return _pipeline.transcribe(wav, options, report)
+        return _pipeline.transcribe(decoded, options, report)
 
 
 def transcript_document(t: Transcript) -> dict[str, Any]:

@@ -19,10 +19,11 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from ..errors import InputError, UnsupportedFormatError
+from .audio_info import MAX_CHANNELS_KEPT, AudioInfo
+from .decoded import append_chunk, chunk_from_block, info_block
 
 SAMPLE_RATE = 16_000
 BLOCK_SECONDS = 20.0
-MAX_CHANNELS_KEPT = 2
 
 # Leading bytes of the containers FFmpeg reads for us (wav, flac, mp3, ogg/opus, mp4/m4a/mov, webm/mkv,
 # aac, aiff, caf, amr, asf/wma). Used to route a file to audio rather than transcript parsing.
@@ -41,17 +42,6 @@ DEMUXERS = ("wav", "w64", "flac", "mp3", "ogg", "mov", "matroska", "aac", "aiff"
 # Nested opens by a demuxer are limited to this protocol list; the upload itself is always read through a
 # Python file object, so FFmpeg never parses a path as a URL (no file:, http:, concat:, pipe: tricks).
 _AV_OPTIONS = {"format_whitelist": ",".join(DEMUXERS), "protocol_whitelist": "none"}
-
-
-@dataclass(frozen=True, slots=True)
-class AudioInfo:
-    """What the container says about its first audio stream."""
-
-    duration: float | None  # seconds, None when the container does not know
-    sample_rate: int  # of the source, before resampling
-    channels: int  # kept channels after decoding: 1, or 2 for stereo
-    codec: str
-    has_video: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,29 +156,32 @@ def iter_blocks(src: Source, block_seconds: float = BLOCK_SECONDS) -> Iterator[n
     A stream that breaks off (truncated mp3) ends the iteration after the last good frame; a stream
     with nothing decodable raises InputError.
     """
-    import av
-
     container = _open(src)
-    label = _label(src)
     try:
-        stereo = _info(container).channels == MAX_CHANNELS_KEPT
-        resampler = av.AudioResampler(format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE)
-        pending: list[np.ndarray] = []
-        size = 0
-        target = int(block_seconds * SAMPLE_RATE)
-        for frame in _frames(container, label):
-            for out in resampler.resample(frame):
-                pending.append(out.to_ndarray())
-                size += out.samples
-            if size >= target:
-                yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
-                pending, size = [], 0
-        for out in resampler.resample(None):
-            pending.append(out.to_ndarray())
-        if pending:
-            yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
+        yield from _blocks(container, _label(src), block_seconds)
     finally:
         _close(container)
+
+
+def _blocks(container: Any, label: str, block_seconds: float) -> Iterator[np.ndarray]:
+    import av
+
+    stereo = _info(container).channels == MAX_CHANNELS_KEPT
+    resampler = av.AudioResampler(format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE)
+    pending: list[np.ndarray] = []
+    size = 0
+    target = int(block_seconds * SAMPLE_RATE)
+    for frame in _frames(container, label):
+        for out in resampler.resample(frame):
+            pending.append(out.to_ndarray())
+            size += out.samples
+        if size >= target:
+            yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
+            pending, size = [], 0
+    for out in resampler.resample(None):
+        pending.append(out.to_ndarray())
+    if pending:
+        yield np.concatenate(pending, axis=1).astype(np.float32, copy=False)
 
 
 def _frames(container: Any, label: str) -> Iterator[Any]:
@@ -225,25 +218,36 @@ def decode_audio(src: Source) -> Audio:
 
 
 def pcm16_blocks(src: Source, label: str | None = None) -> Iterator[bytes]:
-    """Per decoded block, one byte (the channel count) then interleaved 16-bit PCM at 16 kHz: what the sandboxed decoder sends
-    back block by block (:func:`sessionlens.sandbox.stream`), to be written into a WAV by :func:`wav_from`.
+    """What the sandboxed decoder sends back (:func:`sessionlens.sandbox.stream`), to be written into a WAV by
+    :func:`wav_from`: first the source's description (:func:`.decoded.info_block`, leading byte 0), then per
+    decoded block one byte (the channel count) and interleaved 16-bit PCM at 16 kHz.
     ``label`` names a streamed recording in errors (a path, or "audio")."""
     if label and getattr(src, "streaming", False):
         src.label = label  # type: ignore[union-attr]  # sandbox.PipeReader
-    for block in iter_blocks(src):
-        yield bytes([block.shape[0]]) + (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
+    container = _open(src)
+    try:
+        yield info_block(_info(container))
+        for block in _blocks(container, _label(src), BLOCK_SECONDS):
+            yield bytes([block.shape[0]]) + (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").T.tobytes()
+    finally:
+        _close(container)
 
 
 def wav_from(blocks: Iterable[bytes], label: str = "audio") -> bytes:
     """A plain 16 kHz 16-bit WAV from :func:`pcm16_blocks`, written as the blocks come (only the growing
-    WAV and one block held)."""
+    WAV and one block held); the source's description, when sent and sane, follows the audio as a chunk
+    of its own (:mod:`.decoded`)."""
     import wave
 
     out = io.BytesIO()
     writer: wave.Wave_write | None = None
+    source: bytes | None = None
     try:
         for block in blocks:
             channels, pcm = block[0], memoryview(block)[1:]
+            if channels == 0 and writer is None and source is None:
+                source = chunk_from_block(block)
+                continue
             if writer is None:  # the channel count is known with the first block
                 if channels not in (1, MAX_CHANNELS_KEPT):
                     raise InputError("the decoder sent a block that is not audio", source=label)
@@ -259,7 +263,7 @@ def wav_from(blocks: Iterable[bytes], label: str = "audio") -> bytes:
             writer.close()  # patches the header's sizes
     if writer is None:
         raise InputError("no audio could be decoded", source=label)
-    return out.getvalue()
+    return append_chunk(out.getvalue(), source) if source else out.getvalue()
 
 
 def to_wav(src: Source) -> bytes:

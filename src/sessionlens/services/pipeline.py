@@ -28,6 +28,7 @@ from ..errors import ConsentError, InputError
 from ..payloads.services_session_meta import SessionMeta, TranscriptInput
 from ..offline import offline
 from ..vault import blobs, records, store
+from ..vault.audit_batch import reading
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import sessions
@@ -39,6 +40,7 @@ from .permissions import Action, Refused, allowed, client_row, session_row, unit
 if TYPE_CHECKING:
     from ..config import Settings
     from ..domain import Transcript
+    from ..ingest.decoded import DecodedStream
     from ..speech.pipeline import SpeechOptions
 
 STAGES = {"transcript": ("parse", "analyze", "store"), "audio": ("transcribe", "analyze", "store")}
@@ -102,20 +104,23 @@ def decoded_wav(data: bytes) -> bytes:
     return sandbox.run(to_wav, data, what="the audio decoder", memory_mib=sandbox.DECODE_MEMORY_MIB)
 
 
-def streamed_wav(pieces: Iterable[bytes], label: str = "audio") -> bytes:
+def streamed_recording(pieces: Iterable[bytes], label: str = "audio") -> DecodedStream:
     """A recording, given piece by piece (sealed chunks as they are opened), decoded in the keyless, limited
-    child as it arrives (:func:`sessionlens.sandbox.stream`) and written into a plain WAV here block by block:
-    neither process holds the whole encoded recording (except an MP4/M4A, whose index may come last)."""
+    child as it is read (:func:`sessionlens.sandbox.stream`): its description, then 16 kHz blocks taken as they
+    are consumed. Neither process holds the whole recording, encoded or decoded (except an MP4/M4A, whose
+    index may come last: the child buffers that one)."""
     from .. import sandbox
-    from ..ingest.audio import pcm16_blocks, wav_from
+    from ..ingest.audio import pcm16_blocks
+    from ..ingest.decoded import decoded_stream
 
-    return wav_from(sandbox.stream(pcm16_blocks, pieces, label, what="the audio decoder",
-                                   memory_mib=sandbox.DECODE_MEMORY_MIB), label)
+    return decoded_stream(sandbox.stream(pcm16_blocks, pieces, label, what="the audio decoder",
+                                         memory_mib=sandbox.DECODE_MEMORY_MIB), label)
 
 
-def recording_wav(path: str | Path) -> bytes:
+def recording_stream(path: str | Path) -> DecodedStream:
     """A recording on disk (``sessionlens transcribe`` / ``analyze``), read 4 MiB at a time into the sandboxed
-    decoder (:func:`streamed_wav`): the CLI's process, which may hold the enrolled voice's keys, only reads a WAV."""
+    decoder (:func:`streamed_recording`): the CLI's process, which may hold the enrolled voice's keys, only
+    reads 16 kHz PCM."""
     from ..ingest.audio import check_path
 
     p = check_path(path)
@@ -125,7 +130,7 @@ def recording_wav(path: str | Path) -> bytes:
             while piece := fh.read(4 << 20):
                 yield piece
 
-    return streamed_wav(pieces(), str(path))
+    return streamed_recording(pieces(), str(path))
 
 
 def sandboxed_transcript(path: str | Path, fmt: str | None, transcript_id: str | None,
@@ -155,7 +160,7 @@ def _sealed_pieces(ctx: Ctx, blob_id: str, size: int = 4 << 20) -> Iterator[byte
     with acting_as(ctx.actor.id), vault.transaction() as conn:
         total = blobs.size_of(vault, conn, blob_id)
     for start in range(0, total, size):
-        with acting_as(ctx.actor.id), vault.transaction() as conn:
+        with acting_as(ctx.actor.id), reading(), vault.transaction() as conn:
             piece = blobs.read_range(vault, conn, blob_id, start, start + size)
         if len(piece) != min(size, total - start):
             raise InputError("the stored recording is shorter than its seal says")
@@ -176,7 +181,8 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
     """A session's sealed audio → ``{"transcript", "meta"}``, labelled with the clinician's enrolled voice.
 
     The audio is read (audited) only with current processing consent, streamed chunk by chunk into the
-    sandboxed decoder (:func:`streamed_wav`), and only the plain 16 kHz WAV it writes is transcribed here."""
+    sandboxed decoder (:func:`streamed_recording`), and only the 16 kHz blocks it sends are transcribed here, as
+    they come."""
     from ..codec import transcript_to_dict
     from ..speech.pipeline import transcribe
     from .media_sessions import people_in_room
@@ -192,9 +198,8 @@ def transcribe_stage(ctx: Ctx, session_id: str, progress: Progress | None = None
         ctx.vault.audit(conn, actor=ctx.who, action="media.read", target=blob_id,
                         detail={"session": session_id, "purpose": "transcribe"})
     voice = voiceprint_for(ctx, purpose="transcribe") if allowed(ctx, Action.VOICE_READ) else None
-    data = streamed_wav(_sealed_pieces(ctx, blob_id))
-    with offline(allow=network_hosts(ctx.vault)):
-        transcript = transcribe(data, speech_options(ctx.vault.settings, voice, people), progress=progress)
+    with offline(allow=network_hosts(ctx.vault)):  # the sealed pieces are read from the database as decoded
+        transcript = transcribe(streamed_recording(_sealed_pieces(ctx, blob_id)), speech_options(ctx.vault.settings, voice, people), progress=progress)
     return _json({"transcript": transcript_to_dict(transcript), "meta": {}})
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..domain import Role, Speaker, Timing, Transcript, Utterance, Word
-from ..ingest.audio import SAMPLE_RATE, Source, iter_blocks, probe
+from ..ingest.audio import SAMPLE_RATE, AudioInfo, Source, iter_blocks, probe
+from ..ingest.decoded import DecodedStream, source_of
 from ..payloads.speech_audio import AudioMetadata, UtteranceCues, VocalEvent
 from . import prosody
 from .asr import AsrBackend, AsrSegment, create_backend
@@ -95,10 +96,13 @@ class _TimeMap:
         return s, max(e, min(s + 0.02, self.orig_starts[i] + length))
 
 
-def transcribe(src: Source, options: SpeechOptions = SpeechOptions(), progress: Progress | None = None,
+def transcribe(src: Source | DecodedStream, options: SpeechOptions = SpeechOptions(), progress: Progress | None = None,
                *, asr: AsrBackend | None = None) -> Transcript:
-    """Turn a recording (path or bytes) into a Transcript. Silence gives an empty transcript."""
-    info = probe(src)
+    """Turn a recording into a Transcript. Silence gives an empty transcript.
+
+    ``src`` is a path or bytes, or a :class:`DecodedStream` from the sandboxed decoder (every service path:
+    its blocks are transcribed as they are decoded, so the whole recording is never held here)."""
+    info = src.info if isinstance(src, DecodedStream) else _original(src)
     report = progress or (lambda done, total, stage: None)
     report(0.0, info.duration, "loading models")
     asr = asr or create_backend(options.backend, model=options.model, language=options.language,
@@ -106,20 +110,33 @@ def transcribe(src: Source, options: SpeechOptions = SpeechOptions(), progress: 
     encoder = voice_encoder()
     acc = _Collected(stereo=info.channels == 2)
     started = time.perf_counter()
-    for chunk in iter_chunks(iter_blocks(src), SileroVad(), options.chunk_seconds):
+    blocks = src.blocks if isinstance(src, DecodedStream) else iter_blocks(src)
+    for chunk in iter_chunks(blocks, SileroVad(), options.chunk_seconds):
         _process(chunk, asr, encoder, acc)
         acc.duration = chunk.offset + chunk.duration
         report(acc.duration, info.duration, "transcribing")
     report(acc.duration, info.duration, "finding speakers")
     transcript = _assemble(acc, options, asr)
     transcript.metadata["processing_seconds"] = round(time.perf_counter() - started, 2)
+    _describe_source(transcript, info)
+    report(acc.duration, info.duration, "done")
+    return transcript
+
+
+def _original(src: Source) -> AudioInfo:
+    """The recording as uploaded: a WAV written by the sandboxed decoder names its source (sample rate,
+    codec, video), which probing that 16 kHz WAV would not tell; the narrowband caveat depends on it."""
+    info = probe(src)
+    original = source_of(src) if isinstance(src, bytes) else None
+    return replace(original, duration=info.duration, channels=info.channels) if original else info
+
+
+def _describe_source(transcript: Transcript, info: AudioInfo) -> None:
     transcript.metadata["source_audio"] = {"sample_rate": info.sample_rate, "channels": info.channels,
                                            "codec": info.codec, "had_video": info.has_video}
     if info.sample_rate and info.sample_rate < SAMPLE_RATE:
         transcript.metadata.setdefault("notes", []).append(
             f"narrowband audio ({info.sample_rate} Hz): recognition and speaker separation are less accurate")
-    report(acc.duration, info.duration, "done")
-    return transcript
 
 
 # --- per chunk ---------------------------------------------------------------------------

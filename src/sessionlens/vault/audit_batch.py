@@ -92,6 +92,17 @@ def writing() -> Iterator[None]:
         _READ_ONLY.reset(ro)
 
 
+@contextmanager
+def reading() -> Iterator[None]:
+    """A transaction that only reads (a 4 MiB range of a sealed recording, streamed into the decoder): on
+    SQLite it does not take the write lock, so a long transcription's reads never queue other writers."""
+    ro = _READ_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(ro)
+
+
 def summarize(events: list[Event], route: str, status: int) -> list[Event]:
     """One entry per request and actor: the event itself when it is the only one, else a summary."""
     by_actor: dict[str, list[Event]] = {}
