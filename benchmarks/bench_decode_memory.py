@@ -136,7 +136,7 @@ def main() -> str:
             rows.append(f"| {variant} | {src / 2**20:.0f} | {wav / 2**20:.0f} | {base:.0f} | {peak:.0f} | "
                         f"{peak - base:.0f} | {f'{child:.0f}' if child else '-'} | {seconds:.1f} |")
     return "\n".join([
-        "## Decoding a long recording: peak memory (issue 19)\n",
+        "## Decoding a long recording: peak memory (issues 17, 19)\n",
         f"{minutes:g} minutes of synthetic 44.1 kHz stereo WAV decoded to the 16 kHz WAV the transcriber reads, "
         f"one fresh process per variant; {machine()}; load {load:.1f} at start; {time.strftime('%Y-%m-%d')}.",
         "`make bench BENCH=decode_memory` (BENCH_DECODE_MINUTES).\n",
@@ -146,8 +146,8 @@ def main() -> str:
         *rows,
         "",
         "The child's peak includes the fork server's preloaded modules (numpy, PyAV, the parsers). With "
-        "``sandbox.stream`` neither process holds the source; the parent still builds the whole 16 kHz WAV the "
-        "recogniser reads (feeding blocks straight to the recogniser is not built).",
+        "``sandbox.stream`` neither process holds the source, and the parent takes the decoded blocks one at a time, "
+        "as transcription does (``WAV MiB`` is then the 16-bit PCM that passed through, never held whole).",
     ])
 
 
