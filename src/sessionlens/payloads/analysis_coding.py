@@ -1,6 +1,8 @@
 """Coding corrections: agreement between the model and the clinician, re-training rows and scores."""
 
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
+
+from .document import CodesJson
 
 
 class Agreement(TypedDict):
@@ -64,3 +66,29 @@ class Correction(TypedDict):
     """therapist_behaviour, therapist_subcodes or client_talk."""
     value: str | list[str]
     """A label, or the list of sub-codes."""
+
+
+class CodeModelValues(TypedDict, total=False):
+    """The model's own values of a corrected utterance (kept under ``codes.model``)."""
+
+    therapist_behaviour: str | None
+    therapist_subcodes: list[str]
+    client_talk: str | None
+    confidence: float
+
+
+class CodeEntry(CodesJson):
+    """One utterance's codes as the coder and the corrections keep them (``CodingResult.codes``): the published
+    ``CodesJson`` plus, once corrected, the model's own values and the mark."""
+
+    model: NotRequired[CodeModelValues]
+    corrected: NotRequired[bool]
+
+
+class CodeFindingModel(TypedDict):
+    """The model's own label, confidence, explanation and sub-codes of a corrected code finding (``data.model``)."""
+
+    label: str | None
+    confidence: float | None
+    explanation: str | None
+    subcodes: list[str]

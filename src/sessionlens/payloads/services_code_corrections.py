@@ -2,7 +2,7 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .analysis_coding import Agreement, GroupedCv, TrainingRow
+from .analysis_coding import Agreement, Correction, GroupedCv, TrainingRow
 from .document import CodesJson
 from .metrics import ClientTalk, Interventions
 
@@ -10,12 +10,10 @@ CodeValue = str | list[str] | None
 """A behaviour or client-talk label, or a list of therapist sub-codes (None: the model had none)."""
 
 
-class CodeCorrection(TypedDict):
-    """One correction as kept in the session's sealed metadata (``code_corrections``)."""
+class CodeCorrection(Correction):
+    """One correction as kept in the session's sealed metadata (``code_corrections``): the checked correction
+    (analysis.coding.scheme.requested), when, by whom, and the model's value."""
 
-    utterance_id: str
-    field: str
-    value: CodeValue
     at: str
     by: str
     model: CodeValue

@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, select, update
 
 from ..analysis.coding import CodingResult, recode
-from ..analysis.coding.corrections import session_agreement, training_rows
+from ..analysis.coding.corrections import field_value, session_agreement, training_rows
 from ..payloads.analysis_coding import Correction
 from ..analysis.coding.scheme import requested
 from ..codec import transcript_from_dict
@@ -67,7 +67,7 @@ def _stamp(ctx: Ctx, fixes: list[Correction], base: CodingResult, note: str | No
     for f in fixes:
         stamped: CodeCorrection = {"utterance_id": f["utterance_id"], "field": f["field"], "value": f["value"],
                                    "at": at, "by": ctx.actor.id,
-                                   "model": base.codes[f["utterance_id"]].get(f["field"])}
+                                   "model": field_value(base.codes[f["utterance_id"]], f["field"])}
         if note:
             stamped["note"] = note
         out.append(stamped)
@@ -215,10 +215,10 @@ def export_training_rows(ctx: Ctx, *, context: bool = False) -> bytes:
 HEADS_KIND = "coding_heads"
 
 
-def _reviewed(base: CodingResult, fits: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, CodeValue]]:
+def _reviewed(base: CodingResult, fits: Sequence[Correction]) -> dict[str, dict[str, CodeValue]]:
     """utterance id -> the clinician's effective codes; a sub-code review carries its behaviour (corrected or
     the model's) so the right sub-code head learns from it."""
-    out: dict[str, dict[str, CodeValue]] = {}  # fits: recode.applicable's corrections (untyped list[dict] there)
+    out: dict[str, dict[str, CodeValue]] = {}
     for c in fits:
         out.setdefault(c["utterance_id"], {})[c["field"]] = c["value"]
     for uid, mine in out.items():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
 import numpy as np
 
 from sessionlens.analysis.coding.artifact import CodingModel, RoleModel, current_model
@@ -16,6 +14,7 @@ from sessionlens.analysis.coding.explain import top_features
 from sessionlens.analysis.coding.features import Turn, clean, session_rows
 from sessionlens.analysis.coding.miti import miti_behaviours
 from sessionlens.domain import Evidence, Finding, Role, Transcript, Utterance
+from sessionlens.payloads.analysis_coding import CodeEntry
 from sessionlens.payloads.findings import CodeData, RuleHitData
 
 SOURCE = "annomi-linear"
@@ -32,15 +31,14 @@ FALLBACK = {"therapist": "other", "client": "neutral"}
 class CodingResult:
     """Per-utterance codes as Findings plus a compact per-utterance table.
 
-    ``codes`` maps utterance id -> {"therapist_behaviour", "therapist_subcodes", "client_talk",
-    "confidence", "probabilities"}; it is what the analysis JSON stores per utterance.
+    ``codes`` maps utterance id -> its codes; it is what the analysis JSON stores per utterance.
     """
 
     findings: tuple[Finding, ...]
-    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    codes: dict[str, CodeEntry] = field(default_factory=dict)
     model: str = SOURCE
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str | dict[str, CodeEntry]]:
         return {"model": self.model, "codes": self.codes}
 
 
@@ -72,7 +70,7 @@ def _adjust(text: str, model: RoleModel, label: str, p: float, role: str) -> tup
 
 
 def _code_role(turns: list[Turn], utts: tuple[Utterance, ...], role: str, model: RoleModel,
-               out: dict[int, tuple[Finding, dict]], use_encoder: bool) -> None:
+               out: dict[int, tuple[Finding, CodeEntry]], use_encoder: bool) -> None:
     idx, docs, dense = session_rows(turns, role)
     if not idx:
         return
@@ -103,7 +101,7 @@ def _mix(linear: np.ndarray, encoder: np.ndarray | None) -> np.ndarray:
     return linear if encoder is None else ENCODER_WEIGHT * encoder + (1 - ENCODER_WEIGHT) * linear
 
 
-def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Finding, dict]:
+def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Finding, CodeEntry]:
     head = model.head
     cls = int(np.argmax(prob))
     label, conf, note = _adjust(clean(u.text), model, head.labels[cls], float(prob[cls]), role)
@@ -125,9 +123,9 @@ def _finding(turns, u, i, role, model, row, prob, subprob, sources) -> tuple[Fin
     kind = "therapist_behaviour" if role == "therapist" else "client_talk"
     data = CodeData(probabilities=probs, subcodes=subcodes, subcode_confidence=subconf, rules=rules)
     finding = Finding(kind, label, round(conf, 4), _evidence(u), SOURCE, why, data)
-    codes = {"therapist_behaviour": label if role == "therapist" else None,
-             "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,
-             "confidence": round(conf, 4), "probabilities": probs}
+    codes: CodeEntry = {"therapist_behaviour": label if role == "therapist" else None,
+                        "therapist_subcodes": subcodes, "client_talk": label if role == "client" else None,
+                        "confidence": round(conf, 4), "probabilities": probs}
     return finding, codes
 
 
@@ -181,7 +179,7 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None, *,
     m = model or current_model()
     utts = transcript.utterances
     turns = [Turn(_role(u), u.text or "") for u in utts]
-    coded: dict[int, tuple[Finding, dict]] = {}
+    coded: dict[int, tuple[Finding, CodeEntry]] = {}
     _code_role(turns, utts, "therapist", m.therapist, coded, use_encoder)
     _code_role(turns, utts, "client", m.client, coded, use_encoder)
     order = sorted(coded)

@@ -11,18 +11,34 @@ import copy
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from sessionlens.analysis.coding.codes import CodingResult
 from sessionlens.domain import Transcript
 from sessionlens.errors import InputError
-from sessionlens.payloads.analysis_coding import Agreement, TrainingRow
+from sessionlens.payloads.analysis_coding import Agreement, CodeEntry, TrainingRow
+from sessionlens.payloads.services_code_corrections import CodeValue
 
 FIELDS = ("therapist_behaviour", "client_talk", "therapist_subcodes")
 ALLOWED = {
     "therapist_behaviour": {"question", "reflection", "therapist_input", "other"},
     "client_talk": {"change", "neutral", "sustain"},
 }
+
+
+def field_value(entry: CodeEntry, field: str) -> CodeValue:
+    """One code field named at run time (a correction's ``field``)."""
+    return cast(Mapping[str, CodeValue], entry).get(field)
+
+
+def label_pair(coding: CodingResult, correction: Mapping[str, Any]) -> tuple[str, str]:
+    """(model, clinician) label of a valid correction of a label field (``validate``: both are labels)."""
+    model = field_value(coding.codes[correction["utterance_id"]], correction["field"])
+    return cast(str, model), correction["value"]
+
+
+def _set_field(entry: CodeEntry, field: str, value: str | list[str]) -> None:
+    cast(dict[str, object], entry)[field] = list(value) if field == "therapist_subcodes" else value
 
 
 def validate(correction: Mapping[str, Any], coding: CodingResult) -> None:
@@ -46,8 +62,10 @@ def apply_corrections(coding: CodingResult, corrections: Iterable[Mapping[str, A
     for c in corrections:
         validate(c, coding)
         entry = codes[c["utterance_id"]]
-        entry.setdefault("model", {f: entry.get(f) for f in FIELDS})
-        entry[c["field"]] = list(c["value"]) if c["field"] == "therapist_subcodes" else c["value"]
+        entry.setdefault("model", {"therapist_behaviour": entry.get("therapist_behaviour"),
+                                   "client_talk": entry.get("client_talk"),
+                                   "therapist_subcodes": entry.get("therapist_subcodes", [])})
+        _set_field(entry, c["field"], c["value"])
         entry["confidence"] = 1.0
         entry["corrected"] = True
     return replace(coding, codes=codes)
@@ -75,7 +93,7 @@ def session_agreement(coding: CodingResult, corrections: Iterable[Mapping[str, A
     for c in corrections:
         validate(c, coding)
         if c["field"] in pairs:
-            pairs[c["field"]].append((coding.codes[c["utterance_id"]][c["field"]], c["value"]))
+            pairs[c["field"]].append(label_pair(coding, c))
     return {f: agreement(p) for f, p in pairs.items()}
 
 

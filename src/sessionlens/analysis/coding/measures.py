@@ -71,7 +71,7 @@ def _segments(transcript: Transcript, coding: CodingResult) -> list[CourseSegmen
     out: list[CourseSegment] = []
     for k in range(SEGMENTS):
         members = [u for u, p in zip(utts, pos) if min(int(p * SEGMENTS), SEGMENTS - 1) == k]
-        talk = Counter(coding.codes.get(u.id, {}).get("client_talk") for u in members)
+        talk = Counter(coding.codes[u.id].get("client_talk") for u in members if u.id in coding.codes)
         starts = [u.start for u in members if u.start is not None]
         out.append({"segment": k + 1, "of": SEGMENTS, "start": min(starts) if starts else None,
                     "end": max(u.end or u.start for u in members if u.start is not None) if starts else None,

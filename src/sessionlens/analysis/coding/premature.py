@@ -51,9 +51,9 @@ def premature_advice(transcript: Transcript, coding: CodingResult) -> list[Findi
     utts, codes = transcript.utterances, coding.codes
     out: list[Finding] = []
     for i, u in enumerate(utts):
-        c = codes.get(u.id, {})
-        kind = next((k for k in KINDS if k in c.get("therapist_subcodes", [])), None)
-        if c.get("therapist_behaviour") != "therapist_input" or kind is None:
+        c = codes.get(u.id)
+        kind = next((k for k in KINDS if k in c.get("therapist_subcodes", [])), None) if c else None
+        if c is None or c.get("therapist_behaviour") != "therapist_input" or kind is None:
             continue
         concerns = _concerns(utts, codes, i)
         if not concerns:
