@@ -8,10 +8,13 @@ descriptive sentences what they found (never a grade).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from ..config import Settings
 from ..domain import Transcript
+from ..payloads.analysis_emotions import EmotionsMetrics
+from ..payloads.analysis_relational import RelationalMetrics
+from ..payloads.analysis_sections import SilenceContextMetrics, ThemesMetrics, ThemeSummary
+from ..payloads.metrics import RiskSummary
 from . import emotion_model
 from .emotions import UtteranceEmotion, arc_findings, score, session_emotions, utterance_fields
 from .pipeline import AnalyzerOutput, register
@@ -60,7 +63,7 @@ class EmotionsAnalyzer:
         }
         return AnalyzerOutput(metrics, tuple(arc_findings(metrics, t)), utterance_fields(scored))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: EmotionsMetrics) -> list[str]:
         lines = []
         if m.get("low_confidence"):
             lines.append(
@@ -89,22 +92,17 @@ class ThemesAnalyzer:
     def __call__(self, t: Transcript, settings: Settings) -> AnalyzerOutput:
         themes = session_themes(t, _background_idf())
         findings = tuple(theme_finding(th) for th in themes)
-        metrics = {
+        metrics: ThemesMetrics = {
             "themes": [
-                {
-                    "name": f.label,
-                    "mentions": f.data["mentions"],
-                    "by_client": f.data["by_client"],
-                    "first_start": f.data["first_start"],
-                    "source": f.source,
-                }
+                ThemeSummary(name=f.label, mentions=f.data["mentions"], by_client=f.data["by_client"],
+                             first_start=f.data["first_start"], source=f.source)
                 for f in findings
             ],
             "method": "curated lexicons + TF-IDF keyword groups",
         }
         return AnalyzerOutput(metrics, findings)
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: ThemesMetrics) -> list[str]:
         themes = m.get("themes", [])
         if not themes:
             return ["No recurring theme was found in the words of this session."]
@@ -134,7 +132,7 @@ class SilenceContextAnalyzer:
             return AnalyzerOutput({"measurable": False, "reason": why_not, "silences": []})
         intensity = {e.utterance.id: e.intensity for e in _scores(t, _encoder(settings)) if e.weight > 0}
         contexts = describe_silences(t, find_silences(t, _threshold(settings)), intensity)
-        metrics = {
+        metrics: SilenceContextMetrics = {
             "measurable": True,
             "threshold": _threshold(settings),
             "silences": [
@@ -150,7 +148,7 @@ class SilenceContextAnalyzer:
         }
         return AnalyzerOutput(metrics, tuple(silence_finding(c, t) for c in contexts))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: SilenceContextMetrics) -> list[str]:
         if not m.get("measurable", False):
             return [f"Silences were not described: {m.get('reason', 'no times')}."]
         items = m.get("silences", [])
@@ -170,7 +168,7 @@ class RelationalAnalyzer:
         )
         return AnalyzerOutput(metrics, tuple(findings))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: RelationalMetrics) -> list[str]:
         c = m.get("counts", {})
         lines = [
             f'"Yes, but" chains (two or more suggestions in a row each met with "yes, but"): '
@@ -206,7 +204,7 @@ class RiskAnalyzer:
         findings, summary = risk_findings(t)
         return AnalyzerOutput(summary, tuple(findings))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: RiskSummary) -> list[str]:
         if m.get("status") == NOT_ASSESSED:
             return [m["note"]]
         if m.get("status") == NOT_DISCUSSED:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from ..config import Settings
 from ..domain import Transcript
+from ..payloads.metrics import ClientTalk, Interventions, MiMeasures
 from .coding import code_transcript, mi_measures, premature_advice
 from .pipeline import AnalyzerOutput, register
 
@@ -30,17 +32,17 @@ class CodingAnalyzer:
             utterance_fields={uid: {"codes": codes} for uid, codes in coding.codes.items()},
         )
 
-    def describe(self, metrics: dict[str, Any]) -> list[str]:
+    def describe(self, metrics: MiMeasures) -> list[str]:
         lines = _therapist_lines(metrics.get("interventions") or {})
         lines += _client_lines(metrics.get("client_talk") or {})
         return lines
 
 
-def _therapist_lines(m: dict[str, Any]) -> list[str]:
+def _therapist_lines(m: Interventions) -> list[str]:
     if not m.get("utterances_coded"):
         return []
     q, r = m["questions"], m["reflections"]
-    ref = m["reference"]
+    ref = cast(Mapping[str, Any], m["reference"])  # measures.REFERENCE: MITI ranges, published untyped
     return [
         f"Therapist utterances coded: {m['utterances_coded']} — questions {m['counts'].get('question', 0)} "
         f"({q['open']} open, {q['closed']} closed), reflections {m['counts'].get('reflection', 0)} "
@@ -55,7 +57,7 @@ def _therapist_lines(m: dict[str, Any]) -> list[str]:
     ]
 
 
-def _client_lines(m: dict[str, Any]) -> list[str]:
+def _client_lines(m: ClientTalk) -> list[str]:
     if not m.get("utterances_coded"):
         return []
     c = m["counts"]

@@ -181,6 +181,14 @@ class EmotionModel:
         return p28, p7
 
 
+@dataclass(frozen=True)
+class _Blend:
+    """The MiniLM-vector heads: name -> (head, blended thresholds), and their manifest (files left out)."""
+
+    heads: dict[str, tuple[EncoderHead, np.ndarray]]
+    meta: dict[str, object]
+
+
 def model_dir() -> Path:
     return models_dir("emotions")
 
@@ -204,25 +212,24 @@ def load(directory: Path | None = None, encoder_dir: Path | None = None, *, enco
     blend = _encoder_heads(encoder_dir or models_dir("emotions_encoder")) if encoder_on else None
     meta = dict(artifact.manifest)
     if blend:
-        heads = {name: replace(h, thresholds=blend[name][1]) for name, h in heads.items()}
-        meta["encoder_blend"] = blend["meta"]
-    enc = {name: blend[name][0] for name in heads} if blend else None
+        heads = {name: replace(h, thresholds=blend.heads[name][1]) for name, h in heads.items()}
+        meta["encoder_blend"] = blend.meta
+    enc = {name: blend.heads[name][0] for name in heads} if blend else None
     return EmotionModel(Featurizer.from_json(vocab), heads["goemotions"], heads["ekman"], meta, enc)
 
 
-def _encoder_heads(directory: Path) -> dict[str, Any] | None:
-    """name -> (EncoderHead, blended thresholds), plus "meta"; None where this install has no such folder."""
+def _encoder_heads(directory: Path) -> _Blend | None:
+    """The encoder heads and their manifest; None where this install has no such folder."""
     if not (directory / "manifest.json").exists():
         return None
     artifact = ManifestDir.open(directory, "emotion encoder heads")
     with np.load(io.BytesIO(artifact.read("heads.npz")), allow_pickle=False) as w:
-        out: dict[str, Any] = {
+        heads = {
             name: (EncoderHead(w[f"{name}_coef"].astype(np.float64), w[f"{name}_intercept"].astype(np.float64),
                                float(w[f"{name}_weight"])), w[f"{name}_thresholds"].astype(np.float64))
             for name in ("goemotions", "ekman")
         }
-    out["meta"] = {k: v for k, v in artifact.manifest.items() if k not in ("files", "sha256")}
-    return out
+    return _Blend(heads, {k: v for k, v in artifact.manifest.items() if k not in ("files", "sha256")})
 
 
 @lru_cache(maxsize=2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from ..codec import plain
 from ..config import Settings
@@ -30,23 +30,29 @@ class AnalyzerOutput:
     sections: Mapping[str, Any] = field(default_factory=dict)
 
 
-class Analyzer(Protocol):
-    """An analyzer adds a metrics section (under its name) and findings; it never mutates its input."""
+Section = TypeVar("Section", contravariant=True)
+
+
+class Analyzer(Protocol[Section]):
+    """An analyzer adds a metrics section (under its name) and findings; it never mutates its input.
+
+    ``Section`` is what ``describe`` reads: the analyzer's section with its published ``sections`` merged in
+    (e.g. payloads.metrics.RiskSummary)."""
 
     name: str
     title: str  # heading in the reports, e.g. "Interventions and change talk"
 
     def __call__(self, transcript: Transcript, settings: Settings, /) -> AnalyzerOutput: ...
 
-    def describe(self, metrics: dict[str, Any], /) -> list[str]:
+    def describe(self, metrics: Section, /) -> list[str]:
         """Plain, descriptive sentences about this analyzer's metrics for the reports (never a grade)."""
         ...
 
 
-ANALYZERS: list[Analyzer] = []
+ANALYZERS: list[Analyzer[Any]] = []
 
 
-def register(analyzer: Analyzer) -> Analyzer:
+def register(analyzer: Analyzer[Section]) -> Analyzer[Section]:
     if all(a.name != analyzer.name for a in ANALYZERS):
         ANALYZERS.append(analyzer)
     return analyzer
@@ -62,22 +68,24 @@ def run_analysis(
     t: Transcript,
     settings: Settings,
     extra_findings: tuple[Finding, ...] = (),
-    analyzers: Sequence[Analyzer] | None = None,
+    analyzers: Sequence[Analyzer[Any]] | None = None,
 ) -> SessionAnalysis:
     """Timing metrics always; then ``analyzers`` (default: every registered one) in order."""
     _load_builtin_analyzers()
-    metrics, silences, findings = timing_metrics(t, settings)
+    timing, silences, findings = timing_metrics(t, settings)
+    metrics: dict[str, object] = dict(timing)  # each analyzer's section joins under its own name
     all_findings = list(extra_findings) + list(findings)
-    fields: dict[str, dict[str, Any]] = {}
+    fields: dict[str, dict[str, object]] = {}
     sections: dict[str, list[str]] = {}
     for analyzer in ANALYZERS if analyzers is None else analyzers:
         out = analyzer(t, settings)
-        metrics[analyzer.name] = plain(out.metrics)
-        metrics.update(plain(out.sections))
+        section, published = plain(out.metrics), plain(out.sections)
+        metrics[analyzer.name] = section
+        metrics.update(published)
         all_findings.extend(out.findings)
         for uid, values in out.utterance_fields.items():
             fields.setdefault(uid, {}).update(plain(values))
-        sections[analyzer.title] = analyzer.describe({**metrics[analyzer.name], **plain(out.sections)})
+        sections[analyzer.title] = analyzer.describe({**section, **published})
     return SessionAnalysis(
         transcript=t,
         # each analyzer's section goes in under its own name (plain JSON); the typed ones follow payloads.metrics

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
 from ..domain import Finding, Transcript
 from ..payloads.document import AnalysisSettings
 from ..payloads.metrics import Metrics
@@ -19,5 +17,5 @@ class SessionAnalysis:
     findings: tuple[Finding, ...]
     caveats: tuple[str, ...] = ()
     settings: AnalysisSettings = field(default_factory=AnalysisSettings)
-    utterance_fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> extra JSON fields
+    utterance_fields: dict[str, dict[str, object]] = field(default_factory=dict)  # id -> extra JSON fields
     sections: dict[str, list[str]] = field(default_factory=dict)  # report heading -> descriptive sentences

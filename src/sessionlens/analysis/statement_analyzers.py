@@ -5,10 +5,9 @@ written from their findings."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
-
 from ..config import Settings
 from ..domain import Transcript
+from ..payloads.analysis_sections import PlansMetrics, StatementsMetrics, TechniquesMetrics
 from .pipeline import AnalyzerOutput, register
 from .plans import plan_findings
 from .statements import statement_findings
@@ -24,7 +23,7 @@ class PlansAnalyzer:
         plans = Counter(f.label for f in found if f.kind == "plan")
         return AnalyzerOutput({"plans": dict(plans), "goals": sum(f.kind == "goal" for f in found)}, tuple(found))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: PlansMetrics) -> list[str]:
         plans = m.get("plans") or {}
         if not plans and not m.get("goals"):
             return ["No plan, homework, next appointment or stated goal was identified."]
@@ -42,7 +41,7 @@ class StatementsAnalyzer:
         found = statement_findings(t, plan_ids)
         return AnalyzerOutput({"counts": dict(Counter(f.kind for f in found))}, tuple(found))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: StatementsMetrics) -> list[str]:
         counts = m.get("counts") or {}
         if not counts.get("concern"):
             return ["No concern was identified from the client's statements."]
@@ -58,7 +57,7 @@ class TechniquesAnalyzer:
         return AnalyzerOutput({"named": [f.label for f in found if f.kind == "technique"],
                                "safety_questions": sum(f.kind == "safety_screen" for f in found)}, tuple(found))
 
-    def describe(self, m: dict[str, Any]) -> list[str]:
+    def describe(self, m: TechniquesMetrics) -> list[str]:
         named = list(dict.fromkeys(m.get("named") or []))
         lines = [f"Techniques identified: {', '.join(named)}."] if named else []
         if m.get("safety_questions"):

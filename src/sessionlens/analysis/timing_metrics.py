@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from typing import Any
+from typing import cast
 
 from ..codec import plain
 from ..config import Settings
 from ..domain import Evidence, Finding, Timing, Transcript
 from ..payloads.findings import InterruptionData
-from ..payloads.metrics import OverlapItem, Overlaps, SilenceSummary
+from ..payloads.metrics import Metrics, OverlapItem, Overlaps, SilenceSummary, TimingSlip
 from .exchanges import Overlap, exchanges_measurable, find_overlaps, response_latency
 from .silence import Silence, find_silences, silences_measurable
 from .talk_time import talk_by_role, talk_by_speaker
@@ -21,12 +21,12 @@ SOURCE = "timing.v1"
 _LISTED = 10  # slips named in the caveat itself; the JSON lists them all
 
 
-def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], tuple[Silence, ...], tuple[Finding, ...]]:
+def timing_metrics(t: Transcript, settings: Settings) -> tuple[Metrics, tuple[Silence, ...], tuple[Finding, ...]]:
     """Compute every timing measure of a session (pure)."""
     turns = derive_turns(t)
     silences = find_silences(t, settings.silence_threshold)
     overlaps = find_overlaps(t, settings.interruption_overlap)
-    metrics: dict[str, Any] = {
+    metrics = {
         "duration_seconds": None if t.duration is None else round(t.duration, 3),
         "timing": t.timing.value,
         "utterances": len(t.utterances),
@@ -46,7 +46,8 @@ def timing_metrics(t: Transcript, settings: Settings) -> tuple[dict[str, Any], t
             if v is not None
         },
     }
-    return plain(metrics), silences, tuple(_overlap_finding(o) for o in overlaps if o.kind == "interruption")
+    # the asdict() values mirror payloads.metrics (TalkStats, TalkWindow, Latency); plain() makes them JSON
+    return cast(Metrics, plain(metrics)), silences, tuple(_overlap_finding(o) for o in overlaps if o.kind == "interruption")
 
 
 def timing_caveats(t: Transcript) -> tuple[str, ...]:
@@ -60,14 +61,14 @@ def timing_caveats(t: Transcript) -> tuple[str, ...]:
     return out + ((_slips_caveat(slips),) if slips else ())
 
 
-def timing_slips(t: Transcript) -> list[dict[str, str]]:
+def timing_slips(t: Transcript) -> list[TimingSlip]:
     """The utterances whose source times do not fit the timeline: utterance id, where, problem.
 
     Read from what the builder recorded; an utterance marked inconsistent without a record
     (a hand-edited sessionlens transcript) is still listed, by its source line.
     """
     recorded = {s.get("utterance"): s for s in t.metadata.get("timing_slips") or () if isinstance(s, dict)}
-    out = []
+    out: list[TimingSlip] = []
     for u in t.utterances:
         if u.timing != Timing.INCONSISTENT:
             continue
@@ -78,7 +79,7 @@ def timing_slips(t: Transcript) -> list[dict[str, str]]:
     return out
 
 
-def _slips_caveat(slips: list[dict[str, str]]) -> str:
+def _slips_caveat(slips: list[TimingSlip]) -> str:
     n = len(slips)
     listed = "; ".join(f"{s['where']} — {s['problem']}" for s in slips[:_LISTED])
     more = f"; and {n - _LISTED} more (metrics.timing_slips lists every one)" if n > _LISTED else ""

@@ -20,7 +20,7 @@ def analyze_transcript(
     *,
     therapist: Sequence[str] = (),
     client: Sequence[str] = (),
-    analyzers: Sequence[Analyzer] | None = None,
+    analyzers: Sequence[Analyzer[Any]] | None = None,
 ) -> SessionAnalysis:
     """Assign roles, then run the timing metrics and ``analyzers`` (default: all registered ones).
 
