@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from sqlalchemy import Connection
 
@@ -10,6 +10,7 @@ from .. import jsonbytes
 from ..codec import transcript_from_dict
 from ..domain import Transcript
 from ..errors import NotFoundError
+from ..payloads.document import AnalysisDocument
 from ..vault import blobs
 from ..vault.blobs import BlobKind
 from .context import Ctx
@@ -45,9 +46,9 @@ def analysis_version(ctx: Ctx, session_id: str) -> str:
     return blob_id
 
 
-def read_analysis(ctx: Ctx, session_id: str) -> dict[str, Any]:
-    doc: dict[str, Any] = jsonbytes.loads(read_analysis_bytes(ctx, session_id))  # the stored document, raw JSON
-    return doc
+def read_analysis(ctx: Ctx, session_id: str) -> AnalysisDocument:
+    # as stored: written by reports.document.analysis_document (re-coded by analysis.coding.recode)
+    return cast(AnalysisDocument, jsonbytes.loads(read_analysis_bytes(ctx, session_id)))
 
 
 def read_transcript(ctx: Ctx, session_id: str) -> Transcript:

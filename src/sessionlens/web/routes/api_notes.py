@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request
 
 from ...notes.model import note_to_dict
+from ...payloads.web_note_edit import SectionEdit, SentenceEdit
 from ...services import note_workflow
 from ...services.context import Ctx
 from ..deps import ctx, web_state
@@ -28,7 +29,8 @@ def draft_note(request: Request, session_id: SessionId, body: DraftIn, c: Ctx = 
 
 @router.put("/{session_id}/note", summary="Save the clinician's edits to the draft (refused once signed)")
 def save_note(session_id: SessionId, body: NoteIn, c: Ctx = Depends(ctx)) -> NoteOut:
-    sections = [s.model_dump() for s in body.sections]
+    sections = [SectionEdit(key=s.key, sentences=[SentenceEdit(text=x.text) for x in s.sentences])
+                for s in body.sections]
     return NoteOut.model_validate(note_to_dict(note_workflow.edit_session_note(c, session_id, edits(sections))))
 
 @router.post("/{session_id}/note/sign", summary="Sign the stored draft; a signed note is final")

@@ -7,10 +7,14 @@ can jump the transcript and the audio there. No chart library, nothing fetched.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import cast
 
-from ...payloads.web_charts import SessionTrendRow, Tick
+from ...payloads.analysis_emotions import EmotionsMetrics
+from ...payloads.document import AnalysisDocument
+from ...payloads.web_charts import (ArcLine, ArcPoint, BarChart, ChartLabel, EmotionArcChart, Mark, SessionTrendRow,
+                                    Tick)
 from ..format import clock, percent
+from .analysis_doc import metrics_of, section
 
 WIDTH, LABEL, LANE = 900.0, 130.0, 26.0
 
@@ -25,39 +29,41 @@ def _ticks(duration: float, scale: float) -> list[Tick]:
     return out
 
 
-def session_map(doc: dict[str, Any]) -> dict[str, Any] | None:
+def session_map(doc: AnalysisDocument) -> BarChart | None:
     """One lane per speaker, a block per turn, silences as grey bands across the lanes."""
-    duration = doc.get("metrics", {}).get("duration_seconds")
-    blocks = doc.get("metrics", {}).get("session_map") or []
+    duration = metrics_of(doc).get("duration_seconds")
+    blocks = metrics_of(doc).get("session_map") or []
     if not duration or not blocks:
         return None
     speakers = doc.get("speakers", [])
     lane = {s["id"]: i for i, s in enumerate(speakers)}
     scale = (WIDTH - LABEL) / duration
     height = LANE * len(speakers)
-    marks = [{"x": LABEL + s["start"] * scale, "y": 0, "w": max(s["duration"] * scale, 1.5), "h": height,
+    marks: list[Mark] = [{"x": LABEL + s["start"] * scale, "y": 0, "w": max(s["duration"] * scale, 1.5), "h": height,
               "cls": "silence", "title": f"silence {s['duration']:.1f} s at {clock(s['start'])}",
               "uid": s.get("after_utterance"), "start": s["start"]} for s in doc.get("silences", [])]
     for b in blocks:
-        if b.get("start") is None or b.get("end") is None or b["speaker"] not in lane:
+        start, end = b.get("start"), b.get("end")
+        if start is None or end is None or b["speaker"] not in lane:
             continue
-        marks.append({"x": LABEL + b["start"] * scale, "y": lane[b["speaker"]] * LANE + 3,
-                      "w": max((b["end"] - b["start"]) * scale, 1.0), "h": LANE - 6, "cls": f"role-{b['role']}",
-                      "title": f"{b['role']} {clock(b['start'])}–{clock(b['end'])}",
-                      "uid": b["utterance_ids"][0], "start": b["start"]})
-    labels = [{"x": 4.0, "y": i * LANE + LANE * 0.65, "text": f"{s['name']} ({s['role']})"}
+        marks.append({"x": LABEL + start * scale, "y": lane[b["speaker"]] * LANE + 3,
+                      "w": max((end - start) * scale, 1.0), "h": LANE - 6, "cls": f"role-{b['role']}",
+                      "title": f"{b['role']} {clock(start)}–{clock(end)}",
+                      "uid": b["utterance_ids"][0], "start": start})
+    labels: list[ChartLabel] = [{"x": 4.0, "y": i * LANE + LANE * 0.65, "text": f"{s['name']} ({s['role']})"}
               for i, s in enumerate(speakers)]
     return {"width": WIDTH, "height": height + 20, "marks": [SimpleNamespace(**m) for m in marks], "labels": labels,
             "ticks": _ticks(duration, scale), "axis_y": height + 14}
 
 
-def share_windows(doc: dict[str, Any]) -> dict[str, Any] | None:
+def share_windows(doc: AnalysisDocument) -> BarChart | None:
     """Stacked bars: each role's share of speech per time window."""
-    windows = doc.get("metrics", {}).get("talk_share_windows") or []
+    windows = metrics_of(doc).get("talk_share_windows") or []
     if not windows:
         return None
     bar, gap, width = 18.0, 6.0, WIDTH - LABEL
-    marks, labels = [], []
+    marks: list[Mark] = []
+    labels: list[ChartLabel] = []
     for i, w in enumerate(windows):
         x, y = LABEL, i * (bar + gap)
         labels.append({"x": 4.0, "y": y + bar * 0.75, "text": f"{clock(w['start'])}–{clock(w['end'])}"})
@@ -70,11 +76,12 @@ def share_windows(doc: dict[str, Any]) -> dict[str, Any] | None:
     return {"width": WIDTH, "height": len(windows) * (bar + gap), "marks": marks, "labels": labels, "ticks": []}
 
 
-def emotion_arc(doc: dict[str, Any]) -> dict[str, Any] | None:
+def emotion_arc(doc: AnalysisDocument) -> EmotionArcChart | None:
     """Per role, mean emotional intensity across equal parts of the session; points link to the peak."""
-    roles = doc.get("metrics", {}).get("emotions", {}).get("roles") or {}
+    roles = cast(EmotionsMetrics, section(doc, "emotions")).get("roles") or {}
     height, top = 160.0, 10.0
-    lines, points = [], []
+    lines: list[ArcLine] = []
+    points: list[ArcPoint] = []
     for role, arc in roles.items():
         segs = arc.get("segments") or []
         if not segs:
@@ -82,13 +89,14 @@ def emotion_arc(doc: dict[str, Any]) -> dict[str, Any] | None:
         step = (WIDTH - LABEL) / max(len(segs) - 1, 1)
         coords = []
         for k, s in enumerate(segs):
-            if s.get("intensity") is None:
+            intensity = s.get("intensity")
+            if intensity is None:
                 continue
-            x, y = LABEL + k * step, top + (1 - float(s["intensity"])) * (height - 2 * top)
+            x, y = LABEL + k * step, top + (1 - float(intensity)) * (height - 2 * top)
             coords.append(f"{x:.1f},{y:.1f}")
             points.append({"x": x, "y": y, "cls": f"role-{role}", "uid": s.get("peak_utterance"),
                            "title": f"{role}, part {k + 1}: {s.get('dominant') or 'neutral'} "
-                                    f"(intensity {float(s['intensity']):.2f})"})
+                                    f"(intensity {float(intensity):.2f})"})
         lines.append({"cls": f"role-{role}", "points": " ".join(coords), "role": role})
     if not points:
         return None

@@ -6,17 +6,20 @@ each utterance's ``codes`` for the label shown on its transcript line. Missing p
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
-from ...payloads.document import UtteranceJson
+from ...payloads.document import AnalysisDocument, UtteranceJson
+from ...payloads.web_review import ClientTalkView, CourseRow, InterventionsView
 from ..format import clock
+from .analysis_doc import metrics_of
 
 
-def interventions(doc: dict[str, Any]) -> dict[str, Any] | None:
-    m = doc.get("metrics", {}).get("interventions")
+def interventions(doc: AnalysisDocument) -> InterventionsView | None:
+    m = metrics_of(doc).get("interventions")
     if not m or not m.get("utterances_coded"):
         return None
-    ref = m.get("reference", {})
+    ref = cast(Mapping[str, Any], m.get("reference", {}))  # measures.REFERENCE: MITI ranges, published untyped
     rq, cr = ref.get("reflection_to_question_ratio", {}), ref.get("percent_complex_reflections", {})
     return {
         "counts": sorted(m.get("counts", {}).items(), key=lambda kv: -kv[1]),
@@ -31,12 +34,12 @@ def interventions(doc: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def client_talk(doc: dict[str, Any]) -> dict[str, Any] | None:
-    m = doc.get("metrics", {}).get("client_talk")
+def client_talk(doc: AnalysisDocument) -> ClientTalkView | None:
+    m = metrics_of(doc).get("client_talk")
     if not m or not m.get("utterances_coded"):
         return None
     counts = m.get("counts", {})
-    course = [{"clock": f"{clock(c.get('start'))}–{clock(c.get('end'))}", "change": c.get("change", 0),
+    course: list[CourseRow] = [{"clock": f"{clock(c.get('start'))}–{clock(c.get('end'))}", "change": c.get("change", 0),
                "sustain": c.get("sustain", 0), "neutral": c.get("neutral", 0)} for c in m.get("course", [])]
     return {"change": counts.get("change", 0), "sustain": counts.get("sustain", 0),
             "neutral": counts.get("neutral", 0), "percent_change": m.get("percent_change_of_change_and_sustain"),

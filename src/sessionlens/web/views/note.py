@@ -4,15 +4,17 @@ each sentence's evidence resolved to the moments it rests on."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from ...notes import workflow
 from ...errors import InputError
 from ...notes.model import DRAFT, Note
+from ...payloads.document import AnalysisDocument
+from ...payloads.web_note_edit import SectionEdit
+from ...payloads.web_review import EvidenceMoment
 from ..format import clock
 
 
-def edits(sections: Sequence[dict[str, Any]]) -> Callable[[Note], Note]:
+def edits(sections: Sequence[SectionEdit]) -> Callable[[Note], Note]:
     """Sentence i of section k now reads ``text``: changed ones are edited, emptied ones deleted
     (from the end, so indices stay right), extra ones added. Unchanged sentences keep their basis."""
 
@@ -39,7 +41,7 @@ def edits(sections: Sequence[dict[str, Any]]) -> Callable[[Note], Note]:
     return change
 
 
-def evidence_index(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def evidence_index(doc: AnalysisDocument) -> dict[str, EvidenceMoment]:
     """utterance id → what the evidence pop-up shows (speaker role, time, text)."""
     return {u["id"]: {"role": u.get("role"), "clock": clock(u.get("start")), "start": u.get("start"),
                       "text": u.get("text", "")} for u in doc.get("utterances", [])}
