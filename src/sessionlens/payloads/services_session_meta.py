@@ -4,6 +4,8 @@ write their own subset, and records written by older versions lack the newer key
 
 from typing_extensions import TypedDict
 
+from .document import AnalysisDocument, TranscriptJson
+
 
 class SpeakerCorrection(TypedDict):
     """One speaker correction (services.speaker_corrections)."""
@@ -20,6 +22,15 @@ class TranscriptInput(TypedDict):
     source: str
     fmt: str | None
     therapist: list[str]
+
+
+class AnalysedSession(TypedDict):
+    """What the analyse stage hands to the store (services.pipeline): the transcript with roles, its analysis
+    document, and what the clinician said about the file (a ``TranscriptInput``; empty for a recording)."""
+
+    transcript: TranscriptJson
+    document: AnalysisDocument
+    meta: dict[str, object]
 
 
 class SessionMeta(TypedDict, total=False):
@@ -68,10 +79,15 @@ class AudioAttached(TypedDict):
     session: str
 
 
-class SessionHeader(SessionMeta, total=False):
-    """The metadata with the row's own fields: what a page header needs."""
+class SessionSummary(SessionMeta):
+    """The metadata with the row's own fields (services.sessions.list_sessions)."""
 
     id: str
     client: str
     created_at: str
+
+
+class SessionHeader(SessionSummary):
+    """The summary and the kinds of record the session has: what a page header needs."""
+
     kinds: list[str]

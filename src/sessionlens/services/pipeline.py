@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, insert, update
 
 from ..errors import ConsentError, InputError
-from ..payloads.services_session_meta import SessionMeta, TranscriptInput
+from ..payloads.services_session_meta import AnalysedSession, SessionMeta, TranscriptInput
+from ..payloads.services_sessions import SessionImported, SessionStored, SessionTranscribed
 from ..offline import offline
 from ..vault import blobs, records, store
 from ..vault.audit_batch import reading
@@ -227,15 +228,16 @@ def put_record(ctx: Ctx, conn: Connection, row: Any, kind: BlobKind, data: bytes
 
 def store_results(ctx: Ctx, conn: Connection, analysed: bytes, *, client_id: str | None = None,
                   packed_input: bytes | None = None, session_id: str | None = None,
-                  job_id: str | None = None) -> dict[str, Any]:
+                  job_id: str | None = None) -> SessionStored:
     """Write an analysed session inside the caller's transaction: a new session for a transcript file
     (``client_id`` and ``packed_input``), or the transcript and analysis of an audio session (``session_id``)."""
     from .retention import after_transcription  # retention deletes through services.sessions
 
-    doc = json.loads(analysed)
+    doc: AnalysedSession = json.loads(analysed)  # written by analyze_stage, in this process or a worker
     t_bytes, a_bytes = _json(doc["transcript"]), _json(doc["document"])
     n = len(doc["transcript"]["utterances"])
     job = {"job": job_id} if job_id else {}
+    result: SessionStored
     if session_id is None:
         assert client_id is not None and packed_input is not None
         result = _store_import(ctx, conn, client_id, packed_input, doc, (t_bytes, a_bytes), job)
@@ -250,14 +252,14 @@ def store_results(ctx: Ctx, conn: Connection, analysed: bytes, *, client_id: str
             sealed=records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)))
         ctx.vault.audit(conn, actor=ctx.who, action="session.transcribe", target=session_id,
                         detail={"utterances": n, **job})
-        result = {"id": session_id, "utterances": n, "status": "ready"}
+        result = SessionTranscribed(id=session_id, utterances=n, status="ready")
     # Retention (default): a recording goes in the transaction that stores its transcript.
     after_transcription(ctx, conn, result["id"])
     return result
 
 
-def _store_import(ctx: Ctx, conn: Connection, client_id: str, packed_input: bytes, doc: dict[str, Any],
-                  sealed: tuple[bytes, bytes], job: dict[str, str]) -> dict[str, Any]:
+def _store_import(ctx: Ctx, conn: Connection, client_id: str, packed_input: bytes, doc: AnalysedSession,
+                  sealed: tuple[bytes, bytes], job: dict[str, str]) -> SessionImported:
     client = client_row(ctx, conn, Action.SESSION_IMPORT, client_id)
     consented(ctx, conn, client_id)  # it may have been revoked while the file was analysed
     meta_in, original = unpack_input(packed_input)
@@ -285,7 +287,7 @@ def transcript_input(client_id: str, data: bytes, *, source: str, fmt: str | Non
 
 
 def process_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
-                       therapist: Sequence[str] = ()) -> dict[str, Any]:
+                       therapist: Sequence[str] = ()) -> SessionImported:
     """Parse, analyse and store a transcript file now; permission and consent are checked before and after."""
     from ..analysis.coding.artifact import using
     from .code_corrections import local_model
@@ -298,13 +300,15 @@ def process_transcript(ctx: Ctx, client_id: str, data: bytes, *, source: str, fm
     with using(heads):
         analysed = analyze_stage(ctx.vault, parse_stage(ctx.vault, packed))
     with unit_of_work(ctx) as conn:
-        return store_results(ctx, conn, analysed, client_id=client_id, packed_input=packed)
+        # a new session from a file: store_results returns what _store_import does
+        return cast(SessionImported, store_results(ctx, conn, analysed, client_id=client_id, packed_input=packed))
 
 
-def process_audio(ctx: Ctx, session_id: str, progress: Progress | None = None) -> dict[str, Any]:
+def process_audio(ctx: Ctx, session_id: str, progress: Progress | None = None) -> SessionTranscribed:
     """Transcribe, analyse and store a session's audio now."""
     with unit_of_work(ctx) as conn:  # refuse early, before the audio is decoded
         session_row(ctx, conn, Action.SESSION_IMPORT, session_id)
     analysed = analyze_stage(ctx.vault, transcribe_stage(ctx, session_id, progress))
     with unit_of_work(ctx) as conn:
-        return store_results(ctx, conn, analysed, session_id=session_id)
+        # an existing audio session: store_results returns the transcribed receipt
+        return cast(SessionTranscribed, store_results(ctx, conn, analysed, session_id=session_id))

@@ -8,7 +8,7 @@ the network guard and before the transaction, so no lock is held while analysing
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import OperationalError
@@ -20,7 +20,9 @@ from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
 from ..vault.models import clients, sessions, shares
-from ..payloads.services_sessions import MediaAttached, SessionDeleted, SessionShared, SessionUnshared
+from ..payloads.services_session_meta import SessionMeta, SessionSummary
+from ..payloads.services_sessions import (MediaAttached, SessionDeleted, SessionImported, SessionShared, SessionShown,
+                                          SessionUnshared)
 from .accounts import supervisor_named
 from .consent import current_consent
 from .headlines import Headline, headline, keep
@@ -30,7 +32,7 @@ from .pipeline import process_transcript, put_record
 
 
 def import_session(ctx: Ctx, client_id: str, data: bytes, *, source: str, fmt: str | None = None,
-                   therapist: Sequence[str] = ()) -> dict[str, Any]:
+                   therapist: Sequence[str] = ()) -> SessionImported:
     """Import a transcript file's bytes for a client with recorded consent; everything is stored sealed."""
     return process_transcript(ctx, client_id, data, source=source, fmt=fmt, therapist=therapist)
 
@@ -47,14 +49,14 @@ def attach_media(ctx: Ctx, session_id: str, data: bytes, kind: BlobKind = BlobKi
     return {"id": info.id, "session": session_id, "kind": kind.value}
 
 
-def _summary(ctx: Ctx, conn: Connection, row: Any) -> dict[str, Any]:
-    meta = records.open_row(ctx.vault, conn, "sessions", row)
+def _summary(ctx: Ctx, conn: Connection, row: Any) -> SessionSummary:
+    meta = cast(SessionMeta, records.open_row(ctx.vault, conn, "sessions", row))
     if ctx.role is Role.SUPERVISOR:
         meta.pop("source_name", None)  # a file name may identify the client
     return {"id": row.id, "client": row.client_id, "created_at": row.created_at, **meta}
 
 
-def list_sessions(ctx: Ctx, client_id: str | None = None) -> list[dict[str, Any]]:
+def list_sessions(ctx: Ctx, client_id: str | None = None) -> list[SessionSummary]:
     """Clinicians: their clients' sessions. Supervisors: sessions shared with them."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.SESSION_LIST)
@@ -74,13 +76,13 @@ def list_sessions(ctx: Ctx, client_id: str | None = None) -> list[dict[str, Any]
     return out
 
 
-def show_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
+def show_session(ctx: Ctx, session_id: str) -> SessionShown:
     """Session metadata, its stored records and headline metrics (no utterance text)."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.SESSION_SHOW, session_id)
-        out = _summary(ctx, conn, row)
-        out["records"] = [{"id": b.id, "kind": b.kind.value, "bytes": b.size} for b in
-                          blobs.list_for_session(conn, session_id) if b.kind is not BlobKind.HEADLINE]
+        kept = [b for b in blobs.list_for_session(conn, session_id) if b.kind is not BlobKind.HEADLINE]
+        out = cast(SessionShown, _summary(ctx, conn, row))  # the summary, its records and metrics added here
+        out["records"] = [{"id": b.id, "kind": b.kind.value, "bytes": b.size} for b in kept]
         if (found := headline(ctx, conn, row)) is not None:
             out["metrics"] = found.metrics
         ctx.vault.audit(conn, actor=ctx.who, action="session.read", target=session_id)

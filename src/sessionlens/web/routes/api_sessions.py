@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from ...payloads.services_notes import SpeakersCorrected
+from ...payloads.services_session_meta import SessionSummary
+from ...payloads.services_sessions import SessionShown
 from ...services import analyses, media_sessions, sessions, speaker_corrections
 from ...services.context import Ctx
 from ..deps import ctx
@@ -22,13 +22,13 @@ STREAM_ABOVE = 4 * 1024 * 1024  # larger ranges are sent piece by piece, never d
 
 @router.get("", response_model=list[SessionSummaryOut], summary="Sessions (of one client with ?client=)")
 def list_sessions(client: str | None = Query(default=None, pattern=ID_PATTERN),
-                  c: Ctx = Depends(ctx)) -> list[dict[str, Any]]:
+                  c: Ctx = Depends(ctx)) -> list[SessionSummary]:
     return sessions.list_sessions(c, client)
 
 
 @router.get("/{session_id}", response_model=SessionShownOut,
             summary="Session metadata, stored records and headline metrics")
-def show_session(session_id: SessionId, c: Ctx = Depends(ctx)) -> dict[str, Any]:
+def show_session(session_id: SessionId, c: Ctx = Depends(ctx)) -> SessionShown:
     return sessions.show_session(c, session_id)
 
 

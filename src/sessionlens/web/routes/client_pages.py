@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ...errors import InputError
+from ...payloads.metrics import RoleName, TalkStats
 from ...payloads.web_charts import SessionTrendRow
 from ...services import clients, consent, sessions
 from ...services.consent import SCOPES
@@ -43,12 +45,17 @@ def session_rows(c: Ctx, client_id: str) -> list[SessionTrendRow]:
     """Each session with its date, status and the headline numbers used for trends."""
     rows: list[SessionTrendRow] = []
     for s in sessions.list_sessions(c, client_id):
-        talk = (sessions.show_session(c, s["id"]).get("metrics") or {}).get("talk_time", {})
+        metrics = sessions.show_session(c, s["id"]).get("metrics")
+        talk = metrics.get("talk_time", {}) if metrics else {}
         rows.append({"id": s["id"], "date": s["created_at"][:10], "format": s.get("source_format", ""),
                      "status": s.get("status", "ready"), "utterances": s.get("utterances", 0),
-                     "therapist_share": (talk.get("therapist") or {}).get("share"),
-                     "client_share": (talk.get("client") or {}).get("share")})
+                     "therapist_share": _share(talk, "therapist"), "client_share": _share(talk, "client")})
     return rows
+
+
+def _share(talk: Mapping[RoleName, TalkStats], role: RoleName) -> float | None:
+    stats = talk.get(role)
+    return stats.get("share") if stats else None
 
 
 @router.get("/clients/{client_id}")
