@@ -24,12 +24,14 @@ from .audit_batch import read_only
 from .home import DB_FILENAME, sqlite_url  # noqa: F401  (callers of store use them too)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another connection's lock
+_CHECKPOINT_WAIT_MS = 2_000  # one shred checkpoint attempt's wait for readers (compact retries a few times)
 
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the durability and privacy settings above."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
@@ -134,7 +136,13 @@ def _sqlite_checkpoint(engine: Engine, attempts: int) -> bool:
     for attempt in range(attempts):
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]  # PRAGMA wal_checkpoint always returns one row
+            # Each attempt waits for readers at most _CHECKPOINT_WAIT_MS, not the pool's 30 s busy timeout:
+            # a reader that keeps its snapshot would otherwise hold the shred for attempts x 30 s.
+            raw.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_WAIT_MS}")  # type: ignore[union-attr]  # sqlite3 connection
+            try:
+                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]  # PRAGMA wal_checkpoint always returns one row
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")  # type: ignore[union-attr]  # sqlite3 connection
         if busy == 0:  # completed: the WAL was copied into the database and truncated to zero bytes
             return True
         time.sleep(0.05 * (attempt + 1))
