@@ -17,9 +17,7 @@ from .permissions import Action, require, unit_of_work
 
 
 def _shown(account: accounts.Account) -> AccountShown:
-    """The fields of ``Account.public()``, typed."""
-    return {"id": account.id, "username": account.username, "role": account.role.value, "owner": account.is_owner,
-            "disabled": account.disabled, "locked_until": account.locked_until}
+    return account.public()
 
 
 def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> AccountShown:

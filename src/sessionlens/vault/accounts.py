@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,9 +18,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.engine import Row
+from typing_extensions import TypedDict
 
 from ..config import Settings
 from ..errors import AuthError, InputError, IntegrityError, NotFoundError
+from ..payloads.services_accounts import AccountShown
 from .ids import iso, new_id, now, now_iso, parse_iso
 from .models import accounts
 from .roles import Role
@@ -53,7 +56,7 @@ class Account:
     disabled: bool
     locked_until: str | None
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> AccountShown:
         return {"id": self.id, "username": self.username, "role": self.role.value, "owner": self.is_owner,
                 "disabled": self.disabled, "locked_until": self.locked_until}
 
@@ -71,7 +74,21 @@ def hash_password(password: str, settings: Settings | None = None) -> str:
     return _hasher(settings).hash(password)
 
 
-def _fields(row: Row[*tuple[Any, ...]] | dict[str, Any]) -> dict[str, Any]:
+class _NewAccount(TypedDict):
+    """An accounts row as ``create`` inserts it (its MAC added beside)."""
+
+    id: str
+    username: str
+    role: str
+    is_owner: int
+    password_hash: str | None
+    disabled: int
+    failed_attempts: int
+    locked_until: str | None
+    created_at: str
+
+
+def _fields(row: Row[*tuple[Any, ...]] | Mapping[str, object]) -> dict[str, object]:
     m = row._mapping if isinstance(row, Row) else row
     return {k: m[k] for k in _MAC_FIELDS}
 
@@ -109,7 +126,7 @@ def create(vault: Vault, conn: Connection, username: str, role: Role, password: 
         raise InputError(f"an account named {username} already exists")
     if password is None and not owner:
         raise InputError("every account except the vault owner needs a password")
-    values: dict[str, Any] = {"id": new_id("account"), "username": username, "role": role.value, "is_owner": int(owner),
+    values: _NewAccount = {"id": new_id("account"), "username": username, "role": role.value, "is_owner": int(owner),
               "password_hash": None if password is None else hash_password(password, vault.settings), "disabled": 0,
               "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
     conn.execute(insert(accounts).values(**values, mac=vault.row_mac("accounts", values["id"], _fields(values))))
@@ -176,7 +193,7 @@ def authenticate(vault: Vault, conn: Connection, username: str, password: str) -
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         _record_failure(vault, conn, row)
         raise AuthError("wrong username or password") from None
-    upgraded: dict[str, Any] = {}
+    upgraded: dict[str, str] = {}
     if _hasher(vault.settings).check_needs_rehash(row.password_hash):  # a hash from before: bring it up to cost
         upgraded["password_hash"] = hash_password(password, vault.settings)
     _save(vault, conn, row, failed_attempts=0, locked_until=None, **upgraded)
