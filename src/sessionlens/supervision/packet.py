@@ -157,7 +157,7 @@ def as_text(packet: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def edit_line(packet: dict[str, Any], ref: str, text: str | None) -> dict[str, Any]:  # raw JSON: a stored packet
+def edit_line(packet: SupervisionPacket, ref: str, text: str | None) -> SupervisionPacket:
     """Replace (or, with ``text=None``, remove) line "S.N" of the packet; it returns to draft."""
     try:
         si, n = (int(x) for x in ref.split("."))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
+from ..payloads.supervision_packet import SupervisionPacket
 from ..vault import records
 
 MAGIC = b"SLPACKET1\n"
@@ -47,10 +48,11 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:  # raw JSON bounda
     return header, data[start + n:]
 
 
-def open_file(client_key: bytes, header: Mapping[str, Any], body: bytes) -> dict[str, Any]:
-    """Decrypt; IntegrityError (from crypto) if any byte or the header was changed."""
-    # raw JSON boundary: the decrypted packet as its sender sealed it, checked by the caller
-    opened: dict[str, Any] = records.open_json(file_key(client_key, header), body, key_id=header["key_id"],
-                                               key_version=header["key_version"], record_id=header["packet"],
-                                               aad=header)
+def open_file(client_key: bytes, header: Mapping[str, Any], body: bytes) -> SupervisionPacket:
+    """Decrypt; IntegrityError (from crypto) if any byte or the header was changed.
+
+    The seal authenticates the packet: what comes out is what ``seal_file`` sealed (a ``build_packet`` result)."""
+    opened: SupervisionPacket = records.open_json(file_key(client_key, header), body, key_id=header["key_id"],
+                                                  key_version=header["key_version"], record_id=header["packet"],
+                                                  aad=header)
     return opened
