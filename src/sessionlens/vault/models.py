@@ -13,6 +13,29 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBina
 
 metadata = MetaData()
 
+
+def _sealed() -> tuple[Column[object], ...]:
+    """The tail of every row sealed under a client's key: which key (and version) sealed it, when, and the
+    ciphertext. Fresh columns each call: a Column belongs to one table."""
+    return (
+        Column("key_id", String(32), nullable=False),
+        Column("key_version", Integer, nullable=False),
+        Column("created_at", String(32), nullable=False),
+        Column("sealed", LargeBinary, nullable=False),
+    )
+
+
+def _client_record(name: str) -> Table:
+    """A sealed record that belongs to one client (its consent, its sessions)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(32), primary_key=True),
+        Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
+        *_sealed(),
+    )
+
+
 vault_meta = Table(
     "vault_meta",
     metadata,
@@ -86,33 +109,12 @@ clients = Table(
     metadata,
     Column("id", String(32), primary_key=True),
     Column("owner_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
-    Column("key_id", String(32), nullable=False),
-    Column("key_version", Integer, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sealed", LargeBinary, nullable=False),
+    *_sealed(),
 )
 
-consents = Table(
-    "consents",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
-    Column("key_id", String(32), nullable=False),
-    Column("key_version", Integer, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sealed", LargeBinary, nullable=False),
-)
+consents = _client_record("consents")
 
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("client_id", String(32), ForeignKey("clients.id"), nullable=False, index=True),
-    Column("key_id", String(32), nullable=False),
-    Column("key_version", Integer, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sealed", LargeBinary, nullable=False),
-)
+sessions = _client_record("sessions")
 
 blobs = Table(
     "blobs",
@@ -191,10 +193,7 @@ voiceprints = Table(
     "voiceprints",
     metadata,
     Column("account_id", String(32), ForeignKey("accounts.id"), primary_key=True),
-    Column("key_id", String(32), nullable=False),
-    Column("key_version", Integer, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sealed", LargeBinary, nullable=False),
+    *_sealed(),
 )
 
 # Durable jobs (no PHI in plain columns; stage outputs are sealed under the client's key).
@@ -223,10 +222,7 @@ job_stages = Table(
     metadata,
     Column("job_id", String(32), primary_key=True),
     Column("stage", String(32), primary_key=True),
-    Column("key_id", String(32), nullable=False),
-    Column("key_version", Integer, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sealed", LargeBinary, nullable=False),
+    *_sealed(),
 )
 
 # Reflection records (impressions, journal, measures, check-ins, supervision packets): sealed under the
