@@ -49,6 +49,14 @@ def _meta(ctx: Ctx, conn: Connection, row: Any) -> SessionMeta:
     return cast(SessionMeta, records.open_row(ctx.vault, conn, "sessions", row))  # written only as a SessionMeta
 
 
+def _recording_meta(ctx: Ctx, conn: Connection, row: Any) -> SessionMeta:
+    """The meta of a session that must be recording now (a chunk or the stop finds it so, or is refused)."""
+    meta = _meta(ctx, conn, row)
+    if meta.get("status") != "recording":
+        raise InputError("this session is not recording")
+    return meta
+
+
 def _save_meta(ctx: Ctx, conn: Connection, row: Any, meta: SessionMeta) -> None:
     sealed = records.seal_row(ctx.vault, conn, "sessions", row._mapping, meta)
     conn.execute(update(sessions).where(sessions.c.id == row.id).values(sealed=sealed))
@@ -123,9 +131,7 @@ def append_chunk(ctx: Ctx, session_id: str, seq: int, data: bytes) -> ChunkStore
         raise InputError("the chunk is empty")
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
-        meta = _meta(ctx, conn, row)
-        if meta.get("status") != "recording":
-            raise InputError("this session is not recording")
+        meta = _recording_meta(ctx, conn, row)
         done = _parts(meta)
         if seq != done or seq >= MAX_CHUNKS:
             raise InputError(f"expected chunk {done}, got {seq}")
@@ -166,9 +172,7 @@ def finish_recording(ctx: Ctx, session_id: str) -> RecordingFinished:
     """Close the recording's sealed audio blob; the session then awaits transcription."""
     with unit_of_work(ctx) as conn:
         row = session_row(ctx, conn, Action.MEDIA_ATTACH, session_id)
-        meta = _meta(ctx, conn, row)
-        if meta.get("status") != "recording":
-            raise InputError("this session is not recording")
+        meta = _recording_meta(ctx, conn, row)
         if not _parts(meta):
             raise InputError("nothing was recorded")
         info = _close_recording(ctx, conn, row, meta)
