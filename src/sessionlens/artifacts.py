@@ -47,7 +47,7 @@ class ManifestDir:
 
     directory: Path
     what: str
-    manifest: dict[str, Any] = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)  # raw JSON in: the shipped manifest.json, file hashes checked by read
 
     @classmethod
     def open(cls, directory: Path, what: str) -> ManifestDir:

@@ -22,7 +22,7 @@ def word_to_dict(w: Word) -> WordJson:
     return {"text": w.text, "start": _round(w.start), "end": _round(w.end), "confidence": w.confidence}
 
 
-def word_from_dict(d: dict[str, Any]) -> Word:
+def word_from_dict(d: dict[str, Any]) -> Word:  # raw JSON in: a stored or uploaded transcript
     return Word(text=str(d["text"]), start=d.get("start"), end=d.get("end"), confidence=d.get("confidence"))
 
 
@@ -42,7 +42,7 @@ def utterance_to_dict(u: Utterance) -> UtteranceJson:
     return out
 
 
-def utterance_from_dict(d: dict[str, Any]) -> Utterance:
+def utterance_from_dict(d: dict[str, Any]) -> Utterance:  # raw JSON in: read field by field
     return Utterance(
         id=str(d["id"]),
         speaker=str(d["speaker"]),
@@ -67,7 +67,7 @@ def speaker_to_dict(s: Speaker) -> SpeakerJson:
     }
 
 
-def speaker_from_dict(d: dict[str, Any]) -> Speaker:
+def speaker_from_dict(d: dict[str, Any]) -> Speaker:  # raw JSON in: read field by field
     return Speaker(
         id=str(d["id"]),
         name=str(d.get("name", d["id"])),
@@ -90,7 +90,7 @@ def transcript_to_dict(t: Transcript) -> TranscriptJson:
     }
 
 
-def transcript_from_dict(d: dict[str, Any]) -> Transcript:
+def transcript_from_dict(d: dict[str, Any]) -> Transcript:  # raw JSON in: a stored or uploaded transcript
     return Transcript(
         utterances=tuple(utterance_from_dict(u) for u in d["utterances"]),
         speakers=tuple(speaker_from_dict(s) for s in d["speakers"]),
@@ -110,7 +110,7 @@ def evidence_to_dict(e: Evidence) -> EvidenceJson:
     }
 
 
-def evidence_from_dict(d: dict[str, Any]) -> Evidence:
+def evidence_from_dict(d: dict[str, Any]) -> Evidence:  # raw JSON in: a stored finding's evidence
     return Evidence(
         utterance_ids=tuple(d["utterance_ids"]), start=d.get("start"), end=d.get("end"), note=d.get("note", "")
     )
@@ -128,7 +128,7 @@ def finding_to_dict(f: Finding) -> FindingJson:
     }
 
 
-def finding_from_dict(d: dict[str, Any]) -> Finding:
+def finding_from_dict(d: dict[str, Any]) -> Finding:  # raw JSON in: a stored finding
     return Finding(
         kind=d["kind"],
         label=d["label"],

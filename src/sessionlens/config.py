@@ -410,7 +410,7 @@ class Settings(Mapping[str, Any]):
 
     def __init__(self, overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> None:
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {}  # setting name -> value; each setting's type is in SETTINGS (checked by _parse)
         for s in SETTINGS:
             raw_env = env.get(f"SESSIONLENS_{s.name.upper()}")
             value = s.default

@@ -90,7 +90,7 @@ class Transcript:
     source_format: str = "unknown"
     timing: Timing = Timing.SOURCE
     language: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # raw JSON: the source's own
 
     def speaker(self, speaker_id: str) -> Speaker:
         for s in self.speakers:

@@ -19,6 +19,7 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 log = logging.getLogger("sessionlens.events")
@@ -41,7 +42,7 @@ def safe_value(v: Any) -> Any:
     return f"<{type(v).__name__}>"
 
 
-def clean(fields: dict[str, Any]) -> dict[str, Any]:
+def clean(fields: Mapping[str, object]) -> dict[str, object]:
     return {k: safe_value(v) for k, v in fields.items()
             if k in FIELDS and (isinstance(v, bool | int | float | str) or v is None)}
 
@@ -73,7 +74,7 @@ class JsonFormatter(logging.Formatter):
     """``{"ts", "level", "logger", "event", "args"?, ...fields}``; other loggers keep template and cleaned args."""
 
     def format(self, record: logging.LogRecord) -> str:
-        doc: dict[str, Any] = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
+        doc: dict[str, object] = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
                                "level": record.levelname.lower(), "logger": record.name,
                                "event": record.msg if isinstance(record.msg, str) else type(record.msg).__name__}
         args = _args(record)

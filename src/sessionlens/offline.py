@@ -21,7 +21,7 @@ from __future__ import annotations
 import _socket
 import socket
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +32,7 @@ _INET = (socket.AF_INET, socket.AF_INET6)
 _LOOPBACK = ("localhost", "::1", "ip6-localhost")
 _lock = threading.RLock()
 _depth = 0
-_saved: dict[str, Any] = {}
+_saved: dict[str, Any] = {}  # the originals patched over (functions and a class), put back as they were
 _active: list[Guard] = []
 _services: set[str] = set()  # hosts any *other* thread may reach while a guard is active
 
@@ -101,7 +101,7 @@ def _wrap_method(name: str, cls: type = socket.socket) -> Callable[..., Any]:
     return guarded
 
 
-def _address(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _address(name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
     if name == "sendto":
         return args[-1] if args else kwargs.get("address")
     if name == "sendmsg":  # sendmsg(buffers, ancdata=(), flags=0, address=None)

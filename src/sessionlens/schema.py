@@ -48,14 +48,14 @@ def _strip_titles(node: object) -> object:
     return node
 
 
-def generate() -> dict[str, Any]:
+def generate() -> dict[str, Any]:  # raw JSON out: a JSON Schema document
     """The analysis document's JSON schema, derived from the payload types."""
     from pydantic import TypeAdapter  # only needed here: keeps pydantic off the analysis path
 
     _use_attribute_docstrings()
     kinds = sorted(findings.FINDING_DATA)
     branches = [_kind_branch(k, findings.FINDING_DATA[k]) for k in kinds]
-    doc_schema: dict[str, Any] = TypeAdapter(document.AnalysisDocument).json_schema()
+    doc_schema: dict[str, Any] = TypeAdapter(document.AnalysisDocument).json_schema()  # raw JSON: pydantic's
     defs = doc_schema["$defs"]
     refs = []
     for branch in branches:
@@ -77,7 +77,7 @@ def generate() -> dict[str, Any]:
     return {**head, **out}
 
 
-def render(doc: dict[str, Any] | None = None) -> str:
+def render(doc: dict[str, Any] | None = None) -> str:  # raw JSON in: a generated schema
     """The file's text: ``doc`` (default: ``generate()``) as indented JSON."""
     return json.dumps(generate() if doc is None else doc, indent=2, ensure_ascii=False) + "\n"
 

@@ -61,7 +61,7 @@ def impressions(
     as_json: Json = False, data_dir: DataDir = None, user: User = None,
 ) -> None:
     """Record your impressions of a session, ideally before opening its data."""
-    given: dict[str, Any] = {k: v for k, v in {"talk_share": talk_share, "open_questions": open_questions,
+    given: dict[str, object] = {k: v for k, v in {"talk_share": talk_share, "open_questions": open_questions,
                              "reflections": reflections, "advice_early": advice_early, "change_talk": change_talk,
                              "rupture": rupture, "risk": risk}.items() if v is not None}
     if note:

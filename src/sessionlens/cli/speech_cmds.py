@@ -80,7 +80,7 @@ def transcribe_file(path: Path, options: SpeechOptions, *, show_progress: bool =
         return _pipeline.transcribe(decoded, options, report)
 
 
-def transcript_document(t: Transcript) -> dict[str, Any]:
+def transcript_document(t: Transcript) -> dict[str, Any]:  # raw JSON out: printed by `transcribe --json`
     """The transcript in the shape of the analysis document's ``speakers`` and ``utterances``."""
     cues = t.metadata.get("paralinguistics", {})
     meta = {k: v for k, v in t.metadata.items() if k not in ("paralinguistics", "vocal_events")}

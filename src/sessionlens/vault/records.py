@@ -66,8 +66,8 @@ def seal_row(vault: Vault, conn: Connection, table: str, row: Mapping[Any, Any],
                      aad=_aad(table, row))
 
 
-# raw JSON boundary: a sealed row's payload; each table's owner casts it to its own shape
-def open_row(vault: Vault, conn: Connection, table: str, row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
+def open_row(vault: Vault, conn: Connection, table: str, row: Row[*tuple[Any, ...]]) -> dict[str, Any]:  # raw JSON in:
+    # a sealed row's payload; each table's owner casts it to its own shape
     m = row._mapping
     key = vault.client_key(conn, m["key_id"], m["key_version"])
     opened = open_json(key, m["sealed"], key_id=m["key_id"], key_version=m["key_version"], record_id=m["id"],

@@ -9,7 +9,7 @@ The grantee holds the client's DEK from then on; the app still shows them only t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
@@ -127,7 +127,7 @@ def has_pair(conn: Connection, account_id: str) -> bool:
     return row is not None and row.public_key is not None
 
 
-def public_pins(conn: Connection) -> dict[str, Any]:
+def public_pins(conn: Connection) -> dict[str, str]:
     """Fingerprints of every account public key in the database (what the anchor pins on first sight)."""
     rows = conn.execute(select(account_keys.c.account_id, account_keys.c.public_key)).all()
     return {r.account_id: anchor.fingerprint(bytes(r.public_key)) for r in rows if r.public_key is not None}

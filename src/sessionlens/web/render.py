@@ -30,19 +30,19 @@ def compile_templates() -> None:
         env.get_template(name)
 
 
-def render_text(request: Request, template: str, context: dict[str, Any], *, csrf: str | None = None) -> str:
+def render_text(request: Request, template: str, context: dict[str, Any], *, csrf: str | None = None) -> str:  # a Jinja context
     session = getattr(request.state, "web_session", None)
     return env.get_template(template).render(
         request=request, session=session, csrf=csrf or (session.csrf if session else ""),
         user=session.ctx.actor.username if session else None, **context)
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:  # a Jinja context
     return HTMLResponse(render_text(request, template, context), status_code=status)
 
 
 def render_kept(request: Request, key: tuple[str, ...], template: str,
-                context: Callable[[], dict[str, Any]]) -> HTMLResponse:
+                context: Callable[[], dict[str, Any]]) -> HTMLResponse:  # a Jinja context, built on a miss
     """A page kept in the account's page cache under ``key`` and the request's path and query
     (templates may read them; see :mod:`.page_cache`), or rendered from ``context()`` and kept. Without a
     browser session it is simply rendered."""
