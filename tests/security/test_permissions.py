@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -166,6 +168,16 @@ def test_use_cases_added_elsewhere_still_go_through_a_permission_check():
             f"{name} does not check permissions"
 
 
+def outcome_of(call: Callable[[Any, dict[str, Any]], object], ctx: Any, ids: dict[str, Any]) -> tuple[str, object]:
+    """One matrix cell: run the use case as one account; ok with its result, or how it was refused."""
+    try:
+        return OK, call(ctx, ids)
+    except PermissionDeniedError:
+        return DENIED, None
+    except NotFoundError:
+        return HIDDEN, None
+
+
 def _last_action(world) -> str:
     with world.engine.connect() as conn:
         return conn.execute(select(audit_log.c.action).order_by(audit_log.c.seq.desc())).scalars().first()
@@ -182,14 +194,7 @@ def test_permission_matrix(world, tmp_path, call):
         name, _, variant = actor.partition(":")
         session = unshared if variant == "unshared" else shared
         ids = {"client": client, "session": session, "tmp": tmp_path, "variant": variant or "x", "owner": world.alice}
-        ctx = world.ctx(name)
-        try:
-            CALLS[call](ctx, ids)
-            outcome = OK
-        except PermissionDeniedError:
-            outcome = DENIED
-        except NotFoundError:
-            outcome = HIDDEN
+        outcome, _ = outcome_of(CALLS[call], world.ctx(name), ids)
         assert outcome == expected, f"{call} as {actor}: {outcome}, expected {expected}"
         if outcome != OK:
             assert _last_action(world).startswith("refused:"), f"{call} as {actor}: refusal not audited"
