@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_web import _cookie
+from benchmarks.bench_web import _cookie, practice_owner
 from benchmarks.run import machine
 from sessionlens.config import Settings
 from sessionlens.vault import job_rows as R
@@ -55,13 +55,7 @@ def _settings(**extra: object) -> Settings:
 def _vault(url: str) -> str:
     """An admin-owned server vault with one clinician (own keys) and one client with consent."""
     engine = store.make_engine(url)
-    directory = Path(tempfile.mkdtemp(prefix="slbench-"))
-    os.environ["SESSIONLENS_DATABASE_URL"] = url
-    try:
-        owner = vaults.init_vault(PASSPHRASE, "admin", role=Role.ADMIN, data_dir=directory,
-                                  settings=_settings(database_url=url)).ctx
-    finally:
-        del os.environ["SESSIONLENS_DATABASE_URL"]
+    owner = practice_owner(url, _settings(database_url=url), prefix="slbench-")
     accounts.add_account(owner, "alice", Role.CLINICIAN, PASSWORD)
     owner.vault.close()
     vault = tenancy.open_with_account(engine, _settings(), "alice", PASSWORD)

@@ -38,6 +38,7 @@ from sessionlens.config import Settings
 from sessionlens.domain import Transcript
 from sessionlens.ingest import parse_transcript
 from sessionlens.services import clients, consent, sessions, vaults
+from sessionlens.services.context import Ctx
 from sessionlens.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,6 +219,19 @@ def _pg_settings(**extra: object) -> Settings:
     return Settings({"kdf_memory_mib": 64, "kdf_parallelism": 1, **anchor, **extra}, env={})
 
 
+def practice_owner(url: str, settings: Settings, prefix: str = "slbench-web-") -> Ctx:
+    """The admin who owns a new practice vault in the PostgreSQL database at ``url`` (set-up reads the
+    database URL from the environment, so it is set for the call only)."""
+    from sessionlens.vault.accounts import Role
+
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["SESSIONLENS_DATABASE_URL"] = url
+    try:
+        return vaults.init_vault(PASSPHRASE, "admin", role=Role.ADMIN, data_dir=directory, settings=settings).ctx
+    finally:
+        del os.environ["SESSIONLENS_DATABASE_URL"]
+
+
 def pg_vault(url: str) -> list[tuple[str, str]]:
     """A practice vault: an admin owner and PG_CLINICIANS clinicians, each with one client whose 60-minute
     session is analysed and has a drafted note. Returns (username, session id) per clinician."""
@@ -225,13 +239,7 @@ def pg_vault(url: str) -> list[tuple[str, str]]:
     from sessionlens.vault import store, tenancy
     from sessionlens.vault.accounts import Role
 
-    directory = Path(tempfile.mkdtemp(prefix="slbench-web-"))
-    os.environ["SESSIONLENS_DATABASE_URL"] = url
-    try:
-        owner = vaults.init_vault(PASSPHRASE, "admin", role=Role.ADMIN, data_dir=directory,
-                                  settings=_pg_settings(database_url=url)).ctx
-    finally:
-        del os.environ["SESSIONLENS_DATABASE_URL"]
+    owner = practice_owner(url, _pg_settings(database_url=url))
     names = [f"clinician{i:02d}" for i in range(PG_CLINICIANS)]
     for name in names:
         accounts.add_account(owner, name, Role.CLINICIAN, PASSWORD)
