@@ -4,6 +4,8 @@ from typing_extensions import TypedDict
 
 
 class AccountShown(TypedDict):
+    """An account as an admin sees it: no keys, no password hash, no clinical content."""
+
     id: str
     username: str
     role: str

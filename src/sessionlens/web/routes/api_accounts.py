@@ -21,27 +21,16 @@ router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 Username = Path(min_length=2, max_length=64, pattern=r"^[a-z][a-z0-9._-]{1,63}$")
 
 
-class AccountOut(BaseModel):
-    """An account as an admin sees it: no keys, no password hash, no clinical content."""
-
-    id: str
-    username: str
-    role: str
-    owner: bool
-    disabled: bool
-    locked_until: str | None
-
-
 class RoleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Role
 
 
-@router.get("", response_model=list[AccountOut], summary="Accounts (admins and the vault owner)")
+@router.get("", response_model=list[AccountShown], summary="Accounts (admins and the vault owner)")
 def list_accounts(c: Ctx = Depends(ctx)) -> list[AccountShown]:
     return accounts.list_accounts(c)
 
 
-@router.post("/{username}/role", response_model=AccountOut, summary="Change another account's role (admins)")
+@router.post("/{username}/role", response_model=AccountShown, summary="Change another account's role (admins)")
 async def change_role(body: RoleIn, username: str = Username, c: Ctx = Depends(ctx)) -> AccountShown:
     return await run_in_threadpool(accounts.change_role, c, username, body.role)

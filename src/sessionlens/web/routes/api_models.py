@@ -62,11 +62,4 @@ class SignedNoteOut(BaseModel):
     sha256: str = Field(pattern="^[0-9a-f]{64}$")
 
 
-class JobOut(BaseModel):
-    id: str
-    state: str
-    step: str
-    progress: float
-    session: str | None
-    message: str
 

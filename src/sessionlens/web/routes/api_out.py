@@ -141,22 +141,6 @@ class CodeAgreement(Out):
     note: str
 
 
-class JobListed(Out):
-    """A job as its owner sees it (no PHI): the JobRow.public() fields."""
-
-    id: str
-    state: str
-    step: str
-    progress: float
-    session: str | None
-    message: str
-    kind: str
-    attempts: int
-    created_at: str
-    updated_at: str
-    stages: list[str]
-
-
 class Deidentified(Out):
     format: str
     replaced: dict[str, int]  # replacements per kind (names, places, dates ...)

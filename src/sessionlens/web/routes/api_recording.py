@@ -8,12 +8,12 @@ from fastapi import APIRouter, Header, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import InputError
+from ...payloads.services_jobs import JobProgress, JobPublic
 from ...services import media_sessions, server_jobs, sessions
 from ..bodies import read_capped
 from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import audio_type
-from .api_models import JobOut
 from .api_out import ChunkOut, MediaSessionOut
 from .api_uploads import PEOPLE_HEADER, RAW
 
@@ -43,13 +43,13 @@ async def chunk(request: Request, session_id: SessionId, seq: Annotated[int, Pat
     return ChunkOut.model_validate(await run_in_threadpool(media_sessions.append_chunk, c, session_id, seq, data))
 
 
-@router.post("/recordings/{session_id}/stop", status_code=202, response_model=JobOut,
+@router.post("/recordings/{session_id}/stop", status_code=202, response_model=JobProgress,
              summary="Stop recording; joining and processing run as a job")
-def stop(request: Request, session_id: SessionId) -> JobOut:
+def stop(request: Request, session_id: SessionId) -> JobPublic:
     c = ctx(request)
     shown = sessions.show_session(c, session_id)  # another account's id: 404 now, not a failed job later
     state = web_state(request)
     # Join now, transcribe as a durable job (in this process or on the workers).
     if shown.get("status") != "awaiting_transcription":  # stopped already: transcribe (again) what is stored
         media_sessions.finish_recording(c, session_id)
-    return JobOut.model_validate(server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring))
+    return server_jobs.submit_audio(c, session_id, runner=state.runner, keyring=state.keyring)

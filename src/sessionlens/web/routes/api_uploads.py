@@ -6,12 +6,12 @@ from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import ConsentError, InputError
+from ...payloads.services_jobs import JobProgress, JobPublic
 from ...services import consent, media_sessions, server_jobs
 from ..bodies import TooLarge, read_capped
 from ..deps import ctx, web_state
 from ..ids import ClientId, SessionId
 from ..uploads import classify
-from .api_models import JobOut
 from .api_out import AudioAttached
 
 router = APIRouter(prefix="/api", tags=["uploads"])
@@ -25,10 +25,10 @@ PEOPLE_HEADER = Header(default=None, alias="X-People", ge=1, le=media_sessions.M
                                    "omitted: found from the voices")
 
 
-@router.post("/clients/{client_id}/uploads", status_code=202, openapi_extra=RAW, response_model=JobOut,
+@router.post("/clients/{client_id}/uploads", status_code=202, openapi_extra=RAW, response_model=JobProgress,
              summary="Upload a transcript or audio for a client with consent; processing runs as a job")
 async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER,
-                 people: int | None = PEOPLE_HEADER) -> JobOut:
+                 people: int | None = PEOPLE_HEADER) -> JobPublic:
     c, state = ctx(request), web_state(request)
     status = await run_in_threadpool(consent.consent_status, c, client_id)
     if not status["may_process"]:
@@ -43,7 +43,7 @@ async def upload(request: Request, client_id: ClientId, name: str = NAME_HEADER,
     # A durable job: in this process (the default) or on the workers (job_runner = celery).
     job = await run_in_threadpool(server_jobs.submit_upload, c, client_id, data, kind.kind, kind.name, kind.mime,
                                   runner=state.runner, keyring=state.keyring, people=people)
-    return JobOut.model_validate(job)
+    return job
 
 
 @router.post("/sessions/{session_id}/audio", status_code=201, openapi_extra=RAW,

@@ -7,10 +7,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from ...logs import event
+from ...payloads.services_jobs import JobPublic
 from ...services import server_jobs
 from ...services.keyring import MemoryKeyring
 from ..deps import ctx, web_state
-from .api_out import JobListed, ReadyOut
+from .api_out import ReadyOut
 
 router = APIRouter(tags=["meta"])
 
@@ -41,5 +42,5 @@ async def ready(request: Request) -> JSONResponse:
 
 
 @router.get("/api/jobs", summary="Your processing jobs on the practice server (state, step, progress)")
-def my_jobs(request: Request) -> list[JobListed]:
-    return [JobListed.model_validate(job) for job in server_jobs.list_jobs(ctx(request))]
+def my_jobs(request: Request) -> list[JobPublic]:
+    return server_jobs.list_jobs(ctx(request))
