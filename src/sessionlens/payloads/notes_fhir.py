@@ -35,14 +35,19 @@ class Attester(TypedDict):
     party: Reference
 
 
-class Composition(TypedDict):
-    resourceType: str
-    id: str
-    status: str
+class NoteDescription(TypedDict):
+    """What both resources say of the note: its kind, whose it is, when and by whom."""
+
     type: CodeableConcept
     subject: Reference
     date: str
     author: list[Reference]
+
+
+class Composition(NoteDescription):
+    resourceType: str
+    id: str
+    status: str
     title: str
     section: list[CompositionSection]
     attester: NotRequired[list[Attester]]
@@ -61,14 +66,10 @@ class Content(TypedDict):
     attachment: Attachment
 
 
-class DocumentReference(TypedDict):
+class DocumentReference(NoteDescription):
     resourceType: str
     id: str
     status: str
     docStatus: str
-    type: CodeableConcept
-    subject: Reference
-    date: str
-    author: list[Reference]
     description: str
     content: list[Content]

@@ -11,7 +11,8 @@ import json
 import uuid
 from datetime import datetime, timezone
 
-from ...payloads.notes_fhir import Coding, Composition, CompositionSection, DocumentReference, Narrative, Reference
+from ...payloads.notes_fhir import (Coding, Composition, CompositionSection, DocumentReference, Narrative,
+                                    NoteDescription, Reference)
 from ..model import Note
 from . import text as plain
 from .common import prose, title
@@ -34,6 +35,11 @@ def _author(note: Note) -> list[Reference]:
     return [{"display": note.signature.signer if note.signature else "sessionlens draft (unsigned)"}]
 
 
+def _description(note: Note, subject: str) -> NoteDescription:
+    return {"type": {"coding": [LOINC_PROGRESS_NOTE], "text": title(note)}, "subject": {"display": subject},
+            "date": _date(note), "author": _author(note)}
+
+
 def composition(note: Note, subject: str = "Client") -> Composition:
     sections: list[CompositionSection] = []
     for sec in note.sections:
@@ -43,10 +49,7 @@ def composition(note: Note, subject: str = "Client") -> Composition:
         "resourceType": "Composition",
         "id": str(uuid.uuid4()),
         "status": "final" if note.signature else "preliminary",
-        "type": {"coding": [LOINC_PROGRESS_NOTE], "text": title(note)},
-        "subject": {"display": subject},
-        "date": _date(note),
-        "author": _author(note),
+        **_description(note, subject),
         "title": title(note),
         "section": sections,
     }
@@ -67,10 +70,7 @@ def document_reference(note: Note, subject: str = "Client", opts: ExportOptions 
         "id": str(uuid.uuid4()),
         "status": "current",
         "docStatus": "final" if note.signature else "preliminary",
-        "type": {"coding": [LOINC_PROGRESS_NOTE], "text": title(note)},
-        "subject": {"display": subject},
-        "date": _date(note),
-        "author": _author(note),
+        **_description(note, subject),
         "description": title(note),
         "content": [{"attachment": {"contentType": "text/plain; charset=utf-8", "language": "en",
                                     "data": base64.b64encode(data).decode("ascii"), "size": len(data),
