@@ -21,6 +21,7 @@ from sessionlens.analysis.coding.premature import premature_advice
 from sessionlens.codec import finding_to_dict
 from sessionlens.payloads.analysis_coding import Agreement, CodeEntry, CodeFindingModel, Correction
 from sessionlens.payloads.document import AnalysisDocument, CodesJson, FindingJson
+from sessionlens.payloads.metrics import Metrics
 from sessionlens.domain import Transcript
 from sessionlens.errors import InputError
 
@@ -85,7 +86,7 @@ def recoded_document(doc: AnalysisDocument, transcript: Transcript,
         if u["id"] in coding.codes:
             u["codes"] = coding.codes[u["id"]]
     measures = mi_measures(transcript, coding)
-    metrics = out.setdefault("metrics", cast(Any, {}))
+    metrics = out.setdefault("metrics", cast(Metrics, {}))
     metrics.update(copy.deepcopy(measures))
     sections = cast(dict[str, object], metrics)  # metrics.coding is the analyzer's own (untyped) section
     model = cast(Mapping[str, Any], sections.get("coding") or {}).get("model", "unknown")
