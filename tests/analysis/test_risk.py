@@ -32,6 +32,7 @@ def cats(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
+        # Rounds 1–4: the hand-written examples the rules were built from.
         ("Sometimes I think about killing myself.", "suicidal_ideation"),
         ("I've had thoughts of ending my life.", "suicidal_ideation"),
         ("Everyone would be better off without me.", "suicidal_ideation"),
@@ -48,9 +49,66 @@ def cats(text: str) -> set[str]:
         ("I blacked out again on Saturday and woke up somewhere I didn't know.", "substance_crisis"),
         ("I think I nearly overdosed last week.", "substance_crisis"),
         ("I drove home drunk twice this month.", "substance_crisis"),
+        # Round 5: concept-level patterns, built from the misses of sets 1–4 and two throw-away probes of
+        # freshly worded sentences (development examples; none is from the held-out set 5).
+        # means, preparations, places
+        ("Last month I swallowed a whole packet of paracetamol.", "suicidal_ideation"),
+        ("I was on the roof of the car park and I nearly jumped.", "suicidal_ideation"),
+        ("I've written goodbye letters to everyone.", "suicidal_ideation"),
+        ("I had the tablets in my hand and then my phone rang.", "suicidal_ideation"),
+        ("there's a rope in the garage and I keep looking at it", "suicidal_ideation"),
+        ("I drove to the cliffs and sat there for an hour", "suicidal_ideation"),
+        ("honestly I've been sorting out who gets my things", "suicidal_ideation"),
+        ("I've been googling painless ways to go", "suicidal_ideation"),
+        ("sometimes i hold the knife and think about it", "suicidal_ideation"),
+        # passive wishes, the absent self, hopelessness
+        ("I'd welcome an accident, honestly.", "suicidal_ideation"),
+        ("If something happened to me, I wouldn't mind.", "suicidal_ideation"),
+        ("sometimes i think everyone would cope fine if i just wasn't in the picture", "suicidal_ideation"),
+        ("i'd be doing them a favour by going", "suicidal_ideation"),
+        ("part of me hopes the cancer comes back", "suicidal_ideation"),
+        ("I just can't see myself getting through this year.", "suicidal_ideation"),
+        ("there's no point carrying on like this", "suicidal_ideation"),
+        ("um i i just feel like i'm not meant to be here you know", "suicidal_ideation"),
+        ("my mate said he's going to top himself", "suicidal_ideation"),
+        ("What stops you from acting on those thoughts?", "suicidal_ideation"),
+        # self-harm by the injury, its course, its purpose
+        ("I deliberately broke my finger in the door.", "self_harm"),
+        ("I keep punching walls until my hands bleed.", "self_harm"),
+        ("I pinch and bruise myself.", "self_harm"),
+        ("I haven't cut in six months.", "self_harm"),
+        ("i dig my nails into my palms until it bleeds", "self_harm"),
+        ("the cuts are getting deeper", "self_harm"),
+        ("i've been doing it again, on my legs", "self_harm"),
+        # violence by its result, target or weapon
+        ("If he shows up again I'll beat him to death.", "harm_to_others"),
+        ("I got into a fight and broke a guy's jaw.", "harm_to_others"),
+        ("I've started carrying a knife to use on him.", "harm_to_others"),
+        ("I keep thinking about poisoning my husband's food.", "harm_to_others"),
+        ("I kicked my dog hard enough that it yelped, I was so angry.", "harm_to_others"),
+        ("I'd never lay a finger on my kids.", "harm_to_others"),
+        ("I've got a list of people I want to hurt", "harm_to_others"),
+        ("I've thought about setting fire to his car with him in it", "harm_to_others"),
+        # control, money, children's fear, neglect
+        ("My grandson takes my pension and won't give it back.", "abuse_neglect"),
+        ("He reads all my messages and tells me who I can see.", "abuse_neglect"),
+        ("The kids go quiet when their dad comes home.", "abuse_neglect"),
+        ("The baby hasn't been fed properly for days", "abuse_neglect"),
+        ("my partner says he'll kill me if I leave", "abuse_neglect"),
+        ("I get hit if I don't do my chores", "abuse_neglect"),
+        ("My uncle did things to me when I was little", "abuse_neglect"),
+        # substances by place, route, amount and aftermath
+        ("I've been drinking vodka before school.", "substance_crisis"),
+        ("I've been injecting in my legs now.", "substance_crisis"),
+        ("I keep passing out drunk.", "substance_crisis"),
+        ("I woke up and couldn't remember getting home, again.", "substance_crisis"),
+        ("I've been using way more than I used to.", "substance_crisis"),
+        ("I haven't used in eighteen months.", "substance_crisis"),
+        ("I've spent the rent on coke", "substance_crisis"),
+        ("I woke up on the bathroom floor covered in sick", "substance_crisis"),
     ],
 )
-def test_rule_building_examples_are_flagged(text: str, category: str) -> None:
+def test_development_examples_are_flagged(text: str, category: str) -> None:
     assert category in cats(text)
 
 
@@ -66,9 +124,32 @@ def test_rule_building_examples_are_flagged(text: str, category: str) -> None:
         "We had a deadline on Friday and I was dead tired.",
         "Hit me up when you're in town.",
         "That cake was to die for.",
+        # Round 5: everyday talk
+        # grief facts and other people's deaths
+        "he died in February",
+        "My dad is dead.",
+        "my mum's death was very sudden",
+        "my grandad passed away last spring and I still miss him",
+        # idioms
+        "I could murder a pizza",
+        "I was dead chuffed with the result.",
+        "The heating bill will kill us this winter.",
+        "My phone's about to die.",
+        "We beat them three nil.",
+        "I'm literally dying here, it's so hot",
+        "I wanted to disappear into the floor, it was so awkward",
+        # everyday accidents, medicines, drinking, places
+        "I cut my finger chopping onions.",
+        "the cat scratched my arm",
+        "I take my tablets every morning",
+        "He's been drinking less since Christmas",
+        "I had a bottle of wine with friends on Saturday",
+        "we went to the bridge to watch the fireworks",
+        "my brother and I used to beat each other up as kids, all in fun",
+        "I've gone to the gym twice this week.",
     ],
 )
-def test_idioms_are_not_flagged(text: str) -> None:
+def test_idioms_and_everyday_talk_are_not_flagged(text: str) -> None:
     assert cats(text) == set()
 
 
@@ -168,103 +249,6 @@ def test_demo_passive_statement_and_safety_questions() -> None:
     assert by_utt["u97"].data["asked_by_therapist"] and by_utt["u99"].data["asked_by_therapist"]
     assert summary["categories"]["suicidal_ideation"]["status"] != NOT_DISCUSSED
     assert summary["categories"]["harm_to_others"]["status"] == NOT_DISCUSSED
-
-
-# Round 5: concept-level patterns, built from the misses of sets 1–4 and two throw-away probes of freshly worded
-# sentences (development examples; none is from the held-out set 5).
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        # means, preparations, places
-        ("Last month I swallowed a whole packet of paracetamol.", "suicidal_ideation"),
-        ("I was on the roof of the car park and I nearly jumped.", "suicidal_ideation"),
-        ("I've written goodbye letters to everyone.", "suicidal_ideation"),
-        ("I had the tablets in my hand and then my phone rang.", "suicidal_ideation"),
-        ("there's a rope in the garage and I keep looking at it", "suicidal_ideation"),
-        ("I drove to the cliffs and sat there for an hour", "suicidal_ideation"),
-        ("honestly I've been sorting out who gets my things", "suicidal_ideation"),
-        ("I've been googling painless ways to go", "suicidal_ideation"),
-        ("sometimes i hold the knife and think about it", "suicidal_ideation"),
-        # passive wishes, the absent self, hopelessness
-        ("I'd welcome an accident, honestly.", "suicidal_ideation"),
-        ("If something happened to me, I wouldn't mind.", "suicidal_ideation"),
-        ("sometimes i think everyone would cope fine if i just wasn't in the picture", "suicidal_ideation"),
-        ("i'd be doing them a favour by going", "suicidal_ideation"),
-        ("part of me hopes the cancer comes back", "suicidal_ideation"),
-        ("I just can't see myself getting through this year.", "suicidal_ideation"),
-        ("there's no point carrying on like this", "suicidal_ideation"),
-        ("um i i just feel like i'm not meant to be here you know", "suicidal_ideation"),
-        ("my mate said he's going to top himself", "suicidal_ideation"),
-        ("What stops you from acting on those thoughts?", "suicidal_ideation"),
-        # self-harm by the injury, its course, its purpose
-        ("I deliberately broke my finger in the door.", "self_harm"),
-        ("I keep punching walls until my hands bleed.", "self_harm"),
-        ("I pinch and bruise myself.", "self_harm"),
-        ("I haven't cut in six months.", "self_harm"),
-        ("i dig my nails into my palms until it bleeds", "self_harm"),
-        ("the cuts are getting deeper", "self_harm"),
-        ("i've been doing it again, on my legs", "self_harm"),
-        # violence by its result, target or weapon
-        ("If he shows up again I'll beat him to death.", "harm_to_others"),
-        ("I got into a fight and broke a guy's jaw.", "harm_to_others"),
-        ("I've started carrying a knife to use on him.", "harm_to_others"),
-        ("I keep thinking about poisoning my husband's food.", "harm_to_others"),
-        ("I kicked my dog hard enough that it yelped, I was so angry.", "harm_to_others"),
-        ("I'd never lay a finger on my kids.", "harm_to_others"),
-        ("I've got a list of people I want to hurt", "harm_to_others"),
-        ("I've thought about setting fire to his car with him in it", "harm_to_others"),
-        # control, money, children's fear, neglect
-        ("My grandson takes my pension and won't give it back.", "abuse_neglect"),
-        ("He reads all my messages and tells me who I can see.", "abuse_neglect"),
-        ("The kids go quiet when their dad comes home.", "abuse_neglect"),
-        ("The baby hasn't been fed properly for days", "abuse_neglect"),
-        ("my partner says he'll kill me if I leave", "abuse_neglect"),
-        ("I get hit if I don't do my chores", "abuse_neglect"),
-        ("My uncle did things to me when I was little", "abuse_neglect"),
-        # substances by place, route, amount and aftermath
-        ("I've been drinking vodka before school.", "substance_crisis"),
-        ("I've been injecting in my legs now.", "substance_crisis"),
-        ("I keep passing out drunk.", "substance_crisis"),
-        ("I woke up and couldn't remember getting home, again.", "substance_crisis"),
-        ("I've been using way more than I used to.", "substance_crisis"),
-        ("I haven't used in eighteen months.", "substance_crisis"),
-        ("I've spent the rent on coke", "substance_crisis"),
-        ("I woke up on the bathroom floor covered in sick", "substance_crisis"),
-    ],
-)
-def test_round5_concepts_are_flagged(text: str, category: str) -> None:
-    assert category in cats(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # grief facts and other people's deaths
-        "he died in February",
-        "My dad is dead.",
-        "my mum's death was very sudden",
-        "my grandad passed away last spring and I still miss him",
-        # idioms
-        "I could murder a pizza",
-        "I was dead chuffed with the result.",
-        "The heating bill will kill us this winter.",
-        "My phone's about to die.",
-        "We beat them three nil.",
-        "I'm literally dying here, it's so hot",
-        "I wanted to disappear into the floor, it was so awkward",
-        # everyday accidents, medicines, drinking, places
-        "I cut my finger chopping onions.",
-        "the cat scratched my arm",
-        "I take my tablets every morning",
-        "He's been drinking less since Christmas",
-        "I had a bottle of wine with friends on Saturday",
-        "we went to the bridge to watch the fireworks",
-        "my brother and I used to beat each other up as kids, all in fun",
-        "I've gone to the gym twice this week.",
-    ],
-)
-def test_round5_everyday_talk_is_not_flagged(text: str) -> None:
-    assert cats(text) == set()
 
 
 def test_threat_if_i_leave_is_not_taken_for_the_idiom() -> None:
