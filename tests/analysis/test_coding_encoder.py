@@ -5,7 +5,6 @@ Every transcript here was written for this test; the model is the real shipped o
 
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
@@ -17,6 +16,7 @@ from sessionlens.analysis.encoder import CACHE, load_text_model
 from sessionlens.artifacts import models_dir
 from sessionlens.errors import IntegrityError
 from tests.analysis._coding_helpers import transcript
+from tests.analysis._model_helpers import tampered_copy
 
 needs_model = pytest.mark.skipif(coding_encoder() is None, reason="models/coding_encoder not built yet")
 
@@ -95,11 +95,7 @@ def test_each_code_names_the_model_and_its_context():
 
 @needs_model
 def test_a_tampered_coding_encoder_is_refused(tmp_path):
-    target = tmp_path / "coding_encoder"
-    shutil.copytree(models_dir("coding_encoder"), target)
-    data = bytearray((target / "model.onnx").read_bytes())
-    data[-10] ^= 1
-    (target / "model.onnx").write_bytes(bytes(data))
+    target = tampered_copy(models_dir("coding_encoder"), tmp_path / "coding_encoder", "model.onnx", at=-10, mask=1)
     with pytest.raises(IntegrityError, match="model.onnx"):
         load_text_model(target, "coding encoder", truncate=False)
 

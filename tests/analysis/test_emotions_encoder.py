@@ -3,7 +3,6 @@ probabilities, and shipped only because their honest dev score beat the TF-IDF m
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,8 @@ import pytest
 from sessionlens.analysis import emotion_model
 from sessionlens.artifacts import models_dir
 from sessionlens.errors import IntegrityError
+
+from ._model_helpers import tampered_copy
 
 HEADS = models_dir("emotions_encoder")
 TEXTS = ["Thank you so much, that really helped me.", "I'm terrified it will happen again.",
@@ -47,11 +48,7 @@ def test_the_blend_reads_the_vectors_and_keeps_the_obvious(pair) -> None:
 
 
 def test_tampered_heads_are_refused(tmp_path: Path) -> None:
-    d = tmp_path / "emotions_encoder"
-    shutil.copytree(HEADS, d)
-    data = bytearray((d / "heads.npz").read_bytes())
-    data[200] ^= 0xFF
-    (d / "heads.npz").write_bytes(bytes(data))
+    d = tampered_copy(HEADS, tmp_path / "emotions_encoder", "heads.npz", at=200)
     with pytest.raises(IntegrityError, match="heads.npz"):
         emotion_model.load(encoder_dir=d)
 

@@ -13,6 +13,8 @@ from sessionlens.analysis import encoder
 from sessionlens.artifacts import models_dir
 from sessionlens.errors import IntegrityError
 
+from ._model_helpers import tampered_copy
+
 REFERENCE = Path(__file__).parent / "data" / "encoder_reference.json"
 
 
@@ -56,11 +58,7 @@ def test_empty_input_gives_an_empty_matrix():
 
 
 def test_a_tampered_model_file_is_refused(tmp_path):
-    target = tmp_path / "encoder"
-    shutil.copytree(models_dir("encoder"), target)
-    data = bytearray((target / "tokenizer.json").read_bytes())
-    data[100] ^= 1
-    (target / "tokenizer.json").write_bytes(bytes(data))
+    target = tampered_copy(models_dir("encoder"), tmp_path / "encoder", "tokenizer.json", at=100, mask=1)
     with pytest.raises(IntegrityError, match="tokenizer.json"):
         encoder.load_text_model(target, "sentence encoder")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ from sessionlens.analysis.risk import find_risk, risk_findings
 from sessionlens.analysis.risk.model import MODEL_ID, load_model, score_texts
 from sessionlens.artifacts import IntegrityError, ManifestDir, models_dir
 
+from ._model_helpers import tampered_copy
 from .affect_helpers import C, session
 
 UNRULED = "My chest feels heavy and I have been thinking everyone would cope fine after I'm buried."
@@ -23,11 +23,7 @@ def test_weights_load_from_a_hash_checked_manifest() -> None:
 
 
 def test_tampered_weights_are_refused(tmp_path: Path) -> None:
-    copy = tmp_path / "risk"
-    shutil.copytree(models_dir("risk"), copy)
-    data = bytearray((copy / "weights.npz").read_bytes())
-    data[-10] ^= 0xFF
-    (copy / "weights.npz").write_bytes(bytes(data))
+    copy = tampered_copy(models_dir("risk"), tmp_path / "risk", "weights.npz", at=-10)
     with pytest.raises(IntegrityError, match="SHA-256"):
         ManifestDir.open(copy, "risk model").read("weights.npz")
 
