@@ -1,24 +1,13 @@
-"""SRT: index, comma milliseconds, Name: prefixes, tags, the default speaker label."""
+"""SRT: index, comma milliseconds, Name: prefixes, tags, the default speaker label (the cue fixture:
+test_fixture_cues.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sessionlens.domain import Timing
 from sessionlens.errors import ParseError
 
-from .helpers import fixture, parse, rows, slips, timings
-
-
-def test_fixture_cues():
-    t = parse(fixture("cues.srt"), name="s.srt")
-    assert t.source_format == "srt" and t.timing is Timing.SOURCE
-    assert rows(t) == [
-        ("Therapist", 1.0, 3.5, "What would you like to focus on?"),
-        ("Client", 3.6, 6.0, "Work, mostly. And sleep."),
-        ("Speaker", 5.0, 7.0, "So what happens at night?"),
-    ]
-    assert [u.source_line for u in t.utterances] == [2, 6, 11]
+from .helpers import parse, rows, slips, timings
 
 
 def test_blank_line_inside_a_cue_continues_it():

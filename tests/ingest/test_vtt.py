@@ -1,4 +1,5 @@
-"""WebVTT: header, NOTE/STYLE blocks, cue ids and settings, voice tags, name prefixes, tags."""
+"""WebVTT: header, NOTE/STYLE blocks, cue ids and settings, voice tags, name prefixes, tags (the cue fixture:
+test_fixture_cues.py)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,7 @@ import pytest
 from sessionlens.domain import Timing
 from sessionlens.errors import ParseError
 
-from .helpers import fixture, parse, rows, slips, timings
-
-
-def test_fixture_cues():
-    t = parse(fixture("cues.vtt"), name="s.vtt")
-    assert t.source_format == "vtt" and t.timing is Timing.SOURCE
-    assert rows(t) == [
-        ("Therapist", 1.0, 4.2, "How are you feeling today?"),
-        ("Client", 4.5, 7.0, "Tired, & a bit on edge."),
-        ("Therapist", 5.0, 8.25, "That sounds heavy."),  # mm:ss.ttt; overlaps the previous cue: kept
-        ("Speaker", 9.0, 10.0, "Mm-hmm."),  # no voice, no prefix → the documented default
-    ]
-    assert [u.source_line for u in t.utterances] == [11, 14, 19, 22]  # the timing lines
+from .helpers import parse, rows, slips, timings
 
 
 def test_voice_with_classes_and_closing_tag():
