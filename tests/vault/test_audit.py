@@ -43,38 +43,37 @@ def test_intact_chain_verifies():
 FIELDS = ("seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash", "mac")
 
 
-@settings(max_examples=200, deadline=None)
-@given(n=st.integers(1, 12), data=st.data())
-def test_modified_entry_is_named(n, data):
-    entries = build(n)
-    i = data.draw(st.integers(0, n - 1))
+def _modified(entries: list[Entry], i: int, data: st.DataObject) -> list[Entry]:
     field = data.draw(st.sampled_from(FIELDS))
     old = getattr(entries[i], field)
     new = data.draw(st.integers(0, 99) if field == "seq" else st.text(min_size=1, max_size=8))
     assume(new != old)
-    tampered = entries[:i] + [dataclasses.replace(entries[i], **{field: new})] + entries[i + 1 :]
-    v = verify_chain(tampered, KEY, _last(entries), head_is_last=True)
-    assert not v.ok and v.first_bad == i + 1, v
+    return entries[:i] + [dataclasses.replace(entries[i], **{field: new})] + entries[i + 1 :]
 
 
-@settings(max_examples=100, deadline=None)
-@given(n=st.integers(1, 12), data=st.data())
-def test_deleted_entry_is_named(n, data):
-    entries = build(n)
-    i = data.draw(st.integers(0, n - 1))
-    v = verify_chain(entries[:i] + entries[i + 1 :], KEY, _last(entries), head_is_last=True)
-    assert not v.ok and v.first_bad == i + 1, v
+def _deleted(entries: list[Entry], i: int, data: st.DataObject) -> list[Entry]:
+    return entries[:i] + entries[i + 1 :]
 
 
-@settings(max_examples=100, deadline=None)
-@given(n=st.integers(2, 12), data=st.data())
-def test_reordered_entries_are_named(n, data):
-    entries = build(n)
-    i = data.draw(st.integers(0, n - 2))
-    j = data.draw(st.integers(i + 1, n - 1))
+def _reordered(entries: list[Entry], i: int, data: st.DataObject) -> list[Entry]:
+    j = data.draw(st.integers(i + 1, len(entries) - 1))
     swapped = list(entries)
     swapped[i], swapped[j] = swapped[j], swapped[i]
-    v = verify_chain(swapped, KEY, _last(entries), head_is_last=True)
+    return swapped
+
+
+# each way of tampering with entry i (counted from 0) -> how many entries it needs after i, i included
+TAMPERING = {_modified: 1, _deleted: 1, _reordered: 2}
+
+
+@pytest.mark.parametrize("tamper", list(TAMPERING), ids=lambda f: f.__name__.strip("_"))
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_tampered_entry_is_named(tamper, data):
+    n = data.draw(st.integers(TAMPERING[tamper], 12))
+    entries = build(n)
+    i = data.draw(st.integers(0, n - TAMPERING[tamper]))
+    v = verify_chain(tamper(entries, i, data), KEY, _last(entries), head_is_last=True)
     assert not v.ok and v.first_bad == i + 1, v
 
 
