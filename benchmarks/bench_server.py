@@ -32,7 +32,6 @@ from benchmarks.bench_web import _cookie, practice_owner
 from benchmarks.run import machine
 from sessionlens.config import Settings
 from sessionlens.vault import job_rows as R
-from sessionlens.services.keyring import RedisKeyring, load_secret
 from sessionlens.jobs.runner import CeleryRunner
 from sessionlens.services import accounts, clients, consent, media_sessions, server_jobs, vaults
 from sessionlens.vault import keys, store, tenancy
@@ -85,7 +84,7 @@ def _wait_all(engine, ids: list[str], timeout: float = 1800) -> None:  # type: i
 
 def _ready(engine, proc_count: int, c, alice, keyring, cid) -> None:  # type: ignore[no-untyped-def]
     """Warm the workers (imports, speech model) with one audio job each before timing."""
-    runner = CeleryRunner(_settings(broker_url=c.broker_url))
+    runner = CeleryRunner(_settings(broker_url=c.broker_url), keyring)
     ids = []
     for _ in range(proc_count):
         s = media_sessions.create_audio_session(alice, cid, status="awaiting_transcription", mime="audio/ogg",
@@ -95,7 +94,7 @@ def _ready(engine, proc_count: int, c, alice, keyring, cid) -> None:  # type: ig
 
 
 def _batch(engine, c, alice, keyring, cid, kind: str, n: int) -> float:  # type: ignore[no-untyped-def]
-    runner = CeleryRunner(_settings(broker_url=c.broker_url))
+    runner = CeleryRunner(_settings(broker_url=c.broker_url), keyring)
     if kind == "audio":
         sids = [media_sessions.create_audio_session(alice, cid, status="awaiting_transcription", mime="audio/ogg",
                                                     data=AUDIO.read_bytes())["id"] for _ in range(n)]
@@ -123,7 +122,7 @@ def _stage_seconds(engine, stage: str, since: str) -> list[float]:  # type: igno
 
 
 def _latency(engine, c, alice, keyring, cid) -> list[float]:  # type: ignore[no-untyped-def]
-    runner = CeleryRunner(_settings(broker_url=c.broker_url))
+    runner = CeleryRunner(_settings(broker_url=c.broker_url), keyring)
     out = []
     for _ in range(N_LATENCY):
         started = time.perf_counter()
@@ -175,9 +174,11 @@ def main() -> str:
     try:
         cid = _vault(url)
         engine = store.make_engine(url)
-        with cluster(url, work) as c:
+        from sessionlens.vault import worker_approvals
+
+        with cluster(url, work, worker_approvals.directory(_settings())) as c:  # approved where the web looks
             c.lease = 60  # the shipped default: no redelivery while a job runs
-            keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
+            keyring = c.web_keyring()  # seals each job to one live approved worker
             os.environ["SESSIONLENS_QUEUE"] = c.queue
             vault = tenancy.open_with_account(engine, _settings(), "alice", PASSWORD)
             alice = vaults.login(vault, "alice", PASSWORD)
@@ -209,7 +210,7 @@ def main() -> str:
                             except httpx.HTTPError:
                                 time.sleep(0.2)
                         web_idle = _web_p95(base)
-                        runner = CeleryRunner(_settings(broker_url=c.broker_url))
+                        runner = CeleryRunner(_settings(broker_url=c.broker_url), keyring)
                         sids = [media_sessions.create_audio_session(alice, cid, status="awaiting_transcription",
                                                                     mime="audio/ogg", data=AUDIO.read_bytes())["id"]
                                 for _ in range(4)]
@@ -221,6 +222,7 @@ def main() -> str:
                         web.terminate()
                         web.wait(timeout=20)
                 c.kill(worker)
+                c.lapse(f"bench{procs}")  # no new job for the killed worker
             vault.close()
     finally:
         os.environ.pop("SESSIONLENS_QUEUE", None)

@@ -13,6 +13,7 @@ import pytest
 from sessionlens.cli import run
 from sessionlens.cli.web_cmds import server_settings
 from sessionlens import logs
+from sessionlens.jobs.worker_identity import KEY_FILE, load_or_create
 from sessionlens.services.keyring import load_secret
 from sessionlens.vault import store
 
@@ -32,15 +33,12 @@ def test_worker_refuses_to_start_half_configured(tmp_path, monkeypatch, capsys) 
     assert run(["worker"]) == 2
     assert "SESSIONLENS_DATABASE_URL" in capsys.readouterr().err
     monkeypatch.setenv("SESSIONLENS_DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
-    assert run(["worker"]) == 2
-    assert "SESSIONLENS_KEYRING_SECRET_FILE" in capsys.readouterr().err
-    secret = tmp_path / "keyring.secret"
-    assert run(["worker", "--new-secret", str(secret)]) == 0
-    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(load_secret(secret)) == 32
-    assert run(["worker", "--new-secret", str(secret)]) == 2  # never overwritten
-    os.chmod(secret, 0o644)
-    monkeypatch.setenv("SESSIONLENS_KEYRING_SECRET_FILE", str(secret))
-    assert run(["worker"]) == 2
+    state = tmp_path / "worker-state"
+    key = load_or_create(state)  # what the worker makes at its first start: its own key pair, 0600
+    assert stat.S_IMODE((state / KEY_FILE).stat().st_mode) == 0o600 and len(load_secret(state / KEY_FILE)) == 32
+    assert load_or_create(state) == key  # a restart keeps the key, so its id and approval
+    os.chmod(state / KEY_FILE, 0o644)
+    assert run(["worker", "--state-dir", str(state)]) == 2
     assert "chmod 600" in capsys.readouterr().err
 
 

@@ -16,6 +16,7 @@ from sessionlens.cli import app
 from sessionlens.config import SETTINGS
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+WORKERS = ("worker-1", "worker-2")  # one service per worker: each its own state volume, so its own key pair
 KNOWN = {f"SESSIONLENS_{s.name.upper()}" for s in SETTINGS}
 
 
@@ -31,7 +32,7 @@ def _env(service: dict) -> dict[str, str]:
 
 def test_compose_has_the_five_services_wired_together(compose) -> None:
     services = compose["services"]
-    assert set(services) == {"web", "worker", "db", "redis", "proxy"}
+    assert set(services) == {"web", *WORKERS, "db", "redis", "proxy"}
     for name, svc in services.items():
         assert "image" in svc and not svc["image"].endswith(":latest") and ":" in svc["image"], name
         for dep, cond in (svc.get("depends_on") or {}).items():
@@ -47,7 +48,7 @@ def test_compose_has_the_five_services_wired_together(compose) -> None:
 
 
 def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -> None:
-    for name in ("web", "worker"):
+    for name in ("web", *WORKERS):
         env = _env(compose["services"][name])
         assert set(env) <= KNOWN, set(env) - KNOWN
         assert env["SESSIONLENS_DATABASE_URL"].startswith("postgresql+psycopg://")
@@ -55,15 +56,36 @@ def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -
             .split("://")[1].split("@")[0]  # no password in the URL
         assert env["SESSIONLENS_JOB_RUNNER"] == "celery"
         # its own Redis ACL user; the password only in a secret file
-        assert env["SESSIONLENS_BROKER_URL"] == f"redis://sessionlens-{name}@redis:6379/0"
+        role = "web" if name == "web" else "worker"
+        assert env["SESSIONLENS_BROKER_URL"] == f"redis://sessionlens-{role}@redis:6379/0"
         assert Path(env["SESSIONLENS_BROKER_PASSWORD_FILE"]).name in compose["services"][name]["secrets"]
-    web, worker = (_env(compose["services"][n]) for n in ("web", "worker"))
-    # one keyring secret per role: the web gets only the public half, the workers the private key
-    assert "SESSIONLENS_KEYRING_SECRET_FILE" not in web and "keyring_secret" not in compose["services"]["web"]["secrets"]
-    assert Path(web["SESSIONLENS_KEYRING_PUBLIC_FILE"]).name in compose["services"]["web"]["secrets"]
-    assert Path(worker["SESSIONLENS_KEYRING_SECRET_FILE"]).name in compose["services"]["worker"]["secrets"]
+    # no shared keyring key at all: each worker makes its own key pair in its own state volume
+    for name in ("web", *WORKERS):
+        assert not {k for k in _env(compose["services"][name]) if k.startswith("SESSIONLENS_KEYRING_")}, name
+    states = [v.split(":")[0] for n in WORKERS for v in compose["services"][n]["volumes"]
+              if v.split(":")[1] == _state_dir(compose["services"][n])]
+    assert len(states) == len(set(states)) == len(WORKERS) and all(s in compose["volumes"] for s in states)
     db_env = _env(compose["services"]["db"])
     assert "POSTGRES_PASSWORD" not in db_env and db_env["POSTGRES_PASSWORD_FILE"].startswith("/run/secrets/")
+
+
+def _state_dir(service: dict) -> str:
+    command = service["command"]
+    return str(command[command.index("--state-dir") + 1])
+
+
+def test_the_anchor_key_that_approves_workers_is_out_of_the_workers_reach(compose) -> None:
+    """The approved-workers list is signed with the anchor key: its volume is mounted in the web only."""
+    s = compose["services"]
+    anchor_dir = _env(s["web"])["SESSIONLENS_AUDIT_ANCHOR_DIR"]
+    assert any(v.split(":")[1] == anchor_dir for v in s["web"]["volumes"])
+    for name in WORKERS:
+        assert all(v.split(":")[1] != anchor_dir and not anchor_dir.startswith(v.split(":")[1] + "/")
+                   for v in s[name]["volumes"]), name
+    worker_unit = (DEPLOY / "systemd" / "sessionlens-worker@.service").read_text()
+    env = dict(line.split("=", 1) for line in (DEPLOY / "sessionlens.env.example").read_text().splitlines()
+               if line and not line.startswith("#"))
+    assert f"InaccessiblePaths=-{env['SESSIONLENS_AUDIT_ANCHOR_DIR']}" in worker_unit
 
 
 def test_the_properties_the_security_model_needs(compose) -> None:
@@ -73,12 +95,12 @@ def test_the_properties_the_security_model_needs(compose) -> None:
     acl = redis_cmd[redis_cmd.index("--aclfile") + 1]  # users and passwords, no anonymous access
     assert Path(acl).name in s["redis"]["secrets"] and "user default off" in (DEPLOY / "redis" / "users.acl").read_text()
     assert compose["networks"]["backend"].get("internal") is True
-    assert s["worker"]["networks"] == ["backend"] and s["db"]["networks"] == ["backend"]
-    assert "ports" not in s["worker"] and "ports" not in s["db"] and "ports" not in s["redis"]
+    assert all(s[w]["networks"] == ["backend"] and "ports" not in s[w] for w in WORKERS)
+    assert s["db"]["networks"] == ["backend"] and "ports" not in s["db"] and "ports" not in s["redis"]
     web_cmd = s["web"]["command"]
     assert web_cmd[web_cmd.index("--host") + 1] == "127.0.0.1"  # only the proxy (same namespace) reaches it
     assert s["proxy"]["network_mode"] == "service:web"
-    for name in ("web", "worker"):
+    for name in ("web", *WORKERS):
         assert s[name]["read_only"] is True and s[name]["user"] != "0"
         assert s[name]["ulimits"]["core"] == 0  # no core dump holds keys
     caddy = (DEPLOY / "Caddyfile").read_text()
@@ -90,13 +112,15 @@ def test_settings_saved_in_the_browser_reach_the_workers(compose) -> None:
     at SESSIONLENS_HOME, which the workers mount read-only at the same place (jobs.runner.job_settings)."""
     s = compose["services"]
     home = _env(s["web"])["SESSIONLENS_HOME"]
-    assert _env(s["worker"])["SESSIONLENS_HOME"] == home
     web_vol = next(v for v in s["web"]["volumes"] if v.split(":")[1] == home)
-    worker_vol = next(v for v in s["worker"]["volumes"] if v.split(":")[1] == home)
-    assert web_vol.split(":")[0] == worker_vol.split(":")[0] in compose["volumes"]
-    assert not web_vol.endswith(":ro") and worker_vol.endswith(":ro")
+    assert not web_vol.endswith(":ro")
     dockerfile = (DEPLOY / "Dockerfile").read_text()
-    assert f"-o 10001 -g 10001 {home}" in dockerfile  # a new volume takes the image directory's owner
+    assert f"-o 10001 -g 10001 {home} " in dockerfile  # a new volume takes the image directory's owner
+    for name in WORKERS:
+        assert _env(s[name])["SESSIONLENS_HOME"] == home
+        worker_vol = next(v for v in s[name]["volumes"] if v.split(":")[1] == home)
+        assert web_vol.split(":")[0] == worker_vol.split(":")[0] in compose["volumes"] and worker_vol.endswith(":ro")
+        assert f"-o 10001 -g 10001 {_state_dir(s[name])} " in dockerfile
 
 
 def _help(*args: str) -> str:
@@ -114,7 +138,7 @@ def _check_command(argv: list[str]) -> None:
 
 
 def test_commands_in_compose_and_systemd_exist(compose) -> None:
-    for name in ("web", "worker"):
+    for name in ("web", *WORKERS):
         _check_command(compose["services"][name]["command"])
     for unit in (DEPLOY / "systemd").glob("*.service"):
         parser = configparser.ConfigParser(strict=False, interpolation=None)

@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from sessionlens.services.keyring import RedisKeyring, load_secret
+from sessionlens.vault import worker_approvals
 from sessionlens.services import clients, consent
 from sessionlens.web import create_app
 
@@ -37,10 +37,11 @@ def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path)
     cid = clients.add_client(alice_ctx, "Jane Example")["id"]
     consent.record_consent(alice_ctx, cid)
     alice_id = alice_ctx.actor.id
-    with cluster(server.url, tmp_path) as c:
-        s = settings(database_url=server.url, job_runner="celery", broker_url=c.broker_url,
-                     keyring_public_file=f"{c.secret_file}.pub", job_lease_seconds=c.lease)  # web: public half only
-        keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
+    s = settings(database_url=server.url, job_runner="celery", job_lease_seconds=5)
+    with cluster(server.url, tmp_path, worker_approvals.directory(s)) as c:  # workers approved where the web looks
+        s = settings(database_url=server.url, job_runner="celery", broker_url=c.broker_url, job_lease_seconds=c.lease)
+        keyring = c.web_keyring()  # (this test's view of the keyring: holders and markers)
+        c.start("worker-1", log=tmp_path / "w.log")  # running and approved before the upload: it gets the job
         import os
 
         os.environ["SESSIONLENS_QUEUE"] = c.queue
@@ -65,7 +66,6 @@ def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path)
             assert keyring.holders(alice_id) == {f"job:{job['id']}"}
             assert state.vault is None  # nobody signed in: nothing held in the web process
 
-            c.start("worker-1", log=tmp_path / "w.log")
             deadline = time.monotonic() + 90
             while keyring.get(alice_id) is not None:  # released when the job ends
                 assert time.monotonic() < deadline, (tmp_path / "w.log").read_text()[-2000:]

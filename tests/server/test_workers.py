@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from sessionlens.vault import job_rows as R
-from sessionlens.services.keyring import RedisKeyring, hold_keys, load_secret
+import redis
+
+from sessionlens.services.keyring import hold_keys
 from sessionlens.jobs.runner import CeleryRunner, wait_for
 from sessionlens.services import analyses, clients, consent, server_jobs
 from sessionlens.vault.models import job_stages, sessions
@@ -39,11 +41,13 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
             if k.startswith("SESSIONLENS_"):
                 monkeypatch.setenv(k, v)
         s = settings(broker_url=c.broker_url, job_lease_seconds=c.lease)
-        keyring = RedisKeyring(c.broker_url, private=load_secret(c.secret_file))
-        job = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt",
-                                            runner=CeleryRunner(s), keyring=keyring)
+        keyring = c.web_keyring()  # the web's: seals each job to one live approved worker
+        runner = CeleryRunner(s, keyring)
         sessions_before = _count(engine, sessions)
         a = c.start("worker-a", log=tmp_path / "a.log", SESSIONLENS_TEST_PAUSE_AFTER_STAGE="analyze:120")
+        job = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt", runner=runner,
+                                            keyring=keyring)
+        assert keyring.route(job["id"]) == c.ids["worker-a"]  # sealed to worker-a and sent to its queue
         deadline = time.monotonic() + 90
         while [s for s, _ in _history(engine, job["id"])] != ["parse", "analyze"]:
             assert time.monotonic() < deadline, (tmp_path / "a.log").read_text()[-3000:]
@@ -56,11 +60,13 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
             assert R.stages_stored(conn, job["id"]) == {"input", "parse", "analyze"}  # only sealed checkpoints
             assert R.get(conn, job["id"]).state == "running"
         assert server_jobs.job_status(alice, job["id"])["state"] == "running"
-        # worker-a took the job's grant (GETDEL) and died with it: the job goes on once its clinician signs in
-        assert keyring.job_grant(job["id"]) is None
-        assert hold_keys(alice.vault, alice.actor.id, keyring, "web")
-
+        # worker-a took the job's grant and died with it: the job goes on once its clinician signs in, re-sealed
+        # for a live worker (worker-a's announcement lapses within LIVE_SECONDS; the test drops it at once)
+        assert redis.Redis.from_url(c.broker_url).get(f"sessionlens:jobgrant:{job['id']}") is None
         c.start("worker-b", log=tmp_path / "b.log")
+        c.lapse("worker-a")
+        assert hold_keys(alice.vault, alice.actor.id, keyring, "web")
+        assert keyring.route(job["id"]) == c.ids["worker-b"]
         done = wait_for(engine, job["id"], timeout=120)
         assert done.state == "done", (done, (tmp_path / "b.log").read_text()[-3000:])
     assert [(st, w.split(":")[0]) for st, w in _history(engine, job["id"])] == [

@@ -64,7 +64,7 @@ def jobs_retry(job_id: JobArg, data_dir: DataDir = None, user: User = None, as_j
         settings = ctx.vault.settings
         keyring = _keyring(settings)
         if settings.job_runner == "celery":
-            result = job_control.retry_job(ctx, job_id, runner=CeleryRunner(settings), keyring=keyring)
+            result = job_control.retry_job(ctx, job_id, runner=CeleryRunner(settings, keyring), keyring=keyring)
         else:
             runner = InProcessRunner(ctx.vault.engine, settings, keyring)
             try:

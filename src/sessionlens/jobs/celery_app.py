@@ -1,4 +1,8 @@
-"""The Celery application: one task, ``sessionlens.run_job(job_id)``, on the ``sessionlens`` queue.
+"""The Celery application: one task, ``sessionlens.run_job(job_id)``, on each worker's own queue.
+
+Every ``sessionlens worker`` consumes only its own queue, ``sessionlens.<worker id>``
+(``services.worker_registry.queue_of``): the web sends a job there when it seals the job's grant to that
+worker's key, so no other worker is handed the job's message or can open its grant.
 
 Delivery is *at least once*: a message is acknowledged only after the job reached a final state
 (``acks_late``), a worker child lost mid-task hands it back (``reject_on_worker_lost``), and a worker
@@ -7,7 +11,7 @@ killed outright leaves the message unacknowledged in Redis, where another worker
 at a time, finished stages are not run again, and a finished job is a no-op.
 
 Only job ids travel through Redis. Keys come from the keyring (one sealed grant per job: that job's
-client's data keys only); PHI never does.
+client's data keys only, sealed to the one worker it is routed to); PHI never does.
 """
 
 from __future__ import annotations
@@ -82,19 +86,19 @@ def _worker_state() -> tuple[Any, Settings, Any, str]:
     from ..vault import store
     from ..services.keyring import for_worker
     from .runner import worker_name
+    from .worker_identity import load_or_create, state_dir
 
     settings = Settings()
     if not settings.database_url:
         raise RuntimeError("set SESSIONLENS_DATABASE_URL for the worker")
-    if not settings.keyring_secret_file:
-        raise RuntimeError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
+    name = os.environ.get("SESSIONLENS_WORKER_NAME")
+    identity = load_or_create(state_dir(settings, name))  # made by `sessionlens worker` before the pool forks
     engine = store.make_engine(settings.database_url)
     from ..offline import allow_services
 
     allow_services(settings)  # the heartbeat thread keeps its database while a stage runs offline
-    keyring = for_worker(settings)  # the private key: opens job grants; the web holds only the public half
+    keyring = for_worker(settings, identity.private)  # this worker's own key: opens grants routed to it only
     # Unique per process (prefork children share the name given on the command line): a lease names one process.
-    name = os.environ.get("SESSIONLENS_WORKER_NAME")
     return engine, settings, keyring, f"{name}:{os.getpid()}" if name else worker_name()
 
 
@@ -104,6 +108,9 @@ def _run_job(self: Any, job_id: str) -> str:
     engine, settings, keyring, worker = _worker_state()
     # the settings saved from the browser too (speech_*, caps, retention), read again for every job
     outcome, wait = run_once(engine, job_settings(settings), keyring, job_id, worker)
+    if outcome == "moved":  # the job now belongs to another worker's queue: this message ends here
+        event("job.moved", job=job_id, worker=worker)
+        return outcome
     if outcome in ("wait", "busy", "retry"):
         event("job.requeued", job=job_id, worker=worker, state=outcome, countdown=wait)
         raise self.retry(countdown=wait)

@@ -8,7 +8,7 @@ the stages — so the in-process default on one machine and Celery workers on a 
 
 Outcomes: ``done`` / ``failed`` (final); ``wait`` — the owner's keys are not in memory (the clinician is
 signed out and the approval lapsed): the job waits and is tried again; ``busy`` — another worker holds
-a live lease. Unexpected errors are transient: retried with exponential back-off up to
+a live lease; ``moved`` — the job's grant is now routed to another worker (this worker's message is stale). Unexpected errors are transient: retried with exponential back-off up to
 :data:`MAX_ATTEMPTS` attempts, then the job fails with a generic message.
 """
 
@@ -28,7 +28,8 @@ from sqlalchemy import Engine
 from ..config import Settings
 from ..errors import AuthError, ConfigError, IntegrityError, SessionlensError
 from ..logs import event
-from ..services.keyring import Keyring
+from ..services.keyring import Keyring, RedisKeyring
+from ..services.worker_registry import base_queue, queue_of
 from ..services.server_jobs import job_holder
 from ..vault import job_rows as R
 from ..vault import grants, store
@@ -107,6 +108,8 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
         event("job.grant_refused", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
         grant = None
     if grant is None:
+        if keyring.routed_elsewhere(job_id):  # re-sealed for another worker (this one was down or revoked)
+            return "moved", 0.0
         with store.transaction(engine) as conn:
             if job.state == R.QUEUED:
                 R.set_state(conn, job_id, R.WAITING, step="waiting for the clinician to sign in", release=False)
@@ -181,7 +184,7 @@ class InProcessRunner:
             except Exception as exc:  # noqa: BLE001 - e.g. the database briefly unreachable: back off
                 event("job.error", logging.WARNING, job=job_id, error=type(exc).__name__)
                 outcome, wait = "retry", backoff(1)
-            if outcome in R.FINAL:
+            if outcome in R.FINAL or outcome == "moved":
                 return
             if self._stop.wait(wait):
                 return
@@ -192,15 +195,27 @@ class InProcessRunner:
 
 
 class CeleryRunner:
-    """Publishes job ids to the Celery queue (Redis); ``sessionlens worker`` processes execute them."""
+    """Publishes job ids to the queue of the worker each job's grant is sealed to; that worker runs it.
 
-    def __init__(self, settings: Settings) -> None:
-        from .celery_app import make_app, queue
+    Given the web's keyring, it also sends a job whenever the keyring seals its grant anew (a sign-in
+    re-granting a waiting job, perhaps to another worker). One message per (job, worker) until the job ends."""
 
-        self.app, self.queue = make_app(settings), queue()
+    def __init__(self, settings: Settings, keyring: RedisKeyring | None = None) -> None:
+        from ..services.keyring import broker_url
+        from .celery_app import make_app
+
+        self.app, self.base = make_app(settings), base_queue()
+        self.keyring = keyring if keyring is not None else RedisKeyring(broker_url(settings))
+        if keyring is not None:
+            keyring.on_route = self.dispatch
 
     def dispatch(self, job_id: str) -> None:
-        self.app.send_task("sessionlens.run_job", args=[job_id], queue=self.queue)
+        wid = self.keyring.route(job_id)
+        if wid is None:  # no grant (no keys, or no live approved worker): the job waits, named in its step
+            event("job.not_sent", job=job_id, reason="no approved worker holds its grant")
+            return
+        if self.keyring.claim_dispatch(job_id, wid):
+            self.app.send_task("sessionlens.run_job", args=[job_id], queue=queue_of(wid, self.base))
 
 
 def wait_for(engine: Engine, job_id: str, timeout: float = 120.0, states: tuple[str, ...] = (R.DONE, R.FAILED)) \

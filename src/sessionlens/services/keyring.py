@@ -14,15 +14,18 @@ Two things live here:
 
 * :class:`MemoryKeyring` — one process (the in-process runner; tests).
 * :class:`RedisKeyring` — web server and Celery workers. Redis runs without persistence (the deployment
-  files say ``--save "" --appendonly no``) and with ACL users and passwords. Grants are sealed to the
-  workers' X25519 public key: the web server holds only that public key (``keyring_public_file``), the
-  workers the private key (``keyring_secret_file``), so one role's file does not open the other's data.
+  files say ``--save "" --appendonly no``) and with ACL users and passwords. Each worker has its own
+  X25519 key pair (``jobs.worker_identity``). The web seals each grant to ONE live worker whose public key
+  is on the anchor-signed approved list (:class:`ApprovedWorkers`, ``vault.worker_approvals``) and records
+  the job's *route* (that worker's id); the job's message goes to that worker's own queue. A worker takes
+  only grants routed to it, and a grant routed to another worker does not open with its key. With no live
+  approved worker there is no grant at all (never a shared key): the job waits.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -31,8 +34,12 @@ from typing import Any, Protocol, cast
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ..errors import ConfigError, IntegrityError
-from ..vault import crypto, grants, job_rows
+from ..logs import event
+from ..vault import crypto, grants, job_rows, worker_approvals
 from ..vault.vault import Vault
+from . import worker_registry
+
+ROUTE_TTL = 24 * 3600  # how long a job remembers its worker (sticky routing across sign-ins)
 
 DEFAULT_TTL = 8 * 3600
 
@@ -49,6 +56,8 @@ class Keyring(Protocol):
     def job_grant(self, job_id: str) -> bytes | None: ...
     def drop_job(self, job_id: str) -> None: ...
     def take_job(self, job_id: str) -> bytes | None: ...
+    def route(self, job_id: str) -> str | None: ...
+    def routed_elsewhere(self, job_id: str) -> bool: ...
 
 
 def _job_of(holder: str) -> str | None:
@@ -110,6 +119,14 @@ class MemoryKeyring:
         with self._lock:
             self._jobs.pop(job_id, None)
 
+    def route(self, job_id: str) -> str | None:
+        """In one process every grant is for this process's runner."""
+        with self._lock:
+            return "local" if job_id in self._jobs else None
+
+    def routed_elsewhere(self, job_id: str) -> bool:
+        return False
+
     def ping(self) -> bool:
         """Readiness: this process's memory always answers."""
         return True
@@ -122,6 +139,22 @@ if redis.call('SCARD', KEYS[1]) == 0 then
   return 1
 end
 return 0
+"""
+# Take the job's grant (GET and DEL) only when it is routed to this worker (ARGV[1]); "expires|worker|sealed".
+_TAKE = """
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local a = string.find(v, '|', 1, true)
+local b = a and string.find(v, '|', a + 1, true)
+if b and string.sub(v, a + 1, b - 1) ~= ARGV[1] then return false end
+redis.call('DEL', KEYS[1])
+return v
+"""
+# At most one message per (job, worker): send only when the job was not already sent to that worker.
+_CLAIM_SEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
 """
 _ACQUIRE = """
 redis.call('SADD', KEYS[1], ARGV[1])
@@ -146,35 +179,6 @@ def load_secret(path: str | Path) -> bytes:
     return data
 
 
-def load_public(path: str | Path) -> bytes:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"keyring public key {p}: {exc.strerror}") from None
-    if len(data) != crypto.KEY_BYTES:
-        raise ConfigError(f"keyring public key {p} must hold exactly {crypto.KEY_BYTES} bytes")
-    return data
-
-
-def write_secret(path: str | Path) -> Path:
-    """Create the workers' key pair: ``path`` (private, mode 0600) and ``path.pub`` (public, for the web
-    server); refuses to overwrite."""
-    p = Path(path)
-    private, public = grants.new_worker_key()
-    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(private)
-    fd = os.open(public_path(p), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(public)
-    return p
-
-
-def public_path(secret: str | Path) -> Path:
-    return Path(str(secret) + ".pub")
-
-
 def broker_url(settings: Any) -> str:
     """``broker_url`` with the password of its ACL user read from ``broker_password_file`` (never from env)."""
     url: str = settings.broker_url
@@ -191,21 +195,48 @@ def broker_url(settings: Any) -> str:
     return str(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
 
+class Recipients(Protocol):
+    def pick(self, job_id: str, previous: str | None) -> tuple[str, bytes] | None: ...
+
+
+class OneKey:
+    """A single recipient: a worker handing a grant back to itself (retry, lease); tests."""
+
+    def __init__(self, public: bytes) -> None:
+        self.public = public
+
+    def pick(self, job_id: str, previous: str | None) -> tuple[str, bytes] | None:
+        return worker_approvals.worker_id(self.public), self.public
+
+
+class ApprovedWorkers:
+    """The web's choice: a live worker on the anchor-signed approved list, the job's previous worker while it
+    is still one, else the least loaded. A list that fails its signature approves nobody."""
+
+    def __init__(self, client: Any, prefix: str, anchor_dir: Path) -> None:
+        self.client, self.prefix, self.anchor_dir = client, prefix, anchor_dir
+
+    def pick(self, job_id: str, previous: str | None) -> tuple[str, bytes] | None:
+        try:
+            approved = worker_approvals.approved_keys(self.anchor_dir)
+        except (IntegrityError, ConfigError) as exc:
+            event("keyring.approved_workers_refused", logging.WARNING, job=job_id, error=type(exc).__name__)
+            return None
+        live = worker_registry.live_approved(self.client, self.prefix, approved)
+        chosen = previous if previous in live else worker_registry.least_loaded(self.client, live)
+        return (chosen, live[chosen]) if chosen else None
+
+
 def for_web(settings: Any) -> RedisKeyring:
-    """The web server's keyring: seals grants to the workers' public key; cannot open them."""
-    if settings.keyring_public_file:
-        public = load_public(settings.keyring_public_file)
-    elif settings.keyring_secret_file:  # older set-ups gave the web the workers' file: use only its public half
-        public = grants.public_of(load_secret(settings.keyring_secret_file))
-    else:
-        raise ConfigError("job_runner = celery needs keyring_public_file (SESSIONLENS_KEYRING_PUBLIC_FILE)")
-    return RedisKeyring(broker_url(settings), public=public)
+    """The web server's keyring: seals each grant to one live approved worker's key; opens none."""
+    keyring = RedisKeyring(broker_url(settings))
+    keyring.recipients = ApprovedWorkers(keyring.client, keyring.prefix, worker_approvals.directory(settings))
+    return keyring
 
 
-def for_worker(settings: Any) -> RedisKeyring:
-    if not settings.keyring_secret_file:
-        raise ConfigError("set SESSIONLENS_KEYRING_SECRET_FILE for the worker")
-    return RedisKeyring(broker_url(settings), private=load_secret(settings.keyring_secret_file))
+def for_worker(settings: Any, private: bytes) -> RedisKeyring:
+    """A worker's keyring: its own private key (``jobs.worker_identity``); it takes only grants routed to it."""
+    return RedisKeyring(broker_url(settings), private=private)
 
 
 class RedisKeyring:
@@ -215,10 +246,16 @@ class RedisKeyring:
 
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self.private = private
-        self.public = public if public is not None else (grants.public_of(private) if private else None)
+        own = grants.public_of(private) if private else None
+        self.worker_id = worker_approvals.worker_id(own) if own else None
+        self.public = public if public is not None else own
+        self.recipients: Recipients | None = OneKey(self.public) if self.public is not None else None
+        self.on_route: Callable[[str], None] | None = None  # the web's runner: send the job to its worker
         self.prefix = prefix
         self._acquire = self.client.register_script(_ACQUIRE)
         self._release = self.client.register_script(_RELEASE)
+        self._take = self.client.register_script(_TAKE)
+        self._claim_send = self.client.register_script(_CLAIM_SEND)
 
     def _keys(self, account_id: str) -> list[str]:
         return [f"{self.prefix}:holders:{account_id}", f"{self.prefix}:held:{account_id}"]
@@ -226,13 +263,19 @@ class RedisKeyring:
     def _job_key(self, job_id: str) -> str:
         return f"{self.prefix}:jobgrant:{job_id}"
 
+    def _route_key(self, job_id: str) -> str:
+        return f"{self.prefix}:jobroute:{job_id}"
+
+    def _sent_key(self, job_id: str) -> str:
+        return f"{self.prefix}:jobsent:{job_id}"
+
     def acquire(self, account_id: str, holder: str, grant: bytes = HELD, ttl: int = DEFAULT_TTL) -> None:
         self._acquire(keys=self._keys(account_id), args=[holder, HELD, int(ttl)])
 
     def release(self, account_id: str, holder: str) -> bool:
         job = _job_of(holder)
-        if job:
-            self.drop_job(job)
+        if job:  # the job is over: its grant, route and message marker go
+            self.client.delete(self._job_key(job), self._route_key(job), self._sent_key(job))
         return bool(self._release(keys=self._keys(account_id), args=[holder]))
 
     def get(self, account_id: str) -> bytes | None:
@@ -242,33 +285,61 @@ class RedisKeyring:
         return {h.decode() for h in cast(set[bytes], self.client.smembers(self._keys(account_id)[0]))}
 
     def put_job(self, job_id: str, grant: bytes, expires: int) -> None:
-        if self.public is None:
-            raise ConfigError("this keyring has no workers' public key to seal grants to")
+        """Seal the grant to one worker (``recipients``) and route the job to it; with no live approved
+        worker nothing is stored (named in the log; the job waits)."""
+        if self.recipients is None:
+            raise ConfigError("this keyring has no worker keys to seal grants to")
         ttl = math.ceil(expires - time.time())
         if ttl <= 0:  # already lapsed: nothing to lend
             self.drop_job(job_id)
             return
-        sealed = grants.seal_grant(self.public, grant, job_id, int(expires))
-        self.client.set(self._job_key(job_id), str(int(expires)).encode() + b"|" + sealed, ex=ttl)
+        chosen = self.recipients.pick(job_id, self.route(job_id))
+        if chosen is None:
+            self.drop_job(job_id)
+            event("job.no_approved_worker", logging.WARNING, job=job_id)
+            return
+        wid, public = chosen
+        sealed = grants.seal_grant(public, grant, job_id, int(expires))
+        self.client.set(self._job_key(job_id), f"{int(expires)}|{wid}|".encode() + sealed, ex=ttl)
+        self.client.set(self._route_key(job_id), wid, ex=ROUTE_TTL)
+        if self.on_route is not None:
+            self.on_route(job_id)
+
+    def route(self, job_id: str) -> str | None:
+        """The worker the job's grant is sealed to (and whose queue gets its message), if any."""
+        found = cast(bytes | None, self.client.get(self._route_key(job_id)))
+        return found.decode() if found else None
+
+    def routed_elsewhere(self, job_id: str) -> bool:
+        """A worker's question: is this job now routed to another worker (this one's message is stale)?"""
+        routed = self.route(job_id)
+        return routed is not None and self.worker_id is not None and routed != self.worker_id
+
+    def claim_dispatch(self, job_id: str, wid: str) -> bool:
+        """True once per (job, worker) until the job ends: the one message to send to that worker's queue."""
+        return bool(self._claim_send(keys=[self._sent_key(job_id)], args=[wid, ROUTE_TTL]))
 
     def job_grant(self, job_id: str) -> bytes | None:
         """The job's grant, opened (workers only); None when absent or lapsed. A grant that fails to open
         (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""
         if self.private is None:
-            raise ConfigError("only a worker (keyring_secret_file) opens key grants")
+            raise ConfigError("only a worker (its own key pair) opens key grants")
         return self._open(job_id, cast(bytes | None, self.client.get(self._job_key(job_id))))
 
     def take_job(self, job_id: str) -> bytes | None:
-        """Like ``job_grant``, but the grant leaves Redis in the same step (GETDEL): a grant a worker
-        consumed is no longer there for anyone else to read; ``put_job`` hands it back."""
+        """Like ``job_grant``, but the grant leaves Redis in the same step (GET and DEL in one script): a
+        grant a worker consumed is no longer there for anyone else to read; ``put_job`` hands it back. A grant
+        routed to another worker is left where it is (None)."""
         if self.private is None:
-            raise ConfigError("only a worker (keyring_secret_file) opens key grants")
-        return self._open(job_id, cast(bytes | None, self.client.getdel(self._job_key(job_id))))
+            raise ConfigError("only a worker (its own key pair) opens key grants")
+        taken = self._take(keys=[self._job_key(job_id)], args=[self.worker_id or ""])
+        return self._open(job_id, cast(bytes | None, taken))
 
     def _open(self, job_id: str, stored: bytes | None) -> bytes | None:
         if stored is None or self.private is None:
             return None
-        head, _, sealed = stored.partition(b"|")
+        head, _, rest = stored.partition(b"|")
+        sealed = rest.partition(b"|")[2]  # "expires|worker|sealed": the worker id only routes; the key decides
         try:
             expires = int(head)
         except ValueError:

@@ -21,6 +21,7 @@ from .permissions import Action, Refused, client_row, require, session_row, unit
 from .pipeline import transcript_input
 
 JOB_KEYS_TTL = 24 * 3600  # an approved job keeps its keys at most this long; later it waits for a sign-in
+NO_WORKER_STEP = "waiting for an approved worker to start"  # then the next sign-in sends it (64 chars max)
 
 
 class JobRunner(Protocol):
@@ -35,7 +36,10 @@ def job_holder(job_id: str) -> str:
 
 
 def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> JobPublic:
-    hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL)
+    """Lend the job its grant (sealed to one approved worker, which gets the job) and send it there."""
+    if hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL) and keyring.route(job_id) is None:
+        with ctx.vault.transaction() as conn:  # no live approved worker: no grant at all, and the job says so
+            R.set_state(conn, job_id, R.WAITING, step=NO_WORKER_STEP, release=False)
     runner.dispatch(job_id)
     return job_status(ctx, job_id)
 

@@ -42,8 +42,8 @@ def create_app(settings: Settings | None = None, data_dir: str | Path | None = N
         from ..jobs.runner import CeleryRunner
         from ..services.keyring import for_web
 
-        state.keyring = for_web(state.settings)  # seals job grants to the workers' public key; opens none
-        state.runner = CeleryRunner(state.settings)
+        state.keyring = for_web(state.settings)  # seals each job's grant to one approved worker's key; opens none
+        state.runner = CeleryRunner(state.settings, state.keyring)  # sends each job to its worker
     stop = threading.Event()
 
     @asynccontextmanager

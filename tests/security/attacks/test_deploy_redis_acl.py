@@ -19,7 +19,9 @@ import redis
 
 from sessionlens.jobs.runner import CeleryRunner, wait_for
 from sessionlens.services import clients, consent, server_jobs
-from sessionlens.services.keyring import RedisKeyring, broker_url, load_secret, write_secret
+from sessionlens.jobs.worker_identity import KEY_FILE
+from sessionlens.services.keyring import broker_url, load_secret
+from sessionlens.vault import anchor
 from tests.server.conftest import DEMO, pg_url, server, server_template, settings  # noqa: F401
 from tests.server.workers import Cluster
 from tests.vault.helpers import _derive_once  # noqa: F401
@@ -64,8 +66,8 @@ def test_deploy_redis_acl_users_run_a_job_and_the_worker_cannot_snoop(server, tm
     queue, made = acl_users
     db = secrets.randbelow(14) + 1
     urls = {role: f"redis://{name}@127.0.0.1:6379/{db}" for role, (name, _) in made.items()}
-    key = write_secret(tmp_path / "keyring.secret")
-    c = Cluster(server.url, key, broker_url=urls["worker"], queue=queue)
+    anchor.signing_key(tmp_path / "anchor", create=True)
+    c = Cluster(server.url, tmp_path, tmp_path / "anchor", broker_url=urls["worker"], queue=queue)
     alice = server.ctx["alice"]
     cid = clients.add_client(alice, "Jane Example")["id"]
     consent.record_consent(alice, cid)
@@ -74,9 +76,9 @@ def test_deploy_redis_acl_users_run_a_job_and_the_worker_cannot_snoop(server, tm
     monkeypatch.setenv("SESSIONLENS_QUEUE", queue)
     try:
         c.start("acl-worker", log=tmp_path / "w.log", SESSIONLENS_BROKER_PASSWORD_FILE=str(made["worker"][1]))
-        web = RedisKeyring(broker_url(web_settings), public=(Path(f"{key}.pub")).read_bytes())
+        web = c.web_keyring(broker_url(web_settings))  # sealing to the announced, approved worker as the web user
         job = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt",
-                                            runner=CeleryRunner(web_settings), keyring=web)
+                                            runner=CeleryRunner(web_settings, web), keyring=web)
         done = wait_for(server.vault.engine, job["id"], timeout=120)
         assert done.state == "done", (tmp_path / "w.log").read_text()[-3000:]
 
@@ -88,11 +90,12 @@ def test_deploy_redis_acl_users_run_a_job_and_the_worker_cannot_snoop(server, tm
                 worker.execute_command(*command)
         with pytest.raises(redis.exceptions.AuthenticationError):
             redis.Redis.from_url(f"redis://{made['worker'][0]}:wrong-password@127.0.0.1:6379/{db}").ping()
-        assert load_secret(key)  # (the worker's key file stayed private: mode 0600)
+        assert load_secret(tmp_path / "state-acl-worker" / KEY_FILE)  # (the worker's own key: mode 0600)
     finally:
         c.stop_all()
         plain = redis.Redis.from_url(f"redis://127.0.0.1:6379/{db}")
         for k in [queue, "unacked", "unacked_index", "unacked_mutex", f"_kombu.binding.{queue}"]:
             plain.delete(k)
-        for k in plain.scan_iter("sessionlens:*"):
-            plain.delete(k)
+        for pattern in ("sessionlens:*", f"{queue}.*", f"_kombu.binding.{queue}.*"):
+            for k in plain.scan_iter(pattern):
+                plain.delete(k)

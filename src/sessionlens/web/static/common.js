@@ -1,4 +1,4 @@
-// Shared helpers: JSON/bytes requests carrying the CSRF token, and jumping to a moment.
+// Shared helpers: JSON/bytes requests carrying the CSRF token, waiting for a job, and starting a page's script.
 "use strict";
 window.SL = (function () {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -29,5 +29,20 @@ window.SL = (function () {
     }
   }
 
-  return { csrf: csrf, request: request, poll: poll, FINAL: FINAL };
+  // A page script runs only where its page's root element is (scripts are deferred: the document is parsed).
+  function page(id, init) {
+    const root = document.getElementById(id);
+    if (root) { init(root); }
+  }
+
+  // A form that sends one chosen file: submitting calls send(file) and stays on the page.
+  function onFileSubmit(form, inputId, send) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      const file = document.getElementById(inputId).files[0];
+      if (file) { send(file); }
+    });
+  }
+
+  return { csrf: csrf, request: request, poll: poll, FINAL: FINAL, page: page, onFileSubmit: onFileSubmit };
 })();

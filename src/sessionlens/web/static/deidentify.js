@@ -1,14 +1,9 @@
 // Send a transcript file as the raw body; show the de-identified copy (nothing is stored).
 "use strict";
-(function () {
-  const form = document.getElementById("deid-form");
-  if (!form) { return; }
+window.SL.page("deid-form", function (form) {
   const status = document.getElementById("deid-status");
   const out = document.getElementById("deid-out");
-  form.addEventListener("submit", async function (ev) {
-    ev.preventDefault();
-    const file = document.getElementById("deid-file").files[0];
-    if (!file) { return; }
+  window.SL.onFileSubmit(form, "deid-file", async function (file) {
     status.textContent = "Working…";
     try {
       const res = await window.SL.request("POST", "/api/deidentify", file, { "X-Upload-Name": file.name, "Content-Type": "application/octet-stream" });
@@ -19,4 +14,4 @@
       status.textContent = e.message;
     }
   });
-})();
+});

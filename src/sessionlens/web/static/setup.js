@@ -1,9 +1,7 @@
 // First-run set-up: the strength of the passphrase as it is typed (judged by the server, which applies the
 // same rule as `sessionlens init`), and whether the two entries match. Without script the form still works.
 "use strict";
-(function () {
-  const form = document.getElementById("setup-form");
-  if (!form) { return; }
+window.SL.page("setup-form", function (form) {
   const pass = document.getElementById("passphrase");
   const again = document.getElementById("confirm");
   const meter = document.getElementById("strength-meter");
@@ -44,4 +42,4 @@
     checkMatch();
   });
   again.addEventListener("input", checkMatch);
-})();
+});

@@ -1,8 +1,6 @@
 // Upload a transcript or audio as a raw body (kept in memory on the server), then show processing progress.
 "use strict";
-(function () {
-  const form = document.getElementById("upload-form");
-  if (!form) { return; }
+window.SL.page("upload-form", function (form) {
   const status = document.getElementById("upload-status");
   const bar = document.getElementById("upload-progress");
 
@@ -28,10 +26,7 @@
     });
   }
 
-  form.addEventListener("submit", async function (ev) {
-    ev.preventDefault();
-    const file = document.getElementById("upload-file").files[0];
-    if (!file) { return; }
+  window.SL.onFileSubmit(form, "upload-file", async function (file) {
     const button = form.querySelector("button");
     button.disabled = true; bar.hidden = false; bar.value = 0;
     try {
@@ -47,4 +42,4 @@
       button.disabled = false;
     }
   });
-})();
+});

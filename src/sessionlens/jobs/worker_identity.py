@@ -1,0 +1,66 @@
+"""A worker's own X25519 key pair, kept in the worker's own state directory.
+
+::
+
+    <state dir>/worker.key   the private key (32 bytes, mode 0600, directory 0700)
+
+The key is made at the worker's first start and read at every later one, so a restarted worker keeps its
+id (``vault.worker_approvals.worker_id``) and its approval. Each ``sessionlens worker`` instance has its own
+state directory (``--state-dir``, SESSIONLENS_WORKER_STATE_DIR, else ``<data dir>/workers/<name>``); two
+instances must not share one, or they share a key. Deleting the directory retires the key: the new one
+must be approved again (and the old id should be revoked).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..services.keyring import load_secret
+from ..vault import grants, home
+from ..vault.worker_approvals import fingerprint, worker_id
+
+KEY_FILE = "worker.key"
+STATE_ENV = "SESSIONLENS_WORKER_STATE_DIR"
+
+
+@dataclass(frozen=True)
+class Identity:
+    private: bytes
+    public: bytes
+
+    @property
+    def id(self) -> str:
+        return worker_id(self.public)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public)
+
+
+def state_dir(settings: Settings, name: str | None) -> Path:
+    """SESSIONLENS_WORKER_STATE_DIR, else ``<data dir>/workers/<name or 'default'>``."""
+    chosen = os.environ.get(STATE_ENV)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return home.data_dir(settings) / "workers" / (name or "default")
+
+
+def load_or_create(directory: Path) -> Identity:
+    """The worker's key pair from ``directory`` (made there, 0600, at the first start)."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / KEY_FILE
+    if not path.exists():
+        private, _ = grants.new_worker_key()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of this worker made it a moment ago
+            return load_or_create(directory)
+        with os.fdopen(fd, "wb") as f:
+            f.write(private)
+            f.flush()
+            os.fsync(f.fileno())
+    private = load_secret(path)
+    return Identity(private, grants.public_of(private))

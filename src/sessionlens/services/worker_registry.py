@@ -1,0 +1,112 @@
+"""Which workers are running now, and which one gets the next job (practice server, Redis).
+
+A running ``sessionlens worker`` announces itself every few seconds (:class:`Presence`):
+``<prefix>:worker:<id>`` holds its public key and name and lapses :data:`LIVE_SECONDS` after the last
+announcement. Announcing is open to anything with Redis access, so it decides nothing on its own: the web
+picks among workers that are live *and* on the anchor-signed approved list (``vault.worker_approvals``)
+with the same key (:func:`live_approved`), the least loaded first, and routes the job to that worker's own
+Celery queue (:func:`queue_of`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any, cast
+
+from ..vault.worker_approvals import worker_id
+
+LIVE_SECONDS = 15  # a worker silent this long is not offered new jobs (a killed one: at most this long)
+BEAT_SECONDS = 5
+BASE_QUEUE = "sessionlens"
+
+
+def base_queue() -> str:
+    """SESSIONLENS_QUEUE (tests and benchmarks beside a live server), else ``sessionlens``."""
+    return os.environ.get("SESSIONLENS_QUEUE", BASE_QUEUE)
+
+
+def queue_of(wid: str, base: str | None = None) -> str:
+    """The Celery queue only worker ``wid`` consumes."""
+    return f"{base or base_queue()}.{wid}"
+
+
+@dataclass(frozen=True)
+class Announced:
+    id: str
+    public: bytes
+    name: str
+
+
+def _key(prefix: str, wid: str) -> str:
+    return f"{prefix}:worker:{wid}"
+
+
+def announce(client: Any, prefix: str, public: bytes, name: str, ttl: int = LIVE_SECONDS) -> str:
+    """Say this worker is running (for ``ttl`` seconds); returns its id."""
+    wid = worker_id(public)
+    client.set(_key(prefix, wid), json.dumps({"public": public.hex(), "name": name[:80]}), ex=ttl)
+    return wid
+
+
+def withdraw(client: Any, prefix: str, wid: str) -> None:
+    client.delete(_key(prefix, wid))
+
+
+def announced(client: Any, prefix: str) -> dict[str, Announced]:
+    """Workers live now, by id; an entry whose id does not match its key (forged) is left out."""
+    found: dict[str, Announced] = {}
+    for raw_key in client.scan_iter(match=_key(prefix, "*"), count=200):
+        raw = cast(bytes | None, client.get(raw_key))
+        try:
+            doc = json.loads(raw or b"")
+            public = bytes.fromhex(doc["public"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        wid = raw_key.decode().rsplit(":", 1)[-1]
+        if worker_id(public) == wid:
+            found[wid] = Announced(wid, public, str(doc.get("name", "")))
+    return found
+
+
+def live_approved(client: Any, prefix: str, approved: dict[str, bytes]) -> dict[str, bytes]:
+    """Workers that are both live and approved with the very key they announce."""
+    return {wid: a.public for wid, a in announced(client, prefix).items() if approved.get(wid) == a.public}
+
+
+def least_loaded(client: Any, candidates: dict[str, bytes]) -> str | None:
+    """The candidate whose queue holds the fewest waiting jobs (ties at random); None when there is none."""
+    if not candidates:
+        return None
+    loads = {wid: int(client.llen(queue_of(wid))) for wid in candidates}
+    low = min(loads.values())
+    return random.choice(sorted(w for w, n in loads.items() if n == low))
+
+
+class Presence:
+    """A worker's announcement, renewed on a daemon thread until :meth:`stop` (which withdraws it)."""
+
+    def __init__(self, client: Any, prefix: str, public: bytes, name: str) -> None:
+        self.client, self.prefix, self.public, self.name = client, prefix, public, name
+        self.id = worker_id(public)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sl-presence", daemon=True)
+
+    def start(self) -> Presence:
+        announce(self.client, self.prefix, self.public, self.name)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(BEAT_SECONDS):
+            try:
+                announce(self.client, self.prefix, self.public, self.name)
+            except Exception:  # noqa: BLE001 - Redis briefly away: the next beat tries again
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        withdraw(self.client, self.prefix, self.id)

@@ -1,0 +1,67 @@
+"""Use cases: see the processing workers, approve one, revoke one (admin; practice server).
+
+A worker gets job grants only once its key is on the approved list that the audit anchor key signs
+(``vault.worker_approvals``). ``sessionlens worker`` prints its id and key fingerprint at start and
+announces itself in Redis; the admin compares the fingerprint and approves it here. Both are audited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from ..errors import InputError
+from ..payloads.services_workers import WorkerShown
+from ..vault import worker_approvals
+from . import worker_registry
+from .context import Ctx
+from .keyring import RedisKeyring
+from .permissions import Action, require, unit_of_work
+
+
+def _anchor_dir(ctx: Ctx) -> Path:
+    return ctx.vault.anchor_path.parent
+
+
+def _queued(keyring: RedisKeyring, wid: str) -> int:
+    return int(cast(int, keyring.client.llen(worker_registry.queue_of(wid))))  # redis-py types replies loosely
+
+
+def list_workers(ctx: Ctx, *, keyring: RedisKeyring) -> list[WorkerShown]:
+    """Every approved or announcing worker: approved, live (with the approved key), messages queued."""
+    with unit_of_work(ctx):
+        require(ctx, Action.VAULT_MANAGE)
+    approved = worker_approvals.read(_anchor_dir(ctx))
+    live = worker_registry.announced(keyring.client, keyring.prefix)
+    shown: list[WorkerShown] = []
+    for wid in sorted(set(approved) | set(live)):
+        seen, ok = live.get(wid), approved.get(wid)
+        public = seen.public if seen else bytes.fromhex(ok["public"]) if ok else b""
+        shown.append(WorkerShown(id=wid, name=seen.name if seen else ok["name"] if ok else "",
+                                 fingerprint=worker_approvals.fingerprint(public), approved=ok is not None,
+                                 live=seen is not None, queued=_queued(keyring, wid)))
+    return shown
+
+
+def approve_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> WorkerShown:
+    """Put a running worker's announced key on the signed approved list (it must be announcing now)."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.VAULT_MANAGE, worker_id)
+        seen = worker_registry.announced(keyring.client, keyring.prefix).get(worker_id)
+        if seen is None:
+            raise InputError(f"worker {worker_id} is not running: start it (it prints its id), then approve it")
+        worker_approvals.approve(_anchor_dir(ctx), seen.public, seen.name, ctx.who)
+        ctx.vault.audit(conn, actor=ctx.who, action="worker.approve", target=worker_id,
+                        detail={"fingerprint": worker_approvals.fingerprint(seen.public)})
+    return WorkerShown(id=worker_id, name=seen.name, fingerprint=worker_approvals.fingerprint(seen.public),
+                       approved=True, live=True, queued=_queued(keyring, worker_id))
+
+
+def revoke_worker(ctx: Ctx, worker_id: str) -> str:
+    """Take a worker off the approved list: it is sealed no new grant (the one it holds now lapses)."""
+    with unit_of_work(ctx) as conn:
+        require(ctx, Action.VAULT_MANAGE, worker_id)
+        if not worker_approvals.revoke(_anchor_dir(ctx), worker_id):
+            raise InputError(f"worker {worker_id} is not on the approved list")
+        ctx.vault.audit(conn, actor=ctx.who, action="worker.revoke", target=worker_id, detail={})
+    return worker_id
