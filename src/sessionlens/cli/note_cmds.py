@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..files import write_new_file
 from ..lazy import lazy
 from .app import app
-from .vault_common import DataDir, User, inside, interactive, settings_for, signed_in
+from .vault_common import DataDir, Output, User, inside, interactive, settings_for, signed_in
 
 if TYPE_CHECKING:  # for annotations only: the modules themselves load on first use
     from ..notes.model import Note
@@ -233,7 +233,7 @@ def _write_out(data: bytes, output: Path | None, data_dir: Path | None) -> None:
 def export(
     target: Target,
     to: Annotated[str, typer.Option("--to", help=f"One of: {', '.join(EXPORT_NAMES)}.")] = "markdown",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="A new file (else standard output).")] = None,
+    output: Output = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="For a transcript file: soap, dap, birp or girp.")] = None,
     client: Annotated[str, typer.Option("--client", help="Show the client by pseudonym (the record id, default) "
                                         "or name.")] = "pseudonym",

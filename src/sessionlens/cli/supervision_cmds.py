@@ -14,7 +14,7 @@ from ..files import write_new_file
 from ..lazy import lazy
 from .app import app
 from .note_cmds import _typed, _write_out
-from .vault_common import DataDir, Json, User, emit, interactive, signed_in
+from .vault_common import DataDir, Json, Output, User, emit, interactive, signed_in
 
 sv = lazy("sessionlens.services.supervision")
 _packet = lazy("sessionlens.supervision.packet")
@@ -23,7 +23,6 @@ _pdf = lazy("sessionlens.supervision.pdf")
 packet_app = typer.Typer(help="De-identified supervision packets.", no_args_is_help=True)
 app.add_typer(packet_app, name="packet")
 Packet = Annotated[str, typer.Argument(help="Packet id.")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="A new file (else standard output).")]
 
 
 def _chosen(items: list[str]) -> list[tuple[str, str | None]]:

@@ -32,6 +32,7 @@ vaults = lazy("sessionlens.services.vaults")  # SQLAlchemy and the crypto load w
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Vault data directory (default: "
                                                  "SESSIONLENS_HOME, else the platform user data directory).")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="A new file (else standard output).")]
 User = Annotated[Optional[str], typer.Option("--user", envvar="SESSIONLENS_USER",
                                              help="Act as this account (default: the vault owner).")]
 
