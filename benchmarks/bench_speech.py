@@ -178,9 +178,11 @@ def _worded(tr):
 def evaluate(model: str | None = None) -> dict:
     """Every figure of the benchmark for one model (models loaded once, as in a long session)."""
     from sessionlens.speech.asr import create_backend
+    from training.train_speech_detector import held_out_detectors
 
     data = shared_audio()
     asr = create_backend(model=model)
+    held_out = held_out_detectors(data)  # the speech detector is trained on these files: score each held out
     res: dict = {"model": asr.model_name, "files": []}
     stm = (data / "phone_call" / "sample.stm").read_text(encoding="utf-8").splitlines()
     ref_words = [w for line in stm for w in norm_words(line.split(" ", 5)[5])]
@@ -189,7 +191,7 @@ def evaluate(model: str | None = None) -> dict:
     for name, wav, ref, uem in _cases(data):
         known = len({s for *_, s in ref})
         for speakers in (None, known):
-            tr, wall, cpu = _run(wav, asr, speakers=speakers)
+            tr, wall, cpu = _run(wav, asr, speakers=speakers, detector=held_out[wav])
             row = {"file": name, "told": speakers, "seconds": tr.metadata["duration"], "wall": wall, "cpu": cpu,
                    **score(ref, tr, uem), "overlap_floor": overlap_floor(ref, uem)}
             if name.startswith("phone_call"):
