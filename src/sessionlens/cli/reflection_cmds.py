@@ -162,8 +162,11 @@ def trends(client: Annotated[str | None, typer.Argument(help="A client id; none:
     typer.echo("\n".join(lines))
 
 
-def _checkin(keys: Sequence[str], answers: str | None, history: bool, kind: str, as_json: bool,
-             data_dir: Path | None, user: str | None) -> None:
+def _checkin(keys: Sequence[str], prompts: Sequence[str], answers: str | None, history: bool, kind: str,
+             as_json: bool, data_dir: Path | None, user: str | None) -> None:
+    if not answers and not history and interactive():  # show the statements to answer
+        for line in prompts:
+            typer.echo(line)
     with signed_in(data_dir, user) as ctx:
         if history:
             out: Any = rf.wellbeing_history(ctx) if kind == "wellbeing" else rf.standing_history(ctx)
@@ -184,10 +187,8 @@ def wellbeing_cmd(answers: Annotated[str | None, typer.Option(help="rest=N,carry
                   history: Annotated[bool, typer.Option("--history", help="Show earlier check-ins.")] = False,
                   as_json: Json = False, data_dir: DataDir = None, user: User = None) -> None:
     """A short wellbeing check-in for you (written for sessionlens; no score, no cut-off)."""
-    if not answers and not history and interactive():
-        for key, statement, _ in wellbeing.ITEMS:
-            typer.echo(f"{key}: {statement}")
-    _checkin(wellbeing.KEYS, answers, history, "wellbeing", as_json, data_dir, user)
+    prompts = [f"{key}: {statement}" for key, statement, _ in wellbeing.ITEMS]
+    _checkin(wellbeing.KEYS, prompts, answers, history, "wellbeing", as_json, data_dir, user)
 
 
 @reflect_app.command("standing")
@@ -196,10 +197,8 @@ def standing_cmd(answers: Annotated[str | None, typer.Option(help="goal=N,setbac
                  history: Annotated[bool, typer.Option("--history", help="Show earlier check-ins beside your data.")] = False,
                  as_json: Json = False, data_dir: DataDir = None, user: User = None) -> None:
     """Where do I stand? Five dimensions between healthy responsibility and perfectionism (private)."""
-    if not answers and not history and interactive():
-        for key, name, first, second in standing.DIMENSIONS:
-            typer.echo(f"{key} ({name}): 1 = {first} ... 5 = {second}")
-    _checkin(standing.KEYS, answers, history, "standing", as_json, data_dir, user)
+    prompts = [f"{key} ({name}): 1 = {first} ... 5 = {second}" for key, name, first, second in standing.DIMENSIONS]
+    _checkin(standing.KEYS, prompts, answers, history, "standing", as_json, data_dir, user)
 
 
 __all__ = ["imp", "reflect_app"]
