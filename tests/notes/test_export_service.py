@@ -7,31 +7,25 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from sessionlens.cli import run
-from sessionlens.config import Settings
 from sessionlens.errors import InputError
-from sessionlens.services import clients, consent, note_workflow as nw, sessions, vaults
+from sessionlens.services import note_workflow as nw
 from sessionlens.services.exports import NoteExportChoice, export_session_note
 from sessionlens.vault.models import audit_log
 
-DEMO = Path(__file__).resolve().parents[2] / "src" / "sessionlens" / "data" / "demo_session.vtt"
-PASS = "correct horse battery staple"
-FAST_KDF = {"kdf_memory_mib": 64, "kdf_time_cost": 3, "kdf_parallelism": 1}
+from .helpers import DEMO, PASS, vault_with_client
+
 NAME = "Fictional Client Rowan"
 
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
     directory = tmp_path_factory.mktemp("vault")
-    ctx = vaults.init_vault(PASS, "alice", data_dir=directory, settings=Settings(FAST_KDF, env={})).ctx
-    client = clients.add_client(ctx, NAME)["id"]
-    consent.record_consent(ctx, client)
-    sid = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
+    ctx, client, (sid,) = vault_with_client(directory, NAME)
     nw.draft_session_note(ctx, sid, "soap")
     nw.sign_session_note(ctx, sid)
     yield ctx, client, sid, directory

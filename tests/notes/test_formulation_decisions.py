@@ -13,20 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from sessionlens.cli import run
-from sessionlens.config import Settings
 from sessionlens.errors import InputError, NotFoundError, PermissionDeniedError
-from sessionlens.services import clients, consent, sessions, vaults
 from sessionlens.services import formulation_decisions as fd
 from sessionlens.vault.models import audit_log
 
 from ..vault import helpers as _h
 from ..vault.helpers import DEMO, client_with_session
+from .helpers import PASS, vault_with_client
 
 _derive_once, db_url, template, world = _h._derive_once, _h.db_url, _h.template, _h.world  # fixtures
 
 NOTE = "Zanzibar-quokka reasoning: fits the sleep pattern"
-PASS = "correct horse battery staple"
-FAST_KDF = {"kdf_memory_mib": 64, "kdf_time_cost": 3, "kdf_parallelism": 1}
 
 
 def _audit(world) -> list[tuple[str, str, str]]:
@@ -99,11 +96,7 @@ def test_bad_item_or_decision_is_refused(world):
 @pytest.fixture(scope="module")
 def vault_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("vault")
-    created = vaults.init_vault(PASS, "alice", data_dir=directory, settings=Settings(FAST_KDF, env={}))
-    ctx = created.ctx
-    client = clients.add_client(ctx, "Fictional Client")["id"]
-    consent.record_consent(ctx, client)
-    sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")
+    ctx, client, _ = vault_with_client(directory)
     ctx.vault.close()
     return client, directory
 

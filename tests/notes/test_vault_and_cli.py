@@ -6,30 +6,21 @@ from __future__ import annotations
 import io
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
 from sessionlens.cli import run
-from sessionlens.config import Settings
 from sessionlens.errors import InputError, NotFoundError, PermissionDeniedError
 from sessionlens.notes import workflow as wf
-from sessionlens.services import clients, consent, exports, note_workflow as nw, sessions, vaults
+from sessionlens.services import exports, note_workflow as nw
 
-DEMO = Path(__file__).resolve().parents[2] / "src" / "sessionlens" / "data" / "demo_session.vtt"
-PASS = "correct horse battery staple"
-FAST_KDF = {"kdf_memory_mib": 64, "kdf_time_cost": 3, "kdf_parallelism": 1}
+from .helpers import DEMO, PASS, vault_with_client
 
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
     directory = tmp_path_factory.mktemp("vault")
-    created = vaults.init_vault(PASS, "alice", data_dir=directory, settings=Settings(FAST_KDF, env={}))
-    ctx = created.ctx
-    client = clients.add_client(ctx, "Fictional Client")["id"]
-    consent.record_consent(ctx, client)
-    sid = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
-    sid2 = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
+    ctx, client, (sid, sid2) = vault_with_client(directory, imports=2)
     yield ctx, client, sid, sid2, directory
     ctx.vault.close()
 
