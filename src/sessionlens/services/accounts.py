@@ -7,7 +7,7 @@ from sqlalchemy import Connection, func, select
 
 from ..errors import InputError, NotFoundError
 from ..payloads.services_accounts import AccountShown
-from ..vault import accounts, tenancy
+from ..vault import accounts, signing, tenancy
 from ..vault.roles import Role
 from ..vault.models import accounts as accounts_table
 from ..vault.vault import Vault
@@ -25,9 +25,17 @@ def add_account(ctx: Ctx, username: str, role: Role | str, password: str) -> Acc
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.create(ctx.vault, conn, username, Role(role), password)
         tenancy.create_account_keys(ctx.vault, conn, account.id, password)  # its own key hierarchy
+        _sign(ctx, conn, account.id)
         ctx.vault.audit(conn, actor=ctx.who, action="account.create", target=account.id,
                         detail={"role": account.role.value})
     return _shown(account)
+
+
+def _sign(ctx: Ctx, conn: Connection, account_id: str) -> None:
+    """The admin who set a role signs it (vault/signing.py). One without a signing key held here leaves the
+    row unsigned, which accounts that check signatures refuse: an unsigned change is not trusted."""
+    if not signing.sign_role(ctx.vault, conn, ctx.actor.id, account_id):
+        signing.clear_role_signature(conn, account_id)
 
 
 def list_accounts(ctx: Ctx) -> list[AccountShown]:
@@ -50,6 +58,7 @@ def disable_account(ctx: Ctx, username: str, disabled: bool = True) -> AccountSh
     with unit_of_work(ctx) as conn:
         require(ctx, Action.ACCOUNT_MANAGE, username)
         account = accounts.set_disabled(ctx.vault, conn, username, disabled)
+        _sign(ctx, conn, account.id)
         ctx.vault.audit(conn, actor=ctx.who, action="account.disable" if disabled else "account.enable",
                         target=account.id)
     return _shown(account)
@@ -73,6 +82,7 @@ def change_role(ctx: Ctx, username: str, role: Role | str) -> AccountShown:
                 raise InputError(f"{username} still has {owned} client(s): a clinician with clients keeps the "
                                  "clinician role")
         account = accounts.set_role(ctx.vault, conn, username, new)
+        _sign(ctx, conn, account.id)
         ctx.vault.audit(conn, actor=ctx.who, action="account.role", target=account.id,
                         detail={"from": before.role.value, "to": new.value})
     return _shown(account)

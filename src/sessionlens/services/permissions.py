@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.engine import Row
 
-from ..errors import NotFoundError, PermissionDeniedError, SessionlensError
+from ..errors import IntegrityError, NotFoundError, PermissionDeniedError, SessionlensError
+from ..vault import signing
 from ..vault.roles import Role
 from ..vault.models import client_keys, clients, sessions, shares
 from ..vault.vault import acting_as
@@ -167,7 +168,24 @@ def shared_with(ctx: Ctx, conn: Connection, session_id: str, account_id: str) ->
     if row is None:
         return False
     ctx.vault.check_row_mac("shares", row.id, share_fields(row), row.mac)
+    try:  # signed by the clinician who owns the client, as the grantee's own trusted root says
+        signing.check_share(ctx.vault, conn, row, ctx.actor.id)
+    except IntegrityError as exc:
+        raise Refused(exc, "share.verify", session_id) from None
     return True
+
+
+def _signed_role(ctx: Ctx, conn: Connection) -> None:
+    """The actor's role row is the one its admin signed (checked on every unit of work, not only at sign-in:
+    a row rewritten while the account is signed in is refused at its next action)."""
+    try:
+        signing.check_role(ctx.vault, conn, ctx.actor.id, ctx.actor.id)
+    except IntegrityError as exc:
+        raise Refused(exc, "role.verify", ctx.actor.id) from None
+
+
+def _why(error: SessionlensError) -> dict[str, str]:
+    return {"reason": "signature"} if isinstance(error, IntegrityError) and "signature" in str(error) else {}
 
 
 @contextmanager
@@ -175,9 +193,10 @@ def unit_of_work(ctx: Ctx) -> Iterator[Connection]:
     """One transaction; a refusal rolls it back, is audited in a transaction of its own, then raised."""
     try:
         with acting_as(ctx.actor.id), ctx.vault.transaction() as conn:
+            _signed_role(ctx, conn)
             yield conn
     except Refused as refused:
         with ctx.vault.transaction() as conn:
             ctx.vault.audit(conn, actor=ctx.who, action=f"refused:{refused.action}", target=refused.target,
-                            detail={"error": type(refused.public).__name__})
+                            detail={"error": type(refused.public).__name__, **_why(refused.public)})
         raise refused.public from None

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..errors import ConsentError, InputError
 from ..logs import event
-from ..vault import accounts, audit_batch, blobs, records, share_keys
+from ..vault import accounts, audit_batch, blobs, records, share_keys, signing
 from ..vault.roles import Role
 from ..vault.blobs import BlobKind
 from ..vault.ids import new_id, now_iso
@@ -138,6 +138,7 @@ def share_session(ctx: Ctx, session_id: str, username: str) -> SessionShared:
             conn.execute(insert(shares).values(**values, mac=mac))
             # The client's DEK sealed to the supervisor's own (pinned) key: readable while its clinician is away.
             share_keys.seal_for(ctx.vault, conn, values["id"], grantee.id, row.key_id, row.key_version)
+            signing.sign_share(ctx.vault, conn, values)  # by the clinician granting it (vault/signing.py)
         ctx.vault.audit(conn, actor=ctx.who, action="session.share", target=session_id,
                         detail={"with": grantee.id})
     return {"session": session_id, "shared_with": username}

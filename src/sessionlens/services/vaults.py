@@ -12,8 +12,8 @@ import sqlalchemy.exc
 from sqlalchemy import Connection
 
 from ..config import Settings
-from ..errors import AuthError, InputError, NotFoundError
-from ..vault import accounts, home, passphrase_rules, share_keys, store, tenancy
+from ..errors import AuthError, InputError, IntegrityError, NotFoundError
+from ..vault import accounts, home, passphrase_rules, share_keys, signing_sign_in, store, tenancy
 from ..vault.roles import Role
 from ..vault.vault import Vault
 from .context import Ctx
@@ -54,6 +54,7 @@ def init_vault(passphrase: str, owner: str, *, role: Role = Role.CLINICIAN, data
         account = accounts.create(vault, conn, owner, role, None, owner=True)
         vault.audit(conn, actor="system", action="account.create", target=account.id,
                     detail={"role": role.value, "owner": True})
+        _signing(vault, conn, account)  # the owner's signing key, the root every account will trust
     return Created(Ctx(vault, account), recovery, directory)
 
 
@@ -100,13 +101,35 @@ def sign_in_owner(vault: Vault) -> Ctx:
     """The passphrase holder acts as the owner account."""
     with vault.transaction() as conn:
         account = accounts.owner(vault, conn)
-        vault.audit(conn, actor=account.username, action="login", target=account.id, detail={"via": "passphrase"})
+        refused = _signing(vault, conn, account)
+        if refused is None:
+            vault.audit(conn, actor=account.username, action="login", target=account.id,
+                        detail={"via": "passphrase"})
+    if refused is not None:
+        raise refused
     return Ctx(vault, account)
+
+
+def _signing(vault: Vault, conn: Connection, account: accounts.Account) -> IntegrityError | None:
+    """Per-account signing at sign-in (vault/signing_sign_in.py), audited; the refusal to raise once the
+    audit entry is committed, if the account's own role does not verify."""
+    try:
+        done = signing_sign_in.at_sign_in(vault, conn, account.id)
+    except IntegrityError as exc:
+        vault.audit(conn, actor=account.username, action="login.failed", target=account.id,
+                    detail={"reason": "role_signature"})
+        return exc
+    if done.key_created:
+        vault.audit(conn, actor=account.username, action="account.signing_key_created", target=account.id)
+    if done.roles_signed or done.shares_signed:
+        vault.audit(conn, actor=account.username, action="signatures.made", target=account.id,
+                    detail={"roles": done.roles_signed, "shares": done.shares_signed})
+    return None
 
 
 def login(vault: Vault, username: str, password: str) -> Ctx:
     """Password sign-in with lock-out; failures are audited and counted even though they raise."""
-    failure: AuthError | None = None
+    failure: AuthError | IntegrityError | None = None
     with vault.transaction() as conn:
         try:
             account = accounts.authenticate(vault, conn, username, password)
@@ -125,9 +148,12 @@ def login(vault: Vault, username: str, password: str) -> Ctx:
                     "recover them with the vault recovery key (sessionlens account recover-keys)")
             if failure is None and share_keys.ensure_pair(vault, conn, account.id):  # an account made before pairs
                 vault.audit(conn, actor=account.username, action="account.key_pair_created", target=account.id)
-            vault.audit(conn, actor=account.username, action="login" if failure is None else "login.failed",
-                        target=account.id, detail={"via": "password", "own_keys": own_keys}
-                        if failure is None else {"reason": "keys_sealed"})
+            if failure is None and (failure := _signing(vault, conn, account)) is not None:
+                vault.drop_account_kek(account.id)  # refused (and audited): its keys leave memory
+            elif failure is None or isinstance(failure, AuthError):
+                vault.audit(conn, actor=account.username, action="login" if failure is None else "login.failed",
+                            target=account.id, detail={"via": "password", "own_keys": own_keys}
+                            if failure is None else {"reason": "keys_sealed"})
     if failure is not None:
         raise failure
     return Ctx(vault, account)

@@ -68,6 +68,7 @@ class Anchor:
     restores: tuple[RestoreMark, ...] = field(default_factory=tuple)
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its public key
     roles: dict[str, str] = field(default_factory=dict)  # account id -> "role" or "role+owner", as the app set it
+    signers: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its Ed25519 signing key
 
     @property
     def head(self) -> audit.Head:
@@ -133,7 +134,7 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 def _body(a: Anchor, public_hex: str) -> bytes:
     doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
-    for optional in ("accounts", "roles"):  # absent when empty: anchors written before them still verify
+    for optional in ("accounts", "roles", "signers"):  # absent when empty: anchors written before them still verify
         if not doc[optional]:
             doc.pop(optional)
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
@@ -149,7 +150,7 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
         sig = base64.b64decode(doc.pop("sig"))
         a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
                    tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})),
-                   dict(doc.get("roles", {})))
+                   dict(doc.get("roles", {})), dict(doc.get("signers", {})))
         key.verify(sig, _body(a, str(doc["key"])))
         if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
             raise InvalidSignature
@@ -356,14 +357,16 @@ def _advance(vault: Vault, escrow_fingerprint: str | None) -> Anchor | None:
                 head, entries = extension(conn, vault.integrity_keys[0], anchored)
                 pin = current.escrow if current and current.escrow else escrow_fingerprint or _escrow_pin(conn)
                 pins = {**_account_pins(conn), **(current.accounts if current else {})}  # a pin never moves
+                signers = {**_signer_pins(conn), **(current.signers if current else {})}
         except IntegrityError as exc:
             log.warning("audit anchor not advanced: %s", exc)
             return current
-        if current is not None and head.seq == current.seq and current.escrow == pin and current.accounts == pins:
+        if current is not None and head.seq == current.seq and current.escrow == pin and current.accounts == pins \
+                and current.signers == signers:
             return current
         base = current or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
         new = replace(base, seq=head.seq, hash=head.hash, at=now_iso(), escrow=pin,
-                      shreds=base.shreds + _shreds(entries), accounts=pins)
+                      shreds=base.shreds + _shreds(entries), accounts=pins, signers=signers)
         write(path, new, vault.settings.audit_anchor_copy)
         return new
 
@@ -377,6 +380,12 @@ def _escrow_pin(conn: Connection) -> str | None:
 
 def _account_pins(conn: Connection) -> dict[str, str]:
     from .share_keys import public_pins  # local: share_keys checks against this module's pins
+
+    return public_pins(conn)
+
+
+def _signer_pins(conn: Connection) -> dict[str, str]:
+    from .signing import public_pins  # local: signing checks against this module's pins
 
     return public_pins(conn)
 
@@ -428,6 +437,6 @@ def _rebase(path: Path, vault_id: str, head: audit.Head, *, shreds: tuple[ShredM
         extra = tuple(s for s in (current.shreds if current else ()) if (s["client"], s["seq"]) not in kept)
         a = Anchor(vault_id, head.seq, head.hash, now_iso(), escrow, shreds + extra,
                    (current.restores if current else ()) + (restore,), current.accounts if current else {},
-                   current.roles if current else {})
+                   current.roles if current else {}, current.signers if current else {})
         write(path, a, copy)
         return a

@@ -64,6 +64,11 @@ accounts = Table(
     Column("locked_until", String(32), nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("mac", String(64), nullable=False),
+    # Who set the role (migration 0050): an Ed25519 signature by that admin or owner over role, disabled and
+    # owner status and the subject's own signing key (its fingerprint in role_key); see vault/signing.py.
+    Column("role_sig", LargeBinary, nullable=True),
+    Column("role_signer", String(32), nullable=True),
+    Column("role_key", String(64), nullable=True),
 )
 
 # Per-account key hierarchy (practice server): the account's own KEK, wrapped by a key derived from
@@ -82,6 +87,17 @@ account_keys = Table(
     Column("integrity", LargeBinary, nullable=False),  # the audit and row MAC keys, sealed under the account KEK
     Column("public_key", LargeBinary, nullable=True),  # X25519: shares are sealed to it (pinned in the anchor)
     Column("private_sealed", LargeBinary, nullable=True),  # its private half, sealed under the account KEK
+)
+
+# Each account's Ed25519 signing key (migration 0050): the private half, with the owner key the account trusts,
+# sealed under the account KEK (the owner's under the vault KEK); the public half pinned by the anchor.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("account_id", String(32), ForeignKey("accounts.id"), primary_key=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("private_sealed", LargeBinary, nullable=False),
+    Column("created_at", String(32), nullable=False),
 )
 
 key_escrow = Table(
@@ -149,6 +165,7 @@ shares = Table(
     Column("granted_by", String(32), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("mac", String(64), nullable=False),
+    Column("sig", LargeBinary, nullable=True),  # Ed25519 by granted_by (migration 0050)
 )
 
 # A shared session's client DEK sealed to the grantee's own public key (migration 0040): the supervisor
@@ -247,6 +264,6 @@ Index("ix_shares_session_grantee", shares.c.session_id, shares.c.grantee_id, uni
 
 # Order matters for dump/restore: parents before children.
 TABLES: tuple[Table, ...] = (
-    vault_meta, accounts, key_escrow, account_keys, client_keys, clients, consents, sessions, blobs, blob_chunks,
+    vault_meta, accounts, key_escrow, account_keys, signing_keys, client_keys, clients, consents, sessions, blobs, blob_chunks,
     shares, share_keys, audit_log, audit_head, reflections,
 )

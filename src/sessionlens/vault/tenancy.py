@@ -34,9 +34,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.engine import Row
 
 from ..errors import AuthError, IntegrityError, NotFoundError
-from . import anchor, crypto, keys, share_keys
+from . import anchor, crypto, keys, share_keys, signing
 from .ids import now_iso
-from .models import account_keys, accounts, client_keys, key_escrow, vault_meta
+from .models import account_keys, accounts, client_keys, key_escrow, signing_keys, vault_meta
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -142,6 +142,7 @@ def create_account_keys(vault: Vault, conn: Connection, account_id: str, passwor
     conn.execute(insert(account_keys).values(account_id=account_id, created_at=now_iso(),
                                              **_wrapped_values(vault, conn, account_id, kek, password),
                                              **share_keys.new_pair(kek, account_id)))
+    conn.execute(insert(signing_keys).values(**signing.new_key_values(kek, account_id, signing.owner_root(vault, conn))))
 
 
 def _unwrap(row: Row[*tuple[Any, ...]], account_id: str, password: str) -> tuple[bytes, bytes]:
@@ -201,6 +202,7 @@ def rotate_account_keys(vault: Vault, conn: Connection, account_id: str, new_pas
     new = crypto.new_key()
     count = _rewrap_deks(conn, account_id, old, new)
     share_keys.reseal(conn, account_id, old, new)
+    signing.reseal(conn, account_id, old, new)
     values, pkey = _wrapped(vault, conn, account_id, new, new_password)
     conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(**values))
     vault.hold_account_kek(account_id, new, password_key=pkey)
@@ -233,6 +235,7 @@ def rotate_after_shred(vault: Vault, conn: Connection, account_id: str) -> bool:
     new = crypto.new_key()
     _rewrap_deks(conn, account_id, old, new)
     share_keys.reseal(conn, account_id, old, new)
+    signing.reseal(conn, account_id, old, new)
     public = _escrow_public(vault, conn)
     conn.execute(update(account_keys).where(account_keys.c.account_id == account_id).values(
         kek_by_password=crypto.seal(pkey, new, key_id="password", key_version=1, record_id=f"akek:{account_id}"),

@@ -67,5 +67,7 @@ def test_a_share_row_forged_with_the_row_mac_key_opens_nothing(server, tmp_path)
     with store.transaction(server.vault.engine) as conn:  # every account holds the row-MAC key
         conn.execute(shares.insert().values(**values, mac=server.vault.row_mac("shares", values["id"],
                                                                                share_fields(values))))
-    with pytest.raises(NotFoundError):  # the row passes the MAC check, but no DEK was ever sealed to bob
+    # The row passes the MAC check, but no DEK was ever sealed to bob, and (issue 17 item 2) bob, whose every
+    # share is signed by its clinician, refuses an unsigned one before it gets that far.
+    with pytest.raises((NotFoundError, IntegrityError)):
         analyses.read_analysis(bob, private)

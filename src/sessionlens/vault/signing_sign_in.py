@@ -1,0 +1,111 @@
+"""What a sign-in does for per-account signing (vault/signing.py), while the account's KEK is held.
+
+1. An account made before signing keys gets its pair (audited by the caller).
+2. The root it trusts is the owner's key as the database and anchor show it now, if it has none yet
+   (trust on first use: the one moment an insider's earlier rewrite would be believed).
+3. The migration: the owner, or an admin whose own role verifies, signs every role row still unsigned and
+   re-signs (binding the key it has now) a validly signed row made before its subject had a key; a
+   clinician signs the unsigned shares it granted on clients it owns. Not once the account is strict:
+   from then on an unsigned row is an attack, not a row from before.
+4. Its own role is checked against its root; once it verifies the account is strict (no unsigned role
+   row accepted any more); once every share granted to it is signed, strict for shares too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.engine import Row
+
+from ..errors import IntegrityError
+from . import signing
+from .models import accounts, clients, sessions, shares
+
+if TYPE_CHECKING:
+    from .vault import Vault
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    key_created: bool
+    roles_signed: int
+    shares_signed: int
+
+
+def at_sign_in(vault: Vault, conn: Connection, account_id: str) -> SignedIn:
+    """Run the steps above; IntegrityError (the caller audits it) when the account's own role does not verify."""
+    made = signing.ensure_key(vault, conn, account_id)
+    h = signing.held(vault, conn, account_id)
+    if h is None:
+        return SignedIn(made, 0, 0)
+    root = h.root or signing.owner_root(vault, conn)
+    me = _row(conn, account_id)
+    roles = shares_done = 0
+    if me.role == "clinician" and not h.strict:
+        shares_done = _sign_shares(vault, conn, account_id)
+    if root is not None:
+        if me.is_owner and root == signing.raw_public(h.private) and (me.role_sig is None and not h.strict
+                                                                      or _stale(conn, me)):
+            signing.sign_role(vault, conn, account_id, account_id)  # the root signs itself
+            me = _row(conn, account_id)
+        if (me.is_owner or me.role == "admin") and not me.disabled and _verifies(vault, conn, me, root):
+            roles = _sign_roles(vault, conn, account_id, root, strict=h.strict)
+        flags = _checked_flags(vault, conn, _row(conn, account_id), root, h.flags)
+        if flags != h.flags or root != h.root:
+            signing.update_state(vault, conn, account_id, root=root, flags=flags)
+    return SignedIn(made, roles, shares_done)
+
+
+def _checked_flags(vault: Vault, conn: Connection, me: Row[*tuple[Any, ...]], root: bytes, flags: int) -> int:
+    if me.role_sig is not None or flags & signing.STRICT_ROLES:
+        signing.check_chain(vault, conn, me, root)  # IntegrityError: refused
+        flags |= signing.STRICT_ROLES
+    if flags & signing.STRICT_ROLES and all(_share_verifies(vault, conn, s, root) for s in
+                                             conn.execute(select(shares).where(shares.c.grantee_id == me.id))):
+        flags |= signing.STRICT_SHARES
+    return flags
+
+
+def _share_verifies(vault: Vault, conn: Connection, share: Row[*tuple[Any, ...]], root: bytes) -> bool:
+    try:
+        signing.verify_share(vault, conn, share, root)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _row(conn: Connection, account_id: str) -> Row[*tuple[Any, ...]]:
+    return conn.execute(select(accounts).where(accounts.c.id == account_id)).one()
+
+
+def _stale(conn: Connection, row: Row[*tuple[Any, ...]]) -> bool:
+    """Signed before its subject had a signing key (the key is bound only when it exists)."""
+    return row.role_sig is not None and not row.role_key and bool(signing.key_fingerprint(conn, row.id))
+
+
+def _verifies(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root: bytes) -> bool:
+    try:
+        signing.check_chain(vault, conn, row, root)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _sign_roles(vault: Vault, conn: Connection, signer_id: str, root: bytes, *, strict: bool) -> int:
+    count = 0
+    for row in conn.execute(select(accounts).order_by(accounts.c.created_at)).all():
+        if row.is_owner and row.id != signer_id:
+            continue  # the owner's row is signed by the owner alone (the root)
+        unsigned = row.role_sig is None and not strict
+        if unsigned or (_stale(conn, row) and _verifies(vault, conn, row, root)):
+            count += signing.sign_role(vault, conn, signer_id, row.id)
+    return count
+
+
+def _sign_shares(vault: Vault, conn: Connection, clinician_id: str) -> int:
+    q = (select(shares).join(sessions, sessions.c.id == shares.c.session_id)
+         .join(clients, clients.c.id == sessions.c.client_id)
+         .where(shares.c.granted_by == clinician_id, clients.c.owner_id == clinician_id, shares.c.sig.is_(None)))
+    return sum(signing.sign_share(vault, conn, row) for row in conn.execute(q).all())
