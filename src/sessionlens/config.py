@@ -368,14 +368,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "keyring_secret_file",
         "",
-        "Workers: file with the 32-byte private key that opens per-job key grants (mode 0600; "
-        "`sessionlens worker --new-secret`).",
+        "Unused since each worker has its own key pair (`sessionlens worker --state-dir`; issue 17): kept so "
+        "older environment files still load.",
         str,
     ),
     Setting(
         "keyring_public_file",
         "",
-        "Web server: file with the workers' 32-byte public key (`<secret>.pub`) that seals per-job key grants.",
+        "Unused since grants are sealed to one approved worker's own key (`sessionlens worker approve`; issue 17).",
         str,
     ),
     Setting(
