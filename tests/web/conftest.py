@@ -1,24 +1,17 @@
-"""Web test fixtures: Argon2 derivations memoised (same parameters), one small vault per module."""
+"""Web test fixtures: Argon2 derivations memoised (same parameters), one small vault per module, alice signed in."""
 
 from __future__ import annotations
 
-import functools
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-from sessionlens.vault import keys
-
-from .helpers import make_vault
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _derive_once() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(keys, "derive_passphrase_key", functools.cache(keys.derive_passphrase_key))
-        yield
+from ..vault.helpers import _derive_once  # noqa: F401  (the same autouse fixture: one memoised derivation)
+from .helpers import browser, make_vault, sign_in
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +27,29 @@ def vault(vault_template: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[
     target = tmp_path / "vault"
     shutil.copytree(source, target)
     return target, ids
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser signed in as alice (the owner) on a private copy of the template vault."""
+
+    client: TestClient
+    directory: Path
+    ids: dict[str, str]
+    csrf: str
+
+    @property
+    def h(self) -> dict[str, str]:
+        """The header every state-changing API request needs."""
+        return {"x-csrf-token": self.csrf}
+
+    @property
+    def sid(self) -> str:
+        return self.ids["session"]
+
+
+@pytest.fixture
+def alice(vault: tuple[Path, dict[str, str]]) -> Iterator[SignedIn]:
+    directory, ids = vault
+    with browser(directory) as client:
+        yield SignedIn(client, directory, ids, sign_in(client))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-import time
 import zipfile
 
 import pytest
@@ -13,22 +12,8 @@ from fastapi.testclient import TestClient
 
 from sessionlens.services import clients as client_service
 
-from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, sign_in
-
-
-def _upload(client, client_id: str, data: bytes, name: str, csrf: str):
-    return client.post(f"/api/clients/{client_id}/uploads", content=data,
-                       headers={"x-csrf-token": csrf, "x-upload-name": name,
-                                "content-type": "application/octet-stream"})
-
-
-def _wait(client, job_id: str) -> dict:
-    for _ in range(200):
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job never finished")
+from .conftest import SignedIn
+from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, sign_in, upload, wait_for_job
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -47,20 +32,18 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     (_zip({"../../evil.xml": b"<x/>"}), "evil.docx", 400),
     (b"PK\x03\x04 not really a zip", "broken.docx", 400),
 ])
-def test_hostile_uploads(vault, data: bytes, name: str, status: int) -> None:
-    directory, ids = vault
-    with browser(directory) as client:
-        csrf = sign_in(client)
-        answer = _upload(client, ids["client"], data, name, csrf)
-        assert answer.status_code == status, answer.text
-        assert set(answer.json()) == {"detail"}
+def test_hostile_uploads(alice: SignedIn, data: bytes, name: str, status: int) -> None:
+    client, ids, csrf = alice.client, alice.ids, alice.csrf
+    answer = upload(client, ids["client"], data, name, csrf)
+    assert answer.status_code == status, answer.text
+    assert set(answer.json()) == {"detail"}
 
 
 def test_too_large_is_refused_before_reading(vault) -> None:
     directory, ids = vault
     with browser(directory, web_upload_max_mib=1, web_transcript_max_mib=1) as client:
         csrf = sign_in(client)
-        assert _upload(client, ids["client"], b"a" * (1024 * 1024 + 10), "big.txt", csrf).status_code == 413
+        assert upload(client, ids["client"], b"a" * (1024 * 1024 + 10), "big.txt", csrf).status_code == 413
         declared = client.post(f"/api/clients/{ids['client']}/uploads", content=b"x",
                                headers={"x-csrf-token": csrf, "content-length": str(10**12)})
         assert declared.status_code in (400, 413)
@@ -71,23 +54,21 @@ def test_path_traversal_name_is_reduced_to_an_extension(vault, tmp_path) -> None
     before = {p.name for p in tmp_path.iterdir()}
     with browser(directory) as client:
         csrf = sign_in(client)
-        answer = _upload(client, ids["client"], DEMO.read_bytes(), "../../../../tmp/Dana_Example_notes.vtt", csrf)
+        answer = upload(client, ids["client"], DEMO.read_bytes(), "../../../../tmp/Dana_Example_notes.vtt", csrf)
         assert answer.status_code == 202
-        job = _wait(client, answer.json()["id"])
+        job = wait_for_job(client, answer.json()["id"])
         assert job["state"] == "done", job
         info = client.get(f"/api/sessions/{job['session']}").json()
         assert info["source_name"] == "upload.vtt"
     assert {p.name for p in tmp_path.iterdir()} == before
 
 
-def test_upload_needs_consent(vault) -> None:
-    directory, ids = vault
-    with browser(directory) as client:
-        csrf = sign_in(client)
-        assert _upload(client, ids["bare_client"], DEMO.read_bytes(), "a.vtt", csrf).status_code == 409
-        start = client.post(f"/api/clients/{ids['bare_client']}/recordings", headers={"x-csrf-token": csrf})
-        assert start.status_code == 409
-        assert "blocked" in client.get(f"/clients/{ids['bare_client']}/record").text
+def test_upload_needs_consent(alice: SignedIn) -> None:
+    client, ids, csrf = alice.client, alice.ids, alice.csrf
+    assert upload(client, ids["bare_client"], DEMO.read_bytes(), "a.vtt", csrf).status_code == 409
+    start = client.post(f"/api/clients/{ids['bare_client']}/recordings", headers={"x-csrf-token": csrf})
+    assert start.status_code == 409
+    assert "blocked" in client.get(f"/clients/{ids['bare_client']}/record").text
 
 
 def test_uploads_never_touch_temp_files(vault, monkeypatch) -> None:
@@ -100,16 +81,16 @@ def test_uploads_never_touch_temp_files(vault, monkeypatch) -> None:
         csrf = sign_in(client)
         for name in ("SpooledTemporaryFile", "NamedTemporaryFile", "TemporaryFile", "mkstemp"):
             monkeypatch.setattr(tempfile, name, refuse)
-        answer = _upload(client, ids["client"], DEMO.read_bytes(), "demo.vtt", csrf)
+        answer = upload(client, ids["client"], DEMO.read_bytes(), "demo.vtt", csrf)
         assert answer.status_code == 202
-        assert _wait(client, answer.json()["id"])["state"] == "done"
+        assert wait_for_job(client, answer.json()["id"])["state"] == "done"
 
 
 def test_another_accounts_ids_are_not_found(vault) -> None:
     directory, ids = vault
     with browser(directory) as alice:
         alice_csrf = sign_in(alice)
-        job = _upload(alice, ids["client"], DEMO.read_bytes(), "demo.vtt", alice_csrf).json()
+        job = upload(alice, ids["client"], DEMO.read_bytes(), "demo.vtt", alice_csrf).json()
         carol = TestClient(alice.app, base_url=BASE, follow_redirects=False)
         csrf = sign_in(carol, "carol", CAROL_PASSWORD)
         h = {"x-csrf-token": csrf}
@@ -135,25 +116,21 @@ def test_another_accounts_ids_are_not_found(vault) -> None:
 
 @pytest.mark.parametrize("url", ["/sessions/..%2F..%2Fetc%2Fpasswd", "/sessions/s-zzzzzzzz", "/clients/<script>",
                                  "/api/sessions/s-ABCDEFGH", "/api/jobs/..%2F..", "/sessions/s-zzzzzzzz/export/original"])
-def test_odd_ids_are_plain_4xx(vault, url: str) -> None:
-    directory, _ = vault
-    with browser(directory) as client:
-        sign_in(client)
-        r = client.get(url)
-        assert 400 <= r.status_code < 500, (url, r.status_code)
-        assert "<script>" not in r.text and "Traceback" not in r.text
+def test_odd_ids_are_plain_4xx(alice: SignedIn, url: str) -> None:
+    client = alice.client
+    r = client.get(url)
+    assert 400 <= r.status_code < 500, (url, r.status_code)
+    assert "<script>" not in r.text and "Traceback" not in r.text
 
 
-def test_validation_errors_do_not_echo_input(vault) -> None:
-    directory, _ = vault
-    with browser(directory) as client:
-        csrf = sign_in(client)
-        secret = "Dana Secretname " * 30
-        r = client.post("/api/clients", json={"name": secret}, headers={"x-csrf-token": csrf})
-        assert r.status_code == 422 and "Secretname" not in r.text
-        r = client.post("/api/clients", content=b"{not json", headers={"x-csrf-token": csrf,
-                                                                         "content-type": "application/json"})
-        assert r.status_code == 422
+def test_validation_errors_do_not_echo_input(alice: SignedIn) -> None:
+    client, csrf = alice.client, alice.csrf
+    secret = "Dana Secretname " * 30
+    r = client.post("/api/clients", json={"name": secret}, headers={"x-csrf-token": csrf})
+    assert r.status_code == 422 and "Secretname" not in r.text
+    r = client.post("/api/clients", content=b"{not json", headers={"x-csrf-token": csrf,
+                                                                     "content-type": "application/json"})
+    assert r.status_code == 422
 
 
 def test_internal_errors_are_plain_and_leak_nothing(vault, monkeypatch, caplog) -> None:

@@ -7,14 +7,12 @@ Screenshots are kept in tests/web/artifacts/ (git-ignored). Needs /usr/bin/chrom
 
 from __future__ import annotations
 
-import io
 import math
-import wave
 from pathlib import Path
 
 import pytest
 
-from .helpers import DEMO, PASSPHRASE, settings
+from .helpers import DEMO, PASSPHRASE, pcm_wav, settings
 from .live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,13 +27,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 def tone_wav(seconds: float = 40.0, rate: int = 8000) -> bytes:
     """A quiet 220 Hz tone written by this test (8-bit mono), long enough to play the first lines."""
     frames = bytes(int(128 + 20 * math.sin(2 * math.pi * 220 * i / rate)) for i in range(int(seconds * rate)))
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(1)
-        w.setframerate(rate)
-        w.writeframes(frames)
-    return buf.getvalue()
+    return pcm_wav(frames, rate, sample_width=1)
 
 
 @pytest.fixture(scope="module")

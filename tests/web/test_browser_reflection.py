@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import DEMO, PASSPHRASE, settings
+from .helpers import DEMO, PASSPHRASE, make_small_vault, settings
 from .live import live_server
 from .test_browser import ARGS, CHROMIUM, shot, wait_until
 
@@ -16,14 +16,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 def test_reflection_in_the_browser(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from sessionlens.services import clients, consent, sessions, vaults
-
     data = tmp_path / "vault"
-    ctx = vaults.init_vault(PASSPHRASE, "alice", data_dir=data, settings=settings()).ctx
-    client = clients.add_client(ctx, "Dana Example")["id"]
-    consent.record_consent(ctx, client)
-    session = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
-    ctx.vault.close()
+    session = make_small_vault(data)["session"]
     with live_server(settings(), data) as base, sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 860})

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import DEMO, PASSPHRASE, settings
+from .helpers import PASSPHRASE, make_small_vault, settings
 from .live import live_server
 from .test_browser import CHROMIUM, browser, shot, tone_wav, wait_until  # noqa: F401  (browser: the fixture)
 
@@ -37,14 +37,9 @@ def focused(page: Any, selector: str) -> bool:
 
 
 def test_keyboard_only_walk(browser, tmp_path: Path) -> None:  # noqa: F811
-    from sessionlens.services import clients, consent, sessions, vaults
-
     data = tmp_path / "vault"
-    ctx = vaults.init_vault(PASSPHRASE, "alice", data_dir=data, settings=settings()).ctx
-    client = clients.add_client(ctx, "Dana Example")["id"]
-    consent.record_consent(ctx, client)
-    session = sessions.import_session(ctx, client, DEMO.read_bytes(), source="demo.vtt")["id"]
-    ctx.vault.close()
+    ids = make_small_vault(data)
+    client, session = ids["client"], ids["session"]
     with live_server(settings(), data) as base:
         page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
         page.set_default_timeout(20_000)

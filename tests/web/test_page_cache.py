@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sessionlens.services import analyses
 from sessionlens.web.page_cache import CSRF_SLOT
 
-from .helpers import browser, sign_in
-from .test_audit_per_request import _entries
+from .helpers import audit_trail, browser, sign_in
 
 
 @pytest.fixture
@@ -40,11 +39,11 @@ def test_review_page_is_kept_until_the_analysis_changes_and_every_view_is_audite
     with browser(directory) as client:
         csrf = sign_in(client)
         first = client.get(f"/sessions/{sid}")
-        before = len(_entries(directory)[0])
+        before = len(audit_trail(directory)[0])
         again = client.get(f"/sessions/{sid}")
         assert first.status_code == again.status_code == 200 and first.text == again.text
         assert decrypts == [sid]  # the second view was the kept page
-        new = _entries(directory)[0][before:-2]
+        new = audit_trail(directory)[0][before:-2]
         assert len(new) == 1 and '"analysis.read"' in new[0].detail and '"session.read"' in new[0].detail
 
         renamed = client.post(f"/api/sessions/{sid}/speakers", headers={"x-csrf-token": csrf},

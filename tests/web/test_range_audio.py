@@ -3,10 +3,8 @@ only the chunks a range needs are decrypted, bad ranges get 416, and the caps re
 
 from __future__ import annotations
 
-import io
 import math
 import struct
-import wave
 
 import pytest
 
@@ -14,20 +12,14 @@ from sessionlens.services import audit, vaults
 from sessionlens.vault import chunks
 from sessionlens.vault.audit import load
 
-from .helpers import PASSPHRASE, browser, settings, sign_in
+from .helpers import PASSPHRASE, browser, pcm_wav, settings, sign_in
 
 
 def wav(seconds: float, rate: int = 16000) -> bytes:
     """A real PCM WAV file: a quiet 220 Hz tone."""
     frames = b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 220 * i / rate)))
                       for i in range(int(seconds * rate)))
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(frames)
-    return out.getvalue()
+    return pcm_wav(frames, rate, sample_width=2)
 
 
 AUDIO = wav(40.0)  # 1.28 MB: five chunks of the store

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import html
-import time
 
 from fastapi.testclient import TestClient
 
-from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, csrf_of, sign_in
+from .conftest import SignedIn
+from .helpers import BASE, CAROL_PASSWORD, DEMO, browser, csrf_of, sign_in, upload, wait_for_job
 
 
 def _upload(client, client_id: str, data: bytes, name: str, csrf: str) -> dict:
-    answer = client.post(f"/api/clients/{client_id}/uploads", content=data,
-                         headers={"x-csrf-token": csrf, "x-upload-name": name,
-                                  "content-type": "application/octet-stream"})
+    answer = upload(client, client_id, data, name, csrf)
     assert answer.status_code == 202, answer.text
-    for _ in range(400):
-        job = client.get(f"/api/jobs/{answer.json()['id']}").json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job never finished")
+    return wait_for_job(client, answer.json()["id"], tries=400)
 
 
 def test_ready_reports_no_broker_for_the_in_memory_keyring(vault) -> None:
@@ -48,15 +41,13 @@ def test_jobs_page_lists_own_jobs_with_a_phi_free_reason(vault) -> None:
     assert "Zebulon" not in page and "Dana Example" not in page  # no transcript text, no client name
 
 
-def test_jobs_page_shows_only_the_accounts_own_jobs(vault) -> None:
-    directory, ids = vault
-    with browser(directory) as client:
-        csrf = sign_in(client)
-        _upload(client, ids["client"], DEMO.read_bytes(), "demo.vtt", csrf)
-        assert "Review</a>" in client.get("/jobs").text
-        other = TestClient(client.app, base_url=BASE, follow_redirects=False)  # carol signs in on the same server
-        sign_in(other, "carol", CAROL_PASSWORD)
-        assert "No processing jobs yet" in other.get("/jobs").text
+def test_jobs_page_shows_only_the_accounts_own_jobs(alice: SignedIn) -> None:
+    client, ids, csrf = alice.client, alice.ids, alice.csrf
+    _upload(client, ids["client"], DEMO.read_bytes(), "demo.vtt", csrf)
+    assert "Review</a>" in client.get("/jobs").text
+    other = TestClient(client.app, base_url=BASE, follow_redirects=False)  # carol signs in on the same server
+    sign_in(other, "carol", CAROL_PASSWORD)
+    assert "No processing jobs yet" in other.get("/jobs").text
 
 
 def test_revoke_consent_and_delete_needs_the_typed_confirmation(vault) -> None:
