@@ -6,29 +6,29 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from sessionlens.reflection.language import violations
-from sessionlens.services import accounts, consent, vaults
+from sessionlens.services import accounts, consent
 from sessionlens.vault.accounts import Role
 
-from ..web.helpers import BASE, DEMO, PASSPHRASE, browser, make_vault, settings, sign_in
+from ..web.helpers import BASE, DEMO, browser, make_vault, sign_in
 
 BOB = "bob-password-123"
+
+
+def _bob_supervises(ctx: Any, ids: dict[str, str]) -> None:
+    accounts.add_account(ctx, "bob", Role.SUPERVISOR, BOB)
+    consent.record_consent(ctx, ids["client"], ["recording", "analysis", "supervision"])
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     directory = tmp_path_factory.mktemp("reflection-web")
-    ids = make_vault(directory)
-    vault = vaults.open_vault(passphrase=PASSPHRASE, data_dir=directory, settings=settings())
-    ctx = vaults.sign_in_owner(vault)
-    accounts.add_account(ctx, "bob", Role.SUPERVISOR, BOB)
-    consent.record_consent(ctx, ids["client"], ["recording", "analysis", "supervision"])
-    vault.close()
-    return directory, ids
+    return directory, make_vault(directory, _bob_supervises)
 
 
 @pytest.fixture

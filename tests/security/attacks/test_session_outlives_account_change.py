@@ -7,9 +7,7 @@ its very next request, not when it expires hours later.
 
 from __future__ import annotations
 
-import functools
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,8 @@ from fastapi.testclient import TestClient
 
 from sessionlens.services import accounts as account_cases
 from sessionlens.services import vaults
-from sessionlens.vault import keys
+from tests.vault.helpers import _derive_once  # noqa: F401  (autouse: Argon2 memoised; the attack is about sessions)
 from tests.web.helpers import BASE, CAROL_PASSWORD, PASSPHRASE, browser, make_vault, settings, sign_in
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _derive_once() -> Iterator[None]:
-    """Argon2 results memoised (same parameters): the attack is about sessions, not derivation cost."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(keys, "derive_passphrase_key", functools.cache(keys.derive_passphrase_key))
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -24,21 +25,21 @@ from sessionlens.services import accounts as account_cases
 from sessionlens.services import vaults
 from sessionlens.vault import keys
 from sessionlens.vault.models import audit_log
-from tests.web.helpers import CAROL_PASSWORD, PASSPHRASE, browser, make_vault, settings, sign_in
+from tests.web.helpers import (CAROL_PASSWORD, PASSPHRASE, browser, make_vault, opened, post_signin, settings,
+                               sign_in)
 
 WRONG = "not the passphrase at all"
+
+
+def _dora_disabled(owner: Any, ids: dict[str, str]) -> None:
+    account_cases.add_account(owner, "dora", "clinician", "dora-password-1")
+    account_cases.disable_account(owner, "dora")
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     directory = tmp_path_factory.mktemp("signin-vault")
-    ids = make_vault(directory)
-    ctx = vaults.open_vault(passphrase=PASSPHRASE, data_dir=directory, settings=settings())
-    owner = vaults.sign_in_owner(ctx)
-    account_cases.add_account(owner, "dora", "clinician", "dora-password-1")
-    account_cases.disable_account(owner, "dora")
-    ctx.close()
-    return directory, ids
+    return directory, make_vault(directory, _dora_disabled)
 
 
 @pytest.fixture
@@ -63,11 +64,7 @@ def derivations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _post(client, username: str, secret: str, ip: str | None = None):  # type: ignore[no-untyped-def]
-    page = client.get("/signin")
-    pre = re.search(r'name="pre" value="([^"]+)"', page.text).group(1)
-    headers = {"x-forwarded-for": ip} if ip else {}
-    return client.post("/signin", data={"pre": pre, "username": username, "secret": secret}, headers=headers)
+_post = post_signin  # the attacker fills in the form as a browser would, optionally behind the proxy (ip)
 
 
 def _message(answer) -> str:  # type: ignore[no-untyped-def]
@@ -75,13 +72,10 @@ def _message(answer) -> str:  # type: ignore[no-untyped-def]
     return found.group(1) if found else ""
 
 
-def _failed_entries(directory: Path) -> list:
-    vault = vaults.open_vault(passphrase=PASSPHRASE, data_dir=directory, settings=settings())
-    try:
-        with vault.transaction() as conn:
-            return list(conn.execute(select(audit_log).where(audit_log.c.action == "login.failed")))
-    finally:
-        vault.close()
+def _audit_rows(directory: Path, action: str) -> list:
+    """The audit entries of one action, read with the vault opened directly (no sign-in of its own)."""
+    with opened(directory) as vault, vault.transaction() as conn:
+        return list(conn.execute(select(audit_log).where(audit_log.c.action == action)))
 
 
 def test_signin_guessing_the_passphrase_is_throttled_before_argon2_while_the_vault_is_closed(
@@ -130,12 +124,12 @@ def test_signin_unknown_wrong_locked_and_disabled_accounts_answer_alike(vault_di
 
 
 def test_signin_failed_owner_passphrases_are_audited_even_while_the_vault_is_closed(vault_dir: Path) -> None:
-    before = len(_failed_entries(vault_dir))
+    before = len(_audit_rows(vault_dir, "login.failed"))
     with browser(vault_dir) as client:
         assert _post(client, "", WRONG, ip="203.0.113.9").status_code == 401
         assert _post(client, "", WRONG + "!", ip="203.0.113.9").status_code == 401
         sign_in(client)  # the vault opens: what happened while it was closed enters its audit trail
-    found = _failed_entries(vault_dir)[before:]
+    found = _audit_rows(vault_dir, "login.failed")[before:]
     assert len(found) == 2
     assert all("bad_passphrase" in str(e.detail) and "while_closed" in str(e.detail) for e in found)
     assert all(WRONG not in str(tuple(e)) for e in found)  # the guess itself is never written

@@ -15,27 +15,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sessionlens.services import vaults
 from sessionlens.services.signin_guard import STATE_FILE, SignInGuard, ThrottledError, record_refusal
 from sessionlens.vault.models import audit_log
-from tests.web.helpers import PASSPHRASE, browser, make_vault, settings
+from tests.web.helpers import PASSPHRASE, browser, make_vault
 
-from .test_signin_guessing import _post
+from .test_signin_guessing import _audit_rows, _post
 
 
 @pytest.fixture
 def vault_dir(tmp_path: Path) -> Path:
     make_vault(tmp_path / "v")
     return tmp_path / "v"
-
-
-def _throttled_entries(directory: Path) -> list:
-    vault = vaults.open_vault(passphrase=PASSPHRASE, data_dir=directory, settings=settings())
-    try:
-        with vault.transaction() as conn:
-            return list(conn.execute(select(audit_log).where(audit_log.c.action == "login.throttled")))
-    finally:
-        vault.close()
 
 
 def test_a_restart_does_not_reset_the_throttle(vault_dir: Path) -> None:
@@ -54,7 +44,7 @@ def test_refusals_are_audited_once_per_source_per_window(vault_dir: Path) -> Non
         assert _post(client, "", PASSPHRASE).status_code == 303  # the vault is open: refusals can be audited
         assert [_post(client, "carol", f"guess-number-{i}").status_code for i in range(2)] == [401, 401]
         assert {_post(client, "carol", f"guess-number-{i}").status_code for i in range(30)} == {429}
-    entries = _throttled_entries(vault_dir)
+    entries = _audit_rows(vault_dir, "login.throttled")
     assert len(entries) == 1, "30 refusals in one window must not write 30 entries"
     assert json.loads(entries[0].detail)["count"] == 1
 
