@@ -15,9 +15,9 @@ from ..errors import InputError, NotFoundError
 from ..payloads.services_jobs import JobPublic
 from ..vault import job_rows as R
 from .context import Ctx
-from .keyring import Keyring, hold_keys
+from .keyring import Keyring
 from .permissions import Action, Refused, require, unit_of_work
-from .server_jobs import JOB_KEYS_TTL, JobRunner, job_holder, job_status
+from .server_jobs import JobRunner, job_holder, job_status, lend_and_send
 
 
 def _own_job(ctx: Ctx, conn: Connection, job_id: str, action: str) -> R.JobRow:
@@ -51,6 +51,5 @@ def retry_job(ctx: Ctx, job_id: str, *, runner: JobRunner, keyring: Keyring) -> 
             raise InputError(f"only a failed job can be retried (this one is {job.state})")
         ctx.vault.audit(conn, actor=ctx.who, action="job.retry", target=job_id,
                         detail={"attempts_before": job.attempts})
-    hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL)
-    runner.dispatch(job_id)
+    lend_and_send(ctx.vault, ctx.actor.id, job_id, runner, keyring)  # to an approved worker, or it says it waits
     return job_status(ctx, job_id)

@@ -226,6 +226,14 @@ class ApprovedWorkers:
         chosen = previous if previous in live else worker_registry.least_loaded(self.client, live)
         return (chosen, live[chosen]) if chosen else None
 
+    def anyone_live(self) -> bool:
+        """Is any approved worker running now (cheap enough for the web's sweep)?"""
+        try:
+            return bool(worker_registry.live_approved(self.client, self.prefix,
+                                                      worker_approvals.approved_keys(self.anchor_dir)))
+        except (IntegrityError, ConfigError):
+            return False
+
 
 def for_web(settings: Any) -> RedisKeyring:
     """The web server's keyring: seals each grant to one live approved worker's key; opens none."""
@@ -374,3 +382,24 @@ def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl:
     for job_id, grant in made.items():
         keyring.put_job(job_id, grant, expires)
     return True
+
+
+def route_waiting(vault: Vault, account_id: str, keyring: Keyring) -> int:
+    """A signed-in account's unfinished jobs that no worker holds yet (none approved was running when they
+    were approved) get their grant and go to a worker as soon as one runs; the web's sweep calls this.
+    Only on a practice server (grants sealed to approved workers); returns how many were routed."""
+    if not isinstance(getattr(keyring, "recipients", None), ApprovedWorkers):
+        return 0
+    if vault.account_kek(account_id) is None and not vault.has_vault_kek:
+        return 0
+    with vault.transaction() as conn:
+        active = [j.id for j in job_rows.for_owner(conn, account_id, 1000) if j.state in job_rows.ACTIVE]
+    unrouted = [j for j in active if keyring.route(j) is None]
+    if not unrouted or not cast(ApprovedWorkers, cast(RedisKeyring, keyring).recipients).anyone_live():
+        return 0
+    expires = int(time.time()) + int(vault.settings.job_grant_ttl_seconds)
+    with vault.transaction() as conn:
+        made = {j: grants.job_grant(vault, conn, j, expires) for j in unrouted}
+    for job_id, grant in made.items():
+        keyring.put_job(job_id, grant, expires)
+    return sum(1 for j in unrouted if keyring.route(j) is not None)

@@ -14,6 +14,7 @@ from typing import Protocol
 from ..errors import NotFoundError
 from ..payloads.services_jobs import JobPublic
 from ..vault import job_rows as R
+from ..vault.vault import Vault
 from .consent import consented
 from .context import Ctx
 from .keyring import Keyring, hold_keys
@@ -21,7 +22,7 @@ from .permissions import Action, Refused, client_row, require, session_row, unit
 from .pipeline import transcript_input
 
 JOB_KEYS_TTL = 24 * 3600  # an approved job keeps its keys at most this long; later it waits for a sign-in
-NO_WORKER_STEP = "waiting for an approved worker to start"  # then the next sign-in sends it (64 chars max)
+NO_WORKER_STEP = "waiting for an approved worker to start"  # the job column holds 64 characters
 
 
 class JobRunner(Protocol):
@@ -35,12 +36,17 @@ def job_holder(job_id: str) -> str:
     return f"job:{job_id}"
 
 
-def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> JobPublic:
-    """Lend the job its grant (sealed to one approved worker, which gets the job) and send it there."""
-    if hold_keys(ctx.vault, ctx.actor.id, keyring, job_holder(job_id), JOB_KEYS_TTL) and keyring.route(job_id) is None:
-        with ctx.vault.transaction() as conn:  # no live approved worker: no grant at all, and the job says so
+def lend_and_send(vault: Vault, account_id: str, job_id: str, runner: JobRunner, keyring: Keyring) -> None:
+    """An approved job (submitted, retried): lend it its grant — on a server sealed to one approved worker,
+    which gets the job — and send it. With no live approved worker there is no grant, and the job says so."""
+    if hold_keys(vault, account_id, keyring, job_holder(job_id), JOB_KEYS_TTL) and keyring.route(job_id) is None:
+        with vault.transaction() as conn:
             R.set_state(conn, job_id, R.WAITING, step=NO_WORKER_STEP, release=False)
     runner.dispatch(job_id)
+
+
+def _start(ctx: Ctx, job_id: str, runner: JobRunner, keyring: Keyring) -> JobPublic:
+    lend_and_send(ctx.vault, ctx.actor.id, job_id, runner, keyring)
     return job_status(ctx, job_id)
 
 

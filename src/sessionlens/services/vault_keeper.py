@@ -28,7 +28,7 @@ from ..vault import home, job_rows, store, tenancy
 from ..vault.vault import Vault
 from . import vaults
 from .context import Ctx
-from .keyring import Keyring, MemoryKeyring, hold_keys
+from .keyring import Keyring, MemoryKeyring, hold_keys, route_waiting
 from .signin_guard import SIGN_IN_FAILED, SignInGuard, ThrottledError, record, record_refusal
 
 # Builds the in-process job runner over an engine (given by the web app: services never import jobs).
@@ -213,6 +213,11 @@ class VaultKeeper:
             for account in set(self._published) - present:  # the workers lose the keys of who left
                 self.keyring.release(account, "web")
                 self._published.discard(account)
+            for account in set(self._published) & present:  # jobs that waited for a worker to start
+                try:
+                    route_waiting(self.vault, account, self.keyring)
+                except Exception as exc:  # noqa: BLE001 - Redis or the database briefly away: the next sweep
+                    event("job.route_waiting_failed", logging.WARNING, error=type(exc).__name__)
             present = present | self._durable_owners()  # a job they approved still holds their keys
             if self._signing_in:
                 return  # a sign-in is deriving keys: decide once it has finished

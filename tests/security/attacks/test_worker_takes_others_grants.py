@@ -21,7 +21,7 @@ import redis
 from sessionlens.errors import IntegrityError
 from sessionlens.jobs.worker_identity import Identity, load_or_create
 from sessionlens.services import clients, consent, server_jobs, worker_registry
-from sessionlens.services.keyring import ApprovedWorkers, RedisKeyring, hold_keys
+from sessionlens.services.keyring import ApprovedWorkers, RedisKeyring, hold_keys, route_waiting
 from sessionlens.vault import anchor, grants, worker_approvals
 from sessionlens.vault import job_rows as R
 from tests.server.conftest import DEMO, REDIS, pg_url, redis_prefix, server, server_template  # noqa: F401
@@ -90,9 +90,11 @@ def test_an_unapproved_worker_never_receives_a_grant(place) -> None:  # type: ig
     with server.vault.transaction() as conn:
         job = R.get(conn, job_id)
     assert job.state == R.WAITING and "approved worker" in job.step  # the job says why it waits
+    assert route_waiting(alice.vault, alice.actor.id, web) == 0  # the web's sweep: still no approved worker
     honest = _live(web, a, "worker-a")
-    assert hold_keys(alice.vault, alice.actor.id, web, "web")  # the clinician's next sign-in
+    assert route_waiting(alice.vault, alice.actor.id, web) == 1  # she is still signed in: it goes to worker-a now
     assert web.route(job_id) == a.id and rogue.take_job(job_id) is None and honest.take_job(job_id) is not None
+    assert hold_keys(alice.vault, alice.actor.id, web, "web") and web.route(job_id) == a.id  # a sign-in keeps it
 
 
 def test_announcing_under_an_approved_id_or_editing_the_list_gets_nothing(place) -> None:  # type: ignore[no-untyped-def]
