@@ -1,11 +1,16 @@
-"""`sessionlens worker list|approve|revoke` as use cases: admin only, audited, signed by the anchor key.
-Real PostgreSQL and Redis (a private schema and key prefix); the anchor directory is the test's own."""
+"""`sessionlens worker list|approve|revoke`: admin only, audited, signed by the anchor key; and the commands.
+Real PostgreSQL and Redis (a private schema, key prefix or database); the anchor directory is the test's own."""
 
 from __future__ import annotations
 
+import json
+import secrets
+
 import pytest
+import redis
 from sqlalchemy import select
 
+from sessionlens.cli import run
 from sessionlens.errors import InputError, PermissionDeniedError
 from sessionlens.jobs.worker_identity import load_or_create
 from sessionlens.services import vaults, worker_registry, workers
@@ -52,3 +57,27 @@ def test_the_admin_approves_a_running_worker_and_revokes_it(server, admin, redis
         actions = [(r.action, r.target) for r in conn.execute(select(audit_log.c.action, audit_log.c.target))]
     assert ("worker.approve", me.id) in actions and ("worker.revoke", me.id) in actions
     assert [a for a, t in actions if t == me.id and a.startswith("refused:")] == ["refused:vault.manage"]  # alice
+
+
+def test_worker_commands_list_and_approve(server, tmp_path, monkeypatch, capsys) -> None:
+    anchor.signing_key(tmp_path / "anchor", create=True)
+    db = secrets.randbelow(14) + 1
+    for key, value in {"SESSIONLENS_DATABASE_URL": server.url, "SESSIONLENS_PASSPHRASE": PASSPHRASE,
+                       "SESSIONLENS_AUDIT_ANCHOR_DIR": str(tmp_path / "anchor"), "SESSIONLENS_KDF_MEMORY_MIB": "64",
+                       "SESSIONLENS_KDF_PARALLELISM": "1",
+                       "SESSIONLENS_BROKER_URL": f"redis://127.0.0.1:6379/{db}"}.items():
+        monkeypatch.setenv(key, value)
+    client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{db}")
+    me = load_or_create(tmp_path / "worker-state")
+    try:
+        worker_registry.announce(client, "sessionlens", me.public, "worker-x")
+        capsys.readouterr()
+        assert run(["worker", "list", "--json"]) == 0
+        assert [(w["id"], w["approved"], w["live"]) for w in json.loads(capsys.readouterr().out)] == [(me.id, False, True)]
+        assert run(["worker", "approve", me.id]) == 0
+        assert me.fingerprint in capsys.readouterr().out
+        assert run(["worker", "approve", "w-0000000000000000"]) == 2  # not running: one line, exit 2
+        assert "not running" in capsys.readouterr().err
+        assert run(["worker", "list"]) == 0 and f"{me.id}  approved  live" in capsys.readouterr().out
+    finally:
+        worker_registry.withdraw(client, "sessionlens", me.id)
