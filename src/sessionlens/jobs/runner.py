@@ -137,21 +137,23 @@ def run_once(engine: Engine, settings: Settings, keyring: Keyring, job_id: str, 
             R.set_state(conn, job_id, R.WAITING, step="waiting for the clinician to sign in")
         return "wait", KEY_WAIT_SECONDS
     except SessionlensError as exc:
+        # The session's note first, then the job's state: whoever sees "failed" also finds the note.
+        _note_failure(vault, job, fail_message(exc))
         with store.transaction(engine) as conn:
             R.set_state(conn, job_id, R.FAILED, step="failed", message=fail_message(exc))
-        _note_failure(vault, job, fail_message(exc))
         _finish(keyring, job.owner_id, job_id)
         event("job.failed", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__)
         return R.FAILED, 0.0
     except Exception as exc:
         attempts = job.attempts + 1
         final = attempts >= MAX_ATTEMPTS
+        if final:  # the note before the state, as above
+            _note_failure(vault, job, fail_message(exc))
         with store.transaction(engine) as conn:
             R.set_state(conn, job_id, R.FAILED if final else R.QUEUED, step="failed" if final else "retrying",
                         message=fail_message(exc) if final else "")
         event("job.error", logging.WARNING, job=job_id, worker=worker, error=type(exc).__name__, attempt=attempts)
         if final:
-            _note_failure(vault, job, fail_message(exc))
             _finish(keyring, job.owner_id, job_id)
             return R.FAILED, 0.0
         _hand_back(keyring, job_id, grant)
