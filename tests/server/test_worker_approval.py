@@ -49,10 +49,13 @@ def test_the_admin_approves_a_running_worker_and_revokes_it(server, admin, redis
     with pytest.raises(PermissionDeniedError):
         workers.approve_worker(server.ctx["alice"], me.id, keyring=keyring)  # a clinician approves nothing
 
-    assert workers.revoke_worker(admin, me.id) == me.id
+    keyring.client.set(f"{redis_prefix}:jobroute:j-waiting", me.id)  # a grant sealed to it, not yet taken
+    keyring.client.set(f"{redis_prefix}:jobgrant:j-waiting", f"9999999999|{me.id}|sealed")
+    assert workers.revoke_worker(admin, me.id, keyring=keyring) == me.id
     assert worker_approvals.approved_keys(tmp_path / "anchor") == {}
+    assert keyring.client.get(f"{redis_prefix}:jobgrant:j-waiting") is None and keyring.route("j-waiting") is None
     with pytest.raises(InputError, match="not on the approved list"):
-        workers.revoke_worker(admin, me.id)
+        workers.revoke_worker(admin, me.id, keyring=keyring)
     with server.vault.transaction() as conn:
         actions = [(r.action, r.target) for r in conn.execute(select(audit_log.c.action, audit_log.c.target))]
     assert ("worker.approve", me.id) in actions and ("worker.revoke", me.id) in actions

@@ -119,7 +119,7 @@ def worker_revoke(worker_id: WorkerArg, data_dir: DataDir = None, user: User = N
     from ..services import workers
 
     with signed_in(data_dir, user) as ctx:
-        result = workers.revoke_worker(ctx, worker_id)
+        result = workers.revoke_worker(ctx, worker_id, keyring=_admin_keyring(ctx.vault.settings))
     emit({"id": result}, as_json, f"revoked {result}")
 
 

@@ -323,6 +323,17 @@ class RedisKeyring:
         routed = self.route(job_id)
         return routed is not None and self.worker_id is not None and routed != self.worker_id
 
+    def drop_routes_to(self, wid: str) -> int:
+        """A revoked worker: the grants sealed to it that it has not taken go (with their routes), so it takes
+        none of them; their jobs are sealed anew for another worker (the web's sweep, or a sign-in)."""
+        dropped = 0
+        for key in self.client.scan_iter(match=f"{self.prefix}:jobroute:*", count=500):
+            if self.client.get(key) == wid.encode():
+                job_id = key.decode().rsplit(":", 1)[-1]
+                self.client.delete(self._job_key(job_id), self._route_key(job_id), self._sent_key(job_id))
+                dropped += 1
+        return dropped
+
     def claim_dispatch(self, job_id: str, wid: str) -> bool:
         """True once per (job, worker) until the job ends: the one message to send to that worker's queue."""
         return bool(self._claim_send(keys=[self._sent_key(job_id)], args=[wid, ROUTE_TTL]))

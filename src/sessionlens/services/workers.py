@@ -57,11 +57,14 @@ def approve_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> Worker
                        approved=True, live=True, queued=_queued(keyring, worker_id))
 
 
-def revoke_worker(ctx: Ctx, worker_id: str) -> str:
-    """Take a worker off the approved list: it is sealed no new grant (the one it holds now lapses)."""
+def revoke_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> str:
+    """Take a worker off the approved list: it is sealed no new grant, and the grants waiting for it are
+    dropped (their jobs are sealed for another worker); a grant it already took lapses with its job."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VAULT_MANAGE, worker_id)
         if not worker_approvals.revoke(_anchor_dir(ctx), worker_id):
             raise InputError(f"worker {worker_id} is not on the approved list")
-        ctx.vault.audit(conn, actor=ctx.who, action="worker.revoke", target=worker_id, detail={})
+        dropped = keyring.drop_routes_to(worker_id)
+        ctx.vault.audit(conn, actor=ctx.who, action="worker.revoke", target=worker_id,
+                        detail={"grants_dropped": dropped})
     return worker_id

@@ -113,3 +113,24 @@ def test_announcing_under_an_approved_id_or_editing_the_list_gets_nothing(place)
     rogue = _live(web, b, "worker-b")
     job_id = _submit(alice, cid, web)
     assert web.route(job_id) is None and rogue.take_job(job_id) is None  # nobody, never a fallback key
+
+
+def test_a_revoked_worker_gets_no_new_grant_and_its_stale_message_ends(place, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sessionlens.jobs import runner
+    from tests.server.conftest import settings
+
+    server, alice, cid, anchor_dir, a, b, web = place
+    worker_a = _live(web, a, "worker-a")
+    worker_approvals.approve(anchor_dir, a.public, "worker-a", "admin")
+    job_id = _submit(alice, cid, web)
+    assert web.route(job_id) == a.id
+    worker_approvals.revoke(anchor_dir, a.id)  # the admin no longer trusts worker-a (it keeps announcing);
+    assert web.drop_routes_to(a.id) == 1  # (as `worker revoke` does) the grant waiting for it goes
+    assert worker_a.take_job(job_id) is None
+    worker_b = _live(web, b, "worker-b")
+    worker_approvals.approve(anchor_dir, b.public, "worker-b", "admin")
+    assert hold_keys(alice.vault, alice.actor.id, web, "web")  # the grant is made again: for worker-b only
+    assert web.route(job_id) == b.id and worker_a.take_job(job_id) is None
+    monkeypatch.setattr(runner, "execute", lambda vault, job_id, worker, *, lease: R.DONE)
+    assert runner.run_once(server.vault.engine, settings(), worker_a, job_id, "worker-a") == ("moved", 0.0)
+    assert runner.run_once(server.vault.engine, settings(), worker_b, job_id, "worker-b") == (R.DONE, 0.0)
