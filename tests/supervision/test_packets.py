@@ -52,11 +52,9 @@ def test_sealed_file_opens_for_its_supervisor_only(world, packet):
     assert b"Quarrington" not in data and b"[Client]" not in data  # encrypted
     assert sv.open_packet_file(world.bob, data)["id"] == pid
     accounts.add_account(world.alice, "erin", Role.SUPERVISOR, "erin-password-12")
-    from sessionlens.services.context import Ctx
-    from sessionlens.vault import accounts as acc
+    from sessionlens.services import vaults
 
-    with world.vault.transaction() as conn:
-        erin = Ctx(world.vault, acc.get(world.vault, conn, "erin"))
+    erin = vaults.login(world.vault, "erin", "erin-password-12")  # her own keys: she acts only once they are unlocked
     with pytest.raises(PermissionDeniedError, match="addressed to another supervisor"):
         sv.open_packet_file(erin, data)
     with pytest.raises(PermissionDeniedError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from sqlalchemy import Connection, func, select
 
-from ..errors import InputError, NotFoundError
+from ..errors import InputError, IntegrityError, NotFoundError
 from ..payloads.services_accounts import AccountShown
 from ..vault import accounts, signing, tenancy
 from ..vault.roles import Role
@@ -13,7 +13,7 @@ from ..vault.models import accounts as accounts_table
 from ..vault.vault import Vault
 from ..vault.models import clients
 from .context import Ctx
-from .permissions import Action, require, unit_of_work
+from .permissions import Action, Refused, require, unit_of_work
 
 
 def _shown(account: accounts.Account) -> AccountShown:
@@ -109,6 +109,10 @@ def supervisor_named(ctx: Ctx, conn: Connection, username: str) -> accounts.Acco
         raise InputError(f"no supervisor account named {username}") from None
     if grantee.role is not Role.SUPERVISOR:
         raise InputError(f"{username} is not a supervisor account")
+    try:  # signed so by an admin, as the actor trusts it
+        signing.check_role(ctx.vault, conn, grantee.id, ctx.actor.id)
+    except IntegrityError as exc:
+        raise Refused(exc, "role.verify", grantee.id) from None
     return grantee
 
 

@@ -27,7 +27,7 @@ from .accounts import supervisor_named
 from .consent import current_consent
 from .headlines import Headline, headline, keep
 from .context import Ctx
-from .permissions import Action, Refused, client_row, require, session_row, share_fields, unit_of_work
+from .permissions import Action, Refused, client_row, require, session_row, share_fields, shared_with, unit_of_work
 from .pipeline import process_transcript, put_record
 
 
@@ -70,7 +70,9 @@ def list_sessions(ctx: Ctx, client_id: str | None = None) -> list[SessionSummary
             q = q.where(sessions.c.id.in_(select(shares.c.session_id).where(shares.c.grantee_id == ctx.actor.id)))
             if client_id is not None:
                 q = q.where(sessions.c.client_id == client_id)
-        out = [_summary(ctx, conn, r) for r in conn.execute(q).all()]
+        # A supervisor's list names only sessions whose share verifies (MAC and signature): a refused one is audited.
+        out = [_summary(ctx, conn, r) for r in conn.execute(q).all()
+               if ctx.role is Role.CLINICIAN or shared_with(ctx, conn, r.id, ctx.actor.id)]
         ctx.vault.audit(conn, actor=ctx.who, action="session.list", target=client_id or "-",
                         detail={"count": len(out)})
     return out

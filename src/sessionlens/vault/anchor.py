@@ -5,7 +5,7 @@
     <anchor dir>/anchor.key                       Ed25519 private key (0600), made with the first anchor
     <anchor dir>/anchor.pub                       its public half (0644): workers check, they do not sign
     <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, accounts,
-                                                   key, sig}
+                                                   roles, signers, key, sig}
 
 Every transaction that appended to the audit chain moves the anchor forward (:func:`advance`), but only
 along the chain: the entries from the anchored head to the new one must link and carry valid MACs, so a

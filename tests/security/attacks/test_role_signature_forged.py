@@ -113,4 +113,20 @@ def test_a_share_moved_to_another_session_in_the_database_is_refused(server, tmp
                      .values(session_id=private, mac=server.vault.row_mac("shares", row.id, values)))
     with pytest.raises((IntegrityError, NotFoundError)):
         analyses.read_analysis(bob, private)
+    with pytest.raises(IntegrityError, match="signature"):  # nor does his list name it
+        sessions.list_sessions(bob)
     assert _refusals(server, "signature")
+
+
+@pytest.mark.postgres
+def test_a_clinician_made_a_supervisor_in_the_database_and_the_anchor_receives_no_share(server, tmp_path) -> None:  # noqa: F811
+    server.vault.settings = settings(audit_anchor_dir=str(tmp_path / "anchor"))
+    alice = server.ctx["alice"]
+    cid = clients.add_client(alice, "Shared Person")["id"]
+    consent.record_consent(alice, cid, ("recording", "analysis", "supervision"))
+    session = sessions.import_session(alice, cid, DEMO.read_bytes(), source="demo.vtt")["id"]
+    _promote(server, "carol", "supervisor")  # carol, a clinician, would then receive alice's shares
+    with pytest.raises(IntegrityError, match="signature"):
+        sessions.share_session(alice, session, "carol")
+    with server.vault.engine.connect() as conn:
+        assert conn.execute(select(shares)).first() is None
