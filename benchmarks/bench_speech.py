@@ -267,7 +267,9 @@ def section(results: list[dict], longs: list[dict]) -> str:
         "speech included). DER: pyannote.metrics, collar 0.25 s, overlap scored, over the .uem region (first",
         "30 s of each clip). Talk-share error: per reference speaker, |reference share - our share| of the",
         "speaking time in points, after pyannote's optimal one-to-one mapping. Each file runs twice: speakers",
-        "detected (auto), and told the reference count (told). See docs/speech.md for what limits each error.\n",
+        "detected (auto), and told the reference count (told). The speech detector is trained on these same",
+        "files, so each file is scored by one trained on the other eleven (leave one file out).",
+        "See docs/speech.md for what limits each error.\n",
         "| model | phone-call WER (≤ 12.3 %) | mixture cpWER | DER mean auto / told | known count honoured | "
         "RTF wall median / CPU |",
         "|---|---|---|---|---|---|",
