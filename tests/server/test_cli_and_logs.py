@@ -13,7 +13,7 @@ import pytest
 from sessionlens.cli import run
 from sessionlens.cli.web_cmds import server_settings
 from sessionlens import logs
-from sessionlens.jobs.worker_identity import KEY_FILE, load_or_create
+from sessionlens.jobs.worker_identity import KEY_FILE, hold, load_or_create
 from sessionlens.services.keyring import load_secret
 from sessionlens.vault import store
 
@@ -37,6 +37,10 @@ def test_worker_refuses_to_start_half_configured(tmp_path, monkeypatch, capsys) 
     key = load_or_create(state)  # what the worker makes at its first start: its own key pair, 0600
     assert stat.S_IMODE((state / KEY_FILE).stat().st_mode) == 0o600 and len(load_secret(state / KEY_FILE)) == 32
     assert load_or_create(state) == key  # a restart keeps the key, so its id and approval
+    held = hold(state)  # another worker is running on this state directory: a second one refuses to share it
+    assert run(["worker", "--state-dir", str(state)]) == 2
+    assert "in use by another running worker" in capsys.readouterr().err
+    held.close()
     os.chmod(state / KEY_FILE, 0o644)
     assert run(["worker", "--state-dir", str(state)]) == 2
     assert "chmod 600" in capsys.readouterr().err

@@ -45,7 +45,7 @@ def worker(
     import os
 
     from ..jobs.runner import job_settings
-    from ..jobs.worker_identity import STATE_ENV, load_or_create
+    from ..jobs.worker_identity import STATE_ENV, hold, load_or_create
     from ..jobs.worker_identity import state_dir as default_state_dir
 
     settings = job_settings(Settings())  # as the web app and the CLI: saved settings where the environment is silent
@@ -54,10 +54,14 @@ def worker(
     if pool not in ("prefork", "solo"):
         raise ConfigError("--pool is prefork or solo")
     os.environ[STATE_ENV] = str((state_dir or default_state_dir(settings, name)).expanduser().resolve())
-    identity = load_or_create(Path(os.environ[STATE_ENV]))  # before the pool forks: every child reads this key
-    typer.echo(f"worker {identity.id}, key fingerprint {identity.fingerprint}; it gets jobs once an admin runs "
-               f"`sessionlens worker approve {identity.id}` (compare the fingerprint)", err=True)
-    _run(settings, identity, concurrency, pool, name)
+    held = hold(Path(os.environ[STATE_ENV]))  # one running worker per state directory (per key pair)
+    try:
+        identity = load_or_create(Path(os.environ[STATE_ENV]))  # before the pool forks: every child reads it
+        typer.echo(f"worker {identity.id}, key fingerprint {identity.fingerprint}; it gets jobs once an admin runs "
+                   f"`sessionlens worker approve {identity.id}` (compare the fingerprint)", err=True)
+        _run(settings, identity, concurrency, pool, name)
+    finally:
+        held.close()
 
 
 def _run(settings: Settings, identity: Any, concurrency: int, pool: str, name: str | None) -> None:

@@ -13,16 +13,20 @@ must be approved again (and the old id should be revoked).
 
 from __future__ import annotations
 
+import fcntl
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..services.keyring import load_secret
 from ..vault import grants, home
 from ..vault.worker_approvals import fingerprint, worker_id
 
 KEY_FILE = "worker.key"
+LOCK_FILE = "worker.lock"
 STATE_ENV = "SESSIONLENS_WORKER_STATE_DIR"
 
 
@@ -64,3 +68,17 @@ def load_or_create(directory: Path) -> Identity:
             os.fsync(f.fileno())
     private = load_secret(path)
     return Identity(private, grants.public_of(private))
+
+
+def hold(directory: Path) -> IO[bytes]:
+    """Claim the state directory for this worker's lifetime (kept open; prefork children inherit it): a second
+    instance pointed at it refuses to start instead of sharing the key pair."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle = open(directory / LOCK_FILE, "ab")  # noqa: SIM115 - held open until the process ends
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ConfigError(f"worker state directory {directory} is in use by another running worker; give each "
+                          "worker its own --state-dir") from None
+    return handle
