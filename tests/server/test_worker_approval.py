@@ -13,15 +13,20 @@ from sqlalchemy import select
 from sessionlens.cli import run
 from sessionlens.errors import InputError, PermissionDeniedError
 from sessionlens.jobs.worker_identity import load_or_create
-from sessionlens.services import vaults, worker_registry, workers
-from sessionlens.services.keyring import RedisKeyring
+from sessionlens.services import clients, consent, server_jobs, vaults, worker_registry, workers
+from sessionlens.services.keyring import NO_WORKER_STEP, ApprovedWorkers, RedisKeyring
 from sessionlens.vault import anchor, store, worker_approvals
 from sessionlens.vault.models import audit_log
 from sessionlens.vault.vault import Vault
 
-from .conftest import PASSPHRASE, REDIS, settings
+from .conftest import DEMO, PASSPHRASE, REDIS, settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+class _NoRunner:
+    def dispatch(self, job_id: str) -> None:  # no worker process here: routing is what is checked
+        pass
 
 
 @pytest.fixture
@@ -49,11 +54,18 @@ def test_the_admin_approves_a_running_worker_and_revokes_it(server, admin, redis
     with pytest.raises(PermissionDeniedError):
         workers.approve_worker(server.ctx["alice"], me.id, keyring=keyring)  # a clinician approves nothing
 
-    keyring.client.set(f"{redis_prefix}:jobroute:j-waiting", me.id)  # a grant sealed to it, not yet taken
-    keyring.client.set(f"{redis_prefix}:jobgrant:j-waiting", f"9999999999|{me.id}|sealed")
+    alice = server.ctx["alice"]
+    cid = clients.add_client(alice, "Jane Example")["id"]
+    consent.record_consent(alice, cid)
+    web = RedisKeyring(REDIS, prefix=redis_prefix)
+    web.recipients = ApprovedWorkers(web.client, redis_prefix, tmp_path / "anchor")
+    job_id = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt", runner=_NoRunner(),
+                                           keyring=web)["id"]
+    assert web.route(job_id) == me.id  # its grant waits for this worker, not taken yet
     assert workers.revoke_worker(admin, me.id, keyring=keyring) == me.id
     assert worker_approvals.approved_keys(tmp_path / "anchor") == {}
-    assert keyring.client.get(f"{redis_prefix}:jobgrant:j-waiting") is None and keyring.route("j-waiting") is None
+    assert web.route(job_id) is None and web.client.get(f"{redis_prefix}:jobgrant:{job_id}") is None
+    assert server_jobs.job_status(alice, job_id)["step"] == NO_WORKER_STEP  # the sweep seals it for another
     with pytest.raises(InputError, match="not on the approved list"):
         workers.revoke_worker(admin, me.id, keyring=keyring)
     with server.vault.transaction() as conn:

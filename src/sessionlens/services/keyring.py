@@ -40,6 +40,7 @@ from ..vault.vault import Vault
 from . import worker_registry
 
 ROUTE_TTL = 24 * 3600  # how long a job remembers its worker (sticky routing across sign-ins)
+NO_WORKER_STEP = "waiting for an approved worker to start"  # the job column holds 64 characters
 
 DEFAULT_TTL = 8 * 3600
 
@@ -323,15 +324,17 @@ class RedisKeyring:
         routed = self.route(job_id)
         return routed is not None and self.worker_id is not None and routed != self.worker_id
 
-    def drop_routes_to(self, wid: str) -> int:
+    def drop_routes_to(self, wid: str) -> list[str]:
         """A revoked worker: the grants sealed to it that it has not taken go (with their routes), so it takes
-        none of them; their jobs are sealed anew for another worker (the web's sweep, or a sign-in)."""
-        dropped = 0
+        none of them. Returns those jobs (the caller marks them waiting for a worker: the web's sweep or a
+        sign-in seals them anew for another)."""
+        dropped = []
         for key in self.client.scan_iter(match=f"{self.prefix}:jobroute:*", count=500):
             if self.client.get(key) == wid.encode():
                 job_id = key.decode().rsplit(":", 1)[-1]
-                self.client.delete(self._job_key(job_id), self._route_key(job_id), self._sent_key(job_id))
-                dropped += 1
+                if self.client.delete(self._job_key(job_id)):
+                    dropped.append(job_id)
+                self.client.delete(self._route_key(job_id), self._sent_key(job_id))
         return dropped
 
     def claim_dispatch(self, job_id: str, wid: str) -> bool:
@@ -396,16 +399,18 @@ def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl:
 
 
 def route_waiting(vault: Vault, account_id: str, keyring: Keyring) -> int:
-    """A signed-in account's unfinished jobs that no worker holds yet (none approved was running when they
-    were approved) get their grant and go to a worker as soon as one runs; the web's sweep calls this.
-    Only on a practice server (grants sealed to approved workers); returns how many were routed."""
+    """A signed-in account's jobs that wait for a worker (none approved was running when they were approved, or
+    theirs was revoked: state waiting, step :data:`NO_WORKER_STEP`) get their grant and go to a worker as soon
+    as one runs; the web's sweep calls this. Only jobs the web itself marked so: a route deleted in Redis
+    does not make the sweep re-seal a job. Practice server only; returns how many were routed."""
     if not isinstance(getattr(keyring, "recipients", None), ApprovedWorkers):
         return 0
     if vault.account_kek(account_id) is None and not vault.has_vault_kek:
         return 0
     with vault.transaction() as conn:
-        active = [j.id for j in job_rows.for_owner(conn, account_id, 1000) if j.state in job_rows.ACTIVE]
-    unrouted = [j for j in active if keyring.route(j) is None]
+        marked = [j.id for j in job_rows.for_owner(conn, account_id, 1000)
+                  if j.state == job_rows.WAITING and j.step == NO_WORKER_STEP]
+    unrouted = [j for j in marked if keyring.route(j) is None]
     if not unrouted or not cast(ApprovedWorkers, cast(RedisKeyring, keyring).recipients).anyone_live():
         return 0
     expires = int(time.time()) + int(vault.settings.job_grant_ttl_seconds)

@@ -17,12 +17,11 @@ from ..vault import job_rows as R
 from ..vault.vault import Vault
 from .consent import consented
 from .context import Ctx
-from .keyring import Keyring, hold_keys
+from .keyring import NO_WORKER_STEP, Keyring, hold_keys
 from .permissions import Action, Refused, client_row, require, session_row, unit_of_work
 from .pipeline import transcript_input
 
 JOB_KEYS_TTL = 24 * 3600  # an approved job keeps its keys at most this long; later it waits for a sign-in
-NO_WORKER_STEP = "waiting for an approved worker to start"  # the job column holds 64 characters
 
 
 class JobRunner(Protocol):

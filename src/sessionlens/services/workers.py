@@ -12,10 +12,11 @@ from typing import cast
 
 from ..errors import InputError
 from ..payloads.services_workers import WorkerShown
+from ..vault import job_rows as R
 from ..vault import worker_approvals
 from . import worker_registry
 from .context import Ctx
-from .keyring import RedisKeyring
+from .keyring import NO_WORKER_STEP, RedisKeyring
 from .permissions import Action, require, unit_of_work
 
 
@@ -65,6 +66,8 @@ def revoke_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> str:
         if not worker_approvals.revoke(_anchor_dir(ctx), worker_id):
             raise InputError(f"worker {worker_id} is not on the approved list")
         dropped = keyring.drop_routes_to(worker_id)
+        for job_id in dropped:  # the web's sweep seals them for another worker while their clinician is in
+            R.set_state(conn, job_id, R.WAITING, step=NO_WORKER_STEP, release=False)
         ctx.vault.audit(conn, actor=ctx.who, action="worker.revoke", target=worker_id,
-                        detail={"grants_dropped": dropped})
+                        detail={"grants_dropped": len(dropped)})
     return worker_id
