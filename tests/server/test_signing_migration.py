@@ -16,7 +16,7 @@ from sessionlens.services import accounts as account_svc
 from sessionlens.services import analyses, clients, consent, sessions, vaults
 from sessionlens.vault import signing, store
 from sessionlens.vault.models import accounts, audit_log, shares, signing_keys
-from tests.server.conftest import DEMO, _derive_once, pg_url, server, server_template, settings  # noqa: F401
+from tests.server.conftest import DEMO, PASSWORDS, _derive_once, pg_url, server, server_template, settings  # noqa: F401
 
 
 def _as_before_0050(server) -> None:  # type: ignore[no-untyped-def]
@@ -87,3 +87,20 @@ def test_role_changes_are_signed_by_the_admin_who_made_them(server, server_templ
         conn.execute(update(accounts).where(accounts.c.username == "carol").values(disabled=1))  # not re-signed
         with pytest.raises(IntegrityError, match="badly signed"):
             signing.check_role(server.vault, conn, rows["carol"].id, owner.actor.id)
+
+
+@pytest.mark.postgres
+def test_an_older_copy_of_the_sealed_state_reopens_nothing(server, tmp_path) -> None:  # noqa: F811
+    """An insider keeps bob's sealed signing state from before his first sign-in (not yet strict), puts it back
+    later and strips his role row's signature (as after rewriting it): with a root, every row must be signed."""
+    server.vault.settings = settings(audit_anchor_dir=str(tmp_path / "anchor"))
+    with server.vault.engine.connect() as conn:
+        bob_id = conn.execute(select(accounts.c.id).where(accounts.c.username == "bob")).scalar_one()
+        before = conn.execute(select(signing_keys.c.private_sealed).where(signing_keys.c.account_id == bob_id)).scalar()
+    server.sign_in("bob")
+    with store.transaction(server.vault.engine) as conn:
+        assert signing.held(server.vault, conn, bob_id).strict
+        conn.execute(update(signing_keys).where(signing_keys.c.account_id == bob_id).values(private_sealed=before))
+        conn.execute(update(accounts).where(accounts.c.id == bob_id).values(role_sig=None))
+    with pytest.raises(IntegrityError, match="no signature"):
+        vaults.login(server.vault, "bob", PASSWORDS["bob"])

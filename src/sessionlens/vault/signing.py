@@ -7,8 +7,9 @@ the private half sealed under the account KEK (the owner's under the vault KEK) 
 
 * the **root**: the owner's signing public key as the account first saw it (at creation, else at its
   first sign-in after this release), and
-* **strict**: set once the account's own role verified, from then on it accepts no unsigned role row;
-  **strict shares**: set once every share granted to it was signed, from then on no unsigned share.
+* **strict**: set once the account's own role verified; from then on it signs no row left unsigned (the
+  migration is over for it). An account with a root accepts no unsigned role row at all;
+  **strict shares**: set once every share granted to it verified, from then on no unsigned share.
 
 A role assignment is signed by the admin or owner who set it and binds the subject's own signing key, so
 an admin's signature counts only through a chain of signed assignments up to the owner's self-signed one;
@@ -276,8 +277,11 @@ def check_chain(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root
 def check_role(vault: Vault, conn: Connection, account_id: str, verifier_id: str) -> None:
     """Check ``account_id``'s role as ``verifier_id`` (who must be signed in here) trusts it.
 
-    No root (an account without its own keys, or one made before signing keys whose owner had none) or an
-    unsigned row while the verifier is not strict yet: nothing more is checked here (the anchor pins are).
+    No root (an account without its own keys, or one that got its key before the owner had one): nothing
+    more is checked here (the anchor pins are). With a root every row must be signed: the owner signed every
+    row there was when its own key was made (vault/signing_sign_in.py), and the app signs each change since.
+    Deriving this from the root, not from a flag, leaves an insider no older, laxer copy of the sealed state
+    to roll back to (unless the account got its key before the owner had one).
     """
     h = held(vault, conn, verifier_id)
     row = _account(conn, account_id)
@@ -285,7 +289,7 @@ def check_role(vault: Vault, conn: Connection, account_id: str, verifier_id: str
         # A process where accounts sign in, but not this one (signed out, or refused): nothing it does counts.
         # A worker on a job grant holds no account's keys: the job was queued by a checked sign-in.
         raise _refuse(f"{verifier_id} (account role)", "cannot be checked: its keys are not unlocked here")
-    if h is None or h.root is None or (row.role_sig is None and not h.strict):
+    if h is None or h.root is None:
         return
     check_chain(vault, conn, row, h.root)
 

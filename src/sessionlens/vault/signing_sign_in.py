@@ -7,8 +7,8 @@
    re-signs (binding the key it has now) a validly signed row made before its subject had a key; a
    clinician signs the unsigned shares it granted on clients it owns. Not once the account is strict:
    from then on an unsigned row is an attack, not a row from before.
-4. Its own role is checked against its root; once it verifies the account is strict (no unsigned role
-   row accepted any more); once every share granted to it is signed, strict for shares too.
+4. Its own role is checked against its root (refused unless it verifies); the account is then strict (it
+   signs nothing left unsigned any more); once every share granted to it verifies, strict for shares too.
 """
 
 from __future__ import annotations
@@ -59,9 +59,8 @@ def at_sign_in(vault: Vault, conn: Connection, account_id: str) -> SignedIn:
 
 
 def _checked_flags(vault: Vault, conn: Connection, me: Row[*tuple[Any, ...]], root: bytes, flags: int) -> int:
-    if me.role_sig is not None or flags & signing.STRICT_ROLES:
-        signing.check_chain(vault, conn, me, root)  # IntegrityError: refused
-        flags |= signing.STRICT_ROLES
+    signing.check_chain(vault, conn, me, root)  # with a root every row is signed (signing.check_role); else refused
+    flags |= signing.STRICT_ROLES
     if flags & signing.STRICT_ROLES and all(_share_verifies(vault, conn, s, root) for s in
                                              conn.execute(select(shares).where(shares.c.grantee_id == me.id))):
         flags |= signing.STRICT_SHARES
