@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,11 +69,7 @@ def _checked_flags(vault: Vault, conn: Connection, me: Row[*tuple[Any, ...]], ro
 
 
 def _share_verifies(vault: Vault, conn: Connection, share: Row[*tuple[Any, ...]], root: bytes) -> bool:
-    try:
-        signing.verify_share(vault, conn, share, root)
-    except IntegrityError:
-        return False
-    return True
+    return _holds(signing.verify_share, vault, conn, share, root)
 
 
 def _row(conn: Connection, account_id: str) -> Row[*tuple[Any, ...]]:
@@ -85,8 +82,14 @@ def _stale(conn: Connection, row: Row[*tuple[Any, ...]]) -> bool:
 
 
 def _verifies(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root: bytes) -> bool:
+    return _holds(signing.check_chain, vault, conn, row, root)
+
+
+def _holds(check: Callable[[Vault, Connection, Row[*tuple[Any, ...]], bytes], object], vault: Vault,
+           conn: Connection, row: Row[*tuple[Any, ...]], root: bytes) -> bool:
+    """Whether a signature check passes (it raises IntegrityError when it does not)."""
     try:
-        signing.check_chain(vault, conn, row, root)
+        check(vault, conn, row, root)
     except IntegrityError:
         return False
     return True

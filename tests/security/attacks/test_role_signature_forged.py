@@ -95,12 +95,18 @@ def test_a_supervisor_promoted_to_admin_in_the_database_and_the_anchor_is_refuse
     assert _refusals(server, "signature")
 
 
-@pytest.mark.postgres
-def test_a_share_moved_to_another_session_in_the_database_is_refused(server, tmp_path) -> None:  # noqa: F811
+def _alice_with_a_client(server, tmp_path):  # type: ignore[no-untyped-def]
+    """Alice, signed in, with a client who consented to supervision; the anchor in this test's directory."""
     server.vault.settings = settings(audit_anchor_dir=str(tmp_path / "anchor"))
     alice = server.ctx["alice"]
     cid = clients.add_client(alice, "Shared Person")["id"]
     consent.record_consent(alice, cid, ("recording", "analysis", "supervision"))
+    return alice, cid
+
+
+@pytest.mark.postgres
+def test_a_share_moved_to_another_session_in_the_database_is_refused(server, tmp_path) -> None:  # noqa: F811
+    alice, cid = _alice_with_a_client(server, tmp_path)
     shared = sessions.import_session(alice, cid, DEMO.read_bytes(), source="demo.vtt")["id"]
     private = sessions.import_session(alice, cid, DEMO.read_bytes(), source="demo.vtt")["id"]
     sessions.share_session(alice, shared, "bob")
@@ -120,10 +126,7 @@ def test_a_share_moved_to_another_session_in_the_database_is_refused(server, tmp
 
 @pytest.mark.postgres
 def test_a_clinician_made_a_supervisor_in_the_database_and_the_anchor_receives_no_share(server, tmp_path) -> None:  # noqa: F811
-    server.vault.settings = settings(audit_anchor_dir=str(tmp_path / "anchor"))
-    alice = server.ctx["alice"]
-    cid = clients.add_client(alice, "Shared Person")["id"]
-    consent.record_consent(alice, cid, ("recording", "analysis", "supervision"))
+    alice, cid = _alice_with_a_client(server, tmp_path)
     session = sessions.import_session(alice, cid, DEMO.read_bytes(), source="demo.vtt")["id"]
     _promote(server, "carol", "supervisor")  # carol, a clinician, would then receive alice's shares
     with pytest.raises(IntegrityError, match="signature"):
