@@ -20,6 +20,7 @@ from sqlalchemy.engine import Row
 
 from ..errors import IntegrityError, NotFoundError, PermissionDeniedError, SessionlensError
 from ..vault import signing
+from ..vault.audit_batch import deferred
 from ..vault.roles import Role
 from ..vault.models import client_keys, clients, sessions, shares
 from ..vault.vault import acting_as
@@ -177,11 +178,17 @@ def shared_with(ctx: Ctx, conn: Connection, session_id: str, account_id: str) ->
 
 def _signed_role(ctx: Ctx, conn: Connection) -> None:
     """The actor's role row is the one its admin signed (checked on every unit of work, not only at sign-in:
-    a row rewritten while the account is signed in is refused at its next action)."""
+    a row rewritten while the account is signed in is refused at its next request). Within one read request
+    it is checked once: a page makes several units of work, and each check costs ~5 queries on PostgreSQL."""
+    request = deferred()
+    if request is not None and ctx.actor.id in request.roles_checked:
+        return
     try:
         signing.check_role(ctx.vault, conn, ctx.actor.id, ctx.actor.id)
     except IntegrityError as exc:
         raise Refused(exc, "role.verify", ctx.actor.id) from None
+    if request is not None:
+        request.roles_checked.add(ctx.actor.id)
 
 
 def _why(error: SessionlensError) -> dict[str, str]:

@@ -47,6 +47,9 @@ class Collector:
 
     vault: Any = None
     events: list[Event] = field(default_factory=list)
+    # Accounts whose signed role this read request already verified: services.permissions checks the role
+    # at the request's first unit of work, not again at each of the next ones (a few milliseconds apart).
+    roles_checked: set[str] = field(default_factory=set)
 
     def add(self, vault: Vault, *, actor: str, action: str, target: str,
             detail: Mapping[str, Any] | None = None) -> Entry:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -240,10 +241,18 @@ def _refuse(record: str, why: str) -> IntegrityError:
 
 
 def _verify(public: bytes, sig: bytes, body: bytes, record: str) -> None:
+    if not _signature_holds(public, sig, body):
+        raise _refuse(record, "is badly signed")
+
+
+@lru_cache(maxsize=4096)
+def _signature_holds(public: bytes, sig: bytes, body: bytes) -> bool:
+    """Ed25519 verification, remembered: a pure function of its three inputs, asked on every unit of work."""
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(sig, body)
     except (InvalidSignature, ValueError):
-        raise _refuse(record, "is badly signed") from None
+        return False
+    return True
 
 
 def _account(conn: Connection, account_id: str) -> Row[*tuple[Any, ...]]:
