@@ -160,17 +160,23 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
 
 
 def _key_beside(path: Path) -> Ed25519PublicKey:
-    """``anchor.pub`` (what a worker may read), else the public half of ``anchor.key``."""
-    public = path.parent / PUBLIC_FILE
+    key = public_key(path.parent)
+    if key is None:
+        raise IntegrityError(f"record {path.name} (audit anchor) has no anchor key beside it")
+    return key
+
+
+def public_key(directory: Path) -> Ed25519PublicKey | None:
+    """The anchor key's public half: ``anchor.pub`` (what a worker may read), else from ``anchor.key``; None
+    when the directory has neither. IntegrityError if ``anchor.pub`` is damaged."""
+    public = directory / PUBLIC_FILE
     if public.exists():
         try:
             return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public.read_text(encoding="utf-8").strip()))
         except ValueError:
             raise IntegrityError(f"record {PUBLIC_FILE} (audit anchor public key) is damaged") from None
-    key = signing_key(path.parent, create=False)
-    if key is None:
-        raise IntegrityError(f"record {path.name} (audit anchor) has no anchor key beside it")
-    return key.public_key()
+    key = signing_key(directory, create=False)
+    return None if key is None else key.public_key()
 
 
 class Unavailable(Exception):
@@ -188,16 +194,21 @@ def write(path: Path, a: Anchor, copy: str = "") -> None:
         raise Unavailable(f"no anchor key in {path.parent}")
     public = _public_hex(key)
     body = _body(a, public)
+    write_signed(path, body, key, 0o600)
+    if copy:
+        append_copy(Path(copy), a, key)
+
+
+def write_signed(path: Path, body: bytes, key: Ed25519PrivateKey, mode: int) -> None:
+    """``body`` (canonical JSON) with its signature, written atomically: temporary file, fsync, rename."""
     doc = {**json.loads(body), "sig": base64.b64encode(key.sign(body)).decode()}
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(json.dumps(doc, sort_keys=True, indent=1))
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    if copy:
-        append_copy(Path(copy), a, key)
 
 
 @contextmanager

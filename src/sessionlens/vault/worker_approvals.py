@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TypedDict
 
@@ -47,7 +46,7 @@ def worker_id(public: bytes) -> str:
 
 def fingerprint(public: bytes) -> str:
     """What the admin compares with the line the worker printed at start: SHA-256 of the key, hex."""
-    return hashlib.sha256(public).hexdigest()
+    return anchor.fingerprint(public)
 
 
 def directory(settings: Settings) -> Path:
@@ -63,16 +62,10 @@ def _body(approved: dict[str, Approval], public_hex: str) -> bytes:
 
 
 def _anchor_public(anchor_dir: Path) -> Ed25519PublicKey:
-    pub = anchor_dir / anchor.PUBLIC_FILE
-    try:
-        if pub.exists():
-            return Ed25519PublicKey.from_public_bytes(bytes.fromhex(pub.read_text(encoding="utf-8").strip()))
-    except ValueError:
-        raise IntegrityError(f"record {anchor.PUBLIC_FILE} (audit anchor public key) is damaged") from None
-    key = anchor.signing_key(anchor_dir, create=False)
+    key = anchor.public_key(anchor_dir)
     if key is None:
         raise ConfigError(f"no audit anchor key in {anchor_dir}: approve workers where the web server runs")
-    return key.public_key()
+    return key
 
 
 def read(anchor_dir: Path) -> dict[str, Approval]:
@@ -104,14 +97,7 @@ def _write(anchor_dir: Path, approved: dict[str, Approval]) -> None:
     if key is None:
         raise ConfigError(f"no audit anchor key in {anchor_dir}: approve workers where the web server runs")
     body = _body(approved, key.public_key().public_bytes_raw().hex())
-    doc = {**json.loads(body), "sig": base64.b64encode(key.sign(body)).decode()}
-    tmp = anchor_dir / (FILE + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # public data; workers need not read it
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(json.dumps(doc, sort_keys=True, indent=1))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, anchor_dir / FILE)
+    anchor.write_signed(anchor_dir / FILE, body, key, 0o644)  # public data; workers need not read it
 
 
 def approve(anchor_dir: Path, public: bytes, name: str, by: str) -> str:
