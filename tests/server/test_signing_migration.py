@@ -92,7 +92,8 @@ def test_role_changes_are_signed_by_the_admin_who_made_them(server, server_templ
 @pytest.mark.postgres
 def test_an_older_copy_of_the_sealed_state_reopens_nothing(server, tmp_path) -> None:  # noqa: F811
     """An insider keeps bob's sealed signing state from before his first sign-in (not yet strict), puts it back
-    later and strips his role row's signature (as after rewriting it): with a root, every row must be signed."""
+    later and strips his role row's signature (as after rewriting it): the anchor pins a newer state; and where
+    no anchor is readable, with a root every row must be signed."""
     server.vault.settings = settings(audit_anchor_dir=str(tmp_path / "anchor"))
     with server.vault.engine.connect() as conn:
         bob_id = conn.execute(select(accounts.c.id).where(accounts.c.username == "bob")).scalar_one()
@@ -102,5 +103,8 @@ def test_an_older_copy_of_the_sealed_state_reopens_nothing(server, tmp_path) -> 
         assert signing.held(server.vault, conn, bob_id).strict
         conn.execute(update(signing_keys).where(signing_keys.c.account_id == bob_id).values(private_sealed=before))
         conn.execute(update(accounts).where(accounts.c.id == bob_id).values(role_sig=None))
+    with pytest.raises(IntegrityError, match="older copy"):
+        vaults.login(server.vault, "bob", PASSWORDS["bob"])
+    server.vault.anchor_path.unlink()
     with pytest.raises(IntegrityError, match="no signature"):
         vaults.login(server.vault, "bob", PASSWORDS["bob"])

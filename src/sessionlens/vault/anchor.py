@@ -5,7 +5,7 @@
     <anchor dir>/anchor.key                       Ed25519 private key (0600), made with the first anchor
     <anchor dir>/anchor.pub                       its public half (0644): workers check, they do not sign
     <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, accounts,
-                                                   roles, signers, key, sig}
+                                                   roles, signers, states, key, sig}
 
 Every transaction that appended to the audit chain moves the anchor forward (:func:`advance`), but only
 along the chain: the entries from the anchored head to the new one must link and carry valid MACs, so a
@@ -54,6 +54,7 @@ FORMAT = 1
 KEY_FILE = "anchor.key"
 PUBLIC_FILE = "anchor.pub"
 SHRED_ACTIONS = frozenset({"client.shred"})
+STATE_PINS = "sessionlens.signing_state_pins"  # conn.info: account id -> (version, hash) to pin after the commit
 log = logging.getLogger("sessionlens.anchor")
 
 
@@ -69,6 +70,7 @@ class Anchor:
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its public key
     roles: dict[str, str] = field(default_factory=dict)  # account id -> "role" or "role+owner", as the app set it
     signers: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its Ed25519 signing key
+    states: dict[str, str] = field(default_factory=dict)  # account id -> "version:sha256" of its sealed signing state
 
     @property
     def head(self) -> audit.Head:
@@ -134,7 +136,7 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 def _body(a: Anchor, public_hex: str) -> bytes:
     doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
-    for optional in ("accounts", "roles", "signers"):  # absent when empty: anchors written before them still verify
+    for optional in ("accounts", "roles", "signers", "states"):  # absent when empty: anchors written before them still verify
         if not doc[optional]:
             doc.pop(optional)
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
@@ -150,7 +152,7 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
         sig = base64.b64decode(doc.pop("sig"))
         a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
                    tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})),
-                   dict(doc.get("roles", {})), dict(doc.get("signers", {})))
+                   dict(doc.get("roles", {})), dict(doc.get("signers", {})), dict(doc.get("states", {})))
         key.verify(sig, _body(a, str(doc["key"])))
         if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
             raise InvalidSignature
@@ -420,6 +422,30 @@ def pin_roles(vault: Vault, pins: dict[str, str]) -> None:
         log.warning("roles not pinned by this process: %s", type(exc).__name__)
 
 
+def state_pin(a: Anchor | None, account_id: str) -> tuple[int, str] | None:
+    """(version, sha256 hex) of the account's latest sealed signing state this anchor saw, if any."""
+    found = a.states.get(account_id) if a is not None else None
+    if not found:
+        return None
+    version, _, digest = found.partition(":")
+    return int(version), digest
+
+
+def pin_states(vault: Vault, pins: dict[str, tuple[int, str]]) -> None:
+    """Record the sealed signing states just committed (vault/signing.py). A pin only moves forward: a lower
+    version never replaces a higher one, so an older copy put back in the database is never pinned."""
+    path = vault.anchor_path
+    try:
+        with locked(path):
+            current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
+            newer = {k: f"{v}:{d}" for k, (v, d) in pins.items()
+                     if (state_pin(current, k) or (-1, ""))[0] < v}
+            if newer:
+                write(path, replace(current, states={**current.states, **newer}), vault.settings.audit_anchor_copy)
+    except (Unavailable, OSError) as exc:  # a worker pins nothing (it holds no account's signing state)
+        log.warning("signing states not pinned by this process: %s", type(exc).__name__)
+
+
 def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict | None:
     """None if the stored chain extends the anchor; else the failing verdict."""
     if a is None:
@@ -433,7 +459,8 @@ def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict |
 
 def restart(vault: Vault, shreds: tuple[ShredMark, ...], restore: RestoreMark) -> Anchor:
     """After a restore (an operator holding the anchor key): the anchor restarts at the restored chain's head,
-    keeping every shred it knew (a later restore of an even older backup must shred them again)."""
+    keeping every shred it knew (a later restore of an even older backup must shred them again). The signing
+    state pins restart too: the restored states are older by design, and are pinned as first seen."""
     with vault.engine.connect() as conn:
         head, pin = _stored_head(conn, vault.integrity_keys[0]), _escrow_pin(conn)
     return _rebase(vault.anchor_path, vault.vault_id, head, shreds=shreds, escrow=pin, restore=restore,

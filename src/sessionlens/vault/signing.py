@@ -9,7 +9,10 @@ the private half sealed under the account KEK (the owner's under the vault KEK) 
   first sign-in after this release), and
 * **strict**: set once the account's own role verified; from then on it signs no row left unsigned (the
   migration is over for it). An account with a root accepts no unsigned role row at all;
-  **strict shares**: set once every share granted to it verified, from then on no unsigned share.
+  **strict shares**: set once every share granted to it verified, from then on no unsigned share;
+* a **version**, raised by every re-seal. The anchor (outside the database, signed with a key no account
+  holds) pins each account's latest (version, SHA-256 of the sealed bytes); an older copy put back in the
+  database (it opens: same KEK) is refused (:func:`held`), so none of the above can be rolled back.
 
 A role assignment is signed by the admin or owner who set it and binds the subject's own signing key, so
 an admin's signature counts only through a chain of signed assignments up to the owner's self-signed one;
@@ -20,6 +23,7 @@ gives a chain that does not end at it.
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +48,7 @@ SHARE_DOMAIN = "sessionlens/share-grant/v1"
 SHARE_SCOPE = "session:read"  # what a share lets the supervisor do; no expiry: a share lasts until unshared
 MAX_CHAIN = 8
 STRICT_ROLES, STRICT_SHARES = 1, 2
+_VERSION = struct.Struct(">Q")  # the sealed state's version, after the flags (states sealed before it: version 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,7 @@ class Held:
     private: Ed25519PrivateKey
     root: bytes | None  # the owner's signing public key this account trusts
     flags: int  # STRICT_ROLES | STRICT_SHARES
+    version: int = 0  # raised by every re-seal; the anchor pins the latest
 
     @property
     def strict(self) -> bool:
@@ -104,22 +110,37 @@ def _sealing_key(vault: Vault, conn: Connection, account_id: str) -> tuple[bytes
 
 
 def _seal(key: bytes, key_id: str, account_id: str, private: Ed25519PrivateKey, root: bytes | None,
-          flags: int) -> bytes:
-    body = private.private_bytes_raw() + (root or b"") + bytes([flags])
+          flags: int, version: int) -> bytes:
+    body = private.private_bytes_raw() + (root or b"") + bytes([flags]) + _VERSION.pack(version)
     return crypto.seal(key, body, key_id=key_id, key_version=1, record_id=f"skey:{account_id}")
 
 
 def _unseal(key: bytes, key_id: str, account_id: str, sealed: bytes) -> Held:
     body = crypto.open_sealed(key, sealed, key_id=key_id, key_version=1, record_id=f"skey:{account_id}")
+    version = 0
+    if len(body) in (41, 73):  # key, [root], flags, version
+        version, body = _VERSION.unpack(body[-8:])[0], body[:-8]
     root = body[32:64] if len(body) == 65 else None
-    return Held(Ed25519PrivateKey.from_private_bytes(body[:32]), root, body[-1])
+    return Held(Ed25519PrivateKey.from_private_bytes(body[:32]), root, body[-1], version)
+
+
+def state_digest(sealed: bytes) -> str:
+    return hashlib.sha256(sealed).hexdigest()
+
+
+def _pin_after_commit(conn: Connection, account_id: str, version: int, sealed: bytes) -> None:
+    """The anchor pins this state once the transaction commits (vault.Vault.transaction; only forward)."""
+    pins: dict[str, tuple[int, str]] = conn.info.setdefault(anchor.STATE_PINS, {})
+    if pins.get(account_id, (-1, ""))[0] < version:
+        pins[account_id] = (version, state_digest(sealed))
 
 
 def new_key_values(kek: bytes, account_id: str, root: bytes | None) -> dict[str, Any]:
-    """A ``signing_keys`` row for an account whose KEK is ``kek`` (made with its key hierarchy)."""
+    """A ``signing_keys`` row for an account whose KEK is ``kek`` (made with its key hierarchy). Version 1:
+    the first state there is; it is pinned when first seen."""
     private = Ed25519PrivateKey.generate()
     return {"account_id": account_id, "public_key": raw_public(private), "created_at": now_iso(),
-            "private_sealed": _seal(kek, f"akek:{account_id}", account_id, private, root, 0)}
+            "private_sealed": _seal(kek, f"akek:{account_id}", account_id, private, root, 0, 1)}
 
 
 def owner_root(vault: Vault, conn: Connection) -> bytes | None:
@@ -129,15 +150,36 @@ def owner_root(vault: Vault, conn: Connection) -> bytes | None:
 
 
 def held(vault: Vault, conn: Connection, account_id: str) -> Held | None:
-    """The account's private key, root and mode, if this process holds the key that seals them."""
-    row = conn.execute(select(signing_keys).where(signing_keys.c.account_id == account_id)).first()
+    """The account's private key, root and mode, if this process holds the key that seals them.
+    IntegrityError if the sealed state is older than the one the anchor pins (a copy put back)."""
+    loaded = _load(vault, conn, account_id)
+    return None if loaded is None else loaded[0]
+
+
+def _load(vault: Vault, conn: Connection, account_id: str) -> tuple[Held, bytes, tuple[bytes, str]] | None:
+    row = conn.execute(select(signing_keys.c.private_sealed).where(signing_keys.c.account_id == account_id)).first()
     sealing = None if row is None else _sealing_key(vault, conn, account_id)
     if sealing is None or row is None:
         return None
+    sealed = bytes(row.private_sealed)
     try:
-        return _unseal(*sealing, account_id, bytes(row.private_sealed))
+        h = _unseal(*sealing, account_id, sealed)
     except IntegrityError:
         raise IntegrityError(f"record {account_id} (signing key) failed authentication; it was altered") from None
+    _check_fresh(vault, conn, account_id, h.version, sealed)
+    return h, sealed, sealing
+
+
+def _check_fresh(vault: Vault, conn: Connection, account_id: str, version: int, sealed: bytes) -> None:
+    """The state is the one the anchor pins, or newer (the anchor is written after the commit and may lag:
+    then it is pinned now). With no anchor readable here nothing is checked (see docs/security.md)."""
+    pin = anchor.state_pin(vault.read_anchor(), account_id)
+    if pin is not None and pin[1] == state_digest(sealed):
+        return
+    if pin is not None and version <= pin[0]:
+        raise IntegrityError(f"record {account_id} (signing state) is version {version}, not version {pin[0]} "
+                             "pinned outside the database; an older copy was put back")
+    _pin_after_commit(conn, account_id, version, sealed)
 
 
 def ensure_key(vault: Vault, conn: Connection, account_id: str) -> bool:
@@ -149,28 +191,41 @@ def ensure_key(vault: Vault, conn: Connection, account_id: str) -> bool:
     private = Ed25519PrivateKey.generate()
     is_owner = bool(conn.execute(select(accounts.c.is_owner).where(accounts.c.id == account_id)).scalar())
     root = raw_public(private) if is_owner else owner_root(vault, conn)
+    sealed = _seal(*sealing, account_id, private, root, 0, 1)
     conn.execute(insert(signing_keys).values(account_id=account_id, public_key=raw_public(private),
-                                             created_at=now_iso(),
-                                             private_sealed=_seal(*sealing, account_id, private, root, 0)))
+                                             created_at=now_iso(), private_sealed=sealed))
+    _pin_after_commit(conn, account_id, 1, sealed)
     return True
 
 
 def update_state(vault: Vault, conn: Connection, account_id: str, *, root: bytes | None, flags: int) -> None:
-    h, sealing = held(vault, conn, account_id), _sealing_key(vault, conn, account_id)
-    if h is None or sealing is None:
-        return
-    conn.execute(update(signing_keys).where(signing_keys.c.account_id == account_id)
-                 .values(private_sealed=_seal(*sealing, account_id, h.private, root, flags)))
+    loaded = _load(vault, conn, account_id)
+    if loaded is not None:
+        h, sealed, sealing = loaded
+        _replace_state(conn, account_id, sealed, _seal(*sealing, account_id, h.private, root, flags, h.version + 1),
+                       h.version + 1)
 
 
 def reseal(conn: Connection, account_id: str, old: bytes, new: bytes) -> None:
-    """The account's KEK changed: its signing key, root and mode follow."""
+    """The account's KEK changed: its signing key, root and mode follow (one version on; a copy put back
+    before this, re-sealed here, stays below the anchor's pin and is refused at its next use)."""
     row = conn.execute(select(signing_keys.c.private_sealed).where(signing_keys.c.account_id == account_id)).first()
     if row is None:
         return
-    h = _unseal(old, f"akek:{account_id}", account_id, bytes(row.private_sealed))
-    conn.execute(update(signing_keys).where(signing_keys.c.account_id == account_id)
-                 .values(private_sealed=_seal(new, f"akek:{account_id}", account_id, h.private, h.root, h.flags)))
+    sealed = bytes(row.private_sealed)
+    h = _unseal(old, f"akek:{account_id}", account_id, sealed)
+    _replace_state(conn, account_id, sealed,
+                   _seal(new, f"akek:{account_id}", account_id, h.private, h.root, h.flags, h.version + 1), h.version + 1)
+
+
+def _replace_state(conn: Connection, account_id: str, old: bytes, new: bytes, version: int) -> None:
+    """Compare-and-set: each version is sealed once, so two states never share a version (a sign-in racing
+    another of the same account leaves the state the other wrote; the flags are derived again next time)."""
+    done = conn.execute(update(signing_keys).where(signing_keys.c.account_id == account_id,
+                                                   signing_keys.c.private_sealed == old)
+                        .values(private_sealed=new))
+    if done.rowcount == 1:
+        _pin_after_commit(conn, account_id, version, new)
 
 
 def replace_public_key(conn: Connection, account_id: str, public: bytes) -> None:

@@ -203,10 +203,12 @@ class Vault:
             with store.transaction(self.engine) as conn:
                 conn.info.pop(audit.APPENDED, None)
                 conn.info.pop(ROLE_PINS, None)
+                conn.info.pop(anchor.STATE_PINS, None)
                 yield conn
                 if conn.info.pop(audit.APPENDED, False):
                     _APPENDED.set(True)
                 pins = conn.info.pop(ROLE_PINS, None)
+                states = conn.info.pop(anchor.STATE_PINS, None)
         finally:
             _DEPTH.reset(depth)
         if _DEPTH.get() == 0 and _APPENDED.get():
@@ -214,6 +216,8 @@ class Vault:
             anchor.advance(self)
         if pins:  # roles set in this transaction, now committed (vault/accounts.py)
             anchor.pin_roles(self, pins)
+        if states:  # sealed signing states written or first seen in it (vault/signing.py)
+            anchor.pin_states(self, states)
 
     # --- the anchor outside the database (vault/anchor.py) -------------------------------------
 
