@@ -56,9 +56,12 @@ def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -
             .split("://")[1].split("@")[0]  # no password in the URL
         assert env["SESSIONLENS_JOB_RUNNER"] == "celery"
         # its own Redis ACL user; the password only in a secret file
-        role = "web" if name == "web" else "worker"
+        role = "web" if name == "web" else "{worker}"  # each worker its own user: sessionlens-<its id>
         assert env["SESSIONLENS_BROKER_URL"] == f"redis://sessionlens-{role}@redis:6379/0"
         assert Path(env["SESSIONLENS_BROKER_PASSWORD_FILE"]).name in compose["services"][name]["secrets"]
+    # no worker's container holds another's Redis password (or the web's)
+    secrets_of = {n: set(compose["services"][n]["secrets"]) - {"pgpass"} for n in ("web", *WORKERS)}
+    assert all(len(v) == 1 for v in secrets_of.values()) and len(set.union(*secrets_of.values())) == len(secrets_of)
     # no shared keyring key at all: each worker makes its own key pair in its own state volume
     for name in ("web", *WORKERS):
         assert not {k for k in _env(compose["services"][name]) if k.startswith("SESSIONLENS_KEYRING_")}, name

@@ -64,7 +64,7 @@ def test_the_admin_approves_a_running_worker_and_revokes_it(server, admin, redis
     assert web.route(job_id) == me.id  # its grant waits for this worker, not taken yet
     assert workers.revoke_worker(admin, me.id, keyring=keyring) == me.id
     assert worker_approvals.approved_keys(tmp_path / "anchor") == {}
-    assert web.route(job_id) is None and web.client.get(f"{redis_prefix}:jobgrant:{job_id}") is None
+    assert web.route(job_id) is None and web.client.get(web.grant_key(job_id, me.id)) is None
     assert server_jobs.job_status(alice, job_id)["step"] == NO_WORKER_STEP  # the sweep seals it for another
     with pytest.raises(InputError, match="not on the approved list"):
         workers.revoke_worker(admin, me.id, keyring=keyring)

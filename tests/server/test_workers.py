@@ -62,7 +62,7 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
         assert server_jobs.job_status(alice, job["id"])["state"] == "running"
         # worker-a took the job's grant and died with it: the job goes on once its clinician signs in, re-sealed
         # for a live worker (worker-a's announcement lapses within LIVE_SECONDS; the test drops it at once)
-        assert redis.Redis.from_url(c.broker_url).get(f"sessionlens:jobgrant:{job['id']}") is None
+        assert redis.Redis.from_url(c.broker_url).get(keyring.grant_key(job["id"], c.ids["worker-a"])) is None
         c.start("worker-b", log=tmp_path / "b.log")
         c.lapse("worker-a")
         assert hold_keys(alice.vault, alice.actor.id, keyring, "web")

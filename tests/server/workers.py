@@ -62,7 +62,7 @@ class Cluster:
         import redis
 
         client, deadline = redis.Redis.from_url(self.redis_admin_url), time.monotonic() + 60
-        while not client.exists(f"sessionlens:worker:{wid}"):
+        while not client.exists(f"sessionlens:w:{wid}:presence"):
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:] if log else wid
             time.sleep(0.1)
 
@@ -75,7 +75,7 @@ class Cluster:
         """A killed worker's announcement lapses within LIVE_SECONDS; the tests do not wait for it."""
         import redis
 
-        redis.Redis.from_url(self.redis_admin_url).delete(f"sessionlens:worker:{self.ids[name]}")
+        redis.Redis.from_url(self.redis_admin_url).delete(f"sessionlens:w:{self.ids[name]}:presence")
 
     def web_keyring(self, url: str | None = None) -> Any:
         """The web's keyring: seals grants to live workers approved in ``anchor_dir``."""

@@ -1,8 +1,9 @@
-"""Practice-server commands: `sessionlens worker` (Celery; `worker list|approve|revoke`) and
+"""Practice-server commands: `sessionlens worker` (Celery; `worker id|list|approve|revoke|redis-acl`) and
 `sessionlens recover-keys` (break glass).
 
 Each worker has its own key pair in its own state directory and consumes only its own queue; it gets job
-grants once an admin approved its key (``services.workers``). The worker reads its settings from the
+grants once an admin approved its key (``services.workers``), and its own Redis user once the admin put
+the line `worker redis-acl` prints for it into Redis's ACL file (``services.redis_acl``). The worker reads its settings from the
 environment (SESSIONLENS_DATABASE_URL, SESSIONLENS_BROKER_URL, SESSIONLENS_JOB_LEASE_SECONDS, ...) and, where that sets nothing, from the
 settings saved on the settings page (``settings.json`` in its data directory, SESSIONLENS_HOME), read again
 for every job. It logs JSON lines without PHI to stderr.
@@ -81,12 +82,35 @@ def _run(settings: Settings, identity: Any, concurrency: int, pool: str, name: s
     if name:
         os.environ["SESSIONLENS_WORKER_NAME"] = name
         argv.append(f"--hostname={name}@%h")
-    client = redis.Redis.from_url(broker_url(settings), socket_timeout=5, socket_connect_timeout=5)
-    presence = Presence(client, "sessionlens", identity.public, name or identity.id).start()
+    client = redis.Redis.from_url(broker_url(settings, worker=identity.id), socket_timeout=5, socket_connect_timeout=5)
     try:
-        make_app(settings).worker_main(argv=argv)
+        presence = Presence(client, "sessionlens", identity.public, name or identity.id).start()
+    except (redis.exceptions.AuthenticationError, redis.exceptions.NoPermissionError):
+        raise ConfigError(f"Redis refused worker {identity.id}: an admin approves it and adds its Redis user "
+                          "(`sessionlens worker redis-acl`, docs/deployment.md)") from None
+    try:
+        make_app(settings, identity.id).worker_main(argv=argv)
     finally:
         presence.stop()
+
+
+@worker_app.command("id")
+def worker_id_cmd(
+    name: Annotated[Optional[str], typer.Option("--name", help="The worker's name (for its default state dir).")]
+    = None,
+    state_dir: Annotated[Optional[Path], typer.Option(
+        "--state-dir", help="This worker's own directory for its key pair (default <data dir>/workers/<name>).")]
+    = None,
+    as_json: Json = False,
+) -> None:
+    """Print this worker's id, key fingerprint and public key (made at the first call); no Redis needed."""
+    from ..jobs.worker_identity import load_or_create
+    from ..jobs.worker_identity import state_dir as default_state_dir
+
+    me = load_or_create((state_dir or default_state_dir(Settings(), name)).expanduser().resolve())
+    shown = {"id": me.id, "fingerprint": me.fingerprint, "public_key": me.public.hex()}
+    emit(shown, as_json, f"worker {me.id}\nkey fingerprint {me.fingerprint}\npublic key {me.public.hex()}\n"
+                         f"(the admin: `sessionlens worker approve {me.id} --public-key {me.public.hex()}`)")
 
 
 def _admin_keyring(settings: Settings) -> Any:
@@ -108,13 +132,60 @@ def worker_list(data_dir: DataDir = None, user: User = None, as_json: Json = Fal
 
 
 @worker_app.command("approve")
-def worker_approve(worker_id: WorkerArg, data_dir: DataDir = None, user: User = None, as_json: Json = False) -> None:
-    """Approve a running worker's key (signed by the audit anchor key): it may now receive job grants."""
+def worker_approve(
+    worker_id: WorkerArg,
+    public_key: Annotated[Optional[str], typer.Option(
+        "--public-key", help="The key `sessionlens worker id` printed (hex); without it, the running worker's.")]
+    = None,
+    name: Annotated[str, typer.Option("--name", help="A name to show for it (with --public-key).")] = "",
+    data_dir: DataDir = None, user: User = None, as_json: Json = False,
+) -> None:
+    """Approve a worker's key (signed by the audit anchor key): it may now receive job grants."""
     from ..services import workers
 
+    public = _hex_key(public_key) if public_key is not None else None
     with signed_in(data_dir, user) as ctx:
-        result = workers.approve_worker(ctx, worker_id, keyring=_admin_keyring(ctx.vault.settings))
-    emit(result, as_json, f"approved {result['id']} (key fingerprint {result['fingerprint']})")
+        result = workers.approve_worker(ctx, worker_id, keyring=_admin_keyring(ctx.vault.settings), public=public,
+                                        name=name)
+    emit(result, as_json, f"approved {result['id']} (key fingerprint {result['fingerprint']}); next: its Redis "
+                          "user (`sessionlens worker redis-acl`)")
+
+
+def _hex_key(text: str) -> bytes:
+    from ..errors import InputError
+
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise InputError("--public-key takes the 64 hex digits `sessionlens worker id` printed")
+    return key
+
+
+@worker_app.command("redis-acl")
+def worker_redis_acl(
+    password: Annotated[Optional[list[str]], typer.Option(
+        "--password", help="ID=FILE: the file holding that worker's Redis password (made when missing).")] = None,
+    password_dir: Annotated[Optional[Path], typer.Option(
+        "--password-dir", help="Passwords of the other approved workers: DIR/<id> (made when missing).")] = None,
+    base: Annotated[Optional[Path], typer.Option(
+        "--base", help="Printed first: deploy/redis/users.acl with its hashes filled in.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Print Redis's ACL file: BASE, then one user per approved worker (only its own keys and queue)."""
+    from ..errors import InputError
+    from ..services import redis_acl
+    from .vault_common import settings_for
+
+    files: dict[str, Path] = {}
+    for item in password or []:
+        wid, sep, path = item.partition("=")
+        if not sep or not wid or not path:
+            raise InputError("--password takes ID=FILE")
+        files[wid.strip()] = Path(path).expanduser()
+    settings, _ = settings_for(data_dir)
+    typer.echo(redis_acl.users_file(settings, files, password_dir, base), nl=False)
 
 
 @worker_app.command("revoke")

@@ -2,7 +2,9 @@
 
 Every ``sessionlens worker`` consumes only its own queue, ``sessionlens.<worker id>``
 (``services.worker_registry.queue_of``): the web sends a job there when it seals the job's grant to that
-worker's key, so no other worker is handed the job's message or can open its grant.
+worker's key, so no other worker is handed the job's message or can open its grant. A worker keeps the
+messages it has taken but not acknowledged beside its own queue (``worker_registry.unacked_keys``), not in
+kombu's one shared hash: its own Redis ACL user (``services.redis_acl``) reaches no other worker's.
 
 Delivery is *at least once*: a message is acknowledged only after the job reached a final state
 (``acks_late``), a worker child lost mid-task hands it back (``reject_on_worker_lost``), and a worker
@@ -48,12 +50,15 @@ def queue() -> str:
     return os.environ.get("SESSIONLENS_QUEUE", QUEUE)
 
 
-def make_app(settings: Settings | None = None) -> Celery:
+def make_app(settings: Settings | None = None, worker_id: str | None = None) -> Celery:
+    """The web's app (it sends), or worker ``worker_id``'s (it consumes, as its own Redis user)."""
     settings = settings or Settings()
     from ..services.keyring import broker_url
+    from ..services.worker_registry import unacked_keys
 
-    app = Celery("sessionlens", broker=broker_url(settings), backend=None, set_as_current=False)
+    app = Celery("sessionlens", broker=broker_url(settings, worker=worker_id), backend=None, set_as_current=False)
     lease = int(settings.job_lease_seconds)
+    own = unacked_keys(worker_id) if worker_id else {}
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -73,7 +78,7 @@ def make_app(settings: Settings | None = None) -> Celery:
         worker_redirect_stdouts=False,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": lease, "unacked_restore_interval": max(1, lease // 5),
-                                  "unacked_restore_throttle": 1},
+                                  "unacked_restore_throttle": 1, **own},
     )
     app.task(name="sessionlens.run_job", bind=True, max_retries=None)(_run_job)
     worker_init.connect(_on_worker_init, weak=False)  # fires only in `sessionlens worker`, not in the web

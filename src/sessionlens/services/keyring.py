@@ -20,6 +20,12 @@ Two things live here:
   the job's *route* (that worker's id); the job's message goes to that worker's own queue. A worker takes
   only grants routed to it, and a grant routed to another worker does not open with its key. With no live
   approved worker there is no grant at all (never a shared key): the job waits.
+
+  Each worker signs in to Redis as its own ACL user (``services.redis_acl``), which reaches only keys named
+  for it: the grants sealed to it wait at ``<prefix>:w:<worker>:job:<job>``. Routes, sent markers and
+  account holds are the web's: a worker reads a route (is my message stale?) and writes none of them, so
+  a worker hands a grant back to itself without touching the route, and the web clears what a finished
+  job left the next time the job is approved or its clinician signs in.
 """
 
 from __future__ import annotations
@@ -180,19 +186,27 @@ def load_secret(path: str | Path) -> bytes:
     return data
 
 
-def broker_url(settings: Any) -> str:
-    """``broker_url`` with the password of its ACL user read from ``broker_password_file`` (never from env)."""
+def broker_url(settings: Any, worker: str | None = None) -> str:
+    """``broker_url`` with the password of its ACL user read from ``broker_password_file`` (never from env).
+    A worker (``worker``: its id) puts its id where the user name says ``{worker}``: each worker its own user."""
     url: str = settings.broker_url
-    if not getattr(settings, "broker_password_file", ""):
-        return url
-    try:
-        password = Path(settings.broker_password_file).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ConfigError(f"broker password file {settings.broker_password_file}: {exc.strerror}") from None
     parts = urlsplit(url)
-    user = quote(unquote(parts.username or "default"), safe="")
-    host = parts.hostname or ""
-    netloc = f"{user}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    user = unquote(parts.username or "")
+    if "{worker}" in user and worker is None:
+        raise ConfigError("broker_url names a user per worker ({worker}); only a worker uses it")
+    if worker is not None and "{worker}" in user:
+        user = user.replace("{worker}", worker)
+    elif not getattr(settings, "broker_password_file", ""):
+        return url
+    password = parts.password
+    if getattr(settings, "broker_password_file", ""):
+        try:
+            password = Path(settings.broker_password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"broker password file {settings.broker_password_file}: {exc.strerror}") from None
+    secret = f":{quote(unquote(password), safe='')}" if password else ""
+    netloc = f"{quote(user or 'default', safe='')}{secret}@{parts.hostname or ''}" + (
+        f":{parts.port}" if parts.port else "")
     return str(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
 
@@ -245,7 +259,8 @@ def for_web(settings: Any) -> RedisKeyring:
 
 def for_worker(settings: Any, private: bytes) -> RedisKeyring:
     """A worker's keyring: its own private key (``jobs.worker_identity``); it takes only grants routed to it."""
-    return RedisKeyring(broker_url(settings), private=private)
+    return RedisKeyring(broker_url(settings, worker=worker_approvals.worker_id(grants.public_of(private))),
+                        private=private)
 
 
 class RedisKeyring:
@@ -269,8 +284,12 @@ class RedisKeyring:
     def _keys(self, account_id: str) -> list[str]:
         return [f"{self.prefix}:holders:{account_id}", f"{self.prefix}:held:{account_id}"]
 
-    def _job_key(self, job_id: str) -> str:
-        return f"{self.prefix}:jobgrant:{job_id}"
+    def grant_key(self, job_id: str, wid: str) -> str:
+        return worker_registry.grant_key(self.prefix, wid, job_id)
+
+    def _holder_of(self, job_id: str) -> str | None:
+        """Whose grant key this keyring means: a worker's own; for the web, the job's routed worker."""
+        return self.worker_id if self.worker_id is not None else self.route(job_id)
 
     def _route_key(self, job_id: str) -> str:
         return f"{self.prefix}:jobroute:{job_id}"
@@ -283,8 +302,14 @@ class RedisKeyring:
 
     def release(self, account_id: str, holder: str) -> bool:
         job = _job_of(holder)
+        if self.worker_id is not None:  # a worker's job ended: its own grant goes; the rest is the web's
+            if job:
+                self.client.delete(self.grant_key(job, self.worker_id))
+            return False
         if job:  # the job is over: its grant, route and message marker go
-            self.client.delete(self._job_key(job), self._route_key(job), self._sent_key(job))
+            routed = self.route(job)
+            self.client.delete(self._route_key(job), self._sent_key(job),
+                               *([self.grant_key(job, routed)] if routed else []))
         return bool(self._release(keys=self._keys(account_id), args=[holder]))
 
     def get(self, account_id: str) -> bytes | None:
@@ -302,17 +327,26 @@ class RedisKeyring:
         if ttl <= 0:  # already lapsed: nothing to lend
             self.drop_job(job_id)
             return
-        chosen = self.recipients.pick(job_id, self.route(job_id))
+        if self.worker_id is not None and self.public is not None:  # a worker hands its grant back to itself;
+            self._store(job_id, self.worker_id, self.public, grant, expires, ttl)  # routes are the web's
+            return
+        previous = self.route(job_id)
+        chosen = self.recipients.pick(job_id, previous)
         if chosen is None:
             self.drop_job(job_id)
             event("job.no_approved_worker", logging.WARNING, job=job_id)
             return
         wid, public = chosen
-        sealed = grants.seal_grant(public, grant, job_id, int(expires))
-        self.client.set(self._job_key(job_id), f"{int(expires)}|{wid}|".encode() + sealed, ex=ttl)
+        if previous is not None and previous != wid:  # moved: the grant left for the old worker goes
+            self.client.delete(self.grant_key(job_id, previous))
+        self._store(job_id, wid, public, grant, expires, ttl)
         self.client.set(self._route_key(job_id), wid, ex=ROUTE_TTL)
         if self.on_route is not None:
             self.on_route(job_id)
+
+    def _store(self, job_id: str, wid: str, public: bytes, grant: bytes, expires: int, ttl: int) -> None:
+        sealed = grants.seal_grant(public, grant, job_id, int(expires))
+        self.client.set(self.grant_key(job_id, wid), f"{int(expires)}|{wid}|".encode() + sealed, ex=ttl)
 
     def route(self, job_id: str) -> str | None:
         """The worker the job's grant is sealed to (and whose queue gets its message), if any."""
@@ -329,13 +363,14 @@ class RedisKeyring:
         none of them. Returns those jobs (the caller marks them waiting for a worker: the web's sweep or a
         sign-in seals them anew for another)."""
         dropped = []
+        for key in self.client.scan_iter(match=self.grant_key("*", wid), count=500):
+            if self.client.delete(key):
+                dropped.append(key.decode().rsplit(":", 1)[-1])
         for key in self.client.scan_iter(match=f"{self.prefix}:jobroute:*", count=500):
             if self.client.get(key) == wid.encode():
                 job_id = key.decode().rsplit(":", 1)[-1]
-                if self.client.delete(self._job_key(job_id)):
-                    dropped.append(job_id)
                 self.client.delete(self._route_key(job_id), self._sent_key(job_id))
-        return dropped
+        return sorted(dropped)
 
     def claim_dispatch(self, job_id: str, wid: str) -> bool:
         """True once per (job, worker) until the job ends: the one message to send to that worker's queue."""
@@ -346,7 +381,7 @@ class RedisKeyring:
         (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""
         if self.private is None:
             raise ConfigError("only a worker (its own key pair) opens key grants")
-        return self._open(job_id, cast(bytes | None, self.client.get(self._job_key(job_id))))
+        return self._open(job_id, cast(bytes | None, self.client.get(self.grant_key(job_id, self.worker_id or ""))))
 
     def take_job(self, job_id: str) -> bytes | None:
         """Like ``job_grant``, but the grant leaves Redis in the same step (GET and DEL in one script): a
@@ -354,7 +389,7 @@ class RedisKeyring:
         routed to another worker is left where it is (None)."""
         if self.private is None:
             raise ConfigError("only a worker (its own key pair) opens key grants")
-        taken = self._take(keys=[self._job_key(job_id)], args=[self.worker_id or ""])
+        taken = self._take(keys=[self.grant_key(job_id, self.worker_id or "")], args=[self.worker_id or ""])
         return self._open(job_id, cast(bytes | None, taken))
 
     def _open(self, job_id: str, stored: bytes | None) -> bytes | None:
@@ -371,7 +406,9 @@ class RedisKeyring:
         return grants.open_grant(self.private, sealed, job_id, expires)
 
     def drop_job(self, job_id: str) -> None:
-        self.client.delete(self._job_key(job_id))
+        holder = self._holder_of(job_id)
+        if holder is not None:
+            self.client.delete(self.grant_key(job_id, holder))
 
     def ping(self) -> bool:
         return bool(self.client.ping())
@@ -392,6 +429,11 @@ def hold_keys(vault: Vault, account_id: str, keyring: Keyring, holder: str, ttl:
     with vault.transaction() as conn:
         jobs = [job] if job else [j.id for j in job_rows.for_owner(conn, account_id, 1000) if j.state in job_rows.ACTIVE]
         made = {j: grants.job_grant(vault, conn, j, expires) for j in jobs}
+    # Workers cannot clear a route or a sent marker (the web's keys): a job approved again (a retry) starts
+    # from nothing, and a sign-in clears what the account's finished jobs left.
+    ended = [holder] if job else [h for h in keyring.holders(account_id) if _job_of(h) not in (None, *jobs)]
+    for gone in ended:
+        keyring.release(account_id, gone)
     keyring.acquire(account_id, holder, HELD, ttl)
     for job_id, grant in made.items():
         keyring.put_job(job_id, grant, expires)

@@ -1,11 +1,15 @@
 """Which workers are running now, and which one gets the next job (practice server, Redis).
 
 A running ``sessionlens worker`` announces itself every few seconds (:class:`Presence`):
-``<prefix>:worker:<id>`` holds its public key and name and lapses :data:`LIVE_SECONDS` after the last
-announcement. Announcing is open to anything with Redis access, so it decides nothing on its own: the web
-picks among workers that are live *and* on the anchor-signed approved list (``vault.worker_approvals``)
-with the same key (:func:`live_approved`), the least loaded first, and routes the job to that worker's own
-Celery queue (:func:`queue_of`).
+``<prefix>:w:<id>:presence`` holds its public key and name and lapses :data:`LIVE_SECONDS` after the last
+announcement. An announcement decides nothing on its own: the web picks among workers that are live *and*
+on the anchor-signed approved list (``vault.worker_approvals``) with the same key (:func:`live_approved`),
+the least loaded first, and routes the job to that worker's own Celery queue (:func:`queue_of`).
+
+Every key a worker writes carries its id, so that each worker's own Redis ACL user
+(``services.redis_acl``) may touch its own keys and no other worker's: ``<prefix>:w:<id>:*`` (its
+announcement, the job grants sealed to it), its queue ``<base>.<id>`` with kombu's unacknowledged-message
+keys beside it (:func:`unacked_keys`), and its queue's binding ``_kombu.binding.<base>.<id>``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,26 @@ def queue_of(wid: str, base: str | None = None) -> str:
     return f"{base or base_queue()}.{wid}"
 
 
+def unacked_keys(wid: str, base: str | None = None) -> dict[str, str]:
+    """kombu's Redis transport options for worker ``wid``: its messages taken but not yet acknowledged live
+    beside its own queue, not in the transport's one shared ``unacked`` hash (which any worker could
+    rewrite to move another worker's messages). A dead worker's messages come back when it restarts (the same
+    key pair, the same id); a job whose worker never returns is re-sealed for another at a sign-in."""
+    queue = queue_of(wid, base)
+    return {"unacked_key": f"{queue}.unacked", "unacked_index_key": f"{queue}.unacked_index",
+            "unacked_mutex_key": f"{queue}.unacked_mutex"}
+
+
+def space(prefix: str, wid: str) -> str:
+    """The keyring keys of one worker (its ACL user's own key pattern is this and ``:*``)."""
+    return f"{prefix}:w:{wid}"
+
+
+def grant_key(prefix: str, wid: str, job_id: str) -> str:
+    """Where the grant of a job routed to ``wid`` waits (sealed to that worker's key)."""
+    return f"{space(prefix, wid)}:job:{job_id}"
+
+
 @dataclass(frozen=True)
 class Announced:
     id: str
@@ -42,7 +66,7 @@ class Announced:
 
 
 def _key(prefix: str, wid: str) -> str:
-    return f"{prefix}:worker:{wid}"
+    return f"{space(prefix, wid)}:presence"
 
 
 def announce(client: Any, prefix: str, public: bytes, name: str, ttl: int = LIVE_SECONDS) -> str:
@@ -66,7 +90,7 @@ def announced(client: Any, prefix: str) -> dict[str, Announced]:
             public = bytes.fromhex(doc["public"])
         except (ValueError, KeyError, TypeError):
             continue
-        wid = raw_key.decode().rsplit(":", 1)[-1]
+        wid = raw_key.decode().rsplit(":", 2)[-2]  # <prefix>:w:<id>:presence
         if worker_id(public) == wid:
             found[wid] = Announced(wid, public, str(doc.get("name", "")))
     return found

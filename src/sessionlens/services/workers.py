@@ -1,8 +1,10 @@
 """Use cases: see the processing workers, approve one, revoke one (admin; practice server).
 
 A worker gets job grants only once its key is on the approved list that the audit anchor key signs
-(``vault.worker_approvals``). ``sessionlens worker`` prints its id and key fingerprint at start and
-announces itself in Redis; the admin compares the fingerprint and approves it here. Both are audited.
+(``vault.worker_approvals``). ``sessionlens worker id`` (no Redis needed) and ``sessionlens worker`` at
+start print its id, key fingerprint and public key; the admin compares the fingerprint and approves the key
+here — given on the command line (a public key, no secret), or as the running worker announces it in Redis.
+Then the worker gets its own Redis user (``services.redis_acl``). Both approval and revocation are audited.
 """
 
 from __future__ import annotations
@@ -44,18 +46,32 @@ def list_workers(ctx: Ctx, *, keyring: RedisKeyring) -> list[WorkerShown]:
     return shown
 
 
-def approve_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> WorkerShown:
-    """Put a running worker's announced key on the signed approved list (it must be announcing now)."""
+def approve_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring, public: bytes | None = None,
+                   name: str = "") -> WorkerShown:
+    """Put a worker's key on the signed approved list: ``public`` (what `sessionlens worker id` printed; it
+    must be the key of ``worker_id``), else the key the running worker announces now."""
     with unit_of_work(ctx) as conn:
         require(ctx, Action.VAULT_MANAGE, worker_id)
-        seen = worker_registry.announced(keyring.client, keyring.prefix).get(worker_id)
-        if seen is None:
-            raise InputError(f"worker {worker_id} is not running: start it (it prints its id), then approve it")
+        seen = _key_of(keyring, worker_id, public, name)
         worker_approvals.approve(_anchor_dir(ctx), seen.public, seen.name, ctx.who)
         ctx.vault.audit(conn, actor=ctx.who, action="worker.approve", target=worker_id,
                         detail={"fingerprint": worker_approvals.fingerprint(seen.public)})
     return WorkerShown(id=worker_id, name=seen.name, fingerprint=worker_approvals.fingerprint(seen.public),
-                       approved=True, live=True, queued=_queued(keyring, worker_id))
+                       approved=True, live=worker_id in worker_registry.announced(keyring.client, keyring.prefix),
+                       queued=_queued(keyring, worker_id))
+
+
+def _key_of(keyring: RedisKeyring, worker_id: str, public: bytes | None, name: str) -> worker_registry.Announced:
+    if public is not None:
+        if worker_approvals.worker_id(public) != worker_id:
+            raise InputError(f"that public key is not worker {worker_id}'s (its id would be "
+                             f"{worker_approvals.worker_id(public)})")
+        return worker_registry.Announced(worker_id, public, name or worker_id)
+    seen = worker_registry.announced(keyring.client, keyring.prefix).get(worker_id)
+    if seen is None:
+        raise InputError(f"worker {worker_id} is not running: give its key (--public-key, from `sessionlens "
+                         "worker id`), or start it and approve it while it runs")
+    return seen
 
 
 def revoke_worker(ctx: Ctx, worker_id: str, *, keyring: RedisKeyring) -> str:

@@ -81,14 +81,14 @@ def test_grant_holds_only_the_jobs_client_keys(setup) -> None:  # type: ignore[n
 def test_grant_moved_to_another_job_or_with_a_later_expiry_does_not_open(setup) -> None:  # type: ignore[no-untyped-def]
     server, alice, job_id, mine, _, web, worker = setup
     client = redis.Redis.from_url(REDIS)
-    stolen = client.get(f"{web.prefix}:jobgrant:{job_id}")
+    stolen = client.get(worker.grant_key(job_id, worker.worker_id))
     with server.vault.transaction() as conn:
         second = job_rows.create(conn, owner_id=alice.actor.id, kind="transcript", client_id=mine, session_id=None)
-    client.set(f"{web.prefix}:jobgrant:{second}", stolen, ex=600)
+    client.set(worker.grant_key(second, worker.worker_id), stolen, ex=600)
     with pytest.raises(IntegrityError):
         worker.job_grant(second)
     expires, _, sealed = stolen.partition(b"|")
-    client.set(f"{web.prefix}:jobgrant:{job_id}", str(int(expires) + 86400).encode() + b"|" + sealed, ex=600)
+    client.set(worker.grant_key(job_id, worker.worker_id), str(int(expires) + 86400).encode() + b"|" + sealed, ex=600)
     with pytest.raises(IntegrityError):
         worker.job_grant(job_id)
 
@@ -110,5 +110,7 @@ def test_grant_web_keyring_and_other_keys_open_nothing(setup) -> None:  # type: 
     with pytest.raises(ConfigError):
         web.job_grant(job_id)  # the web server holds only the public half
     stranger = RedisKeyring(REDIS, private=secrets.token_bytes(32), prefix=web.prefix)
+    stolen = web.client.get(web.grant_key(job_id, web.route(job_id)))  # copied into the stranger's own keys
+    web.client.set(stranger.grant_key(job_id, stranger.worker_id), stolen, ex=600)
     with pytest.raises(IntegrityError):
-        stranger.job_grant(job_id)
+        stranger.job_grant(job_id)  # sealed to another key: it does not open

@@ -39,7 +39,7 @@ def job(server, redis_prefix):  # type: ignore[no-untyped-def]  # noqa: F811
     made = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt", runner=_NoRunner(),
                                          keyring=web)
     worker = RedisKeyring(REDIS, private=private, prefix=redis_prefix)
-    return server, made["id"], worker, f"{redis_prefix}:jobgrant:{made['id']}"
+    return server, made["id"], worker, worker.grant_key(made["id"], worker.worker_id)
 
 
 def test_a_running_jobs_grant_is_not_in_redis(job, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,173 @@
+"""Each worker its own Redis user: `sessionlens worker id`, `worker approve ID --public-key`, `worker redis-acl`.
+
+The ACL file `redis-acl` prints is loaded by a private redis-server (its own port, no persistence) exactly as
+the deployment loads it: the shipped base (default off, the web, `sessionlens-acl`) and one line per approved
+worker; `ACL LOAD` as `sessionlens-acl` adds a newly approved worker and drops a revoked one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from sessionlens.cli import run
+from sessionlens.errors import InputError
+from sessionlens.jobs.worker_identity import load_or_create
+from sessionlens.services.keyring import RedisKeyring
+from sessionlens.services import vaults, workers
+from sessionlens.vault import anchor, store, worker_approvals
+from sessionlens.vault.vault import Vault
+
+from .conftest import PASSPHRASE, REDIS, settings
+
+BASE = Path(__file__).resolve().parents[2] / "deploy" / "redis" / "users.acl"
+WEB_PASSWORD, ACL_PASSWORD = "web-password-0123456789", "acl-password-0123456789"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+def anchor_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "anchor"
+    anchor.signing_key(directory, create=True)
+    monkeypatch.setenv("SESSIONLENS_AUDIT_ANCHOR_DIR", str(directory))
+    monkeypatch.delenv("SESSIONLENS_QUEUE", raising=False)  # the shipped queue name, sessionlens.<id>
+    return directory
+
+
+@pytest.fixture
+def admin_ctx(server, tmp_path):  # type: ignore[no-untyped-def]
+    anchor.signing_key(tmp_path / "anchor", create=True)
+    vault = Vault.open(store.make_engine(server.url), passphrase=PASSPHRASE,
+                       settings=settings(audit_anchor_dir=str(tmp_path / "anchor")))
+    yield vaults.sign_in_owner(vault)
+    vault.close()
+
+
+def _base(tmp_path: Path) -> Path:
+    """The shipped file with the web's and the loader's hashes filled in (as docs/deployment.md does)."""
+    base = tmp_path / "users.acl.base"
+    filled = BASE.read_text().replace("#REPLACE_WITH_SHA256", "#" + _sha(WEB_PASSWORD), 1)
+    base.write_text(filled.replace("#REPLACE_WITH_SHA256", "#" + _sha(ACL_PASSWORD), 1))
+    return base
+
+
+def _acl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Path:
+    base = _base(tmp_path)
+    capsys.readouterr()
+    assert run(["worker", "redis-acl", "--base", str(base), "--password-dir", str(tmp_path / "pw"), *args]) == 0
+    out = tmp_path / "users.acl"
+    out.write_text(capsys.readouterr().out)  # in place, as the mounted file is rewritten
+    return out
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    first = [line for line in _base(tmp_path).read_text().splitlines() if not line.startswith("#")]
+    (tmp_path / "users.acl").write_text("\n".join(first) + "\n")  # the first start (grep -v '^#'): no worker yet
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--aclfile", str(tmp_path / "users.acl"), "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_worker_id_prints_its_key_without_redis(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SESSIONLENS_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens: not needed
+    assert run(["worker", "id", "--state-dir", str(tmp_path / "w"), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    me = load_or_create(tmp_path / "w")
+    assert shown == {"id": me.id, "fingerprint": me.fingerprint, "public_key": me.public.hex()}
+    assert run(["worker", "id", "--state-dir", str(tmp_path / "w")]) == 0  # the same key the next time
+    assert me.id in capsys.readouterr().out
+
+
+def test_the_admin_approves_a_key_given_to_it_not_running(server, admin_ctx, redis_prefix, tmp_path) -> None:
+    keyring = RedisKeyring(REDIS, prefix=redis_prefix)
+    me, other = load_or_create(tmp_path / "a"), load_or_create(tmp_path / "b")
+    with pytest.raises(InputError, match="not worker"):
+        workers.approve_worker(admin_ctx, me.id, keyring=keyring, public=other.public)
+    shown = workers.approve_worker(admin_ctx, me.id, keyring=keyring, public=me.public, name="worker-1")
+    assert shown["approved"] and not shown["live"] and shown["fingerprint"] == me.fingerprint
+    assert worker_approvals.approved_keys(tmp_path / "anchor") == {me.id: me.public}
+
+
+def test_redis_acl_file_loads_and_each_worker_is_its_own_user(tmp_path, anchor_dir, private_redis, capsys) -> None:
+    port = private_redis
+    a, b = load_or_create(tmp_path / "a"), load_or_create(tmp_path / "b")
+    worker_approvals.approve(anchor_dir, a.public, "worker-a", "admin")
+    acl = _acl_file(tmp_path, capsys)
+    assert (tmp_path / "pw" / a.id).stat().st_mode & 0o777 == 0o600  # made for it, readable by its owner only
+    text = acl.read_text()
+    assert text.startswith("user default off\n") and f"user sessionlens-{a.id} on #" in text
+    assert all(line.startswith("user ") for line in text.splitlines())  # Redis refuses comment lines
+    assert (tmp_path / "pw" / a.id).read_text().strip() not in text  # the hash only
+    loader = redis.Redis(port=port, username="sessionlens-acl", password=ACL_PASSWORD)
+    loader.execute_command("ACL", "LOAD")
+    with pytest.raises(redis.exceptions.AuthenticationError):
+        redis.Redis(port=port).ping()  # default off
+    as_a = redis.Redis(port=port, username=f"sessionlens-{a.id}", password=(tmp_path / "pw" / a.id).read_text().strip())
+    as_a.set(f"sessionlens:w:{a.id}:presence", "{}", ex=5)
+    as_a.lpush(f"sessionlens.{a.id}", "x")
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        as_a.set("sessionlens:jobroute:j-1", a.id)
+    for command in (("GET", "sessionlens:jobroute:j-1"), ("CONFIG", "GET", "dir"), ("ACL", "LIST")):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            loader.execute_command(*command)  # the loader loads, and does nothing else
+
+    worker_approvals.approve(anchor_dir, b.public, "worker-b", "admin")  # a new worker: its user, no restart
+    worker_approvals.revoke(anchor_dir, a.id)  # a revoked one: its user goes
+    _acl_file(tmp_path, capsys)
+    loader.execute_command("ACL", "LOAD")
+    redis.Redis(port=port, username=f"sessionlens-{b.id}", password=(tmp_path / "pw" / b.id).read_text().strip()).ping()
+    with pytest.raises(redis.exceptions.AuthenticationError):
+        redis.Redis(port=port, username=f"sessionlens-{a.id}",
+                    password=(tmp_path / "pw" / a.id).read_text().strip()).ping()
+
+
+def test_redis_acl_refuses_bad_input_in_one_line(tmp_path, anchor_dir, capsys) -> None:
+    me = load_or_create(tmp_path / "a")
+    worker_approvals.approve(anchor_dir, me.public, "worker-a", "admin")
+    loose = tmp_path / "loose"
+    loose.write_text("a-password-of-enough-length\n")
+    loose.chmod(0o644)
+    cases = [(["--password", f"{me.id}={loose}"], "chmod 600"),
+             (["--password", "w-0000000000000000=/nonexistent"], "not on the approved list"),
+             (["--password", "no-equals-sign"], "ID=FILE"),
+             ([], "no password file")]
+    for args, said in cases:
+        capsys.readouterr()
+        assert run(["worker", "redis-acl", *args]) == 2, args
+        out = capsys.readouterr()
+        assert said in out.err and "user sessionlens-" not in out.out and len(out.err.strip().splitlines()) == 1
+    doc = json.loads((anchor_dir / worker_approvals.FILE).read_text())
+    doc["workers"]["w-0000000000000000"] = doc["workers"][me.id]  # edited without the anchor key
+    (anchor_dir / worker_approvals.FILE).write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert run(["worker", "redis-acl", "--password-dir", str(tmp_path / "pw")]) != 0
+    assert "user sessionlens-" not in capsys.readouterr().out  # no user from a list that fails its signature
+    assert run(["worker", "approve", me.id, "--public-key", "zz"]) == 2
