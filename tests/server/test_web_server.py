@@ -32,6 +32,13 @@ def _sign_out(client: TestClient, csrf: str) -> None:
     assert client.post("/signout", data={"csrf": csrf}).status_code == 303
 
 
+def _state(server, job_id: str) -> str:  # type: ignore[no-untyped-def]
+    from sessionlens.vault import job_rows
+
+    with server.vault.transaction() as conn:
+        return job_rows.get(conn, job_id).state
+
+
 def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path) -> None:
     alice_ctx = server.ctx["alice"]
     cid = clients.add_client(alice_ctx, "Jane Example")["id"]
@@ -67,10 +74,13 @@ def test_upload_runs_on_a_worker_and_keys_follow_the_clinician(server, tmp_path)
             assert state.vault is None  # nobody signed in: nothing held in the web process
 
             deadline = time.monotonic() + 90
-            while keyring.get(alice_id) is not None:  # released when the job ends
+            while _state(server, job["id"]) != "done":  # the worker ends the job; its grant went with it ...
                 assert time.monotonic() < deadline, (tmp_path / "w.log").read_text()[-2000:]
                 time.sleep(0.2)
+            assert not keyring.client.exists(keyring.grant_key(job["id"], c.ids["worker-1"]))
             csrf = _sign_in(web, "alice")
+            # ... and the web, not the worker (whose Redis user cannot touch holds), clears the job's hold
+            assert keyring.holders(alice_id) == {"web"}
             status = web.get(f"/api/jobs/{job['id']}").json()
             assert status["state"] == "done" and status["progress"] == 1.0, status
             assert web.get(f"/api/sessions/{status['session']}").status_code == 200

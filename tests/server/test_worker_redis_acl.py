@@ -171,3 +171,20 @@ def test_redis_acl_refuses_bad_input_in_one_line(tmp_path, anchor_dir, capsys) -
     assert run(["worker", "redis-acl", "--password-dir", str(tmp_path / "pw")]) != 0
     assert "user sessionlens-" not in capsys.readouterr().out  # no user from a list that fails its signature
     assert run(["worker", "approve", me.id, "--public-key", "zz"]) == 2
+
+
+def test_a_worker_without_its_redis_user_stops_in_one_line(server, tmp_path) -> None:
+    """Approved or not, a worker whose user is not in Redis's ACL file yet says so and exits (no traceback)."""
+    import os
+    import sys
+
+    (tmp_path / "pw").write_text("a-password-nobody-loaded-0123\n")
+    (tmp_path / "pw").chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONLENS_")}
+    env.update(SESSIONLENS_DATABASE_URL=server.url, SESSIONLENS_BROKER_PASSWORD_FILE=str(tmp_path / "pw"),
+               SESSIONLENS_BROKER_URL="redis://sessionlens-{worker}-nobody@127.0.0.1:6379/0")
+    done = subprocess.run([sys.executable, "-m", "sessionlens", "worker", "--pool", "solo", "--state-dir",
+                           str(tmp_path / "state")], env=env, capture_output=True, text=True, timeout=120)
+    me = load_or_create(tmp_path / "state")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert f"Redis refused worker {me.id}" in done.stderr and "Traceback" not in done.stderr
