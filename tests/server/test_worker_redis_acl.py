@@ -147,6 +147,8 @@ def test_redis_acl_file_loads_and_each_worker_is_its_own_user(tmp_path, anchor_d
     with pytest.raises(redis.exceptions.AuthenticationError):
         redis.Redis(port=port, username=f"sessionlens-{a.id}",
                     password=(tmp_path / "pw" / a.id).read_text().strip()).ping()
+    with pytest.raises((redis.exceptions.AuthenticationError, redis.exceptions.ConnectionError)):
+        as_a.ping()  # the revoked worker's open connection is cut off by the ACL LOAD too
 
 
 def test_redis_acl_refuses_bad_input_in_one_line(tmp_path, anchor_dir, capsys) -> None:
