@@ -8,7 +8,7 @@ import pytest
 from sessionlens.analysis.talk_time import voiced_seconds
 from sessionlens.domain import Role, Speaker, Timing, Transcript
 from sessionlens.speech.diarize import cluster
-from sessionlens.speech.turns import frames, speaker_at, speech_turns
+from sessionlens.speech.turns import SHORT_HOP, SHORT_WINDOW, frames, speaker_at, speech_turns
 
 def _windows(spans: list[tuple[float, float, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Windows with similarities as real voices give them: own voice 0.75, the other 0.55."""
@@ -41,12 +41,32 @@ def test_a_change_of_voice_inside_one_region_starts_a_turn_and_a_blip_does_not()
     assert turns[0].end == pytest.approx(3.0, abs=0.11)
 
 
+def _short(voice_at, end: float, lean: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """Short windows (SHORT_WINDOW every SHORT_HOP) over [0, end]; ``voice_at(mid)`` says whose voice the
+    window mostly holds; the other voice scores ``lean`` lower."""
+    starts = np.arange(0.0, end - SHORT_WINDOW + 1e-9, SHORT_HOP)
+    spans = np.stack([starts, starts + SHORT_WINDOW], axis=1)
+    sims = np.array([[0.7, 0.7 - lean] if voice_at((s + e) / 2) == 0 else [0.7 - lean, 0.7] for s, e in spans])
+    return spans, sims
+
+
+def test_a_half_second_reply_seen_by_the_short_windows_is_its_own_turn():
+    # "Yes." by the other voice at 2.0-2.5 s: only the short windows centred on it hear that voice
+    spans, sims = _short(lambda mid: 1 if 2.0 <= mid <= 2.5 else 0, 4.5)
+    turns = speech_turns([(0.0, 4.5)], spans, sims, np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2)))
+    assert [t.speaker for t in turns] == [0, 1, 0]
+    assert turns[1].start == pytest.approx(2.0, abs=0.15) and turns[1].end == pytest.approx(2.5, abs=0.15)
+
+
 def test_a_recognised_short_reply_keeps_its_own_speaker():
-    spans, sims = _windows([(0.0, 1.5, 0), (1.5, 3.0, 0), (3.0, 4.5, 0)])
-    words = np.array([(2.0, 2.4)])  # "yes" by the other voice, inside the first voice's windows
+    # the windows over the reply barely lean its way; the word's own speaker settles it
+    spans, sims = _short(lambda mid: 1 if 2.0 <= mid <= 2.4 else 0, 4.5, lean=0.02)
+    words = np.array([(2.0, 2.4)])
     turns = speech_turns([(0.0, 4.5)], spans, sims, np.zeros((0, 2)), np.zeros((0, 2)), words, np.array([1]))
     assert speaker_at(turns, 2.0, 2.4) == 1
     assert speaker_at(turns, 0.0, 1.0) == 0 and speaker_at(turns, 3.5, 4.5) == 0
+    without = speech_turns([(0.0, 4.5)], spans, sims, np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2)))
+    assert [t.speaker for t in without] == [0]  # so faint a lean alone is smoothed over
 
 
 def test_two_equally_likely_voices_are_marked_as_overlap():
@@ -81,3 +101,15 @@ def test_talk_time_counts_untranscribed_turns_by_speaker_and_role():
     assert voiced_seconds(t) == {"SPEAKER_1": 2.0, "SPEAKER_2": 2.0}
     assert voiced_seconds(t, "role") == {"therapist": 2.0, "client": 2.0}
     assert voiced_seconds(Transcript((), (), metadata={})) is None
+
+
+def test_words_and_frames_are_placed_by_the_short_windows_when_there_are_any():
+    from sessionlens.speech.pipeline import _Collected, _resegmentation_windows
+
+    cents = np.eye(2, 256)
+    short = np.eye(2, 256, dtype=np.float16)[::-1]
+    acc = _Collected(win_spans=[(0.0, 1.5)], short_spans=[(0.0, 0.5), (0.25, 0.75)], short_embs=[short])
+    spans, sims = _resegmentation_windows(acc, np.eye(1, 256), cents)
+    assert spans.tolist() == [[0.0, 0.5], [0.25, 0.75]] and sims.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    spans, sims = _resegmentation_windows(_Collected(win_spans=[(0.0, 1.5)]), np.eye(1, 256), cents)
+    assert spans.tolist() == [[0.0, 1.5]] and sims.tolist() == [[1.0, 0.0]]

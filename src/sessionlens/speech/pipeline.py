@@ -26,7 +26,7 @@ from .chunking import Chunk, iter_chunks
 from .diarize import cluster, window_spans
 from .embeddings import VoiceEncoder, voice_encoder
 from .resegment import emissions, phrases, viterbi, window_scores
-from .turns import SpeechTurn, speaker_at, speech_turns
+from .turns import SHORT_HOP, SHORT_WINDOW, SpeechTurn, speaker_at, speech_turns
 from .detector import Detector, with_missed
 from .detector import shipped as speech_detector
 from .vad import SileroVad, VadOptions, speech_regions
@@ -70,6 +70,8 @@ class _Collected:
     phrase_embs: list[np.ndarray] = field(default_factory=list)
     phrase_len: list[float] = field(default_factory=list)
     phrase_spans: list[tuple[float, float]] = field(default_factory=list)
+    short_spans: list[tuple[float, float]] = field(default_factory=list)  # the turns' short windows
+    short_embs: list[np.ndarray] = field(default_factory=list)  # float16: 2 KB per second of speech
     speech_seconds: float = 0.0
     regions: list[tuple[float, float]] = field(default_factory=list)
     events: list[VocalEvent] = field(default_factory=list)
@@ -163,6 +165,9 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     spans = window_spans(regions)
     acc.win_spans.extend((s + chunk.offset, e + chunk.offset) for s, e in spans)
     acc.win_embs.append(encoder.embed_segments(mono, _samples(spans)))
+    short = window_spans(regions, SHORT_WINDOW, SHORT_HOP)
+    acc.short_spans.extend((s + chunk.offset, e + chunk.offset) for s, e in short)
+    acc.short_embs.append(encoder.embed_segments(mono, _samples(short)).astype(np.float16))
     acc.events.extend(_vocal_events(tracks, regions, words, chunk.offset))
     if not words:
         return
@@ -286,10 +291,10 @@ def _speakers_of_words(acc: _Collected, options: SpeechOptions
         turns = [SpeechTurn(0, s, e, _said(acc, s, e), False) for s, e in acc.regions]
         return np.zeros(len(acc.words), int), "single voice", clusters.centroids, turns
     cents = clusters.centroids
-    win_sims = win @ cents.T if len(win) else np.zeros((0, clusters.count))
-    by_word = _word_viterbi(acc, cents, win, phr)
+    win_spans, win_sims = _resegmentation_windows(acc, win, cents)
+    by_word = _word_viterbi(acc, cents, win_spans, win_sims, phr)
     spans = np.array([(w.start, w.end) for w in acc.words], float).reshape(-1, 2)
-    turns = speech_turns(acc.regions, np.array(acc.win_spans, float).reshape(-1, 2), win_sims,
+    turns = speech_turns(acc.regions, win_spans, win_sims,
                          np.array(acc.phrase_spans, float).reshape(-1, 2), phr @ cents.T, spans, by_word)
     placed = [speaker_at(turns, s, e) for s, e in spans]  # words go to the turn they fall in
     word_labels = np.array([fb if lab is None else lab for lab, fb in zip(placed, by_word)], int)
@@ -300,18 +305,28 @@ def _speakers_of_words(acc: _Collected, options: SpeechOptions
             cents[order], turns)
 
 
+def _resegmentation_windows(acc: _Collected, win: np.ndarray, cents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(spans, similarity to each centroid) of the windows that place words and frames: the short ones
+    (0.5 s every 0.25 s; a quick reply is not drowned by the voice around it); the clustering's 1.5 s
+    windows only when no short window was made."""
+    short = np.concatenate(acc.short_embs) if acc.short_embs else np.zeros((0, cents.shape[1]), np.float16)
+    if len(short):
+        return np.array(acc.short_spans, float).reshape(-1, 2), short.astype(np.float32) @ cents.T
+    return np.array(acc.win_spans, float).reshape(-1, 2), (win @ cents.T if len(win) else np.zeros((0, len(cents))))
+
+
 def _said(acc: _Collected, start: float, end: float) -> bool:
     return any((w.end or 0) > start and (w.start or 0) < end for w in acc.words)
 
 
-def _word_viterbi(acc: _Collected, cents: np.ndarray, win: np.ndarray, phr: np.ndarray) -> np.ndarray:
+def _word_viterbi(acc: _Collected, cents: np.ndarray, win_spans: np.ndarray, win_sims: np.ndarray,
+                  phr: np.ndarray) -> np.ndarray:
     """Speaker per word from the windows over it and its own phrase (a lone "yes" speaks for itself)."""
     if not acc.words:
         return np.zeros(0, int)
     starts = np.array([w.start for w in acc.words], float)
     ends = np.array([w.end for w in acc.words], float)
-    win_sims = win @ cents.T if len(win) else np.zeros((0, len(cents)))
-    w_scores = window_scores(starts, ends, np.array(acc.win_spans, float).reshape(-1, 2), win_sims)
+    w_scores = window_scores(starts, ends, win_spans, win_sims)
     p_idx = np.array(acc.phrase_of_word)
     scores = emissions(w_scores, (phr @ cents.T)[p_idx], np.array(acc.phrase_len)[p_idx])
     return viterbi(scores, np.concatenate([[10.0], starts[1:] - ends[:-1]]))
