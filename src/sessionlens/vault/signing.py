@@ -97,14 +97,19 @@ def share_bytes(vault_id: str, share: Row[*tuple[Any, ...]] | Mapping[str, Any],
 
 # --- the key pair --------------------------------------------------------------------------------
 
-def _sealing_key(vault: Vault, conn: Connection, account_id: str) -> tuple[bytes, str] | None:
-    """(key, key id) that seals this account's private half: its KEK, or the vault KEK for the owner."""
+def _sealing_key(vault: Vault, conn: Connection, account_id: str,
+                 facts: tuple[bool, bool] | None = None) -> tuple[bytes, str] | None:
+    """(key, key id) that seals this account's private half: its KEK, or the vault KEK for the owner.
+    ``facts``: (has its own key hierarchy, is the owner) when the caller read them already."""
     kek = vault.account_kek(account_id)
     if kek is not None:
         return kek, f"akek:{account_id}"
-    own = conn.execute(select(account_keys.c.account_id).where(account_keys.c.account_id == account_id)).first()
-    is_owner = conn.execute(select(accounts.c.is_owner).where(accounts.c.id == account_id)).scalar()
-    if own is None and is_owner and vault.has_vault_kek:
+    if facts is None:
+        facts = (conn.execute(select(account_keys.c.account_id)
+                              .where(account_keys.c.account_id == account_id)).first() is not None,
+                 bool(conn.execute(select(accounts.c.is_owner).where(accounts.c.id == account_id)).scalar()))
+    own, is_owner = facts
+    if not own and is_owner and vault.has_vault_kek:
         return vault.kek, "vault"
     return None
 
@@ -146,7 +151,7 @@ def new_key_values(kek: bytes, account_id: str, root: bytes | None) -> dict[str,
 def owner_root(vault: Vault, conn: Connection) -> bytes | None:
     """The owner's signing public key as the database and anchor agree on it (None if it has none yet)."""
     owner = conn.execute(select(accounts.c.id).where(accounts.c.is_owner == 1)).scalar()
-    return None if owner is None else _public(vault, conn, owner)
+    return None if owner is None else _public(vault, _Rows(conn), owner)
 
 
 def held(vault: Vault, conn: Connection, account_id: str) -> Held | None:
@@ -162,12 +167,16 @@ def _load(vault: Vault, conn: Connection, account_id: str) -> tuple[Held, bytes,
     if sealing is None or row is None:
         return None
     sealed = bytes(row.private_sealed)
+    return _open(vault, conn, account_id, sealed, sealing), sealed, sealing
+
+
+def _open(vault: Vault, conn: Connection, account_id: str, sealed: bytes, sealing: tuple[bytes, str]) -> Held:
     try:
         h = _unseal(*sealing, account_id, sealed)
     except IntegrityError:
         raise IntegrityError(f"record {account_id} (signing key) failed authentication; it was altered") from None
     _check_fresh(vault, conn, account_id, h.version, sealed)
-    return h, sealed, sealing
+    return h
 
 
 def _check_fresh(vault: Vault, conn: Connection, account_id: str, version: int, sealed: bytes) -> None:
@@ -239,17 +248,17 @@ def public_pins(conn: Connection) -> dict[str, str]:
     return {r.account_id: anchor.fingerprint(bytes(r.public_key)) for r in rows}
 
 
-def _public(vault: Vault, conn: Connection, account_id: str) -> bytes | None:
+def _public(vault: Vault, rows: _Rows, account_id: str) -> bytes | None:
     """The account's signing public key; IntegrityError if the anchor pins another one."""
-    public = conn.execute(select(signing_keys.c.public_key).where(signing_keys.c.account_id == account_id)).scalar()
+    public = rows.public(account_id)
     if public is None:
         return None
     pinned = vault.read_anchor()
     fp = pinned.signers.get(account_id) if pinned else None
-    if fp is not None and fp != anchor.fingerprint(bytes(public)):
+    if fp is not None and fp != anchor.fingerprint(public):
         raise IntegrityError(f"record {account_id} (signing key) does not match the key pinned outside the "
                              "database; it was replaced")
-    return bytes(public)
+    return public
 
 
 def key_fingerprint(conn: Connection, account_id: str) -> str:
@@ -310,19 +319,62 @@ def _signature_holds(public: bytes, sig: bytes, body: bytes) -> bool:
     return True
 
 
-def _account(conn: Connection, account_id: str) -> Row[*tuple[Any, ...]]:
-    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+class _Rows:
+    """Account rows and signing public keys as the checks read them: one query each."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def account(self, account_id: str) -> Row[*tuple[Any, ...]] | None:
+        return self.conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+
+    def public(self, account_id: str) -> bytes | None:
+        public = self.conn.execute(select(signing_keys.c.public_key)
+                                   .where(signing_keys.c.account_id == account_id)).scalar()
+        return None if public is None else bytes(public)
+
+
+class _Fetched(_Rows):
+    """The rows a role check reads, in one query: the given accounts and every account up their chains of
+    role signers (recursive; UNION stops at the owner's self-signed row or any loop), each with its signing
+    key (public half, sealed private half) and whether it has its own key hierarchy (``own``)."""
+
+    def __init__(self, conn: Connection, *seeds: str) -> None:
+        super().__init__(conn)
+        chain = select(accounts.c.id).where(accounts.c.id.in_(seeds)).cte("role_chain", recursive=True)
+        up = chain.alias("up")
+        chain = chain.union(select(accounts.c.role_signer).join(up, accounts.c.id == up.c.id)
+                            .where(accounts.c.role_signer.is_not(None)))
+        q = (select(accounts, signing_keys.c.public_key, signing_keys.c.private_sealed,
+                    account_keys.c.account_id.label("own"))
+             .select_from(accounts.join(chain, chain.c.id == accounts.c.id)
+                          .outerjoin(signing_keys, signing_keys.c.account_id == accounts.c.id)
+                          .outerjoin(account_keys, account_keys.c.account_id == accounts.c.id)))
+        self.rows = {r.id: r for r in conn.execute(q)}
+
+    def account(self, account_id: str) -> Row[*tuple[Any, ...]] | None:
+        return self.rows.get(account_id)
+
+    def public(self, account_id: str) -> bytes | None:
+        row = self.rows.get(account_id)
+        return None if row is None or row.public_key is None else bytes(row.public_key)
+
+
+def _account(rows: _Rows, account_id: str) -> Row[*tuple[Any, ...]]:
+    row = rows.account(account_id)
     if row is None:
         raise _refuse(account_id, "was signed by an account that does not exist")
     return row
 
 
-def check_chain(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root: bytes, depth: int = 0) -> None:
+def check_chain(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root: bytes, depth: int = 0,
+                rows: _Rows | None = None) -> None:
     """The role row is signed, and its signer's authority runs through signed rows up to ``root``."""
+    rows = rows or _Rows(conn)
     record = f"{row.id} (account role)"
     if row.role_sig is None or row.role_signer is None or depth > MAX_CHAIN:
         raise _refuse(record, "has no signature")
-    public = _public(vault, conn, row.role_signer)
+    public = _public(vault, rows, row.role_signer)
     if public is None:
         raise _refuse(record, "was signed by an account without a signing key")
     _verify(public, bytes(row.role_sig), role_bytes(vault.vault_id, row, row.role_signer, row.role_key or ""), record)
@@ -330,12 +382,12 @@ def check_chain(vault: Vault, conn: Connection, row: Row[*tuple[Any, ...]], root
         if not (row.is_owner and public == root):
             raise _refuse(record, "is signed by itself but is not the owner this account trusts")
         return
-    signer = _account(conn, row.role_signer)
+    signer = _account(rows, row.role_signer)
     if not (signer.is_owner or signer.role == "admin") or signer.disabled:
         raise _refuse(record, "was signed by an account without the right to set roles")
     if signer.role_key != anchor.fingerprint(public):
         raise _refuse(record, "was signed with a key its signer's own signed role does not name")
-    check_chain(vault, conn, signer, root, depth + 1)
+    check_chain(vault, conn, signer, root, depth + 1, rows)
 
 
 def check_role(vault: Vault, conn: Connection, account_id: str, verifier_id: str) -> None:
@@ -345,17 +397,23 @@ def check_role(vault: Vault, conn: Connection, account_id: str, verifier_id: str
     more is checked here (the anchor pins are). With a root every row must be signed: the owner signed every
     row there was when its own key was made (vault/signing_sign_in.py), and the app signs each change since.
     Deriving this from the root, not from a flag, leaves an insider no older, laxer copy of the sealed state
-    to roll back to (unless the account got its key before the owner had one).
+    to roll back to (unless the account got its key before the owner had one; the anchor's state pin
+    refuses that copy). One query (``_Fetched``): this runs at every unit of work.
     """
-    h = held(vault, conn, verifier_id)
-    row = _account(conn, account_id)
-    if h is None and (vault.has_vault_kek or vault.held_accounts()) and key_fingerprint(conn, verifier_id):
+    rows = _Fetched(conn, account_id, verifier_id)
+    me, h = rows.account(verifier_id), None
+    sealing = None if me is None or me.private_sealed is None else \
+        _sealing_key(vault, conn, verifier_id, (me.own is not None, bool(me.is_owner)))
+    if me is not None and sealing is not None:
+        h = _open(vault, conn, verifier_id, bytes(me.private_sealed), sealing)
+    row = _account(rows, account_id)
+    if h is None and (vault.has_vault_kek or vault.held_accounts()) and rows.public(verifier_id) is not None:
         # A process where accounts sign in, but not this one (signed out, or refused): nothing it does counts.
         # A worker on a job grant holds no account's keys: the job was queued by a checked sign-in.
         raise _refuse(f"{verifier_id} (account role)", "cannot be checked: its keys are not unlocked here")
     if h is None or h.root is None:
         return
-    check_chain(vault, conn, row, h.root)
+    check_chain(vault, conn, row, h.root, rows=rows)
 
 
 def check_share(vault: Vault, conn: Connection, share: Row[*tuple[Any, ...]], verifier_id: str) -> None:
@@ -376,12 +434,12 @@ def verify_share(vault: Vault, conn: Connection, share: Row[*tuple[Any, ...]], r
     client = conn.execute(select(clients.c.id, clients.c.owner_id, clients.c.key_id)
                           .join(sessions, sessions.c.client_id == clients.c.id)
                           .where(sessions.c.id == share.session_id)).first()
-    public = _public(vault, conn, share.granted_by)
+    public = _public(vault, _Rows(conn), share.granted_by)
     if client is None or public is None:
         raise _refuse(record, "names a session or signer that does not exist")
     _verify(public, bytes(share.sig), share_bytes(vault.vault_id, share, str(client.id)), record)
     wrapped_by = conn.execute(select(client_keys.c.wrapped_by).where(client_keys.c.key_id == client.key_id)).scalar()
-    signer = _account(conn, share.granted_by)
+    signer = _account(_Rows(conn), share.granted_by)
     if client.owner_id != share.granted_by or wrapped_by not in (None, share.granted_by) \
             or signer.role != "clinician" or signer.disabled:
         raise _refuse(record, "was signed by an account that does not own the client")
