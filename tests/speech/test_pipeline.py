@@ -162,3 +162,18 @@ def test_enrollment_voiceprint_from_one_voice(dialogue_audio):
     assert vp.shape == (256,) and abs(float(np.linalg.norm(vp)) - 1) < 1e-5
     with pytest.raises(InputError, match="at least"):
         enrollment_voiceprint(wav_bytes(a_only[: 3 * RATE]))
+
+
+def test_a_told_count_lists_every_person_and_names_the_ones_not_heard(asr, dialogue_audio):
+    from sessionlens.speech.roles import assign_roles
+
+    # two voices told six: the six clusters exist, but the turns give speech to only some of them
+    t = transcribe(wav_bytes(dialogue_audio[: 16 * RATE]), SpeechOptions(speakers=6), asr=asr)
+    heard = {turn["speaker"] for turn in t.metadata["speech_turns"]}
+    assert [s.id for s in t.speakers] == [f"SPEAKER_{i}" for i in range(1, 7)]
+    silent = [s.id for s in t.speakers if s.id not in heard]
+    assert silent  # the case this test is about
+    notes = " ".join(t.metadata.get("notes", []))
+    assert all(f"{sid} " in notes for sid in silent) and "6 people were said to be in the room" in notes
+    assert t.metadata["diarization"]["speakers"] == len(heard)
+    assign_roles(t)  # roles are given to everyone listed, heard or not

@@ -259,16 +259,15 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
                  for u in utterances]
     heard = sorted({t.speaker for t in turns} | set(labels.tolist()))
     meta["diarization"] = {"method": method, "speakers": len(heard), "requested": options.speakers}
-    if options.speakers and len(heard) < options.speakers:
-        meta.setdefault("notes", []).append(
-            f"{options.speakers} people were said to be in the room but only {len(heard)} voice(s) were heard: "
-            "the others never spoke (or could not be told apart)")
+    unheard = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in range(len(heard), options.speakers or 0)]
+    if unheard:
+        meta.setdefault("notes", []).append(_unheard_note(options.speakers or 0, len(heard), unheard))
     meta["speech_turns"] = [{"speaker": f"SPEAKER_{t.speaker + 1}", "start": t.start, "end": t.end,
                              "transcribed": t.transcribed, "overlap": t.overlap} for t in turns]
     utterances, cues = _with_untranscribed(utterances, cues, turns, acc.events)
     meta["paralinguistics"] = cues
     meta["vocal_events"] = [_attach(ev, utterances) for ev in acc.events]
-    speakers = _speaker_list(heard, centroids, options, meta)
+    speakers = _speaker_list(heard, centroids, options, meta) + tuple(unheard)
     roles = {s.id: s.role for s in speakers}
     utts = tuple(replace(u, role=roles[u.speaker]) for u in utterances)
     return Transcript(utts, speakers, source_format="audio", timing=Timing.SOURCE,
@@ -313,6 +312,15 @@ def _resegmentation_windows(acc: _Collected, win: np.ndarray, cents: np.ndarray)
     if len(short):
         return np.array(acc.short_spans, float).reshape(-1, 2), short.astype(np.float32) @ cents.T
     return np.array(acc.win_spans, float).reshape(-1, 2), (win @ cents.T if len(win) else np.zeros((0, len(cents))))
+
+
+def _unheard_note(told: int, heard: int, unheard: list[Speaker]) -> str:
+    """A told count is kept (every person is listed); the ones no speech was given to are named."""
+    names = ", ".join(s.id for s in unheard)
+    verb = "has" if len(unheard) == 1 else "have"
+    return (f"{told} people were said to be in the room but only {heard} voice(s) were heard: {names} {verb} "
+            "no speech in this transcript (never spoke, or a voice too faint or too close to another to be told "
+            "apart)")
 
 
 def _said(acc: _Collected, start: float, end: float) -> bool:
