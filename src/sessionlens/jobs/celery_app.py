@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 from ..config import Settings
 from ..logs import event
@@ -43,6 +43,19 @@ def _on_worker_init(**_: Any) -> None:
     # The main worker process, before the prefork pool forks: every child inherits the niceness.
     niceness = lower_priority()
     event("worker.nice", niceness=niceness)
+
+
+def _on_child_init(**_: Any) -> None:
+    """A prefork pool child (billiard) is daemonic, and multiprocessing starts no process from a daemonic one,
+    nor pickles billiard's authkey: without this, the sandbox (parsers and decoders in a keyless child,
+    ``sessionlens.sandbox``) fails every job with AssertionError under the default pool. The child still ends
+    after its one job (``worker_max_tasks_per_child``); its sandbox children are joined before that."""
+    import multiprocessing.process
+
+    mp: Any = multiprocessing.process  # AuthenticationString is not in its stubs
+    me: Any = mp.current_process()  # billiard's process object: private fields, untyped
+    me._config.pop("daemon", None)  # the flag multiprocessing checks; billiard set it
+    me._config["authkey"] = mp.AuthenticationString(os.urandom(32))  # a key multiprocessing's pickler accepts
 
 
 def queue() -> str:
@@ -82,6 +95,7 @@ def make_app(settings: Settings | None = None, worker_id: str | None = None) -> 
     )
     app.task(name="sessionlens.run_job", bind=True, max_retries=None)(_run_job)
     worker_init.connect(_on_worker_init, weak=False)  # fires only in `sessionlens worker`, not in the web
+    worker_process_init.connect(_on_child_init, weak=False)  # each prefork child, after the fork
     return app
 
 

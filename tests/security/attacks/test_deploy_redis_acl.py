@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from sessionlens.jobs.runner import CeleryRunner, wait_for
 from sessionlens.jobs.worker_identity import KEY_FILE, load_or_create
 from sessionlens.services import clients, consent, server_jobs
 from sessionlens.services.keyring import broker_url, load_secret
-from sessionlens.vault import anchor, worker_approvals
+from sessionlens.vault import anchor, job_rows, worker_approvals
 from tests.server.conftest import DEMO, pg_url, server, server_template, settings  # noqa: F401
 from tests.server.workers import Cluster
 from tests.vault.helpers import _derive_once  # noqa: F401
@@ -94,8 +95,8 @@ def test_deploy_redis_acl_users_run_a_job_and_the_worker_cannot_snoop(server, tm
     web_settings = settings(broker_url=web_url, broker_password_file=str(made["web"][1]), job_runner="celery")
     logs = {name: tmp_path / f"{name}.log" for name in WORKERS}
     try:
-        for name in WORKERS:  # each signs in as its own user, with its own password file
-            c.start(name, log=logs[name], SESSIONLENS_BROKER_PASSWORD_FILE=str(made[name][1]))
+        for name, pool in zip(WORKERS, ("solo", "prefork")):  # each its own user, with its own password file
+            c.start(name, pool=pool, log=logs[name], SESSIONLENS_BROKER_PASSWORD_FILE=str(made[name][1]))
         web = c.web_keyring(broker_url(web_settings))  # sealing to the announced, approved workers as the web user
         runner = CeleryRunner(web_settings, web)
         jobs = [server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt", runner=runner,
@@ -103,6 +104,13 @@ def test_deploy_redis_acl_users_run_a_job_and_the_worker_cannot_snoop(server, tm
         for job_id in jobs:
             done = wait_for(server.vault.engine, job_id, timeout=120)
             assert done.state == "done", "".join(p.read_text()[-2000:] for p in logs.values())
+        with server.vault.transaction() as conn:  # a job with no grant: the worker sends itself retries
+            orphan = job_rows.create(conn, owner_id=alice.actor.id, kind="transcript", client_id=cid, session_id=None)
+        runner.app.send_task("sessionlens.run_job", args=[orphan], queue=f"{queue}.{c.ids[WORKERS[1]]}")
+        deadline = time.monotonic() + 60
+        while logs[WORKERS[1]].read_text().count(f'"job.requeued","job":"{orphan}"') < 2:  # one retry came back
+            assert time.monotonic() < deadline, logs[WORKERS[1]].read_text()[-3000:]
+            time.sleep(0.5)
         for name in WORKERS:
             text = logs[name].read_text()
             assert "NOPERM" not in text and "NoPermission" not in text, text[-3000:]  # its own keys sufficed
