@@ -6,6 +6,11 @@ was trained to compare by meaning (themes use them). The model and its tokenizer
 
 ``TextModel`` is the shared runner: it tokenizes single texts or (context, text) pairs with dynamic padding and
 returns any named graph outputs, so the fine-tuned coding/emotion models (same architecture plus heads) reuse it.
+
+Parallelism is across batches, not inside one: each session runs one onnxruntime thread and ``threads()`` batches
+run at once. On this shared 2-core machine onnxruntime's own two intra-op threads (which meet at every node) made
+the coding encoder twice as slow in wall time whenever another process held a core; whole batches on separate
+threads lose only what the other process takes.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,10 +54,14 @@ class TextModel:
         if not rows:
             return {name: np.zeros((0, 0), np.float32) for name in outputs}
         order = np.argsort([len(r[0]) for r in rows], kind="stable")  # similar lengths together: less padding
+        size = max(1, min(BATCH, -(-len(rows) // threads())))  # a few rows still split across the cores
+        feeds = [_feed([rows[i] for i in order[start:start + size]]) for start in range(0, len(order), size)]
+        names = list(outputs)
+        results = _pool().map(lambda feed: self.session.run(names, feed), feeds) if len(feeds) > 1 \
+            else [self.session.run(names, feeds[0])]
         parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
-        for start in range(0, len(order), BATCH):
-            batch = [rows[i] for i in order[start:start + BATCH]]
-            for name, value in zip(outputs, self.session.run(list(outputs), _feed(batch)), strict=True):
+        for result in results:  # map keeps the batches' order
+            for name, value in zip(outputs, result, strict=True):
                 parts[name].append(value)
         inverse = np.empty_like(order)
         inverse[order] = np.arange(len(order))
@@ -70,8 +80,22 @@ def _feed(batch: Sequence[tuple[Sequence[int], Sequence[int]]]) -> dict[str, np.
 
 
 def threads() -> int:
-    """onnxruntime intra-op threads: the machine's cores, at most 4 (the model is small)."""
+    """Batches run at once: the machine's cores, at most 4 (the model is small)."""
     return max(1, min(4, os.cpu_count() or 1))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One pool per process (a forked worker must not use its parent's, whose threads did not fork)."""
+    pid = os.getpid()
+    with _POOLS_LOCK:
+        if pid not in _POOLS:
+            _POOLS.clear()
+            _POOLS[pid] = ThreadPoolExecutor(threads(), thread_name_prefix="sessionlens-encoder")
+        return _POOLS[pid]
 
 
 def load_text_model(directory: Path, what: str, truncate: bool = True) -> TextModel:
@@ -84,7 +108,7 @@ def load_text_model(directory: Path, what: str, truncate: bool = True) -> TextMo
     artifact = ManifestDir.open(directory, what)
     files = artifact.read_all(MODEL_FILES)
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads()
+    options.intra_op_num_threads = 1  # parallel batches instead (module docstring)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # shape-merge notices are noise to a user
     session = ort.InferenceSession(files["model.onnx"], options, providers=["CPUExecutionProvider"])
