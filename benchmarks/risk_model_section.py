@@ -1,22 +1,29 @@
-"""The risk model tier (issue 15, item 4) on set 6, written after the model was frozen and scored once.
+"""The risk model tier (issue 15, item 4): scored once on a set written after the model was frozen, plus the
+flooding check on conversation.
 
-Reproduce: `make bench BENCH=risk` (bench_risk appends this section). Three systems on the same sentences: the
-rules alone, the model alone (score >= its threshold), and both (a flag from either: the model as a first,
-high-recall tier). Plus the flooding check on conversation: AnnoMI's odd-numbered transcripts (never trained
-on) and the fictional demo session.
+Reproduce: `make bench BENCH=risk` (bench_risk appends this section); `python -m benchmarks.risk_model_section`
+also lists every utterance the model flags on the odd AnnoMI transcripts and the demo session. Systems on the
+same sentences: the rules alone; the model alone at its recall threshold and at its strict threshold; rules +
+model at the recall threshold (the model as a first, high-recall tier: a flag from either); and the analyzer's
+combination (``combine.model_flags``: a sentence alone gets a model flag only at the strict threshold, since it
+has no neighbouring rule flag). Conversation: AnnoMI's odd-numbered transcripts (never trained on; each read as
+one session through the analyzer's code) and the fictional demo session.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from itertools import groupby
 from pathlib import Path
 
 from benchmarks.run import ROOT
 from sessionlens.analysis.risk import CATEGORIES, find_risk
 from sessionlens.analysis.risk.model import load_model, score_texts
+from sessionlens.domain import Role, Speaker, Transcript, Utterance
 
-SET6 = Path(__file__).resolve().parent / "data" / "risk_heldout_6.jsonl"
+HERE = Path(__file__).resolve().parent / "data"
+HELD_OUT = HERE / "risk_heldout_7.jsonl"
 ANNOMI = ROOT.parent / "shared" / "data" / "annomi" / "AnnoMI-simple.dev.csv"
 
 
@@ -29,11 +36,15 @@ def systems(items: list[dict]) -> dict[str, list[set[str]]]:
     """Categories each system flags per sentence."""
     from benchmarks.bench_risk import flags
 
-    th = load_model().threshold
+    m = load_model()
     rules = [{h.category for h in flags(it["text"])} for it in items]
-    model = [{c} if s >= th else set() for s, c in score_texts([it["text"] for it in items])]
-    both = [r or m for r, m in zip(rules, model, strict=True)]
-    return {"rules": rules, "model": model, "rules + model": both}
+    scored = score_texts([it["text"] for it in items])
+    model = [{s.concept} if s.score >= m.threshold else set() for s in scored]
+    strict = [{s.concept} if s.score >= m.strict_threshold else set() for s in scored]
+    analyzer = [{h.category for h in flags(it["text"], model=True)} for it in items]
+    return {"rules": rules, f"model (>= {m.threshold})": model, f"model strict (>= {m.strict_threshold})": strict,
+            "rules + model (recall tier)": [r or x for r, x in zip(rules, model, strict=True)],
+            "rules + model as the analyzer combines them": analyzer}
 
 
 def table(items: list[dict]) -> str:
@@ -48,25 +59,62 @@ def table(items: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def conversation_flags() -> str:
-    """Share of utterances flagged in real talk the model never saw (odd AnnoMI transcripts)."""
-    if not ANNOMI.exists():
-        return "AnnoMI flooding check: skipped (../shared/data/annomi not present)."
-    from benchmarks.bench_risk import flags
-
+def annomi_sessions(parity: int = 1) -> list[Transcript]:
+    """AnnoMI transcripts of this id parity, each as one session (odd ones were never trained on)."""
     with ANNOMI.open(encoding="utf-8") as f:
-        texts = [r["utterance_text"] for r in csv.DictReader(f)
-                 if int(r["transcript_id"]) % 2 == 1 and len(r["utterance_text"]) >= 3]
-    rules = [bool(flags(t)) for t in texts]
-    th = load_model().threshold
-    model = [s >= th for s, _ in score_texts(texts)]
-    both = sum(r or m for r, m in zip(rules, model, strict=True))
-    n = len(texts)
-    return (f"AnnoMI odd-numbered transcripts ({n} utterances, never trained on, unlabelled): rules flag "
-            f"{sum(rules)} ({sum(rules) / n:.1%}); rules + model flag {both} ({both / n:.1%}).")
+        rows = [r for r in csv.DictReader(f) if int(r["transcript_id"]) % 2 == parity]
+    speakers = (Speaker("T", "T", Role.THERAPIST), Speaker("C", "C", Role.CLIENT))
+    out = []
+    for _, group in groupby(rows, key=lambda r: r["transcript_id"]):
+        utts = tuple(
+            Utterance(f"u{i}", "T" if r["interlocutor"] == "therapist" else "C",
+                      Role.THERAPIST if r["interlocutor"] == "therapist" else Role.CLIENT,
+                      float(i), float(i) + 1.0, r["utterance_text"])
+            for i, r in enumerate(group)
+        )
+        out.append(Transcript(utts, speakers))
+    return out
 
 
-def demo_flags() -> str:
+def flood(sessions: list[Transcript]) -> dict:
+    """Utterances flagged per 100: by the rules, by rules + model as the analyzer combines them, and by rules +
+    model at the recall threshold with no neighbour condition; with the texts the model added."""
+    m = load_model()
+    n = ruled = combined = loose = 0
+    added: list[str] = []
+    for t in sessions:
+        texts = [u.text for u in t.utterances if u.text.strip()]
+        n += len(texts)
+        rule_ids = {h.utterance.id for h in find_risk(t)}
+        ruled += len(rule_ids)
+        mine = {h.utterance.id for h in find_risk(t, model=True)}
+        combined += len(mine)
+        added += [u.text for u in t.utterances if u.id in mine - rule_ids]
+        scores = dict(zip((u.id for u in t.utterances if u.text.strip()), score_texts(texts), strict=True))
+        loose += len(rule_ids | {i for i, s in scores.items() if s.score >= m.threshold})
+    return {"n": n, "rules": 100 * ruled / n, "analyzer": 100 * combined / n, "loose": 100 * loose / n,
+            "added": added}
+
+
+def conversation() -> str:
+    lines = []
+    if ANNOMI.exists():
+        f = flood(annomi_sessions(1))
+        lines.append(
+            f"AnnoMI odd-numbered transcripts ({f['n']} utterances, never trained on, unlabelled; each read as one "
+            f"session): utterances flagged per 100 — rules {f['rules']:.2f}; rules + model as the analyzer combines "
+            f"them **{f['analyzer']:.2f}** (model adds {f['analyzer'] - f['rules']:.2f}); rules + model at the recall "
+            f"threshold alone {f['loose']:.2f}.")
+    else:
+        lines.append("AnnoMI flooding check: skipped (../shared/data/annomi not present).")
+    d = flood([demo()])
+    lines.append(f"Demo session ({d['n']} utterances, fictional): rules flag {d['rules'] * d['n'] / 100:.0f} "
+                 f"utterances; as the analyzer combines them {d['analyzer'] * d['n'] / 100:.0f}; at the recall "
+                 f"threshold alone {d['loose'] * d['n'] / 100:.0f}.")
+    return "\n".join(lines)
+
+
+def demo() -> Transcript:
     from importlib import resources
 
     from sessionlens import ingest
@@ -74,23 +122,32 @@ def demo_flags() -> str:
 
     data = (resources.files("sessionlens") / "data" / "demo_session.vtt").read_bytes()
     t, _ = roles.assign_roles(ingest.parse_transcript(data, source="demo_session.vtt"), (), ())
-    rules, both = find_risk(t), find_risk(t, model=True)
-    return (f"Demo session ({len(t.utterances)} utterances, fictional): rules flag {len(rules)}, "
-            f"rules + model {len(both)}.")
+    return t
 
 
 def section() -> str:
-    items = [json.loads(x) for x in SET6.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if not HELD_OUT.exists():
+        return "### Risk model tier\n\nThe held-out set for the current model is not written yet.\n"
+    items = [json.loads(x) for x in HELD_OUT.read_text(encoding="utf-8").splitlines() if x.strip()]
     pos = sum(bool(it["category"]) for it in items)
-    return f"""### Risk model tier on set 6 (written after the model was frozen; scored once)
+    m = load_model()
+    return f"""### Risk model tier on set 7 (written after the model was frozen; scored once)
 
-Set 6: {len(items)} sentences ({pos} positives, {len(items) - pos} idioms and near-miss everyday talk),
-benchmarks/data/risk_heldout_6.jsonl, committed (c99e455) after the model (ac7c1b2) and before any scoring.
-Model: src/sessionlens/models/risk (threshold {load_model().threshold}); target recall >= 0.95 at precision
->= 0.80.
+Set 7: {len(items)} sentences ({pos} positives, {len(items) - pos} idioms and near-miss everyday talk),
+benchmarks/data/risk_heldout_7.jsonl, committed after the model and before any scoring (see
+benchmarks/data/README.md). Model: src/sessionlens/models/risk (RBF SVM on base MiniLM vectors; recall threshold
+{m.threshold}, strict threshold {m.strict_threshold}); target recall >= 0.95 at precision >= 0.80.
 
 {table(items)}
 
-{conversation_flags()}
-{demo_flags()}
+{conversation()}
 """
+
+
+if __name__ == "__main__":
+    if ANNOMI.exists():
+        for text in flood(annomi_sessions(1))["added"]:
+            print("ANNOMI-ODD model flag:", text)
+    for text in flood([demo()])["added"]:
+        print("DEMO model flag:", text)
+    print(section())

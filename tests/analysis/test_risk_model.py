@@ -1,25 +1,35 @@
-"""The risk model tier: hash-checked weights, scores on the real encoder, hits only where no rule fired."""
+"""The risk model tier: hash-checked weights, scores on the real encoder, and how its flags join the rules."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from sessionlens.analysis.encoder import base_model, encode
 from sessionlens.analysis.risk import find_risk, risk_findings
 from sessionlens.analysis.risk.model import MODEL_ID, load_model, score_texts
 from sessionlens.artifacts import IntegrityError, ManifestDir, models_dir
 
 from ._model_helpers import tampered_copy
-from .affect_helpers import C, session
+from .affect_helpers import C, T, session
 
 UNRULED = "My chest feels heavy and I have been thinking everyone would cope fine after I'm buried."
 
 
 def test_weights_load_from_a_hash_checked_manifest() -> None:
     m = load_model()
-    assert m.classes[0] == "none" and m.coef.shape == (6, 384) and 0 < m.threshold < 1
+    assert m.support.shape[1] == 384 and len(m.dual) == len(m.support)
+    assert 0 < m.threshold < m.strict_threshold < 1
+    assert len(m.exemplar_text) == len(m.exemplars) == len(m.exemplar_concept) > 100
+
+
+def test_model_was_trained_on_the_shipped_encoder() -> None:
+    # The SVM reads base MiniLM vectors; a changed encoder without retraining would move every score.
+    manifest = ManifestDir.open(models_dir("risk"), "risk model").manifest
+    assert manifest["encoder_sha256"] == base_model().meta["files"]["model.onnx"]
 
 
 def test_tampered_weights_are_refused(tmp_path: Path) -> None:
@@ -28,29 +38,48 @@ def test_tampered_weights_are_refused(tmp_path: Path) -> None:
         ManifestDir.open(copy, "risk model").read("weights.npz")
 
 
+def test_numpy_margin_matches_a_direct_kernel_sum() -> None:
+    m = load_model()
+    x = encode(["I want to kill myself tonight."])
+    k = np.exp(-m.gamma * ((m.support - x[0]) ** 2).sum(1))
+    assert m.margins(x)[0] == pytest.approx(float(k @ m.dual + m.intercept), abs=1e-4)
+
+
 def test_scores_separate_risk_from_everyday_talk() -> None:
     texts = ["I want to kill myself tonight.", "We went to the beach and had chips."]
-    (risky, _), (plain, _) = score_texts(texts)
-    assert risky > load_model().threshold > plain
+    risky, plain = score_texts(texts)
+    assert risky.score > load_model().strict_threshold > load_model().threshold > plain.score
+    assert risky.concept == "suicidal_ideation" and risky.nearest in load_model().exemplar_text
 
 
-def test_probabilities_are_a_distribution() -> None:
-    m = load_model()
-    z = np.zeros((1, 384), np.float32)
-    score, concept = m.predict(z)[0]
-    assert 0.0 <= score <= 1.0 and concept in m.classes[1:]
+def test_weights_are_stored_as_float16_support_vectors() -> None:
+    arrays = np.load(io.BytesIO(ManifestDir.open(models_dir("risk"), "risk model").read("weights.npz")))
+    assert arrays["support"].dtype == np.float16 and arrays["exemplars"].dtype == np.float16
 
 
 def test_model_hit_only_where_no_rule_fired() -> None:
     t = session((C, UNRULED), (C, "I have thought about suicide."))
-    assert [h.utterance.id for h in find_risk(t)] == ["u2"]  # the analyzer runs rules only
+    assert [h.utterance.id for h in find_risk(t)] == ["u2"]  # rules only unless the model is asked for
     hits = find_risk(t, model=True)
     assert [(h.utterance.id, h.strength) for h in hits] == [("u1", "model"), ("u2", "explicit")]
-    assert hits[0].rules == (MODEL_ID,) and hits[0].negated is None
+    assert hits[0].rules == (MODEL_ID,) and hits[0].negated is None and hits[0].model is not None
 
 
-def test_model_finding_says_it_cannot_point_at_words() -> None:
-    findings, _ = risk_findings(session((C, "I have thought about suicide.")))
-    assert all(f.data["strength"] != "model" for f in findings)
-    hits = find_risk(session((C, UNRULED)), model=True)
-    assert hits and hits[0].hit.words == UNRULED
+def test_therapist_turns_get_no_model_flag() -> None:
+    hits = find_risk(session((T, UNRULED), (C, "I have thought about suicide.")), model=True)
+    assert [h.utterance.id for h in hits] == ["u2"]
+
+
+def test_model_finding_explains_score_and_nearest_concept() -> None:
+    findings, _ = risk_findings(session((C, UNRULED), (C, "I have thought about suicide.")), model=True)
+    f = findings[0]
+    score = score_texts([UNRULED])[0]
+    assert f.data["strength"] == "model" and f.data["rules"] == [MODEL_ID]
+    assert f.confidence == pytest.approx(score.score, abs=1e-3)
+    assert f"{score.score:.2f}" in f.explanation and score.nearest in f.explanation
+    assert "not a diagnosis" in f.explanation and "negation was not checked" in f.explanation
+
+
+def test_rules_only_by_default() -> None:
+    findings, _ = risk_findings(session((C, UNRULED)))
+    assert findings == []

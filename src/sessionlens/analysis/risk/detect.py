@@ -26,7 +26,8 @@ from .lexicon import (
     STRENGTH_CONFIDENCE,
     SUICIDAL_IDEATION,
 )
-from .model import MODEL_ID, load_model, score_texts
+from .combine import model_flags
+from .model import MODEL_ID, ModelScore, load_model, score_texts
 from .rules import Rule, load_rules
 
 SOURCE = "risk-rules-v3"  # each finding also names its rule ids (data["rules"]) from rules.json
@@ -46,6 +47,7 @@ class RiskHit:
     hypothetical: bool
     reported: bool
     rules: tuple[str, ...] = ()  # ids of the rules whose matches make up this quote
+    model: ModelScore | None = None  # the model's score and nearest concept, for a model hit
 
 
 # (category, strength, hit, rule ids): one cue match, or overlapping matches of one category merged
@@ -140,9 +142,9 @@ def _denial_before(text: str, start: int) -> str | None:
 def find_risk(t: Transcript, model: bool = False) -> list[RiskHit]:
     """All risk hits; plan/means words count only within CONTEXT_REACH utterances of another ideation cue.
 
-    With ``model`` (off in the analyzer: on conversation it flags too many ordinary utterances, see
-    BENCHMARKS.md), an utterance no rule flags but the model tier scores over its threshold gets one hit of
-    strength "model" quoting the whole utterance (the model cannot point at words or see negation)."""
+    With ``model`` (the ``risk_model`` setting), utterances no rule flags may get one hit of strength "model"
+    quoting the whole utterance (the model cannot point at words or see negation); which ones is decided by
+    ``combine.model_flags``, and each carries its score and nearest concept."""
     per_utt = [scan_utterance(u) for u in t.utterances]
     anchors = [
         i
@@ -154,22 +156,25 @@ def find_risk(t: Transcript, model: bool = False) -> list[RiskHit]:
         near = any(abs(i - a) <= CONTEXT_REACH for a in anchors)
         out.extend(h for h in hs if h.strength != "context" or near)
     if model:
-        flagged = {h.utterance.id for h in out}
-        out.extend(_model_hits([u for u in t.utterances if u.id not in flagged and norm(u.text)]))
+        out.extend(_model_hits(t.utterances, {h.utterance.id for h in out}))
         order = {u.id: i for i, u in enumerate(t.utterances)}
         out.sort(key=lambda h: (order[h.utterance.id], h.hit.start))
     return out
 
 
-def _model_hits(utts: list[Utterance]) -> list[RiskHit]:
-    threshold = load_model().threshold
+def _model_hits(utts: tuple[Utterance, ...], flagged: set[str]) -> list[RiskHit]:
+    m = load_model()
+    todo = [i for i, u in enumerate(utts) if u.id not in flagged and u.role != Role.THERAPIST and norm(u.text)]
+    scored: dict[int, ModelScore] = dict(zip(todo, score_texts([utts[i].text for i in todo]), strict=True))
+    scores = [scored[i].score if i in scored else None for i in range(len(utts))]
     hits = []
-    for u, (score, concept) in zip(utts, score_texts([u.text for u in utts]), strict=True):
-        if score >= threshold:
-            t = norm(u.text)
-            clause = t[:60]
-            hits.append(RiskHit(u, concept, "model", Hit(concept, t, 0, len(t)), None,
-                                bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause)), (MODEL_ID,)))
+    ruled, therapist = [u.id in flagged for u in utts], [u.role == Role.THERAPIST for u in utts]
+    for i in model_flags(scores, ruled, therapist, m.threshold, m.strict_threshold):
+        u, s = utts[i], scored[i]  # model_flags returns only scored utterances
+        t = norm(u.text)
+        clause = t[:60]
+        hits.append(RiskHit(u, s.concept, "model", Hit(s.concept, t, 0, len(t)), None,
+                            bool(HYPOTHETICAL.search(clause)), bool(REPORTED.search(clause)), (MODEL_ID,), s))
     return hits
 
 
@@ -193,15 +198,17 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
     if asked and reply is not None:
         data["reply_utterance"] = reply.id
         ev.append(Evidence((reply.id,), reply.start, reply.end, "the reply that followed"))
-    return Finding(
-        "risk", h.category, STRENGTH_CONFIDENCE[h.strength], tuple(ev), SOURCE, _explain(h, asked), data
-    )
+    confidence = round(h.model.score, 3) if h.model is not None else STRENGTH_CONFIDENCE[h.strength]
+    return Finding("risk", h.category, confidence, tuple(ev), SOURCE, _explain(h, asked), data)
 
 
 def _explain(h: RiskHit, asked: bool) -> str:
-    if h.strength == "model":
-        parts = [f"the risk model ({MODEL_ID}) reads this utterance as possible {CATEGORY_NAMES[h.category]}; "
-                 "no rule matched, so no words are singled out and negation was not checked"]
+    if h.model is not None:
+        m = h.model
+        parts = [f"needs review, not a diagnosis: the risk model ({MODEL_ID}) scores this utterance {m.score:.2f}; "
+                 f"nearest concept {CATEGORY_NAMES[h.category]} (closest written example, similarity "
+                 f'{m.similarity:.2f}: "{m.nearest}"); no rule matched, so no words are singled out and negation '
+                 "was not checked"]
     else:
         parts = [f'{h.strength} {CATEGORY_NAMES[h.category]} cue "{h.hit.words}" (rule {", ".join(h.rules)})']
     if asked:
@@ -215,9 +222,10 @@ def _explain(h: RiskHit, asked: bool) -> str:
     return "; ".join(parts) + ". For review."
 
 
-def risk_findings(t: Transcript) -> tuple[list[Finding], RiskSummary]:
-    """Findings (kind "risk") and a metrics summary whose status is "not discussed" when nothing was found."""
-    hits = find_risk(t)
+def risk_findings(t: Transcript, model: bool = False) -> tuple[list[Finding], RiskSummary]:
+    """Findings (kind "risk") and a metrics summary whose status is "not discussed" when nothing was found;
+    ``model``: add the model tier's flags (see ``find_risk``)."""
+    hits = find_risk(t, model)
     index = {u.id: i for i, u in enumerate(t.utterances)}
     findings = [to_finding(h, _reply(t, index[h.utterance.id])) for h in hits]
     summary = summarise(hits)

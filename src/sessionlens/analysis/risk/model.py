@@ -1,8 +1,9 @@
-"""The high-recall model tier: a logistic classifier over the base MiniLM sentence vectors.
+"""The high-recall model tier: an RBF support-vector classifier over the base MiniLM sentence vectors.
 
 It catches wording no rule anticipates; the rules stay for explanation (the exact words, the rule id) and for
-negation. Trained by ``training/train_risk.py``; weights in ``sessionlens/models/risk`` are read only through
-the hash-checked manifest.
+negation. Every model score carries its own explanation: the score, the threshold it passed, and the concept of
+the nearest written training sentence (quoted), the way a recogniser reports its score and pattern. Trained by
+``training/train_risk.py``; weights in ``sessionlens/models/risk`` are read only through the hash-checked manifest.
 """
 
 from __future__ import annotations
@@ -14,25 +15,46 @@ from functools import cache
 
 import numpy as np
 
-from ...artifacts import ManifestDir, models_dir
+from ...artifacts import IntegrityError, ManifestDir, models_dir
 
-MODEL_ID = "risk-model-v1"
+MODEL_ID = "risk-model-v2"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelScore:
+    score: float  # the SVM margin squashed to 0..1 (monotone, not a calibrated probability)
+    concept: str  # the concept of the nearest positive training sentence
+    nearest: str  # that sentence (written by the project, never client data)
+    similarity: float  # its cosine similarity to the utterance
 
 
 @dataclass(frozen=True)
 class RiskModel:
-    classes: tuple[str, ...]  # "none" first, then the concepts
-    coef: np.ndarray  # classes x 384
-    intercept: np.ndarray
-    threshold: float  # on P(any concept) = 1 - P(none)
+    support: np.ndarray  # support vectors x 384
+    dual: np.ndarray  # their signed weights
+    intercept: float
+    gamma: float
+    exemplars: np.ndarray  # positive training sentences x 384 (L2-normalised)
+    exemplar_text: tuple[str, ...]
+    exemplar_concept: tuple[str, ...]
+    threshold: float  # the recall tier: flags where a rule fired nearby
+    strict_threshold: float  # flags on its own
 
-    def predict(self, vectors: np.ndarray) -> list[tuple[float, str]]:
-        """(risk score, most likely concept) per vector."""
-        z = vectors @ self.coef.T + self.intercept
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        best = p[:, 1:].argmax(axis=1) + 1
-        return [(float(1.0 - row[0]), self.classes[j]) for row, j in zip(p, best, strict=True)]
+    def margins(self, vectors: np.ndarray) -> np.ndarray:
+        sq = (vectors**2).sum(1)[:, None] + (self.support**2).sum(1)[None, :] - 2.0 * vectors @ self.support.T
+        return np.exp(-self.gamma * np.maximum(sq, 0.0)) @ self.dual + self.intercept
+
+    def predict(self, vectors: np.ndarray) -> list[ModelScore]:
+        """One score with its nearest concept per vector."""
+        if len(vectors) == 0:
+            return []
+        score = 1.0 / (1.0 + np.exp(-self.margins(vectors)))
+        sims = vectors @ self.exemplars.T
+        best = sims.argmax(axis=1)
+        return [
+            ModelScore(float(s), self.exemplar_concept[j], self.exemplar_text[j], float(sims[i, j]))
+            for i, (s, j) in enumerate(zip(score, best, strict=True))
+        ]
 
 
 @cache
@@ -40,11 +62,20 @@ def load_model() -> RiskModel:
     artifact = ManifestDir.open(models_dir("risk"), "risk model")
     arrays = np.load(io.BytesIO(artifact.read("weights.npz")))
     meta = artifact.manifest
-    return RiskModel(tuple(meta["classes"]), arrays["coef"], arrays["intercept"], float(meta["threshold"]))
+    if meta.get("kind") != "rbf-svm":
+        raise IntegrityError("risk model: manifest kind is not rbf-svm (retrain with training/train_risk.py)")
+    ex = arrays["exemplars"].astype(np.float32)
+    ex /= np.linalg.norm(ex, axis=1, keepdims=True)
+    return RiskModel(
+        arrays["support"].astype(np.float32), arrays["dual"].astype(np.float32), float(arrays["intercept"]),
+        float(meta["gamma"]), ex, tuple(str(t) for t in arrays["exemplar_text"]),
+        tuple(str(c) for c in arrays["exemplar_concept"]), float(meta["threshold"]),
+        float(meta["strict_threshold"]),
+    )
 
 
-def score_texts(texts: Sequence[str]) -> list[tuple[float, str]]:
-    """(score, concept) per text; the encoder's per-session cache means each utterance is encoded once."""
+def score_texts(texts: Sequence[str]) -> list[ModelScore]:
+    """A score per text; the encoder's per-session cache means each utterance is encoded once."""
     from ..encoder import encode
 
     if not texts:
