@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,16 +72,15 @@ def _acl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) ->
     return out
 
 
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[int]:
+@contextmanager
+def _redis_server(acl: Path) -> Iterator[int]:
+    """A private redis-server (its own port, no persistence) started from ``acl``; yields its port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    first = [line for line in _base(tmp_path).read_text().splitlines() if not line.startswith("#")]
-    (tmp_path / "users.acl").write_text("\n".join(first) + "\n")  # the first start (grep -v '^#'): no worker yet
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--aclfile", str(tmp_path / "users.acl"), "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--appendonly", "no", "--aclfile", str(acl), "--dir", str(acl.parent)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -88,12 +88,21 @@ def private_redis(tmp_path: Path) -> Iterator[int]:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline
+                assert proc.poll() is None, proc.stdout.read().decode()[-1500:] if proc.stdout else ""
+                assert time.monotonic() < deadline
                 time.sleep(0.05)
         yield port
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[int]:
+    first = [line for line in _base(tmp_path).read_text().splitlines() if not line.startswith("#")]
+    (tmp_path / "users.acl").write_text("\n".join(first) + "\n")  # the first start (grep -v '^#'): no worker yet
+    with _redis_server(tmp_path / "users.acl") as port:
+        yield port
 
 
 def test_worker_id_prints_its_key_without_redis(tmp_path, monkeypatch, capsys) -> None:
@@ -190,3 +199,26 @@ def test_a_worker_without_its_redis_user_stops_in_one_line(server, tmp_path) -> 
     me = load_or_create(tmp_path / "state")
     assert done.returncode == 2, done.stderr[-2000:]
     assert f"Redis refused worker {me.id}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_documented_compose_steps_make_an_acl_file_redis_starts_with(tmp_path) -> None:
+    """docs/deployment.md's own commands (passwords, the base with the web's and the loader's hashes) run
+    here, and a private redis-server starts from their file: the web and the loader sign in, nobody else."""
+    import sys
+
+    doc = (BASE.parents[2] / "docs" / "deployment.md").read_text()
+    steps = doc[doc.index("for u in web acl"):doc.index("chmod 600 secrets/*")]
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "redis" / "users.acl").write_text(BASE.read_text())
+    python = Path(sys.executable).parent  # the commands call `python`
+    subprocess.run(["bash", "-euo", "pipefail", "-c", steps], cwd=tmp_path, check=True, timeout=60,
+                   env={"PATH": f"{python}:/usr/bin:/bin"})
+    with _redis_server(tmp_path / "secrets" / "users.acl") as port:
+        secret = {u: (tmp_path / "secrets" / f"redis_{u}_password").read_text().strip() for u in ("web", "acl")}
+        assert redis.Redis(port=port, username="sessionlens-web", password=secret["web"]).ping()
+        redis.Redis(port=port, username="sessionlens-acl", password=secret["acl"]).execute_command("ACL", "LOAD")
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            redis.Redis(port=port, username="sessionlens-web", password=secret["acl"]).ping()
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            redis.Redis(port=port).ping()
