@@ -5,7 +5,7 @@
     <anchor dir>/anchor.key                       Ed25519 private key (0600), made with the first anchor
     <anchor dir>/anchor.pub                       its public half (0644): workers check, they do not sign
     <anchor dir>/<vault id>-<database tag>.json   {vault, seq, hash, at, escrow, shreds, restores, accounts,
-                                                   roles, signers, states, key, sig}
+                                                   roles, signers, states, record, key, sig}
 
 Every transaction that appended to the audit chain moves the anchor forward (:func:`advance`), but only
 along the chain: the entries from the anchored head to the new one must link and carry valid MACs, so a
@@ -71,6 +71,9 @@ class Anchor:
     roles: dict[str, str] = field(default_factory=dict)  # account id -> "role" or "role+owner", as the app set it
     signers: dict[str, str] = field(default_factory=dict)  # account id -> fingerprint of its Ed25519 signing key
     states: dict[str, str] = field(default_factory=dict)  # account id -> "version:sha256" of its sealed signing state
+    # The signing migration's record: "role:<id>" / "share:<id>" -> SHA-256 of each row left unsigned when it
+    # was taken (vault/signing_sign_in.py), and "taken" -> when. The migration signs only rows matching it.
+    record: dict[str, str] = field(default_factory=dict)
 
     @property
     def head(self) -> audit.Head:
@@ -136,7 +139,7 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 def _body(a: Anchor, public_hex: str) -> bytes:
     doc = {**asdict(a), "shreds": list(a.shreds), "restores": list(a.restores), "format": FORMAT, "key": public_hex}
-    for optional in ("accounts", "roles", "signers", "states"):  # absent when empty: anchors written before them still verify
+    for optional in ("accounts", "roles", "signers", "states", "record"):  # absent when empty: anchors written before them still verify
         if not doc[optional]:
             doc.pop(optional)
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
@@ -152,7 +155,8 @@ def read(path: Path, public: Ed25519PublicKey | None = None) -> Anchor | None:
         sig = base64.b64decode(doc.pop("sig"))
         a = Anchor(doc["vault"], int(doc["seq"]), str(doc["hash"]), str(doc["at"]), doc.get("escrow"),
                    tuple(doc.get("shreds", ())), tuple(doc.get("restores", ())), dict(doc.get("accounts", {})),
-                   dict(doc.get("roles", {})), dict(doc.get("signers", {})), dict(doc.get("states", {})))
+                   dict(doc.get("roles", {})), dict(doc.get("signers", {})), dict(doc.get("states", {})),
+                   dict(doc.get("record", {})))
         key.verify(sig, _body(a, str(doc["key"])))
         if key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() != doc["key"]:
             raise InvalidSignature
@@ -446,6 +450,22 @@ def pin_states(vault: Vault, pins: dict[str, tuple[int, str]]) -> None:
         log.warning("signing states not pinned by this process: %s", type(exc).__name__)
 
 
+def take_record(vault: Vault, record: dict[str, str]) -> dict[str, str] | None:
+    """The signing migration's record: the one already in the anchor, else ``record``, written now (before
+    anything is signed against it). None if this process cannot write the anchor."""
+    path = vault.anchor_path
+    try:
+        with locked(path):
+            current = read(path) or Anchor(vault.vault_id, 0, audit.GENESIS, now_iso())
+            if current.record:
+                return current.record
+            write(path, replace(current, record=record), vault.settings.audit_anchor_copy)
+            return record
+    except (Unavailable, OSError) as exc:
+        log.warning("signing migration record not taken by this process: %s", type(exc).__name__)
+        return None
+
+
 def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict | None:
     """None if the stored chain extends the anchor; else the failing verdict."""
     if a is None:
@@ -460,7 +480,8 @@ def check(conn: Connection, mac_key: bytes, a: Anchor | None) -> audit.Verdict |
 def restart(vault: Vault, shreds: tuple[ShredMark, ...], restore: RestoreMark) -> Anchor:
     """After a restore (an operator holding the anchor key): the anchor restarts at the restored chain's head,
     keeping every shred it knew (a later restore of an even older backup must shred them again). The signing
-    state pins restart too: the restored states are older by design, and are pinned as first seen."""
+    state pins and the signing migration's record restart too: the restored rows are older by design; they
+    are pinned (recorded) as first seen."""
     with vault.engine.connect() as conn:
         head, pin = _stored_head(conn, vault.integrity_keys[0]), _escrow_pin(conn)
     return _rebase(vault.anchor_path, vault.vault_id, head, shreds=shreds, escrow=pin, restore=restore,
