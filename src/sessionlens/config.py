@@ -305,6 +305,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
     ),
     Setting(
+        "risk_model",
+        False,
+        "Also flag risk language with the model tier (client turns no rule flags; each flag needs review and shows "
+        "its score and nearest example; every utterance is then encoded).",
+        lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
+    ),
+    Setting(
         "note_llm_model",
         "",
         "GGUF model file for the optional LLM note writer (empty: the offline default writer).",

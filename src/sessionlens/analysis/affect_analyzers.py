@@ -201,7 +201,7 @@ class RiskAnalyzer:
     title = "Risk language for review"
 
     def __call__(self, t: Transcript, settings: Settings) -> AnalyzerOutput:
-        findings, summary = risk_findings(t)
+        findings, summary = risk_findings(t, model=bool(settings["risk_model"]))
         return AnalyzerOutput(summary, tuple(findings))
 
     def describe(self, m: RiskSummary) -> list[str]:
