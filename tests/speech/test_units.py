@@ -171,3 +171,21 @@ def test_voices_of_the_dialogue_are_told_apart(dialogue_audio):
     same = [sims[i, j] for i in range(len(who)) for j in range(i) if who[i] == who[j]]
     diff = [sims[i, j] for i in range(len(who)) for j in range(i) if who[i] != who[j]]
     assert min(same) > max(diff)
+
+
+def test_short_windows_from_one_spectrogram_match_a_spectrogram_per_window(dialogue_audio):
+    from sessionlens.speech.embeddings import voice_encoder
+
+    from .conftest import TURNS
+
+    enc = voice_encoder()
+    spans = [(int((s + k * 0.25) * RATE), int((s + k * 0.25 + 0.5) * RATE)) for _, s, e in TURNS if e - s > 2
+             for k in range(4)]
+    fast, slow = enc.embed_windows(dialogue_audio, spans), enc.embed_segments(dialogue_audio, spans)
+    assert np.median(np.sum(fast * slow, axis=1)) > 0.95
+    # each window is raised to the same level by its own gain, as the per-window path does
+    np.testing.assert_allclose(enc.embed_windows(dialogue_audio * 0.01, spans),
+                               enc.embed_windows(dialogue_audio * 0.001, spans), atol=2e-3)
+    # a window at the very end (fewer frames than the window holds) still gets an embedding
+    end = len(dialogue_audio)
+    assert enc.embed_windows(dialogue_audio, [(end - 800, end)]).shape == (1, 256)

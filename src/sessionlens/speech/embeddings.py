@@ -208,6 +208,31 @@ class VoiceEncoder:
         return np.concatenate([self.forward(stacked[i:i + batch]) for i in range(0, len(stacked), batch)])
 
 
+    def embed_windows(self, audio: np.ndarray, spans: list[tuple[int, int]], frames: int = PARTIAL_FRAMES,
+                      batch: int = 256) -> np.ndarray:
+        """Like :meth:`embed_segments` for many short overlapping spans, from one spectrogram of ``audio``:
+        each span takes the frames centred in it, tiled to ``frames`` (as its samples would be), scaled by its
+        own volume gain (the spectrogram is power, so the gain squared). Computing the spectrogram once
+        instead of per window halves the cost of 0.5 s windows every 0.25 s."""
+        if not spans:
+            return np.zeros((0, 256), np.float32)
+        mel = mel_spectrogram(audio)
+        mels = np.empty((len(spans), frames, N_MELS), np.float32)
+        for i, (s, e) in enumerate(spans):
+            a = min(-(-s // HOP), len(mel) - 1)
+            part = mel[a:max(a + 1, min(-(-e // HOP), len(mel)))]
+            mels[i] = np.tile(part, (int(np.ceil(frames / len(part))), 1))[:frames] * _power_gain(audio[s:e])
+        return np.concatenate([self.forward(mels[i:i + batch]) for i in range(0, len(mels), batch)])
+
+
+def _power_gain(wav: np.ndarray) -> float:
+    """The factor :func:`normalize_volume` applies to ``wav``'s power."""
+    rms = float(np.sqrt(np.mean(wav.astype(np.float64) ** 2))) if len(wav) else 0.0
+    if rms < 1e-6:
+        return 1.0
+    return float(max(1.0, 10 ** ((TARGET_DBFS - 20 * np.log10(rms)) / 10)))
+
+
 def _center(wav: np.ndarray, n: int) -> np.ndarray:
     off = (len(wav) - n) // 2
     return wav[off:off + n]

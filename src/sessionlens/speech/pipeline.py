@@ -167,7 +167,7 @@ def _process(chunk: Chunk, asr: AsrBackend, encoder: VoiceEncoder, acc: _Collect
     acc.win_embs.append(encoder.embed_segments(mono, _samples(spans)))
     short = window_spans(regions, SHORT_WINDOW, SHORT_HOP)
     acc.short_spans.extend((s + chunk.offset, e + chunk.offset) for s, e in short)
-    acc.short_embs.append(encoder.embed_segments(mono, _samples(short)).astype(np.float16))
+    acc.short_embs.append(encoder.embed_windows(mono, _samples(short)).astype(np.float16))
     acc.events.extend(_vocal_events(tracks, regions, words, chunk.offset))
     if not words:
         return
