@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from itertools import groupby
 from pathlib import Path
 
@@ -125,22 +126,47 @@ def demo() -> Transcript:
     return t
 
 
+def decision(items: list[dict]) -> str:
+    """Whether the tier may be on by default (issue 15 item 4): the analyzer's combination must reach the target
+    on the held-out set, and the model must add at most about 1 flag per 100 utterances of real conversation."""
+    cats = systems(items)["rules + model as the analyzer combines them"]
+    rec, prec = _rp([bool(c) for c in cats], [bool(it["category"]) for it in items])
+    met = rec >= 0.95 and prec >= 0.80
+    return (f"Target on set 7 as the analyzer combines them: recall {rec:.3f}, precision {prec:.3f} — "
+            + ("met." if met else "**not met**, so the `risk_model` setting stays off by default (opt-in; its "
+               "flags say \"needs review, not a diagnosis\" and give the score and the nearest written example)."))
+
+
 def section() -> str:
     if not HELD_OUT.exists():
         return "### Risk model tier\n\nThe held-out set for the current model is not written yet.\n"
     items = [json.loads(x) for x in HELD_OUT.read_text(encoding="utf-8").splitlines() if x.strip()]
     pos = sum(bool(it["category"]) for it in items)
     m = load_model()
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     return f"""### Risk model tier on set 7 (written after the model was frozen; scored once)
 
-Set 7: {len(items)} sentences ({pos} positives, {len(items) - pos} idioms and near-miss everyday talk),
-benchmarks/data/risk_heldout_7.jsonl, committed after the model and before any scoring (see
-benchmarks/data/README.md). Model: src/sessionlens/models/risk (RBF SVM on base MiniLM vectors; recall threshold
-{m.threshold}, strict threshold {m.strict_threshold}); target recall >= 0.95 at precision >= 0.80.
+Reproduce: `make bench BENCH=risk` (load average at the start of this section: {load}; accuracy does not depend
+on load). Set 7: {len(items)} sentences ({pos} positives in unusual wording across the five concepts, including
+negated, asked and reported ones; {len(items) - pos} negatives: idioms, third-person fiction and media, historical
+events, negated ordinary talk, near-miss everyday talk), benchmarks/data/risk_heldout_7.jsonl, committed (f69c621)
+after the model (e290150) and before its first and only scoring. Model v2: src/sessionlens/models/risk (RBF SVM on
+base MiniLM vectors; recall threshold {m.threshold}, strict threshold {m.strict_threshold}; see its MODEL_CARD.md);
+target recall >= 0.95 at precision >= 0.80.
 
 {table(items)}
 
 {conversation()}
+The model's flags on the odd AnnoMI transcripts (`python -m benchmarks.risk_model_section` lists them): about a
+third sit inside risk conversations (self-harm, injecting drug use, a client who feels a burden, a denial "I would
+never do that"), the rest are ordinary turns; on the demo: grief, sleep and "not just drowning". Model v1 (ac7c1b2:
+logistic regression, threshold 0.14, every turn) added 7.1 flags per 100 AnnoMI-odd utterances (2.5 -> 9.6) and 28
+to the demo; v2 as combined adds the figures above.
+
+{decision(items)} What would reach it: the model alone finds 0.866 of set 7 and the rules 0.381 (set 7's wording
+is further from the rules than any set before); a frozen similarity encoder separates risk from ordinary talk only
+so far, so the next step is an encoder fine-tuned for risk (torch at training time, like the coding encoder) on
+more conversation-style positives.
 """
 
 
