@@ -216,8 +216,13 @@ class CeleryRunner:
         if wid is None:  # no grant (no keys, or no live approved worker): the job waits, named in its step
             event("job.not_sent", job=job_id, reason="no approved worker holds its grant")
             return
-        if self.keyring.claim_dispatch(job_id, wid):
+        if not self.keyring.claim_dispatch(job_id, wid):
+            return
+        try:
             self.app.send_task("sessionlens.run_job", args=[job_id], queue=queue_of(wid, self.base))
+        except Exception as exc:  # noqa: BLE001 - e.g. the worker made its own queue key a non-list: that job
+            self.keyring.unclaim_dispatch(job_id)  # waits (a later sign-in sends it); the request goes on
+            event("job.not_sent", logging.WARNING, job=job_id, reason=type(exc).__name__)
 
 
 def wait_for(engine: Engine, job_id: str, timeout: float = 120.0, states: tuple[str, ...] = (R.DONE, R.FAILED)) \

@@ -376,6 +376,10 @@ class RedisKeyring:
         """True once per (job, worker) until the job ends: the one message to send to that worker's queue."""
         return bool(self._claim_send(keys=[self._sent_key(job_id)], args=[wid, ROUTE_TTL]))
 
+    def unclaim_dispatch(self, job_id: str) -> None:
+        """The message could not be sent: a later sealing may send it again."""
+        self.client.delete(self._sent_key(job_id))
+
     def job_grant(self, job_id: str) -> bytes | None:
         """The job's grant, opened (workers only); None when absent or lapsed. A grant that fails to open
         (moved from another job, expiry altered, sealed to another key) raises IntegrityError."""

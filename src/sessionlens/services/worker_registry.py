@@ -81,14 +81,16 @@ def withdraw(client: Any, prefix: str, wid: str) -> None:
 
 
 def announced(client: Any, prefix: str) -> dict[str, Announced]:
-    """Workers live now, by id; an entry whose id does not match its key (forged) is left out."""
+    """Workers live now, by id; an entry whose id does not match its key (forged), or that is no announcement
+    at all (a worker may write its own key as any Redis type), is left out."""
+    from redis.exceptions import ResponseError
+
     found: dict[str, Announced] = {}
     for raw_key in client.scan_iter(match=_key(prefix, "*"), count=200):
-        raw = cast(bytes | None, client.get(raw_key))
         try:
-            doc = json.loads(raw or b"")
+            doc = json.loads(cast(bytes | None, client.get(raw_key)) or b"")
             public = bytes.fromhex(doc["public"])
-        except (ValueError, KeyError, TypeError):
+        except (ResponseError, ValueError, KeyError, TypeError):
             continue
         wid = raw_key.decode().rsplit(":", 2)[-2]  # <prefix>:w:<id>:presence
         if worker_id(public) == wid:
@@ -101,11 +103,22 @@ def live_approved(client: Any, prefix: str, approved: dict[str, bytes]) -> dict[
     return {wid: a.public for wid, a in announced(client, prefix).items() if approved.get(wid) == a.public}
 
 
+def queued(client: Any, wid: str) -> int | None:
+    """Messages waiting in worker ``wid``'s queue; None when its queue is not a list (a worker may write its
+    own queue key as anything: its load is then unknown, and it is offered no job)."""
+    from redis.exceptions import ResponseError
+
+    try:
+        return int(client.llen(queue_of(wid)))
+    except ResponseError:
+        return None
+
+
 def least_loaded(client: Any, candidates: dict[str, bytes]) -> str | None:
     """The candidate whose queue holds the fewest waiting jobs (ties at random); None when there is none."""
-    if not candidates:
+    loads = {wid: n for wid in candidates if (n := queued(client, wid)) is not None}
+    if not loads:
         return None
-    loads = {wid: int(client.llen(queue_of(wid))) for wid in candidates}
     low = min(loads.values())
     return random.choice(sorted(w for w, n in loads.items() if n == low))
 

@@ -10,7 +10,6 @@ Then the worker gets its own Redis user (``services.redis_acl``). Both approval 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 from ..errors import InputError
 from ..payloads.services_workers import WorkerShown
@@ -27,7 +26,9 @@ def _anchor_dir(ctx: Ctx) -> Path:
 
 
 def _queued(keyring: RedisKeyring, wid: str) -> int:
-    return int(cast(int, keyring.client.llen(worker_registry.queue_of(wid))))  # redis-py types replies loosely
+    """-1: its queue is not a list (only the worker itself can have done that)."""
+    found = worker_registry.queued(keyring.client, wid)
+    return -1 if found is None else found
 
 
 def list_workers(ctx: Ctx, *, keyring: RedisKeyring) -> list[WorkerShown]:

@@ -85,11 +85,11 @@ def place(server, redis_prefix, queue_base, users, tmp_path: Path):  # type: ign
                                            keyring=web)["id"]
     worker_registry.announce(as_b, redis_prefix, b.public, "worker-b")
     as_a.lpush(worker_registry.queue_of(a.id), json.dumps({"job": job_id}))  # (as the web would send it)
-    return alice, web, a, b, as_b, job_id, users
+    return alice, web, a, b, as_b, job_id, users, cid
 
 
 def test_worker_b_cannot_touch_worker_as_grant_route_announcement_or_queue(place) -> None:  # type: ignore[no-untyped-def]
-    alice, web, a, b, as_b, job_id, _ = place
+    alice, web, a, b, as_b, job_id, _, _ = place
     p = web.prefix
     assert web.route(job_id) == a.id
     grant, route = web.grant_key(job_id, a.id), f"{p}:jobroute:{job_id}"
@@ -125,7 +125,7 @@ def test_worker_b_cannot_touch_worker_as_grant_route_announcement_or_queue(place
 
 def test_each_worker_does_its_own_work_as_its_own_user(place) -> None:  # type: ignore[no-untyped-def]
     """A's user runs what a worker does with its keyring (take, hand back, finish); B's key space stays B's."""
-    alice, web, a, b, _, job_id, users = place
+    alice, web, a, b, _, job_id, users, _ = place
     worker_a = RedisKeyring(users[a.id], private=a.private, prefix=web.prefix)
     grant = worker_a.take_job(job_id)
     assert grant is not None and not worker_a.routed_elsewhere(job_id)
@@ -135,3 +135,27 @@ def test_each_worker_does_its_own_work_as_its_own_user(place) -> None:  # type: 
     assert not web.client.exists(web.grant_key(job_id, a.id))
     worker_b = RedisKeyring(users[b.id], private=b.private, prefix=web.prefix)
     assert worker_b.take_job(job_id) is None and worker_b.job_grant(job_id) is None  # its own space: empty
+
+
+def test_worker_b_breaking_its_own_keys_stops_no_submission_or_sign_in(place) -> None:  # type: ignore[no-untyped-def]
+    """Its own keys B may write: it turns its queue and its announcement into the wrong Redis types, so that
+    the web's LLEN or GET on them fails. The web leaves B out (not live, load unknown) and goes on."""
+    alice, web, a, b, as_b, _, _, cid = place
+    queue, presence = worker_registry.queue_of(b.id), f"{web.prefix}:w:{b.id}:presence"
+    as_b.set(queue, "not a list")
+    submit = lambda: server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt",  # noqa: E731
+                                                   runner=_NoRunner(), keyring=web)["id"]
+    assert web.route(submit()) == a.id  # B's load cannot be read: it is not chosen, and nothing fails
+    as_b.delete(presence)
+    as_b.hset(presence, "public", b.public.hex())
+    assert web.route(submit()) == a.id  # B's announcement cannot be read: B is not live
+    assert hold_keys(alice.vault, alice.actor.id, web, "web")  # a sign-in goes through
+    # a job already routed to B when B breaks its queue: sending it fails, quietly, and may be tried again
+    from sessionlens.jobs.runner import CeleryRunner
+    from tests.server.conftest import settings
+
+    job_b = submit()
+    web.client.set(f"{web.prefix}:jobroute:{job_b}", b.id)  # (as if sealed to B before it broke its keys)
+    runner = CeleryRunner(settings(broker_url=ADMIN, job_runner="celery"), web)
+    runner.dispatch(job_b)  # the web's request goes on
+    assert web.claim_dispatch(job_b, b.id)  # nothing counts as sent: a later sealing sends it again
