@@ -195,7 +195,8 @@ def worker_revoke(worker_id: WorkerArg, data_dir: DataDir = None, user: User = N
 
     with signed_in(data_dir, user) as ctx:
         result = workers.revoke_worker(ctx, worker_id, keyring=_admin_keyring(ctx.vault.settings))
-    emit({"id": result}, as_json, f"revoked {result}")
+    emit({"id": result}, as_json, f"revoked {result}; its Redis user goes once you run `sessionlens worker redis-acl` "
+                                  "again and ACL LOAD the result")
 
 
 @app.command("recover-keys")
