@@ -76,6 +76,8 @@ def test_model_finding_explains_score_and_nearest_concept() -> None:
     score = score_texts([UNRULED])[0]
     assert f.data["strength"] == "model" and f.data["rules"] == [MODEL_ID]
     assert f.confidence == pytest.approx(score.score, abs=1e-3)
+    assert f.data["model_score"] == pytest.approx(score.score, abs=1e-3) and f.data["nearest_example"] == score.nearest
+    assert "model_score" not in findings[1].data  # a rule's flag carries no model fields
     assert f"{score.score:.2f}" in f.explanation and score.nearest in f.explanation
     assert "not a diagnosis" in f.explanation and "negation was not checked" in f.explanation
 
@@ -106,3 +108,19 @@ def test_the_setting_switches_the_model_tier_on_the_demo() -> None:
     assert len(added) <= 3
     assert all(f.data["speaker_role"] == "client" and "needs review, not a diagnosis" in f.explanation
                for f in added)
+
+
+def test_model_findings_fit_the_published_schema() -> None:
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from sessionlens.config import Settings
+    from sessionlens.reports.document import analysis_document
+    from sessionlens.services.analysis import analyze_transcript
+
+    from ..conftest import REPO
+
+    t = session((C, UNRULED), (C, "I have thought about suicide."))
+    doc = analysis_document(analyze_transcript(t, Settings({"risk_model": True}, env={})))
+    assert any(f["data"].get("strength") == "model" for f in doc["findings"] if f["kind"] == "risk")
+    jsonschema.validate(doc, json.loads((REPO / "docs" / "analysis.schema.json").read_text(encoding="utf-8")))

@@ -165,6 +165,10 @@ class RiskData(TypedDict):
     asked_by_therapist: bool
     word_times: Literal["exact", "estimated"]
     reply_utterance: NotRequired[str]
+    model_score: NotRequired[float]
+    """Strength "model" only: the risk model's score, 0..1 (monotone in its margin, not a probability)."""
+    nearest_example: NotRequired[str]
+    """Strength "model" only: the closest written training sentence, whose concept the flag takes."""
 
 
 class StatementData(TypedDict):

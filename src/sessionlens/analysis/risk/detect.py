@@ -194,6 +194,9 @@ def to_finding(h: RiskHit, reply: Utterance | None) -> Finding:
         "asked_by_therapist": asked,
         "word_times": "exact" if exact else "estimated",
     }
+    if h.model is not None:
+        data["model_score"] = round(h.model.score, 3)
+        data["nearest_example"] = h.model.nearest
     ev = [Evidence((u.id,), start, end, f'"{h.hit.words}"')]
     if asked and reply is not None:
         data["reply_utterance"] = reply.id
