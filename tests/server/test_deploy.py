@@ -59,6 +59,10 @@ def test_sessionlens_services_use_real_settings_and_no_inline_secrets(compose) -
         role = "web" if name == "web" else "{worker}"  # each worker its own user: sessionlens-<its id>
         assert env["SESSIONLENS_BROKER_URL"] == f"redis://sessionlens-{role}@redis:6379/0"
         assert Path(env["SESSIONLENS_BROKER_PASSWORD_FILE"]).name in compose["services"][name]["secrets"]
+    # each systemd worker instance its own Redis user and password file
+    unit = (DEPLOY / "systemd" / "sessionlens-worker@.service").read_text()
+    assert "Environment=SESSIONLENS_BROKER_URL=redis://sessionlens-{worker}@" in unit
+    assert "Environment=SESSIONLENS_BROKER_PASSWORD_FILE=/etc/sessionlens/redis-workers/%i" in unit
     # no worker's container holds another's Redis password (or the web's)
     secrets_of = {n: set(compose["services"][n]["secrets"]) - {"pgpass"} for n in ("web", *WORKERS)}
     assert all(len(v) == 1 for v in secrets_of.values()) and len(set.union(*secrets_of.values())) == len(secrets_of)
