@@ -367,7 +367,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "broker_url",
         "redis://127.0.0.1:6379/0",
-        "Redis URL of the Celery broker and the in-memory keyring (job_runner = celery).",
+        ("Redis URL of the Celery broker and the in-memory keyring (job_runner = celery). A worker puts its id where the "
+         "user name says {worker} (redis://sessionlens-{worker}@host:6379/0): each worker its own ACL user."),
         str,
         lambda v: v.startswith(("redis://", "rediss://", "unix://")),
         "a redis://, rediss:// or unix:// URL",
