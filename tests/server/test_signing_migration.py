@@ -16,7 +16,8 @@ from sessionlens.services import accounts as account_svc
 from sessionlens.services import analyses, clients, consent, sessions, vaults
 from sessionlens.vault import signing, store
 from sessionlens.vault.models import accounts, audit_log, shares, signing_keys
-from tests.server.conftest import DEMO, PASSWORDS, _derive_once, pg_url, server, server_template, settings  # noqa: F401
+from sessionlens.vault.vault import Vault
+from tests.server.conftest import DEMO, PASSPHRASE, PASSWORDS, _derive_once, pg_url, server, server_template, settings  # noqa: F401
 
 
 def _as_before_0050(server) -> None:  # type: ignore[no-untyped-def]
@@ -108,3 +109,19 @@ def test_an_older_copy_of_the_sealed_state_reopens_nothing(server, tmp_path) -> 
     server.vault.anchor_path.unlink()
     with pytest.raises(IntegrityError, match="no signature"):
         vaults.login(server.vault, "bob", PASSWORDS["bob"])
+
+
+@pytest.mark.postgres
+def test_the_passphrase_open_records_the_rows_the_migration_may_sign(server, pg_url, tmp_path) -> None:  # noqa: F811
+    """Where migrations run (the passphrase holder's open), the record of unsigned rows is taken: a row
+    inserted afterwards, before anyone signs in, is not in it."""
+    _as_before_0050(server)
+    anchored = settings(audit_anchor_dir=str(tmp_path / "anchor"))
+    opened = Vault.open(store.make_engine(pg_url), passphrase=PASSPHRASE, settings=anchored)
+    try:
+        record = opened.read_anchor().record
+        with opened.engine.connect() as conn:
+            ids = set(conn.execute(select(accounts.c.id)).scalars())
+    finally:
+        opened.close()
+    assert {f"role:{i}" for i in ids} <= set(record) and "taken" in record

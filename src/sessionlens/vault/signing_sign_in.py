@@ -7,15 +7,17 @@
    re-signs (binding the key it has now) a validly signed row made before its subject had a key; a
    clinician signs the unsigned shares it granted on clients it owns. Not once the account is strict:
    from then on an unsigned row is an attack, not a row from before. And only rows as they were at the
-   release: the first sign-in after it records in the anchor (outside the database) a digest of every row
-   still unsigned; a row inserted or rewritten since (even with its role re-pinned) is refused, audited
-   ``refused:signatures.migration``. No record (the anchor cannot be written here): nothing is signed.
+   release: the first passphrase open (where migrations run) or sign-in after it records in the anchor
+   (outside the database) a digest of every row still unsigned; a row inserted or rewritten since (even
+   with its role re-pinned) is refused, audited ``refused:signatures.migration``. No record (the anchor
+   cannot be written here): nothing is signed.
 4. Its own role is checked against its root (refused unless it verifies); the account is then strict (it
    signs nothing left unsigned any more); once every share granted to it verifies, strict for shares too.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,8 @@ from .models import accounts, clients, sessions, shares
 
 if TYPE_CHECKING:
     from .vault import Vault
+
+log = logging.getLogger("sessionlens.signing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,16 @@ def _sign_shares(vault: Vault, conn: Connection, clinician: Row[*tuple[Any, ...]
 
 
 # --- the migration's record (vault/anchor.py keeps it) ------------------------------------------------
+
+def take_record(vault: Vault) -> None:
+    """Take the record when the passphrase holder opens the vault (where migrations run): the release. A
+    damaged anchor does not stop the open here: ``audit verify`` and every sign-in report it."""
+    try:
+        with vault.engine.connect() as conn:
+            _record(vault, conn)
+    except IntegrityError as exc:
+        log.warning("signing migration record not taken: %s", exc)
+
 
 def _record(vault: Vault, conn: Connection) -> dict[str, str] | None:
     """The record in the anchor; the first sign-in that finds none takes it from the rows unsigned now."""

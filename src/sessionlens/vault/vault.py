@@ -135,7 +135,11 @@ class Vault:
             engine.dispose()  # leave the files as they were: no WAL or lock left behind
             raise
         store.migrate(engine)  # only once unlocked: a wrong passphrase changes nothing, not even the schema
-        return cls(engine, meta.vault_id, kek, settings)
+        vault = cls(engine, meta.vault_id, kek, settings)
+        from . import signing_sign_in  # local: it builds on this module
+
+        signing_sign_in.take_record(vault)  # the release migration's record of unsigned rows, if none yet
+        return vault
 
     def change_passphrase(self, new_passphrase: str) -> None:
         passphrase_rules.check(new_passphrase, self.settings)
