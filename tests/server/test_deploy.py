@@ -153,10 +153,38 @@ def test_commands_in_compose_and_systemd_exist(compose) -> None:
         parser.read_string(unit.read_text())
         assert set(parser.sections()) == {"Unit", "Service", "Install"}, unit
         service = parser["Service"]
-        assert service["User"] == "sessionlens" and service["NoNewPrivileges"] == "yes", unit
+        assert service["User"] in ("sessionlens", "sessionlens-worker-%i"), unit  # a user per worker instance
+        assert service["NoNewPrivileges"] == "yes", unit
         assert service["LimitCORE"] == "0", unit  # no core dump holds keys or PHI
         assert service["EnvironmentFile"] == "/etc/sessionlens/sessionlens.env"
         _check_command(shlex.split(service["ExecStart"].replace("%i", "1")))
     example = dict(line.split("=", 1) for line in (DEPLOY / "sessionlens.env.example").read_text().splitlines()
                    if line and not line.startswith("#"))
     assert set(example) <= KNOWN, set(example) - KNOWN
+
+
+def _unit(name: str) -> dict[str, list[str]]:
+    """A systemd unit's [Service] settings (repeated keys kept in order)."""
+    found: dict[str, list[str]] = {}
+    for line in (DEPLOY / "systemd" / name).read_text().splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def test_each_systemd_worker_instance_is_its_own_unix_user_with_its_own_secrets() -> None:
+    """One instance must not read another's key pair, passwords or memory: a Unix user per instance, every
+    secret path per instance, and the web's secrets readable by the web's user only."""
+    worker, web = _unit("sessionlens-worker@.service"), _unit("sessionlens-web.service")
+    assert worker["User"] == ["sessionlens-worker-%i"] and worker["Group"] == ["sessionlens-worker-%i"]
+    assert web["User"] == ["sessionlens"]
+    env = dict(v.split("=", 1) for v in worker["Environment"])
+    for name in ("SESSIONLENS_BROKER_PASSWORD_FILE", "PGPASSFILE"):
+        assert env[name].endswith("/%i"), name
+    assert worker["StateDirectory"] == ["sessionlens-worker/%i"] and worker["StateDirectoryMode"] == ["0700"]
+    assert dict(v.split("=", 1) for v in web["Environment"])["PGPASSFILE"] == "/etc/sessionlens/pgpass"
+    # no secret reaches a unit through the shared environment file
+    shared = (DEPLOY / "sessionlens.env.example").read_text()
+    assert "passfile=" not in shared and "PASSWORD=" not in shared
+    assert worker["UMask"] == ["0077"] and worker["LimitCORE"] == ["0"]
