@@ -18,6 +18,7 @@ from sessionlens.payloads.analysis_coding import CodeEntry
 from sessionlens.payloads.findings import CodeData, RuleHitData
 
 SOURCE = "annomi-linear"
+RETRAINED = "+retrained"  # version suffix of a clinician's re-trained heads (retrain.py)
 # Share of the fine-tuned encoder in the probabilities (the rest: the linear coder, which also reads the next
 # turn). Chosen by grouped 5-fold CV on AnnoMI dev (benchmarks/coding_encoder_cv.py, BENCHMARKS.md).
 ENCODER_WEIGHT = 0.6
@@ -171,12 +172,14 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None, *,
     """Code each therapist utterance (behaviour + sub-codes) and each client utterance (talk type).
 
     ``use_encoder`` blends in the fine-tuned MiniLM coder where it is installed (the ``coding_encoder``
-    setting; off by default: about ten times slower for a gain not yet shown on AnnoMI).
+    setting, on by default). A clinician's re-trained heads (``code retrain``) code alone: grouped CV judged them
+    without the encoder, and blended they would carry only part of the clinician's corrections.
 
     Utterances of other speakers get nothing. Never raises on odd text: empty or unreadable
     turns fall back to other / neutral with low confidence.
     """
     m = model or current_model()
+    use_encoder = use_encoder and not str(m.meta.get("version", "")).endswith(RETRAINED)
     utts = transcript.utterances
     turns = [Turn(_role(u), u.text or "") for u in utts]
     coded: dict[int, tuple[Finding, CodeEntry]] = {}

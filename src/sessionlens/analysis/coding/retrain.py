@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 
 from sessionlens.analysis.coding.artifact import CodingModel, LinearHead, RoleModel
-from sessionlens.analysis.coding.codes import code_transcript
+from sessionlens.analysis.coding.codes import RETRAINED, code_transcript
 from sessionlens.analysis.coding.features import Turn, session_rows
 from sessionlens.analysis.coding.scheme import FAMILIES
 from sessionlens.domain import Role, Transcript
@@ -226,7 +226,7 @@ def with_heads(model: CodingModel, heads: Mapping[str, LinearHead]) -> CodingMod
     subs = {m: heads.get(f"sub:{m}", h) for m, h in model.therapist.subheads.items()}
     therapist = replace(model.therapist, head=heads.get("therapist", model.therapist.head), subheads=subs)
     client = replace(model.client, head=heads.get("client", model.client.head))
-    meta = {**model.meta, "version": f"{model.meta.get('version', '?')}+retrained"}
+    meta = {**model.meta, "version": f"{model.meta.get('version', '?')}{RETRAINED}"}
     return replace(model, therapist=therapist, client=client, meta=meta)
 
 
