@@ -106,7 +106,20 @@ def test_the_encoder_is_used_only_when_the_setting_asks():
     from sessionlens.config import Settings
 
     t = transcript(("t", "What brings you in today?"), ("c", "I want to cut back on drinking."))
-    off = CodingAnalyzer()(t, Settings({"coding_encoder": "false"}))
-    on = CodingAnalyzer()(t, Settings())  # on by default since the int8 graph fits the throughput target
+    off = CodingAnalyzer()(t, Settings())
+    on = CodingAnalyzer()(t, Settings({"coding_encoder": "true"}))
     assert not off.metrics["model"].endswith("+minilm-context")
     assert on.metrics["model"].endswith("+minilm-context")
+
+
+@needs_model
+def test_a_clinicians_retrained_heads_code_without_the_encoder():
+    from dataclasses import replace
+
+    from sessionlens.analysis.coding.artifact import default_model
+
+    t = transcript(("t", "What brings you in today?"), ("c", "I want to cut back on drinking."))
+    shipped = default_model()
+    retrained = replace(shipped, meta={**shipped.meta, "version": f"{shipped.meta.get('version')}+retrained"})
+    assert code_transcript(t, shipped, use_encoder=True).model.endswith("+minilm-context")
+    assert code_transcript(t, retrained, use_encoder=True).model.endswith("+retrained")  # as grouped CV judged it
