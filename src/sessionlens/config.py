@@ -292,9 +292,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "coding_encoder",
-        False,
+        True,
         "Also code interventions and change talk with the fine-tuned MiniLM encoder (int8; reads the previous "
-        "turns; about 4.5 CPU-seconds more for a 60-minute session, 6 s in all on this shared 2-core machine).",
+        "turns; about 4.5 CPU-seconds more for a 60-minute session on 2 cores). Off: the linear word coder alone.",
         lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
     ),
     Setting(

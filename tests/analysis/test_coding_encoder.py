@@ -106,8 +106,8 @@ def test_the_encoder_is_used_only_when_the_setting_asks():
     from sessionlens.config import Settings
 
     t = transcript(("t", "What brings you in today?"), ("c", "I want to cut back on drinking."))
-    off = CodingAnalyzer()(t, Settings())
-    on = CodingAnalyzer()(t, Settings({"coding_encoder": "true"}))
+    off = CodingAnalyzer()(t, Settings({"coding_encoder": "false"}))
+    on = CodingAnalyzer()(t, Settings())  # on by default since the int8 graph fits the throughput target
     assert not off.metrics["model"].endswith("+minilm-context")
     assert on.metrics["model"].endswith("+minilm-context")
 

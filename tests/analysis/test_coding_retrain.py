@@ -148,7 +148,7 @@ def test_retrain_in_a_real_vault_replaces_the_heads_only_after_cv(world):
     after = _codes(world, third)
     assert shipped[1] == ("reflection", "simple")  # the shipped heads: "Maybe try ..." read as a reflection
     assert after[:2] == [("reflection", "complex"), ("therapist_input", "advice")]
-    assert analyses.read_analysis(world.alice, first)["metrics"]["coding"]["model"].endswith("-1")
+    assert analyses.read_analysis(world.alice, first)["metrics"]["coding"]["model"].endswith("-1+minilm-context")
     assert analyses.read_analysis(world.alice, third)["metrics"]["coding"]["model"].endswith("-1+retrained")
     with world.engine.connect() as conn:
         actions = [r.action for r in conn.execute(select(audit_log.c.action))]

@@ -63,8 +63,9 @@ def test_the_setting_decides_whether_the_analysis_encodes() -> None:
     t = demo_transcript()
     CACHE.clear()
     off = analyze_transcript(t, Settings({}, env={}))
-    assert not CACHE.items  # the default analysis encodes nothing (the 60-minute throughput target)
+    # the default analysis makes no sentence vectors (only the coding encoder's (context, utterance) logits)
+    assert CACHE.items and all(key[0] == "coding_encoder" for key in CACHE.items)
     on = analyze_transcript(t, Settings({"emotion_encoder": True}, env={}))
-    assert len(CACHE.items) >= len(t.utterances) // 2
+    assert sum(key[0] == "base" for key in CACHE.items) >= len(t.utterances) // 2
     probs = [(off.utterance_fields[u.id]["emotions"], on.utterance_fields[u.id]["emotions"]) for u in t.utterances]
     assert any(a != b for a, b in probs)

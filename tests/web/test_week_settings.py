@@ -40,7 +40,7 @@ def test_owner_edits_settings_validated_by_config(vault) -> None:
             assert refused.status_code == 400 and why in _text(refused), refused.text
             assert not file.exists()  # one bad value saves nothing
         saved = client.post("/settings", data={"csrf": csrf, "silence_threshold": " 5 ", "note_format": "DAP",
-                                               "coding_encoder": "off", "window_seconds": "300",
+                                               "coding_encoder": "on", "window_seconds": "300",
                                                "database_url": "postgresql+psycopg://evil/x",
                                                "note_llm_url": "http://example.org/"})
         assert saved.status_code == 303 and saved.headers["location"] == "/settings?saved=1", saved.text

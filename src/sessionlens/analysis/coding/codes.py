@@ -172,7 +172,7 @@ def code_transcript(transcript: Transcript, model: CodingModel | None = None, *,
     """Code each therapist utterance (behaviour + sub-codes) and each client utterance (talk type).
 
     ``use_encoder`` blends in the fine-tuned MiniLM coder where it is installed (the ``coding_encoder``
-    setting, off by default: it misses the 5 s throughput target here). A clinician's re-trained heads (``code retrain``) code alone: grouped CV judged them
+    setting, on by default). A clinician's re-trained heads (``code retrain``) code alone: grouped CV judged them
     without the encoder, and blended they would carry only part of the clinician's corrections.
 
     Utterances of other speakers get nothing. Never raises on odd text: empty or unreadable
