@@ -74,12 +74,9 @@ def _posteriors(loglik: np.ndarray, cost: float) -> np.ndarray:
     return post / post.sum(axis=1, keepdims=True)
 
 
-def _reestimated(iterations: int):  # type: ignore[no-untyped-def]
-    """``_resegmentation_windows`` with the centroids re-estimated ``iterations`` times first (-1: the
-    clustering's windows instead of the short ones)."""
-    from sessionlens.speech import pipeline as pl
-
-    base = pl._resegmentation_windows
+def _reestimated(iterations: int, base):  # type: ignore[no-untyped-def]
+    """``base`` (the pipeline's ``_resegmentation_windows``) with the centroids re-estimated ``iterations`` times
+    first (-1: the clustering's windows instead of the short ones)."""
 
     def windows(acc, win, cents):  # type: ignore[no-untyped-def]
         if iterations < 0:  # the setting before: the clustering's 1.5 s windows placed words and frames
@@ -115,7 +112,7 @@ def main() -> int:
             turns.SHORT_WINDOW = window
             accs[window] = [(n, _collected(pl, src, asr, held[det]), r, u, k) for n, src, r, u, det, k in items]
         turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE = sw, pin, share
-        pl._resegmentation_windows = _reestimated(it)
+        pl._resegmentation_windows = _reestimated(it, base[4])
         row = {}
         for n, acc, ref, uem, known in accs[window]:
             for told in (None, known):

@@ -20,8 +20,9 @@ MIN_WINDOW = 0.4  # shorter speech regions are left to the word-level pass
 THRESHOLD = 0.32  # cosine distance at which two groups of windows are different voices
 MAX_SPEAKERS = 4
 MAX_LINKAGE = 2000  # windows clustered directly; beyond that a subsample is
-# A cluster with fewer windows than this share is not a speaker of its own. 0.07 (was 0.04), chosen leave one
-# recording out with the short-window turns: unaided, a two-person splice found 4 voices at 0.04, 2 at 0.07.
+# A cluster with fewer windows than this share is not a speaker of its own. 0.07 (was 0.04; of 0.04-0.13), chosen
+# leave one recording out with the short-window turns in 11 of 12 folds (benchmarks/speech_turns_study.py):
+# unaided, a two-person splice found 4 voices at 0.04, 2 at 0.07.
 MIN_SHARE = 0.07
 
 
