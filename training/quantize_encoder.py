@@ -81,7 +81,8 @@ def rebuild_fused(model: onnx.ModelProto) -> onnx.ModelProto:
                if k.startswith(("embeddings.", "encoder."))}
     order = [o.name.removeprefix("logits_") for o in model.graph.output if o.name.startswith("logits_")]
     task = {h: (arrays[f"head.{h}.weight.T"].T, arrays[f"head.{h}.bias"]) for h in order}
-    return build_graph(weights, task_heads=task, fused=True)
+    heads = int(arrays["c.split_shape"][2])  # (0, 0, heads, head size): the attention reshape
+    return build_graph(weights, heads=heads, task_heads=task, fused=True)
 
 
 def float_graph(path: Path | None) -> bytes:
@@ -174,14 +175,14 @@ def half_tables(model: onnx.ModelProto, least: int = 1 << 20) -> onnx.ModelProto
     return model
 
 
-def quantize(float_model: bytes, calibration, work: Path) -> tuple[Path, Path]:
+def quantize(float_model: bytes, calibration, work: Path, width: int = SMOOTH_WIDTH) -> tuple[Path, Path]:
     """(the fused float graph, the int8 graph built from it)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     fused, smoothed, int8 = work / "fused.onnx", work / "smoothed.onnx", work / "model.int8.onnx"
     model = rebuild_fused(onnx.load_from_string(float_model))
     onnx.save(model, str(fused))
-    onnx.save(smooth(model, calibration), str(smoothed))
+    onnx.save(smooth(model, calibration, width=width), str(smoothed))
     quantize_dynamic(str(smoothed), str(int8), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
                      per_channel=True, extra_options={"DefaultTensorType": TensorProto.FLOAT})
     onnx.save(half_tables(onnx.load(str(int8))), str(int8))
