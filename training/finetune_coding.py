@@ -7,6 +7,8 @@ are trained with class-balanced cross-entropy. AnnoMI dev only, grouped by trans
 
     python -m training.finetune_coding --cv      # grouped 5-fold CV, each fold cached (resumable)
     python -m training.finetune_coding --ship    # fit on all 93 transcripts, export ONNX to models/coding_encoder
+    # then int8, as shipped: cp src/sessionlens/models/coding_encoder/model.onnx /tmp/float.onnx &&
+    #   python -m training.quantize_encoder --float /tmp/float.onnx --ship
 
 Needs the ``train`` extra (torch CPU). Seeded; ``torch.set_num_threads(2)``; run it with ``nice``.
 """

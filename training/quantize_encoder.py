@@ -3,8 +3,9 @@
     nice .venv/bin/python -m training.quantize_encoder           # report only ($OUT/report.json)
     nice .venv/bin/python -m training.quantize_encoder --ship    # also replaces models/coding_encoder/model.onnx
 
-The float graph is the one ``finetune_coding --ship`` exported (float16-stored weights); once ``model.onnx`` is the
-int8 graph it is read back from git at ``FLOAT_COMMIT`` (its SHA-256 checked) or given with ``--float PATH``.
+The float graph is the one ``finetune_coding --ship`` exported (float16-stored weights): by default the shipped one,
+read back from git at ``FLOAT_COMMIT`` (its SHA-256 checked); after a new export, which writes a float
+``model.onnx``, copy it aside and give it with ``--float PATH``.
 
 1. The graph is rebuilt from its weights (float16 stored, float32 here) with onnxruntime's Gelu kernel in place of
    the five elementwise GELU nodes (``encoder_graph.build_graph(fused=True)``; ~14% less CPU once int8).
@@ -86,9 +87,11 @@ def rebuild_fused(model: onnx.ModelProto) -> onnx.ModelProto:
 
 
 def float_graph(path: Path | None) -> bytes:
-    data = path.read_bytes() if path else subprocess.run(
-        ["git", "show", f"{FLOAT_COMMIT}:src/sessionlens/models/coding_encoder/model.onnx"], cwd=ROOT,
-        capture_output=True, check=True).stdout
+    """The given float graph (e.g. a new ``finetune_coding --ship`` export), else the shipped one from git."""
+    if path:
+        return path.read_bytes()
+    data = subprocess.run(["git", "show", f"{FLOAT_COMMIT}:src/sessionlens/models/coding_encoder/model.onnx"],
+                          cwd=ROOT, capture_output=True, check=True).stdout
     if hashlib.sha256(data).hexdigest() != FLOAT_SHA256:
         raise SystemExit("the float coding encoder does not match FLOAT_SHA256")
     return data
@@ -251,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             (target / "model.onnx").write_bytes(int8.read_bytes())
             meta = {k: v for k, v in base.meta.items() if k != "files"}
-            meta["quantization"] = dict(report, float_model_sha256=FLOAT_SHA256, float_commit=FLOAT_COMMIT,
+            source = {"float_model": str(args.float)} if args.float else {"float_commit": FLOAT_COMMIT}
+            meta["quantization"] = dict(report, float_model_sha256=hashlib.sha256(float_model).hexdigest(), **source,
                                         command="python -m training.quantize_encoder --ship")
             write_manifest(target, ["model.onnx", "tokenizer.json"], meta)
             print("shipped", sha256_file(target / "model.onnx"))
