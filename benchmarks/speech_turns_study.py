@@ -104,12 +104,12 @@ def main() -> int:
     asr, held = _CachedAsr(create_backend()), held_out_detectors(data)
     items = [(n, w, r, u, w, len({s for *_, s in r})) for n, w, r, u in bs._cases(data)]
     items += [(f"splice {n}", blob, r, u, src, 2) for n, blob, r, u, src in bs.two_person_splices(data)]
-    base = (turns.SHORT_WINDOW, turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE, pl._resegmentation_windows)
+    base = (pl.SHORT_WINDOW, turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE, pl._resegmentation_windows)
     accs: dict[float, list] = {}
 
     def run(window: float, sw: float, pin: float, it: int, share: float) -> dict[str, float]:
         if window not in accs:
-            turns.SHORT_WINDOW = window
+            pl.SHORT_WINDOW = window  # the pipeline's own binding is what the per-chunk stage reads
             accs[window] = [(n, _collected(pl, src, asr, held[det]), r, u, k) for n, src, r, u, det, k in items]
         turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE = sw, pin, share
         pl._resegmentation_windows = _reestimated(it, base[4])
@@ -129,7 +129,7 @@ def main() -> int:
         stage2 = {chosen[:4] + (share,): run(*chosen[:4], share) for share in FOLD_SHARES}
         _report(stage2, before)
     finally:
-        turns.SHORT_WINDOW, turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE, pl._resegmentation_windows = base
+        pl.SHORT_WINDOW, turns.SWITCH, turns.WORD_PIN, diarize.MIN_SHARE, pl._resegmentation_windows = base
     return 0
 
 
