@@ -62,10 +62,11 @@ def test_the_setting_decides_whether_the_analysis_encodes() -> None:
 
     t = demo_transcript()
     CACHE.clear()
-    off = analyze_transcript(t, Settings({}, env={}))
-    # the default analysis makes no sentence vectors (only the coding encoder's (context, utterance) logits)
+    off = analyze_transcript(t, Settings({"risk_model": False}, env={}))
+    # emotions alone make no sentence vectors (only the coding encoder's (context, utterance) logits; the risk
+    # model tier, on by default, encodes client turns and is off here)
     assert CACHE.items and all(key[0] == "coding_encoder" for key in CACHE.items)
-    on = analyze_transcript(t, Settings({"emotion_encoder": True}, env={}))
+    on = analyze_transcript(t, Settings({"emotion_encoder": True, "risk_model": False}, env={}))
     assert sum(key[0] == "base" for key in CACHE.items) >= len(t.utterances) // 2
     probs = [(off.utterance_fields[u.id]["emotions"], on.utterance_fields[u.id]["emotions"]) for u in t.utterances]
     assert any(a != b for a, b in probs)

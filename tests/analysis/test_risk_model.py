@@ -98,7 +98,8 @@ def _risk_findings_of(settings: dict) -> list:
 
 
 def test_the_setting_switches_the_model_tier_on_the_demo() -> None:
-    off = _risk_findings_of({})
+    off = _risk_findings_of({"risk_model": False})
+    assert _risk_findings_of({}) == _risk_findings_of({"risk_model": True})  # on by default
     on = _risk_findings_of({"risk_model": True})
     assert all(f.data["strength"] != "model" for f in off)
     added = [f for f in on if f.data["strength"] == "model"]
