@@ -128,3 +128,16 @@ def server(pg_url: str, server_template: Template) -> Iterator[Server]:
     s.sign_in("alice")
     yield s
     vault.close()
+
+
+@pytest.fixture
+def anchored_admin(server: Server, tmp_path: Path) -> Iterator[Ctx]:
+    """The owner (admin) signed in to the server's vault opened with an anchor directory (the anchor key signs
+    the approved-workers list)."""
+    from sessionlens.vault import anchor
+
+    anchor.signing_key(tmp_path / "anchor", create=True)
+    vault = Vault.open(store.make_engine(server.url), passphrase=PASSPHRASE,
+                       settings=settings(audit_anchor_dir=str(tmp_path / "anchor")))
+    yield vaults.sign_in_owner(vault)
+    vault.close()

@@ -13,13 +13,12 @@ from sqlalchemy import select
 from sessionlens.cli import run
 from sessionlens.errors import InputError, PermissionDeniedError
 from sessionlens.jobs.worker_identity import load_or_create
-from sessionlens.services import clients, consent, server_jobs, vaults, worker_registry, workers
+from sessionlens.services import clients, consent, server_jobs, worker_registry, workers
 from sessionlens.services.keyring import NO_WORKER_STEP, ApprovedWorkers, RedisKeyring
-from sessionlens.vault import anchor, store, worker_approvals
+from sessionlens.vault import anchor, worker_approvals
 from sessionlens.vault.models import audit_log
-from sessionlens.vault.vault import Vault
 
-from .conftest import DEMO, PASSPHRASE, REDIS, settings
+from .conftest import DEMO, PASSPHRASE, REDIS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -30,12 +29,8 @@ class _NoRunner:
 
 
 @pytest.fixture
-def admin(server, tmp_path):  # type: ignore[no-untyped-def]
-    anchor.signing_key(tmp_path / "anchor", create=True)
-    vault = Vault.open(store.make_engine(server.url), passphrase=PASSPHRASE,
-                       settings=settings(audit_anchor_dir=str(tmp_path / "anchor")))
-    yield vaults.sign_in_owner(vault)
-    vault.close()
+def admin(anchored_admin):  # type: ignore[no-untyped-def]
+    return anchored_admin
 
 
 def test_the_admin_approves_a_running_worker_and_revokes_it(server, admin, redis_prefix, tmp_path) -> None:

@@ -23,11 +23,10 @@ from sessionlens.cli import run
 from sessionlens.errors import InputError
 from sessionlens.jobs.worker_identity import load_or_create
 from sessionlens.services.keyring import RedisKeyring
-from sessionlens.services import vaults, workers
-from sessionlens.vault import anchor, store, worker_approvals
-from sessionlens.vault.vault import Vault
+from sessionlens.services import workers
+from sessionlens.vault import anchor, worker_approvals
 
-from .conftest import PASSPHRASE, REDIS, settings
+from .conftest import REDIS
 
 BASE = Path(__file__).resolve().parents[2] / "deploy" / "redis" / "users.acl"
 WEB_PASSWORD, ACL_PASSWORD = "web-password-0123456789", "acl-password-0123456789"
@@ -47,12 +46,8 @@ def anchor_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def admin_ctx(server, tmp_path):  # type: ignore[no-untyped-def]
-    anchor.signing_key(tmp_path / "anchor", create=True)
-    vault = Vault.open(store.make_engine(server.url), passphrase=PASSPHRASE,
-                       settings=settings(audit_anchor_dir=str(tmp_path / "anchor")))
-    yield vaults.sign_in_owner(vault)
-    vault.close()
+def admin_ctx(anchored_admin):  # type: ignore[no-untyped-def]
+    return anchored_admin
 
 
 def _base(tmp_path: Path) -> Path:

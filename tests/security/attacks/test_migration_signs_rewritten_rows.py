@@ -22,6 +22,7 @@ from sessionlens.vault import accounts as vault_accounts
 from sessionlens.vault import anchor, store
 from sessionlens.vault.ids import new_id, now_iso
 from sessionlens.vault.models import accounts, audit_log, shares, signing_keys
+from .insider import insert_admin
 from tests.server.conftest import DEMO, _derive_once, pg_url, server, server_template, settings  # noqa: F401
 
 
@@ -54,16 +55,11 @@ def _owner_signs_in(server, server_template) -> None:  # type: ignore[no-untyped
 def test_an_admin_inserted_after_the_release_is_not_signed(server, server_template, tmp_path) -> None:  # noqa: F811
     _released(server, tmp_path)
     server.sign_in("bob")
-    values = {"id": new_id("account"), "username": "mallory", "role": "admin", "is_owner": 0,
-              "password_hash": vault_accounts.hash_password("mallory-password-1", server.vault.settings),
-              "disabled": 0, "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
-    with store.transaction(server.vault.engine) as conn:
-        conn.execute(insert(accounts).values(**values, mac=server.vault.row_mac(
-            "accounts", values["id"], vault_accounts._fields(values))))
+    mallory_id = insert_admin(server.vault)
     _owner_signs_in(server, server_template)
     assert _row(server, "alice").role_sig is not None  # rows as they were are signed
     assert _row(server, "mallory").role_sig is None  # the old code signed it as the owner's
-    assert values["id"] in _refused(server)
+    assert mallory_id in _refused(server)
 
 
 @pytest.mark.postgres

@@ -20,10 +20,10 @@ from sessionlens.errors import IntegrityError
 from sessionlens.services import accounts as account_svc
 from sessionlens.services import clients, consent, sessions, vaults
 from sessionlens.services.permissions import share_fields
-from sessionlens.vault import accounts as vault_accounts
 from sessionlens.vault import signing, store
 from sessionlens.vault.ids import new_id, now_iso
 from sessionlens.vault.models import accounts, audit_log, shares, signing_keys
+from .insider import insert_admin
 from tests.server.conftest import DEMO, PASSWORDS, _derive_once, pg_url, server, server_template, settings  # noqa: F401
 
 
@@ -125,16 +125,11 @@ def test_an_admins_state_from_before_its_first_signed_sign_in_signs_nothing(serv
     server.sign_in("carol")
     with server.vault.engine.connect() as conn:
         assert signing.held(server.vault, conn, carol_id).strict
-    values = {"id": new_id("account"), "username": "mallory", "role": "admin", "is_owner": 0,
-              "password_hash": vault_accounts.hash_password("mallory-password-1", server.vault.settings),
-              "disabled": 0, "failed_attempts": 0, "locked_until": None, "created_at": now_iso()}
-    with store.transaction(server.vault.engine) as conn:
-        conn.execute(insert(accounts).values(**values, mac=server.vault.row_mac(
-            "accounts", values["id"], vault_accounts._fields(values))))
+    mallory_id = insert_admin(server.vault)
     _put_back(server, carol_id, before)
     with pytest.raises(IntegrityError, match="older copy"):
         vaults.login(server.vault, "carol", PASSWORDS["carol"])
     with server.vault.engine.connect() as conn:
-        mallory = conn.execute(select(accounts).where(accounts.c.id == values["id"])).one()
+        mallory = conn.execute(select(accounts).where(accounts.c.id == mallory_id)).one()
         assert mallory.role_sig is None  # the old code: signed by carol, an admin chained to the owner
     assert _refused(server, "login.failed")
