@@ -178,16 +178,21 @@ def half_tables(model: onnx.ModelProto, least: int = 1 << 20) -> onnx.ModelProto
     return model
 
 
-def quantize(float_model: bytes, calibration, work: Path, width: int = SMOOTH_WIDTH) -> tuple[Path, Path]:
-    """(the fused float graph, the int8 graph built from it)."""
+def quantize(float_model: bytes, calibration, work: Path, width: int = SMOOTH_WIDTH, alpha: float = ALPHA,
+             keep_float: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """(the fused float graph, the int8 graph built from it); MatMuls reading a weight named in ``keep_float``
+    stay float (for the few layers whose int8 error a downstream model notices)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     fused, smoothed, int8 = work / "fused.onnx", work / "smoothed.onnx", work / "model.int8.onnx"
     model = rebuild_fused(onnx.load_from_string(float_model))
     onnx.save(model, str(fused))
-    onnx.save(smooth(model, calibration, width=width), str(smoothed))
+    model = smooth(model, calibration, alpha=alpha, width=width)
+    onnx.save(model, str(smoothed))
+    excluded = [n.name for n in _weight_matmuls(model) if n.input[1] in keep_float]
     quantize_dynamic(str(smoothed), str(int8), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                     per_channel=True, extra_options={"DefaultTensorType": TensorProto.FLOAT})
+                     per_channel=True, nodes_to_exclude=excluded,
+                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
     onnx.save(half_tables(onnx.load(str(int8))), str(int8))
     return fused, int8
 

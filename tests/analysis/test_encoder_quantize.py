@@ -10,6 +10,7 @@ import onnx
 
 from sessionlens.analysis.encoder import _feed, base_model
 from training.encoder_graph import build_graph
+from training.quantize_base_encoder import MAX_SET_CHANGE, passes
 from training.quantize_encoder import half_tables, quantize, rebuild_fused, session, smooth
 
 HIDDEN, FFN, LAYERS, HEADS, VOCAB = 32, 64, 2, 4, 60
@@ -87,6 +88,30 @@ def test_the_int8_graph_stays_close_to_the_float_graph(tmp_path):
     p, q = (np.exp(z - z.max(1, keepdims=True)) for z in (ref, got))
     p, q = p / p.sum(1, keepdims=True), q / q.sum(1, keepdims=True)
     assert np.abs(p - q).max() < 0.1 and (p.argmax(1) == q.argmax(1)).mean() >= 0.9
+
+
+def test_matmuls_named_in_keep_float_stay_float(tmp_path):
+    keep = tuple(f"encoder.layer.{i}.output.dense.weight.T" for i in range(LAYERS))
+    _, int8 = quantize(_model().SerializeToString(), _rows(64, seed=9), tmp_path, width=HIDDEN, keep_float=keep)
+    graph = onnx.load(str(int8)).graph
+    floats = {i.name for i in graph.initializer if i.data_type == onnx.TensorProto.FLOAT}
+    plain = [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in floats]
+    assert sorted(n.input[1] for n in plain if n.input[1].startswith("encoder.")) == sorted(keep)
+    quantised = sum(n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul") for n in graph.node)
+    assert quantised == 5 * LAYERS + 1  # the other five per layer, and the task head
+
+
+def _gate_report(same: float, set_change: float) -> dict:
+    stats = {"largest_change": set_change}
+    return {"decisions": {"threshold": {"same": same}, "strict": {"same": 0.9999}},
+            "sets": {"risk_heldout_7": {"threshold": stats, "strict": {"largest_change": 0.0}}}}
+
+
+def test_the_base_encoder_ship_gate_needs_both_decision_agreement_and_unchanged_sets():
+    assert passes(_gate_report(0.9995, 0.0))
+    assert not passes(_gate_report(0.994, 0.0))  # too many changed decisions overall
+    assert not passes(_gate_report(0.9995, 1 / 97))  # one of set 7's 97 risk sentences lost: > MAX_SET_CHANGE
+    assert MAX_SET_CHANGE == 0.01
 
 
 def test_parallel_batches_come_back_in_input_order():
