@@ -89,7 +89,8 @@ def main() -> str:
         "",
         f"Machine: {machine()}. Command: `{'' if RUNS == 3 else f'BENCH_THROUGHPUT_RUNS={RUNS} '}nice make bench "
         f"BENCH=throughput`. AnnoMI dev transcripts joined into one 60-minute session; full analysis "
-        f"(every analyzer) in a fresh process, median of {RUNS}. *Warm*: a second session of the same length in the "
+        f"(every analyzer; every other setting at its default, so the risk model tier encodes the client turns) in a "
+        f"fresh process, median of {RUNS}. *Warm*: a second session of the same length in the "
         f"same process (models loaded, nothing of its text cached); *cold* includes loading and hash-checking every "
         f"model. Targets: ≤ {TARGET_S:g} s, peak memory ≤ {TARGET_MB} MB. *Load* is the 1-minute load average "
         f"when the configuration started, and before each run after its time (2 cores: a load far above 2 means the "
