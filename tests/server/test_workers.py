@@ -48,7 +48,7 @@ def test_a_killed_worker_leaves_nothing_partial_and_another_finishes_the_job(ser
         job = server_jobs.submit_transcript(alice, cid, DEMO.read_bytes(), source="demo.vtt", runner=runner,
                                             keyring=keyring)
         assert keyring.route(job["id"]) == c.ids["worker-a"]  # sealed to worker-a and sent to its queue
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # generous: cold model loads at niceness 10 under load
         while [s for s, _ in _history(engine, job["id"])] != ["parse", "analyze"]:
             assert time.monotonic() < deadline, (tmp_path / "a.log").read_text()[-3000:]
             assert a.poll() is None, (tmp_path / "a.log").read_text()[-3000:]
