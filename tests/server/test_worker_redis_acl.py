@@ -108,6 +108,11 @@ def test_worker_id_prints_its_key_without_redis(tmp_path, monkeypatch, capsys) -
     assert shown == {"id": me.id, "fingerprint": me.fingerprint, "public_key": me.public.hex()}
     assert run(["worker", "id", "--state-dir", str(tmp_path / "w")]) == 0  # the same key the next time
     assert me.id in capsys.readouterr().out
+    (tmp_path / "file").write_text("x")
+    for bad in (tmp_path / "file", Path("/proc/1/no/such/dir")):  # not a directory; cannot be made
+        assert run(["worker", "id", "--state-dir", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert "worker state directory" in err and len(err.strip().splitlines()) == 1
 
 
 def test_the_admin_approves_a_key_given_to_it_not_running(server, admin_ctx, redis_prefix, tmp_path) -> None:
@@ -164,6 +169,9 @@ def test_redis_acl_refuses_bad_input_in_one_line(tmp_path, anchor_dir, capsys) -
     cases = [(["--password", f"{me.id}={loose}"], "chmod 600"),
              (["--password", "w-0000000000000000=/nonexistent"], "not on the approved list"),
              (["--password", "no-equals-sign"], "ID=FILE"),
+             (["--password", f"{me.id}=/proc/1/no/such/dir/pw"], "password file"),
+             (["--password", f"{me.id}={tmp_path / 'pw-ok'}", "--base", "/bin/ls"], "not a text file"),
+             (["--password", f"{me.id}={tmp_path / 'pw-ok'}", "--base", str(tmp_path / "none")], "ACL base file"),
              ([], "no password file")]
     for args, said in cases:
         capsys.readouterr()

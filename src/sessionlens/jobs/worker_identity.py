@@ -52,9 +52,18 @@ def state_dir(settings: Settings, name: str | None) -> Path:
     return home.data_dir(settings) / "workers" / (name or "default")
 
 
+def _ensure_dir(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise ConfigError(f"worker state directory {directory}: {exc.strerror or 'cannot be made'}") from None
+    if not directory.is_dir():
+        raise ConfigError(f"worker state directory {directory} is not a directory")
+
+
 def load_or_create(directory: Path) -> Identity:
     """The worker's key pair from ``directory`` (made there, 0600, at the first start)."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _ensure_dir(directory)
     path = directory / KEY_FILE
     if not path.exists():
         private, _ = grants.new_worker_key()
@@ -73,7 +82,7 @@ def load_or_create(directory: Path) -> Identity:
 def hold(directory: Path) -> IO[bytes]:
     """Claim the state directory for this worker's lifetime (kept open; prefork children inherit it): a second
     instance pointed at it refuses to start instead of sharing the key pair."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _ensure_dir(directory)
     handle = open(directory / LOCK_FILE, "ab")  # noqa: SIM115 - held open until the process ends
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

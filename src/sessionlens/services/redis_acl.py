@@ -50,16 +50,18 @@ def worker_rules(wid: str, prefix: str = PREFIX, base: str | None = None) -> lis
 
 def read_password(path: Path) -> str:
     """A worker's Redis password from its file, made (random, 0600) when the file does not exist yet."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.touch(mode=0o600, exist_ok=False)
-        path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
     try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.touch(mode=0o600, exist_ok=False)
+            path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
         if path.stat().st_mode & 0o077:
             raise ConfigError(f"password file {path} must be readable by its owner only (chmod 600)")
         password = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"password file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"password file {path} is not a text file") from None
     if len(password) < 16:
         raise ConfigError(f"password file {path} must hold a password of 16 characters or more")
     return password
@@ -98,6 +100,8 @@ def users_file(settings: Any, password_files: Mapping[str, Path], password_dir: 
             head = base.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"ACL base file {base}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"ACL base file {base} is not a text file") from None
         # Redis refuses an ACL file with comment lines (it would not start): only the user lines are kept,
         # and no earlier worker line (the approved list decides those).
         kept = [line.strip() for line in head.splitlines()
