@@ -180,3 +180,12 @@ def test_a_told_count_lists_every_person_and_names_the_ones_not_heard(asr, dialo
     assert named == set(silent) and "6 people were said to be in the room" in notes
     assert t.metadata["diarization"]["speakers"] == len(heard)
     assign_roles(t)  # roles are given to everyone listed, heard or not
+
+
+def test_people_told_but_not_heard_take_the_numbers_the_heard_leave_free() -> None:
+    from sessionlens.speech.pipeline import unheard_speakers
+
+    assert [s.id for s in unheard_speakers([0, 1], 4)] == ["SPEAKER_3", "SPEAKER_4"]
+    # a cluster holding no speech leaves a gap: the unheard never repeat a heard id
+    assert [s.id for s in unheard_speakers([0, 2], 3)] == ["SPEAKER_2"]
+    assert unheard_speakers([0, 1, 2], 2) == []

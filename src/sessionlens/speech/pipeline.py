@@ -10,6 +10,7 @@ build one utterance per speaker turn, attach cues.
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -259,7 +260,7 @@ def _assemble(acc: _Collected, options: SpeechOptions, asr: AsrBackend) -> Trans
                  for u in utterances]
     heard = sorted({t.speaker for t in turns} | set(labels.tolist()))
     meta["diarization"] = {"method": method, "speakers": len(heard), "requested": options.speakers}
-    unheard = [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in range(len(heard), options.speakers or 0)]
+    unheard = unheard_speakers(heard, options.speakers or 0)
     if unheard:
         meta.setdefault("notes", []).append(_unheard_note(options.speakers or 0, len(heard), unheard))
     meta["speech_turns"] = [{"speaker": f"SPEAKER_{t.speaker + 1}", "start": t.start, "end": t.end,
@@ -312,6 +313,13 @@ def _resegmentation_windows(acc: _Collected, win: np.ndarray, cents: np.ndarray)
     if len(short):
         return np.array(acc.short_spans, float).reshape(-1, 2), short.astype(np.float32) @ cents.T
     return np.array(acc.win_spans, float).reshape(-1, 2), (win @ cents.T if len(win) else np.zeros((0, len(cents))))
+
+
+def unheard_speakers(heard: list[int], told: int) -> list[Speaker]:
+    """The people a told count adds beyond the voices heard, numbered with the numbers the heard ones leave
+    free (a cluster that ended up holding no speech leaves a gap in ``heard``)."""
+    free = (i for i in itertools.count() if i not in set(heard))
+    return [Speaker(f"SPEAKER_{i + 1}", f"Speaker {i + 1}") for i in itertools.islice(free, max(0, told - len(heard)))]
 
 
 def _unheard_note(told: int, heard: int, unheard: list[Speaker]) -> str:
